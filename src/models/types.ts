@@ -1,0 +1,32 @@
+/** The one interface that PatchCore, SoftPatch and TailedCore implement. */
+import { Matrix } from '../linalg/matrix';
+import { FeatureSet } from '../features/types';
+
+/** What a method is fitted on: the training set's features, in the fixed training order. */
+export interface TrainFeatures extends FeatureSet {
+  /**
+   * Patch features of the augmentation views of the given training images (spec §3.3), all views of image
+   * indices[0] first, then indices[1], ... Provided by the feature layer (served from its cache). Optional:
+   * a method that needs it and does not get it throws a clear error.
+   */
+  augmentedPatches?: (imageIndices: number[], type: AugmentationType) => Promise<Matrix>;
+  /** Training-set class name of each image, only for oracle ablations and diagnostics (methods never read it otherwise). */
+  classNames?: string[];
+}
+
+export type AugmentationType = 'rot15flip' | 'rot30flip' | 'rot45flip' | 'rotflip';
+
+export interface Prediction {
+  /** One score per image: max over raw patch scores (spec §3.4). */
+  imageScores: Float32Array;
+  /** imageCount * mapSize * mapSize pixel scores (upsampled + blurred). */
+  maps: Float32Array;
+  mapSize: number;
+}
+
+export interface AnomalyModel {
+  readonly name: string;
+  fit(train: TrainFeatures): Promise<void>;
+  predict(test: FeatureSet): Promise<Prediction>;
+  dispose(): void;
+}
