@@ -5,6 +5,7 @@
  */
 export * from './matrix';
 export { randomProjection } from './projection';
+export * from './onnx-builder';
 export type { NearestResult, KnnResult } from './reference';
 import { Matrix } from './matrix';
 import { nearestSquaredRef, knnSquaredRef, matmulTransposedRef, NearestResult, KnnResult } from './reference';
