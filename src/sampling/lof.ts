@@ -1,0 +1,103 @@
+/**
+ * Local Outlier Factor with scikit-learn's semantics (LocalOutlierFactor(n_neighbors=k).fit(X),
+ * score = -negative_outlier_factor_), and the per-patch-position LOF that SoftPatch and TailedCore's head branch
+ * use to find noisy patches (spec §3.2 step 2b, §8.3).
+ */
+import { Matrix, assertFinite, zeros } from '../linalg/matrix';
+import { knnSquared, randomProjection } from '../linalg';
+import { Rng } from '../util/rng';
+import { resolveOptions, checkRange } from '../util/options';
+import { InputError, OptionError } from '../util/errors';
+
+export interface LofOptions {
+  /** Neighbours per point (sklearn n_neighbors). @default 6 */
+  k: number;
+}
+
+export const LOF_DEFAULTS: LofOptions = { k: 6 };
+
+/**
+ * LOF score of every row of `features` (1 = inlier-like, larger = more outlying).
+ * kNN excludes the point itself (duplicates still count as neighbours at distance 0, as in sklearn);
+ * k-distance = Euclidean distance to the k-th neighbour; reach(a,b) = max(kdist(b), d(a,b));
+ * lrd(a) = 1 / (mean_b reach(a,b) + 1e-10); LOF(a) = mean_b lrd(b) / lrd(a).
+ * Deviation: sklearn silently shrinks k to n-1 when k >= n; we refuse with an OptionError.
+ */
+export async function lof(features: Matrix, options?: Partial<LofOptions>): Promise<Float32Array> {
+  const o = resolveOptions(LOF_DEFAULTS, options, 'lof');
+  checkRange('k', o.k, 1, Number.MAX_SAFE_INTEGER, { integer: true });
+  assertFinite(features, 'LOF features');
+  const n = features.rows;
+  if (o.k >= n) {
+    throw new OptionError(`lof: option k (${o.k}) must be smaller than the number of points (${n}); scikit-learn would silently use k=${n - 1}, the kit refuses. Use fewer neighbours or more images.`);
+  }
+  const { dist, index } = await knnSquared(features, o.k, true);
+  return lofFromNeighbours(dist, index, n, o.k);
+}
+
+/** The LOF arithmetic on precomputed neighbours (squared distances, ascending, k per row). Float64 throughout. */
+export function lofFromNeighbours(sqDist: Float32Array, index: Int32Array, n: number, k: number): Float32Array {
+  if (sqDist.length !== n * k || index.length !== n * k) throw new InputError(`lof: neighbour arrays must hold ${n}x${k} entries`);
+  const d = new Float64Array(n * k);
+  for (let i = 0; i < d.length; i++) d[i] = Math.sqrt(Math.max(0, sqDist[i]));
+  const kdist = new Float64Array(n);
+  for (let i = 0; i < n; i++) kdist[i] = d[i * k + k - 1];
+  const lrd = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let t = 0; t < k; t++) {
+      const b = index[i * k + t];
+      s += Math.max(kdist[b], d[i * k + t]);
+    }
+    lrd[i] = 1 / (s / k + 1e-10);
+  }
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let t = 0; t < k; t++) s += lrd[index[i * k + t]];
+    out[i] = s / k / lrd[i];
+  }
+  return out;
+}
+
+export interface LofPerPositionOptions {
+  /** Neighbours per point. @default 6 */
+  k: number;
+  /** Dimension of the fresh random projection the LOF distances are computed in. @default 128 */
+  projDim: number;
+}
+
+export const LOF_PER_POSITION_DEFAULTS: LofPerPositionOptions = { k: 6, projDim: 128 };
+
+/**
+ * LOF per patch position across images (spec §3.2 2a-2b): project all patches with one fresh random map to
+ * projDim, then for every position p run LOF on the imageCount vectors {image n, position p}.
+ * Returns one score per patch row (row = image*patchesPerImage + p). `rng` draws the projection only.
+ */
+export async function lofPerPosition(
+  patches: Matrix, imageCount: number, patchesPerImage: number, rng: Rng, options?: Partial<LofPerPositionOptions>,
+): Promise<Float32Array> {
+  const o = resolveOptions(LOF_PER_POSITION_DEFAULTS, options, 'lofPerPosition');
+  checkRange('k', o.k, 1, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkRange('projDim', o.projDim, 1, 1 << 20, { integer: true });
+  assertFinite(patches, 'patch features for LOF');
+  if (!Number.isInteger(imageCount) || !Number.isInteger(patchesPerImage) || patches.rows !== imageCount * patchesPerImage) {
+    throw new InputError(`lofPerPosition: ${patches.rows} patch rows do not match ${imageCount} images x ${patchesPerImage} patches per image`);
+  }
+  if (o.k >= imageCount) {
+    throw new OptionError(`lofPerPosition: option k (${o.k}) must be smaller than the number of training images (${imageCount}); LOF runs across images at each patch position. Use fewer neighbours or more images.`);
+  }
+  const proj = randomProjection(patches, o.projDim, rng);
+  const d = proj.cols;
+  const out = new Float32Array(patches.rows);
+  const pts = zeros(imageCount, d);
+  for (let p = 0; p < patchesPerImage; p++) {
+    for (let n = 0; n < imageCount; n++) {
+      const src = (n * patchesPerImage + p) * d;
+      pts.data.set(proj.data.subarray(src, src + d), n * d);
+    }
+    const s = await lof(pts, { k: o.k });
+    for (let n = 0; n < imageCount; n++) out[n * patchesPerImage + p] = s[n];
+  }
+  return out;
+}
