@@ -1,0 +1,224 @@
+/**
+ * The experiment config: one JSON file, documented defaults, strict validation.
+ * Every key (at every level) is checked: an unknown key is an error that names it and lists the known keys,
+ * because a typo in a grid must never silently fall back to a default.
+ */
+import { OptionError } from '../util/errors';
+import type { AugmentationType } from '../models/types';
+
+export type TailType = 'step' | 'pareto';
+
+/** One dataset root of the grid (MVTec layout: the synthetic set, MVTec AD, VisA). */
+export interface DatasetEntry {
+  /** Folder of the dataset in MVTec layout, relative to the working directory or absolute. */
+  root: string;
+  /** Short name used in results.csv. @default the folder name */
+  name?: string;
+  /** Generate the synthetic dataset at `root` when it is absent. @default false */
+  synthetic?: boolean;
+  /** Options passed to the synthetic generator (only with synthetic: true). @default {} */
+  syntheticOptions?: Record<string, unknown>;
+}
+
+/** One method (or ablation) of the grid, with per-method option overrides. */
+export interface MethodEntry {
+  /** A model name from MODEL_NAMES, e.g. 'tailedcore'. */
+  name: string;
+  /** Label used in results.csv (lets one method appear twice with different options). @default name */
+  label?: string;
+  /** Options passed to createModel(name, options). @default {} */
+  options?: Record<string, unknown>;
+}
+
+export interface ExperimentConfig {
+  /** Run name: results go to <resultsDir>/<run>/. @default 'run' */
+  run: string;
+  /** Folder holding one sub-folder per run. @default 'results' */
+  resultsDir: string;
+  /** Dataset roots. @default [{ root: 'data/synthetic', name: 'synthetic', synthetic: true }] */
+  datasets: (DatasetEntry | string)[];
+  /** Tail types. @default ['step', 'pareto'] */
+  tailTypes: TailType[];
+  /** Shots per tail class for the step tail (ignored for Pareto, whose k is recorded empty). @default [1, 4] */
+  ks: number[];
+  /** Noise ratios (share of anomalous test images copied into training). @default [0.1] (the paper's MVTec setting) */
+  noiseRatios: number[];
+  /** Methods or ablations; a string is shorthand for { name }. @default ['patchcore', 'softpatch', 'tailedcore'] */
+  methods: (MethodEntry | string)[];
+  /** Seeds: each seed draws a new split and seeds the model. @default [0, 1, 2] */
+  seeds: number[];
+  /** Share of classes that are tail in the step setting (spec §5.2). @default 0.6 */
+  tailRatio: number;
+  /** Keep injected noise images in the test set, as the paper does (spec §5.3); false removes them. @default true */
+  overlap: boolean;
+  /** A class with at most this many training images is a tail class in results (spec §5.4). @default 20 */
+  tailMaxCount: number;
+  /** Tail augmentation per tail type, as in the official configs. @default { step: 'rot15flip', pareto: 'rot30flip' } */
+  augmentation: Record<TailType, AugmentationType>;
+  /** Options for FeatureExtractor.create (image size, backbone, cache folder, ...). @default { cacheDir: 'data/cache' } */
+  features: Record<string, unknown>;
+  /** Extra options for the split builder, passed through unchanged. @default {} */
+  split: Record<string, unknown>;
+  /** Metrics written per class; all four are computed. @default ['image_auroc', 'pixel_auroc', 'aupro', 'f1_max'] */
+  metrics: string[];
+}
+
+export const TAIL_TYPES: readonly TailType[] = ['step', 'pareto'];
+export const METRIC_NAMES = ['image_auroc', 'pixel_auroc', 'aupro', 'f1_max'] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+export const AUGMENTATION_TYPES: readonly AugmentationType[] = ['rot15flip', 'rot30flip', 'rot45flip', 'rotflip'];
+
+export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
+  run: 'run',
+  resultsDir: 'results',
+  datasets: [{ root: 'data/synthetic', name: 'synthetic', synthetic: true }],
+  tailTypes: ['step', 'pareto'],
+  ks: [1, 4],
+  noiseRatios: [0.1],
+  methods: ['patchcore', 'softpatch', 'tailedcore'],
+  seeds: [0, 1, 2],
+  tailRatio: 0.6,
+  overlap: true,
+  tailMaxCount: 20,
+  augmentation: { step: 'rot15flip', pareto: 'rot30flip' },
+  features: { cacheDir: 'data/cache' },
+  split: {},
+  metrics: [...METRIC_NAMES],
+};
+
+/** One line per key: what `--help` prints. */
+export const EXPERIMENT_KEY_DOCS: Record<keyof ExperimentConfig, string> = {
+  run: 'run name; results go to <resultsDir>/<run>/',
+  resultsDir: 'folder holding one sub-folder per run',
+  datasets: 'dataset roots in MVTec layout: "path" or {root, name?, synthetic?, syntheticOptions?}',
+  tailTypes: 'tail types: "step" and/or "pareto"',
+  ks: 'shots per tail class for the step tail (Pareto ignores it)',
+  noiseRatios: 'noise ratios in [0, 1): share of test anomalies injected into training',
+  methods: 'methods/ablations: "name" or {name, label?, options?}; names from MODEL_NAMES',
+  seeds: 'seeds (integers): split draw and model randomness',
+  tailRatio: 'share of classes that are tail in the step setting',
+  overlap: 'keep injected images in the test set (paper protocol)',
+  tailMaxCount: 'a class with <= this many training images is reported as tail',
+  augmentation: 'tail augmentation per tail type: {step, pareto} of rot15flip|rot30flip|rot45flip|rotflip',
+  features: 'options for FeatureExtractor.create (resize, crop, targetDim, cacheDir, ...)',
+  split: 'extra options for the split builder, passed through',
+  metrics: 'metrics kept in results.csv, from image_auroc, pixel_auroc, aupro, f1_max',
+};
+
+const DATASET_KEYS = ['root', 'name', 'synthetic', 'syntheticOptions'];
+const METHOD_KEYS = ['name', 'label', 'options'];
+
+/** The `--help` text: every key with its default. */
+export function experimentHelp(modelNames: readonly string[]): string {
+  const lines = ['Config keys (JSON file, all optional; defaults shown):'];
+  for (const key of Object.keys(EXPERIMENT_DEFAULTS) as (keyof ExperimentConfig)[]) {
+    lines.push(`  ${key.padEnd(13)} ${EXPERIMENT_KEY_DOCS[key]}`);
+    lines.push(`  ${''.padEnd(13)} default: ${JSON.stringify(EXPERIMENT_DEFAULTS[key])}`);
+  }
+  lines.push(`Methods (MODEL_NAMES): ${modelNames.join(', ')}`);
+  return lines.join('\n');
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkKeys(obj: Record<string, unknown>, known: readonly string[], where: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.includes(key)) throw new OptionError(`${where}: unknown key "${key}" (known keys: ${known.join(', ')})`);
+  }
+}
+
+function nonEmptyArray(v: unknown, key: string): unknown[] {
+  if (!Array.isArray(v) || v.length === 0) throw new OptionError(`config key "${key}" must be a non-empty array, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function numbers(v: unknown, key: string, ok: (x: number) => boolean, what: string): number[] {
+  const arr = nonEmptyArray(v, key);
+  for (const x of arr) {
+    if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) throw new OptionError(`config key "${key}": ${JSON.stringify(x)} is not ${what}`);
+  }
+  if (new Set(arr).size !== arr.length) throw new OptionError(`config key "${key}" lists a value twice: ${JSON.stringify(arr)}`);
+  return arr as number[];
+}
+
+/** A dataset entry with its defaults filled in. */
+export interface ResolvedDataset { root: string; name: string; synthetic: boolean; syntheticOptions: Record<string, unknown> }
+/** A method entry with its defaults filled in. */
+export interface ResolvedMethod { name: string; label: string; options: Record<string, unknown> }
+
+/** A validated config with shorthands expanded. */
+export interface ResolvedConfig extends Omit<ExperimentConfig, 'datasets' | 'methods'> {
+  datasets: ResolvedDataset[];
+  methods: ResolvedMethod[];
+}
+
+function baseName(p: string): string {
+  const parts = p.replace(/\\/g, '/').replace(/\/+$/, '').split('/');
+  return parts[parts.length - 1] || p;
+}
+
+/**
+ * Validates a parsed JSON config and fills defaults. Checks only the shape and values; whether a dataset root is
+ * in MVTec layout and whether the results folder is writable is checked by `preflight` (I/O).
+ * `modelNames` is the list of valid method names (MODEL_NAMES from src/models).
+ */
+export function resolveConfig(given: unknown, modelNames: readonly string[]): ResolvedConfig {
+  if (!isObject(given)) throw new OptionError('the experiment config must be a JSON object');
+  checkKeys(given, Object.keys(EXPERIMENT_DEFAULTS), 'experiment config');
+  const c = { ...EXPERIMENT_DEFAULTS, ...given } as ExperimentConfig;
+
+  if (typeof c.run !== 'string' || !/^[A-Za-z0-9._-]+$/.test(c.run)) {
+    throw new OptionError(`config key "run" must be a folder name of letters, digits, ".", "_" or "-", got ${JSON.stringify(c.run)}`);
+  }
+  if (typeof c.resultsDir !== 'string' || c.resultsDir === '') throw new OptionError('config key "resultsDir" must be a folder path');
+
+  const datasets: ResolvedDataset[] = nonEmptyArray(c.datasets, 'datasets').map((d, i) => {
+    const e: DatasetEntry = typeof d === 'string' ? { root: d } : (d as DatasetEntry);
+    if (!isObject(e)) throw new OptionError(`datasets[${i}] must be a path or an object`);
+    checkKeys(e as unknown as Record<string, unknown>, DATASET_KEYS, `datasets[${i}]`);
+    if (typeof e.root !== 'string' || e.root === '') throw new OptionError(`datasets[${i}].root must be a folder path`);
+    if (e.syntheticOptions !== undefined && !isObject(e.syntheticOptions)) throw new OptionError(`datasets[${i}].syntheticOptions must be an object`);
+    return { root: e.root, name: e.name ?? baseName(e.root), synthetic: e.synthetic === true, syntheticOptions: e.syntheticOptions ?? {} };
+  });
+  if (new Set(datasets.map((d) => d.name)).size !== datasets.length) throw new OptionError('config key "datasets": two datasets have the same name; give them distinct "name"s');
+
+  const tailTypes = nonEmptyArray(c.tailTypes, 'tailTypes') as TailType[];
+  for (const t of tailTypes) if (!TAIL_TYPES.includes(t)) throw new OptionError(`config key "tailTypes": unknown tail type ${JSON.stringify(t)} (known: ${TAIL_TYPES.join(', ')})`);
+  const ks = numbers(c.ks, 'ks', (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  const noiseRatios = numbers(c.noiseRatios, 'noiseRatios', (x) => x >= 0 && x < 1, 'a ratio in [0, 1)');
+  const seeds = numbers(c.seeds, 'seeds', (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');
+
+  const methods: ResolvedMethod[] = nonEmptyArray(c.methods, 'methods').map((m, i) => {
+    const e: MethodEntry = typeof m === 'string' ? { name: m } : (m as MethodEntry);
+    if (!isObject(e)) throw new OptionError(`methods[${i}] must be a name or an object`);
+    checkKeys(e as unknown as Record<string, unknown>, METHOD_KEYS, `methods[${i}]`);
+    if (typeof e.name !== 'string' || !modelNames.includes(e.name)) {
+      throw new OptionError(`methods[${i}]: unknown method ${JSON.stringify(e.name)} (known methods, MODEL_NAMES: ${modelNames.join(', ')})`);
+    }
+    if (e.options !== undefined && !isObject(e.options)) throw new OptionError(`methods[${i}].options must be an object`);
+    return { name: e.name, label: e.label ?? e.name, options: e.options ?? {} };
+  });
+  if (new Set(methods.map((m) => m.label)).size !== methods.length) throw new OptionError('config key "methods": two methods have the same label; give them distinct "label"s');
+
+  if (typeof c.tailRatio !== 'number' || !(c.tailRatio > 0 && c.tailRatio < 1)) throw new OptionError(`config key "tailRatio" must be in (0, 1), got ${JSON.stringify(c.tailRatio)}`);
+  if (typeof c.overlap !== 'boolean') throw new OptionError('config key "overlap" must be true or false');
+  if (!Number.isInteger(c.tailMaxCount) || c.tailMaxCount < 0) throw new OptionError('config key "tailMaxCount" must be an integer >= 0');
+
+  if (!isObject(c.augmentation)) throw new OptionError('config key "augmentation" must be an object {step, pareto}');
+  checkKeys(c.augmentation, TAIL_TYPES, 'config key "augmentation"');
+  const augmentation = { ...EXPERIMENT_DEFAULTS.augmentation, ...c.augmentation };
+  for (const t of TAIL_TYPES) {
+    if (!AUGMENTATION_TYPES.includes(augmentation[t])) {
+      throw new OptionError(`config key "augmentation.${t}": unknown augmentation ${JSON.stringify(augmentation[t])} (known: ${AUGMENTATION_TYPES.join(', ')})`);
+    }
+  }
+  if (!isObject(c.features)) throw new OptionError('config key "features" must be an object of FeatureExtractor options');
+  if (!isObject(c.split)) throw new OptionError('config key "split" must be an object of split-builder options');
+  const metrics = nonEmptyArray(c.metrics, 'metrics') as string[];
+  for (const m of metrics) {
+    if (!(METRIC_NAMES as readonly string[]).includes(m)) throw new OptionError(`config key "metrics": unknown metric ${JSON.stringify(m)} (known: ${METRIC_NAMES.join(', ')})`);
+  }
+  return { ...c, datasets, tailTypes, ks, noiseRatios, seeds, methods, augmentation, metrics };
+}

@@ -1,0 +1,92 @@
+/**
+ * All features of one dataset, extracted once and shared by every cell: each cell's training set (kept goods plus
+ * injected test anomalies) and each class's test set are row selections of it. The extractor's own disk cache makes
+ * a rerun cheap; this store avoids re-reading it for every cell.
+ */
+import type { FeatureSet } from '../features/types';
+import type { FeatureSource } from './pipeline';
+import { InputError } from '../util/errors';
+import { progress } from '../util/progress';
+
+export interface FeatureStore {
+  /** Features of the given images, in the given order. */
+  take(paths: string[]): FeatureSet;
+  readonly imageCount: number;
+}
+
+/** Copies the blocks of `index`ed images out of a combined set. */
+function select(all: FeatureSet, index: ArrayLike<number>): FeatureSet {
+  const per = all.gridH * all.gridW;
+  const dim = all.patches.cols;
+  const edim = all.embeddings.cols;
+  const n = index.length;
+  const patches = new Float32Array(n * per * dim);
+  const emb = new Float32Array(n * edim);
+  for (let k = 0; k < n; k++) {
+    const i = index[k];
+    patches.set(all.patches.data.subarray(i * per * dim, (i + 1) * per * dim), k * per * dim);
+    emb.set(all.embeddings.data.subarray(i * edim, (i + 1) * edim), k * edim);
+  }
+  return {
+    patches: { data: patches, rows: n * per, cols: dim },
+    embeddings: { data: emb, rows: n, cols: edim },
+    gridH: all.gridH, gridW: all.gridW, imageCount: n, inputSize: all.inputSize,
+  };
+}
+
+/** Concatenates feature sets of the same geometry. */
+export function concatFeatureSets(parts: FeatureSet[]): FeatureSet {
+  if (parts.length === 0) throw new InputError('no feature sets to concatenate');
+  const f = parts[0];
+  let images = 0;
+  for (const p of parts) {
+    if (p.gridH !== f.gridH || p.gridW !== f.gridW || p.patches.cols !== f.patches.cols || p.embeddings.cols !== f.embeddings.cols) {
+      throw new InputError('feature sets of different geometry cannot be concatenated (did the feature options change mid-run?)');
+    }
+    images += p.imageCount;
+  }
+  const per = f.gridH * f.gridW;
+  const patches = new Float32Array(images * per * f.patches.cols);
+  const emb = new Float32Array(images * f.embeddings.cols);
+  let po = 0;
+  let eo = 0;
+  for (const p of parts) {
+    patches.set(p.patches.data, po); po += p.patches.data.length;
+    emb.set(p.embeddings.data, eo); eo += p.embeddings.data.length;
+  }
+  return {
+    patches: { data: patches, rows: images * per, cols: f.patches.cols },
+    embeddings: { data: emb, rows: images, cols: f.embeddings.cols },
+    gridH: f.gridH, gridW: f.gridW, imageCount: images, inputSize: f.inputSize,
+  };
+}
+
+/** Extracts every path once (in chunks, with a progress line) and keeps the result in memory. */
+export async function buildFeatureStore(fx: FeatureSource, paths: string[], opts: { chunk?: number; quiet?: boolean; label?: string } = {}): Promise<FeatureStore> {
+  const unique = [...new Set(paths)];
+  const chunk = opts.chunk ?? 32;
+  const parts: FeatureSet[] = [];
+  const bar = progress(opts.label ?? 'features', unique.length, { quiet: opts.quiet });
+  for (let i = 0; i < unique.length; i += chunk) {
+    const part = unique.slice(i, i + chunk);
+    const fs = await fx.extract(part);
+    if (fs.imageCount !== part.length) throw new InputError(`feature extractor returned ${fs.imageCount} images for ${part.length} paths`);
+    parts.push(fs);
+    bar.tick(part.length);
+  }
+  bar.done();
+  const all = concatFeatureSets(parts);
+  const where = new Map(unique.map((p, i) => [p, i] as [string, number]));
+  return {
+    imageCount: unique.length,
+    take(list: string[]): FeatureSet {
+      const idx = new Int32Array(list.length);
+      list.forEach((p, k) => {
+        const i = where.get(p);
+        if (i === undefined) throw new InputError(`image ${p} was not extracted into the feature store (is it outside the dataset root?)`);
+        idx[k] = i;
+      });
+      return select(all, idx);
+    },
+  };
+}

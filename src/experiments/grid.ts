@@ -1,0 +1,54 @@
+/**
+ * Expands a resolved config into the ordered list of grid cells. Pure: no I/O.
+ * Order: dataset, tail type, K, noise ratio, seed, method; so the cells that share one split (and its fitted
+ * features) run next to each other.
+ */
+import type { ResolvedConfig, ResolvedDataset, ResolvedMethod, TailType } from './config';
+import type { AugmentationType } from '../models/types';
+
+/** The split part of a cell: everything that determines the training set. */
+export interface SplitKey {
+  dataset: ResolvedDataset;
+  tailType: TailType;
+  /** Shots per tail class; null for Pareto (no K). */
+  k: number | null;
+  noiseRatio: number;
+  seed: number;
+}
+
+export interface Cell extends SplitKey {
+  method: ResolvedMethod;
+  augmentation: AugmentationType;
+  /** A stable id: the key of this cell in the cells log. */
+  key: string;
+}
+
+/** The id of a split (shared by the cells of every method on it). */
+export function splitId(s: Pick<SplitKey, 'tailType' | 'k' | 'noiseRatio' | 'seed'> & { dataset: { name: string } }): string {
+  return `${s.dataset.name}|${s.tailType}|${s.k ?? ''}|${s.noiseRatio}|${s.seed}`;
+}
+
+export function cellKey(s: SplitKey, methodLabel: string): string {
+  return `${splitId(s)}|${methodLabel}`;
+}
+
+export function expandGrid(config: ResolvedConfig): Cell[] {
+  const cells: Cell[] = [];
+  for (const dataset of config.datasets) {
+    for (const tailType of config.tailTypes) {
+      // Pareto has no K: one setting, not one per K.
+      const ks: (number | null)[] = tailType === 'step' ? config.ks : [null];
+      for (const k of ks) {
+        for (const noiseRatio of config.noiseRatios) {
+          for (const seed of config.seeds) {
+            const split: SplitKey = { dataset, tailType, k, noiseRatio, seed };
+            for (const method of config.methods) {
+              cells.push({ ...split, method, augmentation: config.augmentation[tailType], key: cellKey(split, method.label) });
+            }
+          }
+        }
+      }
+    }
+  }
+  return cells;
+}

@@ -1,0 +1,54 @@
+/**
+ * What the experiment runner needs from the rest of the kit, as one narrow interface.
+ * The real binding is in ./kit-pipeline; tests pass a small fake, so the runner's bookkeeping (grid, resume,
+ * atomic rows) is tested without a backbone.
+ */
+import type { Dataset, Manifest, DatasetImage } from '../data/types';
+import type { FeatureSet } from '../features/types';
+import type { AnomalyModel, AugmentationType } from '../models/types';
+import type { Matrix } from '../linalg/matrix';
+import type { MetricName, TailType } from './config';
+
+/** A feature extractor as the runner uses it (FeatureExtractor from src/features satisfies it). */
+export interface FeatureSource {
+  extract(paths: string[]): Promise<FeatureSet>;
+  augmentedPatches(paths: string[], type: AugmentationType): Promise<Matrix>;
+  /** A JSON-able description (backbone, layers, sizes, backend) saved in env.json. */
+  describe(): unknown;
+  dispose?(): void;
+}
+
+export interface SplitRequest {
+  tailType: TailType;
+  /** Shots per tail class (step only). */
+  k: number | null;
+  noiseRatio: number;
+  seed: number;
+  tailRatio: number;
+  /** Extra split-builder options from the config. */
+  extra: Record<string, unknown>;
+}
+
+export interface Pipeline {
+  /** Valid method names (MODEL_NAMES). */
+  readonly modelNames: readonly string[];
+  /** Writes the synthetic dataset at root (only called when root is absent and the config asks for it). */
+  generateSynthetic(root: string, options: Record<string, unknown>): Promise<void>;
+  loadDataset(root: string): Promise<Dataset>;
+  buildSplit(dataset: Dataset, req: SplitRequest): Manifest | Promise<Manifest>;
+  /** Training image paths of a split in the fixed training order, with their class names. */
+  trainPaths(dataset: Dataset, manifest: Manifest): { paths: string[]; classNames: string[] };
+  createExtractor(options: Record<string, unknown>): Promise<FeatureSource>;
+  /**
+   * Builds a model; throws an OptionError for an unknown option. `seed` seeds its randomness; `augmentation` is the
+   * cell's tail augmentation (official configs: rot15flip for step, rot30flip for Pareto), used by methods with a
+   * tail branch unless the method's own options set one.
+   */
+  createModel(name: string, options: Record<string, unknown>, context: { seed: number; augmentation: AugmentationType }): AnomalyModel;
+  /** Ground-truth masks at size x size for the given test images (zeros for normal images). */
+  loadMasks(images: DatasetImage[], size: number): Promise<Uint8Array>;
+  /** The four metrics of one class's test set. */
+  evaluateClass(input: { labels: Uint8Array; imageScores: Float32Array; masks: Uint8Array; maps: Float32Array; mapSize: number }): Record<MetricName, number>;
+  /** The active numeric backend, for env.json (e.g. 'wasm'). */
+  backend(): string;
+}

@@ -1,0 +1,89 @@
+/** A tiny fake of the kit for runner tests: deterministic features and scores, no backbone. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Dataset, DatasetImage, Manifest } from '../../src/data/types';
+import type { Pipeline, SplitRequest } from '../../src/experiments/pipeline';
+import type { FeatureSet } from '../../src/features/types';
+import { OptionError } from '../../src/util/errors';
+
+/** Writes an MVTec-layout folder of empty "png" files: each class 3 train goods, 2 good + 2 bad tests. */
+export function writeFakeDataset(root: string, classes = ['a', 'b', 'c']): void {
+  for (const c of classes) {
+    for (const [dir, n] of [['train/good', 3], ['test/good', 2], ['test/bad', 2]] as const) {
+      fs.mkdirSync(path.join(root, c, dir), { recursive: true });
+      for (let i = 0; i < n; i++) fs.writeFileSync(path.join(root, c, dir, `${i}.png`), '');
+    }
+  }
+}
+
+function loadFake(root: string): Dataset {
+  const classes = fs.readdirSync(root).sort().map((name) => {
+    const img = (split: 'train' | 'test', defect: string, f: string): DatasetImage => ({
+      path: path.join(root, name, split, defect, f), rel: `${name}/${split}/${defect}/${f}`, className: name, split, defect, label: defect === 'good' ? 0 : 1,
+    });
+    const train = fs.readdirSync(path.join(root, name, 'train/good')).sort().map((f) => img('train', 'good', f));
+    const test = ['bad', 'good'].flatMap((d) => fs.readdirSync(path.join(root, name, 'test', d)).sort().map((f) => img('test', d, f)));
+    return { name, train, test };
+  });
+  return { root, classes };
+}
+
+export interface FakeCounters { extracted: number; fits: number; extractorsCreated: number }
+
+export function fakePipeline(counters: FakeCounters = { extracted: 0, fits: 0, extractorsCreated: 0 }): Pipeline {
+  const feat = (paths: string[]): FeatureSet => {
+    counters.extracted += paths.length;
+    const data = new Float32Array(paths.length * 4 * 2);
+    paths.forEach((p, i) => { for (let j = 0; j < 8; j++) data[i * 8 + j] = (p.length * (j + 1)) % 7 + (p.includes('bad') ? 5 : 0); });
+    return { patches: { data, rows: paths.length * 4, cols: 2 }, embeddings: { data: new Float32Array(paths.length), rows: paths.length, cols: 1 }, gridH: 2, gridW: 2, imageCount: paths.length, inputSize: 4 };
+  };
+  return {
+    modelNames: ['patchcore', 'tailedcore'],
+    async generateSynthetic(root) { writeFakeDataset(root); },
+    async loadDataset(root) { return loadFake(root); },
+    buildSplit(dataset: Dataset, req: SplitRequest): Manifest {
+      // Class "a" is tail with k goods; every other class keeps all and gets round(noise * n) injected anomalies.
+      return {
+        seed: req.seed, options: { ...req },
+        classes: dataset.classes.map((c, i) => {
+          const tail = i === 0;
+          const good = tail ? c.train.slice(0, req.tailType === 'step' ? req.k ?? 1 : 2) : c.train;
+          const bad = c.test.filter((t) => t.label === 1).slice(0, tail ? 0 : Math.round(req.noiseRatio * 10));
+          return { name: c.name, isTail: tail, trainGood: good.map((g) => g.rel), injected: bad.map((b) => b.rel) };
+        }),
+      };
+    },
+    trainPaths(dataset, manifest) {
+      const paths: string[] = [];
+      const classNames: string[] = [];
+      for (const c of manifest.classes) for (const rel of [...c.trainGood, ...c.injected]) { paths.push(path.join(dataset.root, rel)); classNames.push(c.name); }
+      return { paths, classNames };
+    },
+    async createExtractor() {
+      counters.extractorsCreated++;
+      return { extract: async (p: string[]) => feat(p), augmentedPatches: async () => { throw new Error('unused'); }, describe: () => ({ fake: true }) };
+    },
+    createModel(name, options, ctx) {
+      for (const k of Object.keys(options)) if (k !== 'bias') throw new OptionError(`${name}: unknown option "${k}" (known options: bias)`);
+      const bias = (options.bias as number | undefined) ?? 0;
+      let trainMean = 0;
+      return {
+        name,
+        async fit(train) { counters.fits++; trainMean = train.patches.data.reduce((a, b) => a + b, 0) / train.patches.data.length; },
+        async predict(test) {
+          const s = new Float32Array(test.imageCount);
+          for (let i = 0; i < test.imageCount; i++) s[i] = test.patches.data[i * 8] - trainMean + bias + ctx.seed * 0.01;
+          return { imageScores: s, maps: new Float32Array(test.imageCount * 4), mapSize: 2 };
+        },
+        dispose() {},
+      };
+    },
+    async loadMasks(images, size) { return new Uint8Array(images.length * size * size); },
+    evaluateClass({ labels, imageScores }) {
+      let pos = 0;
+      for (let i = 0; i < labels.length; i++) if (labels[i]) pos += imageScores[i];
+      return { image_auroc: pos, pixel_auroc: labels.length, aupro: NaN, f1_max: 0.5 };
+    },
+    backend: () => 'fake',
+  };
+}
