@@ -1,31 +1,76 @@
 /**
  * The linear-algebra front door for hot paths. Every function here is async so that a GEMM engine
- * (onnxruntime-node, tfjs) can sit behind it; the plain TypeScript kernels in ./reference stay as the
- * reference the tests compare against.
+ * (onnxruntime-node here; CUDA where its provider is installed) can sit behind it; the plain TypeScript kernels in
+ * ./reference stay as the reference the tests compare against (`engine: 'js'`).
+ * tfjs ops on tfjs-node-gpu are not wired: onnxruntime covers the CPU and, with its CUDA provider, the GPU.
  */
 export * from './matrix';
 export { randomProjection } from './projection';
 export * from './onnx-builder';
 export type { NearestResult, KnnResult } from './reference';
+export { nearestSquaredRef, knnSquaredRef, matmulTransposedRef } from './reference';
+export { loadOrt, ortCudaInstalled } from './ort-engine';
+export type { OrtSettings } from './ort-engine';
+export type { BlockOptions } from './blocked';
 import { Matrix } from './matrix';
 import { nearestSquaredRef, knnSquaredRef, matmulTransposedRef, NearestResult, KnnResult } from './reference';
+import { loadOrt } from './ort-engine';
+import { BlockOptions, nearestSquaredBlocked, knnSquaredBlocked, matmulTransposedBlocked } from './blocked';
+import { InputError, OptionError } from '../util/errors';
 
-export interface EngineOptions {
-  /** Which engine runs the kernel. @default 'auto' */
-  engine?: 'auto' | 'js';
+export interface EngineOptions extends BlockOptions {
+  /**
+   * Which engine runs the kernel: 'ort' = onnxruntime-node GEMM (throws if it does not load), 'js' = the plain
+   * TypeScript reference, 'auto' = 'ort' when it loads, else 'js'. @default 'auto'
+   */
+  engine?: 'auto' | 'ort' | 'js';
 }
 
-/** Squared L2 distance and index of the nearest bank row for every query row (running minimum, never Q x M). */
-export async function nearestSquared(queries: Matrix, bank: Matrix, _opts: EngineOptions = {}): Promise<NearestResult> {
-  return nearestSquaredRef(queries, bank);
+/** The engine that `engine` resolves to on this machine. */
+export function resolveEngine(engine: EngineOptions['engine'] = 'auto'): 'ort' | 'js' {
+  if (engine === 'js') return 'js';
+  if (engine === 'ort') return 'ort';
+  if (engine === 'auto') return loadOrt() ? 'ort' : 'js';
+  throw new OptionError(`engine must be 'auto', 'ort' or 'js', got '${engine}'`);
 }
 
-/** k nearest neighbours among the rows of `points` (squared L2, ascending). */
-export async function knnSquared(points: Matrix, k: number, excludeSelf = true, _opts: EngineOptions = {}): Promise<KnnResult> {
-  return knnSquaredRef(points, k, excludeSelf);
+/**
+ * Squared L2 distance and index of the nearest bank row for every query row (running minimum over bank blocks, never
+ * Q x M). A bank past the 4 GiB buffer limit can be given as a list of shards; indices then run across the shards in order.
+ */
+export async function nearestSquared(queries: Matrix, bank: Matrix | Matrix[], opts: EngineOptions = {}): Promise<NearestResult> {
+  const shards = Array.isArray(bank) ? bank : [bank];
+  if (resolveEngine(opts.engine) === 'js' || queries.cols === 0) {
+    if (shards.length === 1) return nearestSquaredRef(queries, shards[0]);
+    return nearestShardsRef(queries, shards);
+  }
+  return nearestSquaredBlocked(queries, shards, opts);
+}
+
+function nearestShardsRef(queries: Matrix, shards: Matrix[]): NearestResult {
+  const live = shards.filter((s) => s.rows > 0);
+  if (live.length === 0) throw new InputError('nearest neighbour search: the memory bank is empty');
+  const dist = new Float32Array(queries.rows).fill(Infinity);
+  const index = new Int32Array(queries.rows);
+  let off = 0;
+  for (const s of shards) {
+    if (s.rows > 0) {
+      const r = nearestSquaredRef(queries, s);
+      for (let i = 0; i < queries.rows; i++) if (r.dist[i] < dist[i]) { dist[i] = r.dist[i]; index[i] = off + r.index[i]; }
+    }
+    off += s.rows;
+  }
+  return { dist, index };
+}
+
+/** k nearest neighbours among the rows of `points` (squared L2, ascending, ties by lower index). */
+export async function knnSquared(points: Matrix, k: number, excludeSelf = true, opts: EngineOptions = {}): Promise<KnnResult> {
+  if (resolveEngine(opts.engine) === 'js' || points.cols === 0) return knnSquaredRef(points, k, excludeSelf);
+  return knnSquaredBlocked(points, k, excludeSelf, opts);
 }
 
 /** A * Bᵀ. */
-export async function matmulTransposed(a: Matrix, b: Matrix, _opts: EngineOptions = {}): Promise<Matrix> {
-  return matmulTransposedRef(a, b);
+export async function matmulTransposed(a: Matrix, b: Matrix, opts: EngineOptions = {}): Promise<Matrix> {
+  if (resolveEngine(opts.engine) === 'js' || a.cols === 0) return matmulTransposedRef(a, b);
+  return matmulTransposedBlocked(a, b, opts);
 }
