@@ -22,6 +22,8 @@ export interface Prediction {
   /** imageCount * mapSize * mapSize pixel scores (upsampled + blurred). */
   maps: Float32Array;
   mapSize: number;
+  /** Optional: the raw patch scores (imageCount * gridH * gridW) the image scores and maps were built from. */
+  patchScores?: Float32Array;
 }
 
 export interface AnomalyModel {

@@ -1,0 +1,129 @@
+/**
+ * The one model implementation: a head branch (optionally LOF-denoised, optionally LOF-weighted), an optional tail
+ * branch, one memory bank [tail; head], and the shared 1-NN scorer and map builder. PatchCore, SoftPatch and
+ * TailedCore (and every ablation) are configurations of this class (./methods, ./factory).
+ */
+import { assertFinite } from '../linalg/matrix';
+import { FeatureSet } from '../features/types';
+import { createRng } from '../util/rng';
+import { InputError } from '../util/errors';
+import { MemoryBank, makeMemoryBank, scorePatches } from '../scoring/memory-bank';
+import { anomalyMaps, imageMaxScores } from '../scoring/maps';
+import { AnomalyModel, Prediction, TrainFeatures } from './types';
+import { MemoryBankModelOptions, resolveModelOptions } from './options';
+import { buildHeadBranch } from './head-branch';
+import { buildTailBranch } from './tail-branch';
+
+/** What a fit produced, for notebooks and diagnostics. */
+export interface ModelInfo {
+  /** Rows in the memory bank (tail + head). */
+  bankRows: number;
+  tailRows: number;
+  headRows: number;
+  /** Training patch rows. */
+  trainPatches: number;
+  /** Patch rows left after the LOF filter (all of them without denoising). */
+  keptAfterLof: number;
+  lofThreshold: number | null;
+  /** Tail images (training order), empty without a tail branch. */
+  tailImageIndices: Int32Array;
+  /** TailSampler's predicted class size per training image (null without TailSampler). */
+  predictedClassSizes: Float32Array | null;
+  maxK: number | null;
+  /** Rows the tail coreset was drawn from (base + augmented tail patches). */
+  tailCandidateRows: number;
+  /** Milliseconds per stage. */
+  timings: { lof: number; headCoreset: number; tailSampler: number; augmentation: number; tailCoreset: number; fit: number };
+  /** The resolved options the model was fitted with. */
+  options: MemoryBankModelOptions;
+}
+
+export class MemoryBankModel implements AnomalyModel {
+  readonly name: string;
+  readonly options: MemoryBankModelOptions;
+  private bank: MemoryBank | null = null;
+  private fitInfo: ModelInfo | null = null;
+
+  constructor(name: string, options?: Partial<MemoryBankModelOptions>) {
+    this.name = name;
+    this.options = resolveModelOptions(options, name);
+  }
+
+  /** Diagnostics of the last fit; throws before fit. */
+  get info(): ModelInfo {
+    if (!this.fitInfo) throw new InputError(`${this.name}: no fit yet; call fit(train) first`);
+    return this.fitInfo;
+  }
+
+  /** The fitted memory bank (read-only use: notebooks, tests). */
+  get memoryBank(): MemoryBank {
+    if (!this.bank) throw new InputError(`${this.name}: no fit yet; call fit(train) first`);
+    return this.bank;
+  }
+
+  async fit(train: TrainFeatures): Promise<void> {
+    const o = this.options;
+    const t0 = performance.now();
+    const ppi = checkFeatureSet(train, 'training features');
+    if (o.augmentation && o.tail !== null && typeof train.augmentedPatches !== 'function') {
+      // Fail before the expensive stages.
+      throw new InputError(`${this.name}: option augmentation is '${o.augmentation}' but the training features provide no augmentedPatches; extract the augmentation views or set augmentation: null`);
+    }
+    // One seed, independent streams per stage (spec §3.2 "RNG order"): adding draws in one stage never shifts another.
+    const rng = createRng(o.seed);
+    const lofRng = rng.fork('lof');
+    const headRng = rng.fork('head-coreset');
+    const tailRng = rng.fork('tail-coreset');
+
+    const head = await buildHeadBranch(train.patches, train.imageCount, ppi, o, lofRng, headRng);
+    const tail = o.tail === null ? null : await buildTailBranch(train, { ...o, tail: o.tail }, tailRng);
+    this.bank = makeMemoryBank(tail ? tail.features : null, head.features, head.weights);
+    this.fitInfo = {
+      bankRows: this.bank.features.rows,
+      tailRows: this.bank.tailRows,
+      headRows: head.features.rows,
+      trainPatches: train.patches.rows,
+      keptAfterLof: head.keptRows,
+      lofThreshold: head.lofThreshold,
+      tailImageIndices: tail ? tail.tailIndices : new Int32Array(0),
+      predictedClassSizes: tail ? tail.classSizes : null,
+      maxK: tail ? tail.maxK : null,
+      tailCandidateRows: tail ? tail.candidateRows : 0,
+      timings: {
+        lof: head.lofMs, headCoreset: head.coresetMs,
+        tailSampler: tail ? tail.samplerMs : 0, augmentation: tail ? tail.augmentationMs : 0, tailCoreset: tail ? tail.coresetMs : 0,
+        fit: performance.now() - t0,
+      },
+      options: o,
+    };
+  }
+
+  async predict(test: FeatureSet): Promise<Prediction> {
+    const bank = this.memoryBank;
+    const ppi = checkFeatureSet(test, 'test features');
+    const { scores } = await scorePatches(bank, test.patches);
+    return {
+      imageScores: imageMaxScores(scores, test.imageCount, ppi),
+      maps: anomalyMaps(scores, test.imageCount, test.gridH, test.gridW, test.inputSize, this.options.blurSigma),
+      mapSize: test.inputSize,
+      patchScores: scores,
+    };
+  }
+
+  dispose(): void {
+    this.bank = null;
+  }
+}
+
+/** Checks shape and values of a feature set; returns patches per image. */
+function checkFeatureSet(f: FeatureSet, what: string): number {
+  if (!f || !f.patches) throw new InputError(`${what}: no patch features given`);
+  const ppi = f.gridH * f.gridW;
+  if (!Number.isInteger(f.imageCount) || f.imageCount < 1) throw new InputError(`${what}: imageCount must be a positive integer, got ${f.imageCount}`);
+  if (!Number.isInteger(ppi) || ppi < 1) throw new InputError(`${what}: grid ${f.gridH}x${f.gridW} is not a positive integer size`);
+  if (f.patches.rows !== f.imageCount * ppi) {
+    throw new InputError(`${what}: ${f.patches.rows} patch rows but ${f.imageCount} images x ${f.gridH}x${f.gridW} patches need ${f.imageCount * ppi}`);
+  }
+  assertFinite(f.patches, `${what} (patches)`);
+  return ppi;
+}

@@ -1,0 +1,97 @@
+/**
+ * The options of the one memory-bank model that PatchCore, SoftPatch and TailedCore are configurations of.
+ * Defaults are the official code's (spec §3.1, §4.1); the preset classes in ./methods set the method-specific ones.
+ */
+import { AugmentationType } from './types';
+import { TailSamplerPassThrough } from './tail-sampler-adapter';
+import { resolveOptions, checkRange, checkOneOf } from '../util/options';
+import { OptionError } from '../util/errors';
+
+export const AUGMENTATION_TYPES: readonly AugmentationType[] = ['rot15flip', 'rot30flip', 'rot45flip', 'rotflip'];
+
+/** Views per tail image that each augmentation adds (identity excluded; spec §3.3). */
+export const AUGMENTATION_VIEWS: Readonly<Record<AugmentationType, number>> = { rot15flip: 47, rot30flip: 23, rot45flip: 15, rotflip: 7 };
+
+/**
+ * Tail branch: null = none; 'oracle' = the images of the classes named in `oracleTailClasses` (ablation);
+ * an object = run TailSampler with these options (e.g. {} for its defaults, trim_min + mode vote = the paper's
+ * 'ada_trim_min-mode'; {thresholdType: 'half_min'} for another threshold type).
+ */
+export type TailChoice = null | 'oracle' | TailSamplerPassThrough;
+
+export interface MemoryBankModelOptions {
+  /** Head-branch denoising: 'lof' keeps only patches whose per-position LOF is strictly below the lofQuantile quantile. @default 'none' */
+  denoise: 'none' | 'lof';
+  /** Score weighting: 'lof' multiplies each patch distance by the matched bank row's LOF score (SoftPatch). @default 'none' */
+  weighting: 'none' | 'lof';
+  /** Tail branch (see TailChoice). @default null */
+  tail: TailChoice;
+  /** True tail class names for tail: 'oracle' (matched against train.classNames). @default null */
+  oracleTailClasses: string[] | null;
+  /** Augmentation views of the tail images (needs train.augmentedPatches); null = base patches only. @default null */
+  augmentation: AugmentationType | null;
+  /** Greedy coreset ratio of the head (or only) bank. @default 0.1 */
+  coresetRatio: number;
+  /** Greedy coreset ratio of the tail bank. @default 0.1 */
+  tailCoresetRatio: number;
+  /** Random projection dimension for coreset and LOF distances. @default 128 */
+  projDim: number;
+  /** LOF neighbours (sklearn n_neighbors). @default 6 */
+  lofK: number;
+  /** Patches with LOF >= this quantile of all LOF scores are dropped. @default 0.85 */
+  lofQuantile: number;
+  /** Seed of the model's random streams (official configs: seed 0). @default 0 */
+  seed: number | string;
+  /** Gaussian σ of the anomaly maps in output pixels (0 = no blur). @default 4 */
+  blurSigma: number;
+}
+
+export const MEMORY_BANK_MODEL_DEFAULTS: MemoryBankModelOptions = {
+  denoise: 'none',
+  weighting: 'none',
+  tail: null,
+  oracleTailClasses: null,
+  augmentation: null,
+  coresetRatio: 0.1,
+  tailCoresetRatio: 0.1,
+  projDim: 128,
+  lofK: 6,
+  lofQuantile: 0.85,
+  seed: 0,
+  blurSigma: 4,
+};
+
+/** Merges and checks options; every message names the option. */
+export function resolveModelOptions(given: Partial<MemoryBankModelOptions> | undefined, where: string): MemoryBankModelOptions {
+  const o = resolveOptions(MEMORY_BANK_MODEL_DEFAULTS, given, where);
+  checkOneOf('denoise', o.denoise, ['none', 'lof'] as const);
+  checkOneOf('weighting', o.weighting, ['none', 'lof'] as const);
+  checkRange('coresetRatio', o.coresetRatio, 0, 1, { minOpen: true });
+  checkRange('tailCoresetRatio', o.tailCoresetRatio, 0, 1, { minOpen: true });
+  checkRange('projDim', o.projDim, 1, 1 << 20, { integer: true });
+  checkRange('lofK', o.lofK, 1, 1 << 20, { integer: true });
+  checkRange('lofQuantile', o.lofQuantile, 0, 1, { minOpen: true });
+  checkRange('blurSigma', o.blurSigma, 0, 1000);
+  if (typeof o.seed !== 'number' && typeof o.seed !== 'string') throw new OptionError(`${where}: option seed must be a number or a string`);
+  if (o.augmentation !== null) checkOneOf('augmentation', o.augmentation, AUGMENTATION_TYPES);
+  const t = o.tail;
+  if (t !== null && t !== 'oracle' && (typeof t !== 'object' || Array.isArray(t))) {
+    throw new OptionError(`${where}: option tail must be null, 'oracle' or an object of TailSampler options, got ${JSON.stringify(t)}`);
+  }
+  if (t === null && o.augmentation !== null) {
+    throw new OptionError(`${where}: option augmentation ('${o.augmentation}') needs a tail branch; set augmentation: null or give a tail option`);
+  }
+  if (t === 'oracle') {
+    const c = o.oracleTailClasses;
+    if (!Array.isArray(c) || c.length === 0 || !c.every((s) => typeof s === 'string')) {
+      throw new OptionError(`${where}: tail: 'oracle' needs option oracleTailClasses, a non-empty list of the true tail class names`);
+    }
+  } else if (o.oracleTailClasses !== null) {
+    throw new OptionError(`${where}: option oracleTailClasses is only used with tail: 'oracle'`);
+  }
+  if (o.weighting === 'lof' && t !== null) {
+    // Augmented tail views have no LOF score to weight by; the official code never combines the two.
+    throw new OptionError(`${where}: option weighting: 'lof' cannot be combined with a tail branch (tail rows have no LOF weight); use tail: null`);
+  }
+  return o;
+}

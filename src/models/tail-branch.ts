@@ -1,0 +1,100 @@
+/**
+ * Tail branch, spec §3.2 step 3: pick the tail images (TailSampler on the image embeddings, or the oracle's true
+ * tail classes), take all their patches plus their augmentation views, and build a greedy coreset of those.
+ */
+import { Matrix, assertFinite, concatRows, takeRows } from '../linalg/matrix';
+import { greedyCoreset } from '../sampling/coreset';
+import { Rng } from '../util/rng';
+import { InputError, OptionError } from '../util/errors';
+import { TrainFeatures, AugmentationType } from './types';
+import { TailChoice, AUGMENTATION_VIEWS } from './options';
+import { runTailSampler } from './tail-sampler-adapter';
+
+export interface TailBranchOptions {
+  tail: Exclude<TailChoice, null>;
+  oracleTailClasses: string[] | null;
+  augmentation: AugmentationType | null;
+  tailCoresetRatio: number;
+  projDim: number;
+}
+
+export interface TailBranchResult {
+  /** Coreset rows (original dimension); 0 rows when no tail image was selected. */
+  features: Matrix;
+  /** Selected tail images, ascending training order. */
+  tailIndices: Int32Array;
+  /** TailSampler's predicted class size per training image (null for the oracle). */
+  classSizes: Float32Array | null;
+  /** TailSampler's cut (null for the oracle). */
+  maxK: number | null;
+  /** Rows the coreset ran on (base + augmented patches). */
+  candidateRows: number;
+  samplerMs: number;
+  augmentationMs: number;
+  coresetMs: number;
+}
+
+/** Image indices of the classes named in `tailClasses` (ablation: the split's true tail). */
+export function oracleTailIndices(classNames: string[] | undefined, tailClasses: string[], imageCount: number): Int32Array {
+  if (!classNames) throw new InputError("tail: 'oracle' needs train.classNames (the class of every training image); the feature set has none");
+  if (classNames.length !== imageCount) throw new InputError(`train.classNames has ${classNames.length} entries for ${imageCount} images`);
+  const present = new Set(classNames);
+  const missing = tailClasses.filter((c) => !present.has(c));
+  if (missing.length) throw new OptionError(`option oracleTailClasses names classes that are not in the training set: ${missing.join(', ')}`);
+  const want = new Set(tailClasses);
+  const out: number[] = [];
+  classNames.forEach((c, i) => { if (want.has(c)) out.push(i); });
+  return Int32Array.from(out);
+}
+
+export async function buildTailBranch(train: TrainFeatures, o: TailBranchOptions, coresetRng: Rng): Promise<TailBranchResult> {
+  const t0 = performance.now();
+  const ppi = train.gridH * train.gridW;
+  let tailIndices: Int32Array;
+  let classSizes: Float32Array | null = null;
+  let maxK: number | null = null;
+  if (o.tail === 'oracle') {
+    tailIndices = oracleTailIndices(train.classNames, o.oracleTailClasses ?? [], train.imageCount);
+  } else {
+    assertFinite(train.embeddings, 'image embeddings (TailSampler input)');
+    if (train.embeddings.rows !== train.imageCount) {
+      throw new InputError(`image embeddings have ${train.embeddings.rows} rows for ${train.imageCount} training images`);
+    }
+    const r = await runTailSampler(train.embeddings, o.tail);
+    tailIndices = r.tailIndices;
+    classSizes = r.classSizes;
+    maxK = r.maxK;
+  }
+  // Loader order (ascending) for the base patches, as the official code gathers them.
+  tailIndices = Int32Array.from(tailIndices).sort();
+  for (const i of tailIndices) {
+    if (!(i >= 0 && i < train.imageCount)) throw new InputError(`tail image index ${i} is outside [0, ${train.imageCount})`);
+  }
+  const t1 = performance.now();
+  if (tailIndices.length === 0) {
+    return { features: { data: new Float32Array(0), rows: 0, cols: train.patches.cols }, tailIndices, classSizes, maxK, candidateRows: 0, samplerMs: t1 - t0, augmentationMs: 0, coresetMs: 0 };
+  }
+  const rows = new Int32Array(tailIndices.length * ppi);
+  tailIndices.forEach((img, k) => { for (let p = 0; p < ppi; p++) rows[k * ppi + p] = img * ppi + p; });
+  const parts: Matrix[] = [takeRows(train.patches, rows)];
+  if (o.augmentation) parts.push(await augmentedTailPatches(train, tailIndices, o.augmentation));
+  const pool = parts.length > 1 ? concatRows(parts) : parts[0];
+  const t2 = performance.now();
+  const picks = greedyCoreset(pool, coresetRng, { ratio: o.tailCoresetRatio, projDim: o.projDim });
+  const features = takeRows(pool, picks);
+  const t3 = performance.now();
+  return { features, tailIndices, classSizes, maxK, candidateRows: pool.rows, samplerMs: t1 - t0, augmentationMs: t2 - t1, coresetMs: t3 - t2 };
+}
+
+async function augmentedTailPatches(train: TrainFeatures, tailIndices: Int32Array, type: AugmentationType): Promise<Matrix> {
+  if (typeof train.augmentedPatches !== 'function') {
+    throw new OptionError(`option augmentation is '${type}' but the training features provide no augmentedPatches; extract the augmentation views or set augmentation: null`);
+  }
+  const aug = await train.augmentedPatches(Array.from(tailIndices), type);
+  const want = tailIndices.length * AUGMENTATION_VIEWS[type] * train.gridH * train.gridW;
+  if (aug.cols !== train.patches.cols || aug.rows !== want) {
+    throw new InputError(`augmentedPatches('${type}') returned ${aug.rows}x${aug.cols}; expected ${want}x${train.patches.cols} (${tailIndices.length} images x ${AUGMENTATION_VIEWS[type]} views x ${train.gridH * train.gridW} patches)`);
+  }
+  assertFinite(aug, `augmented patch features ('${type}')`);
+  return aug;
+}
