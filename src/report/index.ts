@@ -1,0 +1,4 @@
+/** Aggregation of experiment results: mean ± std over seeds for all / head / tail classes; CSV and Markdown. */
+export * from './summary';
+export * from './markdown';
+export * from './write';
