@@ -1,0 +1,327 @@
+/**
+ * FeatureExtractor: the API the models use. Images -> preprocessing -> backbone -> patch embedding, with a
+ * content-keyed disk cache, progress with ETA, and the tail augmentation views (spec §3.3).
+ */
+import * as fs from 'node:fs';
+import { Matrix, zeros } from '../linalg/matrix';
+import { readRgb, readMask } from '../data/images';
+import { RgbImage } from '../data/types';
+import { AugmentationType } from '../models/types';
+import { InputError, OptionError } from '../util/errors';
+import { resolveOptions, checkRange } from '../util/options';
+import { progress } from '../util/progress';
+import { Backbone, FeatureSet, ImageBatch, LayerMap } from './types';
+import { activeTfBackend, selectTfBackend, TfBackendChoice } from './backend';
+import { loadBundledBackbone } from './backbones/bundled';
+import { preprocess, preprocessResizeOnly, preprocessMask, FloatImage, MaskPreprocessOptions } from './preprocess';
+import { augmentationViews, renderView, viewKey } from './augment';
+import { patchEmbed } from './patch-embed';
+import { FeatureCache, cacheKey, sha256File, CacheShape } from './cache';
+
+/**
+ * Patch dimension for the bundled MobileNetV2 (block_5_add 32 ch + block_10_project_BN 96 ch). Chosen by
+ * measurement, see README "Choosing targetDim"; the paper's 1024 is for WRN50 (512 + 1024 channels).
+ */
+export const BUNDLED_TARGET_DIM = 256;
+
+export interface FeatureExtractorOptions {
+  /** The backbone. @default the bundled MobileNetV2 (loadBundledBackbone()) */
+  backbone?: Backbone;
+  /** Shorter side after resize. @default 256 (paper) */
+  resize?: number;
+  /** Centre crop side. @default 224 (paper) */
+  crop?: number;
+  /** Patch feature dimension. @default 1024 (paper, WRN50) for a given backbone; BUNDLED_TARGET_DIM for the bundled one */
+  targetDim?: number;
+  /** Patch neighbourhood. @default 3 (paper) */
+  patchSize?: number;
+  /** Feature cache folder; null disables the cache. @default null */
+  cacheDir?: string | null;
+  /** Images per backbone call. @default 8 */
+  batchSize?: number;
+  /** tfjs backend when the bundled backbone is loaded here. @default 'auto' */
+  backend?: TfBackendChoice;
+  /** No progress lines or logs. @default false */
+  quiet?: boolean;
+}
+
+const DEFAULTS = {
+  backbone: undefined as Backbone | undefined,
+  resize: 256,
+  crop: 224,
+  targetDim: undefined as number | undefined,
+  patchSize: 3,
+  cacheDir: null as string | null,
+  batchSize: 8,
+  backend: 'auto' as TfBackendChoice,
+  quiet: false,
+};
+
+/** What run records store about the features. */
+export interface FeatureExtractorInfo {
+  backend: string;
+  backboneId: string;
+  patchLayers: string[];
+  embeddingLayer: string;
+  normalization: string;
+  resize: number;
+  crop: number;
+  patchSize: number;
+  targetDim: number;
+  gridH: number;
+  gridW: number;
+  embedDim: number;
+  layerShapes: Record<string, [number, number, number]>;
+  cacheDir: string | null;
+}
+
+export interface ExtractStats {
+  hits: number;
+  misses: number;
+  /** Cache entries found corrupt, deleted and recomputed. */
+  corrupt: number;
+}
+
+export class FeatureExtractor {
+  readonly stats: ExtractStats = { hits: 0, misses: 0, corrupt: 0 };
+  private readonly cache: FeatureCache | null;
+  private readonly shapes: Record<string, [number, number, number]>;
+  readonly gridH: number;
+  readonly gridW: number;
+  readonly embedDim: number;
+
+  private constructor(
+    readonly backbone: Backbone,
+    private readonly o: typeof DEFAULTS & { targetDim: number },
+    probe: { shapes: Record<string, [number, number, number]>; embedDim: number },
+  ) {
+    this.shapes = probe.shapes;
+    const first = probe.shapes[backbone.patchLayers[0]];
+    this.gridH = first[0];
+    this.gridW = first[1];
+    this.embedDim = probe.embedDim;
+    this.cache = o.cacheDir ? new FeatureCache(o.cacheDir, { warn: (m) => process.stderr.write(m + '\n') }) : null;
+  }
+
+  static async create(options?: FeatureExtractorOptions): Promise<FeatureExtractor> {
+    const o = resolveOptions(DEFAULTS, options as Partial<typeof DEFAULTS>, 'FeatureExtractor.create');
+    checkRange('resize', o.resize, 8, 8192, { integer: true });
+    checkRange('crop', o.crop, 8, o.resize, { integer: true });
+    checkRange('patchSize', o.patchSize, 1, 15, { integer: true });
+    checkRange('batchSize', o.batchSize, 1, 4096, { integer: true });
+    let backbone = o.backbone;
+    if (!backbone) {
+      await selectTfBackend({ backend: o.backend, quiet: o.quiet });
+      backbone = await loadBundledBackbone();
+    }
+    const targetDim = o.targetDim ?? (o.backbone ? 1024 : BUNDLED_TARGET_DIM);
+    checkRange('targetDim', targetDim, 1, 65536, { integer: true });
+    // One forward pass on a blank image: validates the backbone and gives the grid and embedding sizes.
+    const out = await backbone.extract({ data: new Float32Array(o.crop * o.crop * 3), count: 1, height: o.crop, width: o.crop });
+    const shapes: Record<string, [number, number, number]> = {};
+    for (const name of backbone.patchLayers) {
+      const m = out.layers[0][name];
+      if (!m) throw new OptionError(`backbone ${backbone.id} returned no map for patch layer ${name}`);
+      shapes[name] = [m.height, m.width, m.channels];
+    }
+    const first = shapes[backbone.patchLayers[0]];
+    for (const name of backbone.patchLayers) {
+      if (shapes[name][0] > first[0] || shapes[name][1] > first[1]) {
+        throw new OptionError(`patch layers must be listed finest first: ${name} (${shapes[name][0]}x${shapes[name][1]}) is finer than ${backbone.patchLayers[0]} (${first[0]}x${first[1]})`);
+      }
+    }
+    return new FeatureExtractor(backbone, { ...o, targetDim }, { shapes, embedDim: out.embeddings.cols });
+  }
+
+  get targetDim(): number { return this.o.targetDim; }
+  get patchesPerImage(): number { return this.gridH * this.gridW; }
+
+  describe(): FeatureExtractorInfo {
+    return {
+      backend: this.backbone.engine,
+      backboneId: this.backbone.id,
+      patchLayers: [...this.backbone.patchLayers],
+      embeddingLayer: this.backbone.embeddingLayer,
+      normalization: this.backbone.inputNormalization,
+      resize: this.o.resize,
+      crop: this.o.crop,
+      patchSize: this.o.patchSize,
+      targetDim: this.o.targetDim,
+      gridH: this.gridH,
+      gridW: this.gridW,
+      embedDim: this.embedDim,
+      layerShapes: this.shapes,
+      cacheDir: this.o.cacheDir,
+    };
+  }
+
+  resetStats(): void { this.stats.hits = 0; this.stats.misses = 0; this.stats.corrupt = 0; }
+
+  /** What changes patch numbers (cache key part); embeddings add their layer. */
+  private keyConfig(withEmbedding: boolean): Record<string, unknown> {
+    return {
+      backbone: this.backbone.id,
+      patchLayers: this.backbone.patchLayers,
+      embeddingLayer: withEmbedding ? this.backbone.embeddingLayer : null,
+      normalization: this.backbone.inputNormalization,
+      resize: this.o.resize,
+      crop: this.o.crop,
+      targetDim: this.o.targetDim,
+      patchSize: this.o.patchSize,
+      resampler: 'pil-bilinear-float64', // bump if the resize kernel changes
+    };
+  }
+
+  private mapsOf(rec: Record<string, LayerMap>): LayerMap[] {
+    return this.backbone.patchLayers.map((n) => rec[n]);
+  }
+
+  private pack(images: FloatImage[]): ImageBatch {
+    const s = this.o.crop;
+    const data = new Float32Array(images.length * s * s * 3);
+    images.forEach((im, i) => data.set(im.data, i * s * s * 3));
+    return { data, count: images.length, height: s, width: s };
+  }
+
+  private prepOpts() {
+    return { resize: this.o.resize, crop: this.o.crop, normalization: this.backbone.inputNormalization };
+  }
+
+  /** Features of decoded images, no cache (notebooks, benchmarks). */
+  async extractImages(images: RgbImage[]): Promise<FeatureSet> {
+    const P = this.patchesPerImage, D = this.o.targetDim;
+    const patches = zeros(images.length * P, D);
+    const embeddings = zeros(images.length, this.embedDim);
+    for (let b = 0; b < images.length; b += this.o.batchSize) {
+      const chunk = images.slice(b, b + this.o.batchSize).map((im) => preprocess(im, this.prepOpts()));
+      const out = await this.backbone.extract(this.pack(chunk));
+      out.layers.forEach((rec, k) => patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, patches, (b + k) * P));
+      embeddings.data.set(out.embeddings.data, b * this.embedDim);
+    }
+    return { patches, embeddings, gridH: this.gridH, gridW: this.gridW, imageCount: images.length, inputSize: this.o.crop };
+  }
+
+  private hashes(paths: string[]): string[] {
+    return paths.map((p) => {
+      if (typeof p !== 'string' || !fs.existsSync(p)) throw new InputError(`image not found: ${String(p)}`);
+      return sha256File(p);
+    });
+  }
+
+  /** Patch features + embeddings of image files, in the given order; served from the cache where possible. */
+  async extract(paths: string[]): Promise<FeatureSet> {
+    const n = paths.length, P = this.patchesPerImage, D = this.o.targetDim, E = this.embedDim;
+    const patches = zeros(n * P, D);
+    const embeddings = zeros(n, E);
+    const shape: CacheShape = { gridH: this.gridH, gridW: this.gridW, dim: D, embedDim: E };
+    const cfg = this.keyConfig(true);
+    const keys = this.cache ? this.hashes(paths).map((h) => cacheKey(h, cfg, 'base')) : [];
+    const todo: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!this.cache) { todo.push(i); continue; }
+      const r = this.cache.read(keys[i], shape, patches.data.subarray(i * P * D, (i + 1) * P * D), embeddings.data.subarray(i * E, (i + 1) * E));
+      if (r === 'hit') this.stats.hits++;
+      else { if (r === 'corrupt') this.stats.corrupt++; todo.push(i); }
+    }
+    this.stats.misses += todo.length;
+    if (todo.length) {
+      const bar = progress(`extracting features (${this.backbone.engine})`, todo.length, { quiet: this.o.quiet });
+      for (let b = 0; b < todo.length; b += this.o.batchSize) {
+        const idx = todo.slice(b, b + this.o.batchSize);
+        const imgs: FloatImage[] = [];
+        for (const i of idx) imgs.push(preprocess(await readRgb(paths[i]), this.prepOpts()));
+        const out = await this.backbone.extract(this.pack(imgs));
+        out.layers.forEach((rec, k) => {
+          const i = idx[k];
+          patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, patches, i * P);
+          embeddings.data.set(out.embeddings.data.subarray(k * E, (k + 1) * E), i * E);
+          this.cache?.write(keys[i], shape, patches.data.subarray(i * P * D, (i + 1) * P * D), embeddings.data.subarray(i * E, (i + 1) * E));
+        });
+        bar.tick(idx.length);
+      }
+      bar.done();
+    }
+    return { patches, embeddings, gridH: this.gridH, gridW: this.gridW, imageCount: n, inputSize: this.o.crop };
+  }
+
+  /**
+   * Patch features of the augmentation views of `paths` (spec §3.3): all views of paths[0] first, then paths[1], ...,
+   * views in the official order (angle outer, flip inner), identity excluded. (count * views * P) x targetDim.
+   */
+  async augmentedPatches(paths: string[], type: AugmentationType): Promise<Matrix> {
+    const views = augmentationViews(type);
+    const V = views.length, n = paths.length, P = this.patchesPerImage, D = this.o.targetDim;
+    const out = zeros(n * V * P, D);
+    const shape: CacheShape = { gridH: this.gridH, gridW: this.gridW, dim: D, embedDim: 0 };
+    const cfg = this.keyConfig(false);
+    const hashes = this.cache ? this.hashes(paths) : [];
+    const todo: { img: number; view: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let v = 0; v < V; v++) {
+        const slot = (i * V + v) * P;
+        if (this.cache) {
+          const r = this.cache.read(cacheKey(hashes[i], cfg, viewKey(views[v])), shape, out.data.subarray(slot * D, (slot + P) * D));
+          if (r === 'hit') { this.stats.hits++; continue; }
+          if (r === 'corrupt') this.stats.corrupt++;
+        }
+        todo.push({ img: i, view: v });
+      }
+    }
+    this.stats.misses += todo.length;
+    if (!todo.length) return out;
+    const bar = progress(`extracting ${type} views (${this.backbone.engine})`, todo.length, { quiet: this.o.quiet });
+    let pending: { img: number; view: number; image: FloatImage }[] = [];
+    const flush = async () => {
+      if (!pending.length) return;
+      const res = await this.backbone.extract(this.pack(pending.map((p) => p.image)));
+      res.layers.forEach((rec, k) => {
+        const { img, view } = pending[k];
+        const slot = (img * V + view) * P;
+        patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, out, slot);
+        this.cache?.write(cacheKey(hashes[img], cfg, viewKey(views[view])), shape, out.data.subarray(slot * D, (slot + P) * D));
+      });
+      bar.tick(pending.length);
+      pending = [];
+    };
+    let t = 0;
+    while (t < todo.length) {
+      const img = todo[t].img;
+      const rgb = await readRgb(paths[img]);
+      const src = views[0].source === 'resized'
+        ? { resized: preprocessResizeOnly(rgb, this.prepOpts()) }
+        : { cropped: preprocess(rgb, this.prepOpts()) };
+      for (; t < todo.length && todo[t].img === img; t++) {
+        pending.push({ img, view: todo[t].view, image: renderView(views[todo[t].view], src, this.o.crop) });
+        if (pending.length >= this.o.batchSize) await flush();
+      }
+    }
+    await flush();
+    bar.done();
+    return out;
+  }
+
+  dispose(): void {
+    this.backbone.dispose();
+  }
+}
+
+/** The run-metadata line for the tfjs backend (null when tfjs was never selected). */
+export function tfBackendForMetadata(): string | null {
+  const a = activeTfBackend();
+  return a ? a.backend : null;
+}
+
+/**
+ * Ground-truth masks for the metrics: n * crop * crop bytes (0/1), same geometry as the images.
+ * A null path is a normal image (all zero).
+ */
+export async function extractMaskBatch(maskPaths: (string | null | undefined)[], options?: MaskPreprocessOptions): Promise<Uint8Array> {
+  const crop = options?.crop ?? 224;
+  const out = new Uint8Array(maskPaths.length * crop * crop);
+  for (let i = 0; i < maskPaths.length; i++) {
+    const p = maskPaths[i];
+    if (p == null) continue;
+    out.set(preprocessMask(await readMask(p), options), i * crop * crop);
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * Pure resampling kernels on raw HWC buffers: PIL-style bilinear resize (what torchvision's Resize does on PIL
+ * images), centre crop with torchvision's rounding, and bilinear interpolation with align_corners=false (PyTorch's
+ * F.interpolate, used to align the coarser feature layer).
+ */
+
+/** Python's round(): half to even (torchvision's center_crop uses it for the offsets). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** torchvision Resize(size) with an int: the shorter side becomes `size`, the longer one int(size * long / short). */
+export function shorterSideSize(width: number, height: number, size: number): { width: number; height: number } {
+  if (width <= height) return { width: size, height: Math.floor((size * height) / width) };
+  return { width: Math.floor((size * width) / height), height: size };
+}
+
+/** torchvision center_crop offsets: top = round((H - crop) / 2), left = round((W - crop) / 2), half to even. */
+export function centerCropOffsets(height: number, width: number, cropH: number, cropW = cropH): { top: number; left: number } {
+  return { top: roundHalfEven((height - cropH) / 2), left: roundHalfEven((width - cropW) / 2) };
+}
+
+interface Taps { start: Int32Array; count: Int32Array; weights: Float64Array; maxCount: number }
+
+/**
+ * PIL's resampling coefficients for the bilinear (triangle) filter: when shrinking, the filter support grows with
+ * the scale, so downsampling is antialiased (unlike a plain 4-tap bilinear).
+ */
+function bilinearTaps(inSize: number, outSize: number): Taps {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = filterScale; // triangle support 1.0, scaled
+  const maxCount = Math.ceil(support) * 2 + 1;
+  const start = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Float64Array(outSize * maxCount);
+  for (let i = 0; i < outSize; i++) {
+    const center = (i + 0.5) * scale;
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const xmax = Math.min(Math.trunc(center + support + 0.5), inSize);
+    let total = 0;
+    const n = xmax - xmin;
+    for (let k = 0; k < n; k++) {
+      const t = Math.abs((k + xmin - center + 0.5) / filterScale);
+      const w = t < 1 ? 1 - t : 0;
+      weights[i * maxCount + k] = w;
+      total += w;
+    }
+    if (total > 0) for (let k = 0; k < n; k++) weights[i * maxCount + k] /= total;
+    start[i] = xmin;
+    count[i] = n;
+  }
+  return { start, count, weights, maxCount };
+}
+
+function clip8(v: number): number {
+  const r = Math.round(v);
+  return r < 0 ? 0 : r > 255 ? 255 : r;
+}
+
+/**
+ * Resizes an 8-bit HWC image like PIL's Image.resize(BILINEAR): horizontal pass, rounded to 8 bits, then vertical
+ * pass. Deviation: PIL uses 22-bit fixed-point coefficients; this uses float64, so a value can differ by 1 (rare).
+ */
+export function resizeBilinearU8(src: Uint8Array, width: number, height: number, channels: number, outW: number, outH: number): Uint8Array {
+  if (outW === width && outH === height) return src.slice();
+  const hx = bilinearTaps(width, outW);
+  const tmp = new Uint8Array(height * outW * channels);
+  for (let y = 0; y < height; y++) {
+    const rowIn = y * width * channels;
+    const rowOut = y * outW * channels;
+    for (let x = 0; x < outW; x++) {
+      const s = hx.start[x], n = hx.count[x], wo = x * hx.maxCount;
+      for (let c = 0; c < channels; c++) {
+        let acc = 0;
+        for (let k = 0; k < n; k++) acc += hx.weights[wo + k] * src[rowIn + (s + k) * channels + c];
+        tmp[rowOut + x * channels + c] = clip8(acc);
+      }
+    }
+  }
+  const vy = bilinearTaps(height, outH);
+  const out = new Uint8Array(outH * outW * channels);
+  const rowLen = outW * channels;
+  for (let y = 0; y < outH; y++) {
+    const s = vy.start[y], n = vy.count[y], wo = y * vy.maxCount;
+    for (let i = 0; i < rowLen; i++) {
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += vy.weights[wo + k] * tmp[(s + k) * rowLen + i];
+      out[y * rowLen + i] = clip8(acc);
+    }
+  }
+  return out;
+}
+
+/** Copies the window [top, top+cropH) x [left, left+cropW) of an HWC buffer (typed array of any kind). */
+export function cropHwc<T extends Uint8Array | Float32Array>(src: T, width: number, height: number, channels: number, top: number, left: number, cropW: number, cropH: number): T {
+  if (top < 0 || left < 0 || top + cropH > height || left + cropW > width) {
+    throw new RangeError(`crop ${cropW}x${cropH} at (${left}, ${top}) does not fit in ${width}x${height}`);
+  }
+  const out = new (src.constructor as { new (n: number): T })(cropW * cropH * channels);
+  for (let y = 0; y < cropH; y++) {
+    const from = ((top + y) * width + left) * channels;
+    out.set(src.subarray(from, from + cropW * channels) as never, y * cropW * channels);
+  }
+  return out;
+}
+
+/** Source indices and weights of PyTorch bilinear interpolation with align_corners=false along one axis. */
+export function alignCornersFalseTaps(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w1: Float32Array } {
+  const i0 = new Int32Array(outSize), i1 = new Int32Array(outSize), w1 = new Float32Array(outSize);
+  const scale = inSize / outSize;
+  for (let o = 0; o < outSize; o++) {
+    // PyTorch: src = (o + 0.5) * scale - 0.5, clamped below at 0; upper neighbour clamped to the last index.
+    let s = (o + 0.5) * scale - 0.5;
+    if (s < 0) s = 0;
+    const f = Math.floor(s);
+    i0[o] = Math.min(f, inSize - 1);
+    i1[o] = Math.min(f + 1, inSize - 1);
+    w1[o] = s - f;
+  }
+  return { i0, i1, w1 };
+}
+
+/** Bilinear resize (align_corners=false) of an HWC float map: every channel is interpolated independently. */
+export function resizeBilinearHwc(src: Float32Array, width: number, height: number, channels: number, outW: number, outH: number): Float32Array {
+  if (outW === width && outH === height) return src.slice();
+  const tx = alignCornersFalseTaps(width, outW), ty = alignCornersFalseTaps(height, outH);
+  const out = new Float32Array(outW * outH * channels);
+  for (let y = 0; y < outH; y++) {
+    const r0 = ty.i0[y] * width, r1 = ty.i1[y] * width, wy = ty.w1[y];
+    for (let x = 0; x < outW; x++) {
+      const c0 = tx.i0[x], c1 = tx.i1[x], wx = tx.w1[x];
+      const a = (r0 + c0) * channels, b = (r0 + c1) * channels, c = (r1 + c0) * channels, d = (r1 + c1) * channels;
+      const w00 = (1 - wy) * (1 - wx), w01 = (1 - wy) * wx, w10 = wy * (1 - wx), w11 = wy * wx;
+      const o = (y * outW + x) * channels;
+      for (let k = 0; k < channels; k++) out[o + k] = w00 * src[a + k] + w01 * src[b + k] + w10 * src[c + k] + w11 * src[d + k];
+    }
+  }
+  return out;
+}
