@@ -1,6 +1,6 @@
 /** Models by name, for the experiment runner and notebooks: the paper's methods and TailedCore's ablations. */
 import { OptionError } from '../util/errors';
-import { AnomalyModel } from './types';
+import { AnomalyModel, AugmentationType } from './types';
 import { PatchCore, SoftPatch, TailedCore, PatchCoreOptions, SoftPatchOptions, TailedCoreOptions } from './methods';
 
 type Variant = { make: (o: Record<string, unknown>, name: string) => AnomalyModel; fixed: Record<string, unknown> };
@@ -16,13 +16,17 @@ const VARIANTS: Record<string, Variant> = {
   'tailedcore-oracle': { make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n), fixed: { tail: 'oracle' } },
 };
 
+/** Variants whose augmentation is a free option (they have a tail branch and do not fix augmentation). */
+const TAKES_AUGMENTATION = new Set(['tailedcore', 'tailedcore-nodenoise', 'tailedcore-oracle']);
+
 /** Every name createModel accepts. */
 export const MODEL_NAMES = Object.freeze(Object.keys(VARIANTS)) as readonly string[];
 
 /**
  * A model by name. `options` are the class's options (PatchCoreOptions, SoftPatchOptions or TailedCoreOptions);
  * an option that the named variant fixes (e.g. tail for 'tailedcore-notail') is an error, so a run cannot
- * silently be a different ablation than its name says. 'tailedcore-oracle' needs oracleTailClasses.
+ * silently be a different ablation than its name says. 'tailedcore-oracle' takes the classes with <= 20 training
+ * images as the true tail unless oracleTailClasses names them.
  */
 export function createModel(name: string, options: Record<string, unknown> = {}): AnomalyModel {
   const v = Object.prototype.hasOwnProperty.call(VARIANTS, name) ? VARIANTS[name] : undefined;
@@ -34,4 +38,18 @@ export function createModel(name: string, options: Record<string, unknown> = {})
     }
   }
   return v.make({ ...options, ...v.fixed }, name);
+}
+
+/**
+ * createModel for an experiment cell: `context.seed` seeds the model and `context.augmentation` (the cell's tail
+ * augmentation: rot15flip for step, rot30flip for Pareto) goes to variants with a free augmentation option,
+ * unless `options` set either themselves.
+ */
+export function createModelForCell(
+  name: string, options: Record<string, unknown>, context: { seed: number | string; augmentation?: AugmentationType | null },
+): AnomalyModel {
+  const o: Record<string, unknown> = { ...options };
+  if (o.seed === undefined) o.seed = context.seed;
+  if (TAKES_AUGMENTATION.has(name) && o.augmentation === undefined && context.augmentation !== undefined) o.augmentation = context.augmentation;
+  return createModel(name, o);
 }

@@ -1,11 +1,12 @@
 export type { TrainFeatures, AugmentationType, Prediction, AnomalyModel } from './types';
 export { MemoryBankModel } from './memory-bank-model';
 export type { ModelInfo } from './memory-bank-model';
-export { MEMORY_BANK_MODEL_DEFAULTS, AUGMENTATION_TYPES, AUGMENTATION_VIEWS, resolveModelOptions } from './options';
+// AUGMENTATION_TYPES stays internal: src/features exports the public one (same list).
+export { MEMORY_BANK_MODEL_DEFAULTS, AUGMENTATION_VIEWS, resolveModelOptions } from './options';
 export type { MemoryBankModelOptions, TailChoice } from './options';
 export { PatchCore, SoftPatch, TailedCore, PATCHCORE_DEFAULTS, SOFTPATCH_DEFAULTS, TAILEDCORE_DEFAULTS } from './methods';
 export type { PatchCoreOptions, SoftPatchOptions, TailedCoreOptions } from './methods';
-export { createModel, MODEL_NAMES } from './factory';
+export { createModel, createModelForCell, MODEL_NAMES } from './factory';
 export { buildHeadBranch, keepBelow } from './head-branch';
 export type { HeadBranchOptions, HeadBranchResult } from './head-branch';
 export { buildTailBranch, oracleTailIndices } from './tail-branch';

@@ -45,6 +45,7 @@ export const TAILEDCORE_DEFAULTS: TailedCoreOptions = {
   // {} = TailSampler's defaults: trim_min threshold, mode vote, 15 % percentile cap = the paper's 'ada_trim_min-mode'.
   tail: {},
   oracleTailClasses: null,
+  oracleTailMaxCount: 20,
   // The MVTec step configs' default; the Pareto configs use 'rot30flip', VisA 'rotflip' (spec §3.1).
   augmentation: 'rot15flip',
   coresetRatio: 0.1,

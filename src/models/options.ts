@@ -26,8 +26,13 @@ export interface MemoryBankModelOptions {
   weighting: 'none' | 'lof';
   /** Tail branch (see TailChoice). @default null */
   tail: TailChoice;
-  /** True tail class names for tail: 'oracle' (matched against train.classNames). @default null */
+  /**
+   * True tail class names for tail: 'oracle' (matched against train.classNames). null = every class with at most
+   * oracleTailMaxCount training images (noise included), the benchmark's tail definition. @default null
+   */
   oracleTailClasses: string[] | null;
+  /** With tail: 'oracle' and no oracleTailClasses: the largest training-set class size that counts as tail. @default 20 */
+  oracleTailMaxCount: number;
   /** Augmentation views of the tail images (needs train.augmentedPatches); null = base patches only. @default null */
   augmentation: AugmentationType | null;
   /** Greedy coreset ratio of the head (or only) bank. @default 0.1 */
@@ -51,6 +56,7 @@ export const MEMORY_BANK_MODEL_DEFAULTS: MemoryBankModelOptions = {
   weighting: 'none',
   tail: null,
   oracleTailClasses: null,
+  oracleTailMaxCount: 20,
   augmentation: null,
   coresetRatio: 0.1,
   tailCoresetRatio: 0.1,
@@ -81,10 +87,11 @@ export function resolveModelOptions(given: Partial<MemoryBankModelOptions> | und
   if (t === null && o.augmentation !== null) {
     throw new OptionError(`${where}: option augmentation ('${o.augmentation}') needs a tail branch; set augmentation: null or give a tail option`);
   }
+  checkRange('oracleTailMaxCount', o.oracleTailMaxCount, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   if (t === 'oracle') {
     const c = o.oracleTailClasses;
-    if (!Array.isArray(c) || c.length === 0 || !c.every((s) => typeof s === 'string')) {
-      throw new OptionError(`${where}: tail: 'oracle' needs option oracleTailClasses, a non-empty list of the true tail class names`);
+    if (c !== null && (!Array.isArray(c) || c.length === 0 || !c.every((s) => typeof s === 'string'))) {
+      throw new OptionError(`${where}: option oracleTailClasses must be null or a non-empty list of the true tail class names`);
     }
   } else if (o.oracleTailClasses !== null) {
     throw new OptionError(`${where}: option oracleTailClasses is only used with tail: 'oracle'`);

@@ -13,6 +13,7 @@ import { runTailSampler } from './tail-sampler-adapter';
 export interface TailBranchOptions {
   tail: Exclude<TailChoice, null>;
   oracleTailClasses: string[] | null;
+  oracleTailMaxCount: number;
   augmentation: AugmentationType | null;
   tailCoresetRatio: number;
   projDim: number;
@@ -34,10 +35,18 @@ export interface TailBranchResult {
   coresetMs: number;
 }
 
-/** Image indices of the classes named in `tailClasses` (ablation: the split's true tail). */
-export function oracleTailIndices(classNames: string[] | undefined, tailClasses: string[], imageCount: number): Int32Array {
+/**
+ * Image indices of the classes named in `tailClasses`, or, when it is null, of every class with at most
+ * `maxCount` training images (ablation: the split's true tail).
+ */
+export function oracleTailIndices(classNames: string[] | undefined, tailClasses: string[] | null, imageCount: number, maxCount = 20): Int32Array {
   if (!classNames) throw new InputError("tail: 'oracle' needs train.classNames (the class of every training image); the feature set has none");
   if (classNames.length !== imageCount) throw new InputError(`train.classNames has ${classNames.length} entries for ${imageCount} images`);
+  if (tailClasses === null) {
+    const counts = new Map<string, number>();
+    for (const c of classNames) counts.set(c, (counts.get(c) ?? 0) + 1);
+    tailClasses = [...counts].filter(([, n]) => n <= maxCount).map(([c]) => c);
+  }
   const present = new Set(classNames);
   const missing = tailClasses.filter((c) => !present.has(c));
   if (missing.length) throw new OptionError(`option oracleTailClasses names classes that are not in the training set: ${missing.join(', ')}`);
@@ -54,7 +63,7 @@ export async function buildTailBranch(train: TrainFeatures, o: TailBranchOptions
   let classSizes: Float32Array | null = null;
   let maxK: number | null = null;
   if (o.tail === 'oracle') {
-    tailIndices = oracleTailIndices(train.classNames, o.oracleTailClasses ?? [], train.imageCount);
+    tailIndices = oracleTailIndices(train.classNames, o.oracleTailClasses, train.imageCount, o.oracleTailMaxCount);
   } else {
     assertFinite(train.embeddings, 'image embeddings (TailSampler input)');
     if (train.embeddings.rows !== train.imageCount) {

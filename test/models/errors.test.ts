@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PatchCore, SoftPatch, TailedCore, createModel, MODEL_NAMES } from '../../src/models';
+import { PatchCore, SoftPatch, TailedCore, createModel, createModelForCell, MODEL_NAMES, AnomalyModel } from '../../src/models';
+
+const o2 = (m: AnomalyModel) => (m as unknown as { options: Record<string, unknown> }).options;
 import { zeros } from '../../src/linalg/matrix';
 import { OptionError, InputError } from '../../src/util/errors';
 import { synthFeatures, DILEMMA, PROBES } from './synthetic';
@@ -12,7 +14,7 @@ test('factory: every name builds the right configuration; unknown names and keys
   assert.deepEqual([...MODEL_NAMES], ['patchcore', 'softpatch', 'softpatch-noweight', 'tailedcore', 'tailedcore-noaug',
     'tailedcore-nodenoise', 'tailedcore-notail', 'tailedcore-oracle']);
   for (const name of MODEL_NAMES) {
-    const m = createModel(name, name === 'tailedcore-oracle' ? { oracleTailClasses: ['T'] } : {});
+    const m = createModel(name);
     assert.equal(m.name, name);
   }
   const o = (name: string, extra = {}) => (createModel(name, extra) as unknown as { options: Record<string, unknown> }).options;
@@ -29,7 +31,12 @@ test('factory: every name builds the right configuration; unknown names and keys
   assert.throws(() => createModel('padim'), (e: Error) => e instanceof OptionError && /padim.*patchcore, softpatch/.test(e.message));
   assert.throws(() => createModel('patchcore', { lofK: 3 }), /unknown option "lofK"/);
   assert.throws(() => createModel('tailedcore-notail', { tail: {} }), /option tail is fixed/);
-  assert.throws(() => createModel('tailedcore-oracle'), /oracleTailClasses/);
+  assert.throws(() => createModel('tailedcore-oracle', { oracleTailClasses: [] }), /oracleTailClasses/);
+  // Cell context: seed everywhere, augmentation only where it is a free option; explicit options win.
+  assert.equal(o2(createModelForCell('patchcore', {}, { seed: 4, augmentation: 'rot30flip' })).seed, 4);
+  assert.equal(o2(createModelForCell('tailedcore', {}, { seed: 4, augmentation: 'rot30flip' })).augmentation, 'rot30flip');
+  assert.equal(o2(createModelForCell('tailedcore-noaug', {}, { seed: 4, augmentation: 'rot30flip' })).augmentation, null);
+  assert.equal(o2(createModelForCell('tailedcore', { augmentation: null, seed: 9 }, { seed: 4, augmentation: 'rot30flip' })).seed, 9);
 });
 
 test('option checks name the option', () => {
