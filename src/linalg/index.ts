@@ -5,7 +5,7 @@
  * tfjs ops on tfjs-node-gpu are not wired: onnxruntime covers the CPU and, with its CUDA provider, the GPU.
  */
 export * from './matrix';
-export { randomProjection } from './projection';
+export { randomProjection, drawProjectionWeights } from './projection';
 export * from './onnx-builder';
 export type { NearestResult, KnnResult } from './reference';
 export { nearestSquaredRef, knnSquaredRef, matmulTransposedRef } from './reference';
@@ -17,6 +17,8 @@ import { nearestSquaredRef, knnSquaredRef, matmulTransposedRef, NearestResult, K
 import { loadOrt } from './ort-engine';
 import { BlockOptions, nearestSquaredBlocked, knnSquaredBlocked, matmulTransposedBlocked } from './blocked';
 import { InputError, OptionError } from '../util/errors';
+import { drawProjectionWeights, transposeWeights } from './projection';
+import { Rng } from '../util/rng';
 
 export interface EngineOptions extends BlockOptions {
   /**
@@ -73,4 +75,16 @@ export async function knnSquared(points: Matrix, k: number, excludeSelf = true, 
 export async function matmulTransposed(a: Matrix, b: Matrix, opts: EngineOptions = {}): Promise<Matrix> {
   if (resolveEngine(opts.engine) === 'js' || a.cols === 0) return matmulTransposedRef(a, b);
   return matmulTransposedBlocked(a, b, opts);
+}
+
+/**
+ * randomProjection on the GEMM engine: the same W (same rng draws, same order), F·W computed as F·(Wᵀ)ᵀ in float32.
+ * Values agree with randomProjection to float32 rounding (it accumulates in float64). If D === dim, F is returned.
+ */
+export async function randomProjectionAsync(f: Matrix, dim: number, rng: Rng, opts: EngineOptions = {}): Promise<Matrix> {
+  if (!Number.isInteger(dim) || dim < 1) throw new InputError(`projection dimension must be a positive integer, got ${dim}`);
+  const D = f.cols;
+  if (D === dim) return f;
+  const wt = transposeWeights(drawProjectionWeights(D, dim, rng), D, dim);
+  return matmulTransposed(f, { data: wt, rows: dim, cols: D }, opts);
 }

@@ -11,9 +11,7 @@ export function randomProjection(f: Matrix, dim: number, rng: Rng): Matrix {
   if (!Number.isInteger(dim) || dim < 1) throw new InputError(`projection dimension must be a positive integer, got ${dim}`);
   const D = f.cols;
   if (D === dim) return f;
-  const bound = 1 / Math.sqrt(D);
-  const w = new Float32Array(D * dim);
-  for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
+  const w = drawProjectionWeights(D, dim, rng);
   const out = zeros(f.rows, dim);
   const acc = new Float64Array(dim);
   for (let r = 0; r < f.rows; r++) {
@@ -29,4 +27,22 @@ export function randomProjection(f: Matrix, dim: number, rng: Rng): Matrix {
     for (let j = 0; j < dim; j++) out.data[oo + j] = acc[j];
   }
   return out;
+}
+
+/**
+ * The projection matrix W (D x dim, row-major) with the draws randomProjection makes, in the same order, so the
+ * GEMM-engine version (randomProjectionAsync in ./index) consumes the rng identically.
+ */
+export function drawProjectionWeights(D: number, dim: number, rng: Rng): Float32Array {
+  const bound = 1 / Math.sqrt(D);
+  const w = new Float32Array(D * dim);
+  for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
+  return w;
+}
+
+/** Wᵀ (dim x D) of a D x dim row-major W, the layout A·Bᵀ kernels want. */
+export function transposeWeights(w: Float32Array, D: number, dim: number): Float32Array {
+  const t = new Float32Array(D * dim);
+  for (let c = 0; c < D; c++) for (let j = 0; j < dim; j++) t[j * D + c] = w[c * dim + j];
+  return t;
 }
