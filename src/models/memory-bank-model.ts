@@ -64,6 +64,9 @@ export class MemoryBankModel implements AnomalyModel {
   async fit(train: TrainFeatures): Promise<void> {
     const o = this.options;
     const t0 = performance.now();
+    // A failed refit must not leave the previous bank looking fitted.
+    this.bank = null;
+    this.fitInfo = null;
     const ppi = checkFeatureSet(train, 'training features');
     if (o.augmentation && o.tail !== null && typeof train.augmentedPatches !== 'function') {
       // Fail before the expensive stages.

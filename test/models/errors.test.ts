@@ -66,6 +66,10 @@ test('bad input: empty, NaN, mismatched shapes, lofK >= images, predict before f
   await m.fit(train);
   const wide = { ...probes, patches: zeros(12, 9) };
   await assert.rejects(m.predict(wide), /9 dimensions.*built from 8/);
+  // A failed refit leaves no stale bank behind.
+  await assert.rejects(m.fit({ ...train, gridH: 3 }), /patch rows/);
+  await assert.rejects(m.predict(probes), /no fit yet/);
+  await m.fit(train);
   m.dispose();
   await assert.rejects(m.predict(probes), /no fit yet/);
 });
