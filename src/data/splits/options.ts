@@ -1,0 +1,62 @@
+/** Options of the long-tail noisy split builders; defaults are the paper's (spec §5.2-5.3). */
+import { OptionError } from '../../util/errors';
+import { checkOneOf, checkRange, resolveOptions } from '../../util/options';
+
+export type TailType = 'step' | 'pareto';
+
+export interface SplitOptions {
+  /** Long-tail shape: 'step' (K-shot tail classes) or 'pareto'. @default 'step' */
+  tail: TailType;
+  /** Step only: training images kept per tail class (the paper uses 1 and 4). @default 1 */
+  k: number;
+  /** Share of noise: test anomalies copied into training, in [0, 1). MVTec 0.1, VisA 0.05 in the paper. @default 0.1 */
+  noiseRatio: number;
+  /** Step only: share of classes that become tail classes, round(#classes * tailRatio). @default 0.6 */
+  tailRatio: number;
+  /** Pareto only: shape alpha of the Pareto law. @default 6 */
+  paretoAlpha: number;
+  /** Pareto only: every class keeps at least this many images (fewer only if it has fewer). @default 5 */
+  paretoMin: number;
+  /** Pareto only: only classes keeping at least this many images receive noise. @default 20 */
+  paretoNoiseMinClass: number;
+  /**
+   * Pareto only: a class keeping at most this many images is marked tail (the [R] analysis rule "class size <= 20";
+   * the paper's own head/tail rule for Pareto is not known). @default 20
+   */
+  tailMaxSize: number;
+  /**
+   * Keep injected anomalies in the test set too, as the paper does (spec §5.3). With false, `testItems` drops each
+   * injected image from its class's test list (SoftPatch's default protocol). @default true
+   */
+  overlap: boolean;
+  /** Seed of the split (an integer). Same dataset + options + seed = byte-identical manifest. @default 0 */
+  seed: number;
+}
+
+export const SPLIT_DEFAULTS: SplitOptions = {
+  tail: 'step', k: 1, noiseRatio: 0.1, tailRatio: 0.6, paretoAlpha: 6, paretoMin: 5, paretoNoiseMinClass: 20,
+  tailMaxSize: 20, overlap: true, seed: 0,
+};
+
+export function resolveSplitOptions(given: Partial<SplitOptions> | undefined): SplitOptions {
+  const o = resolveOptions(SPLIT_DEFAULTS, given, 'buildSplit');
+  checkOneOf('tail', o.tail, ['step', 'pareto'] as const);
+  checkRange('k', o.k, 1, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkRange('noiseRatio', o.noiseRatio, 0, 1, { maxOpen: true });
+  checkRange('tailRatio', o.tailRatio, 0, 1, { minOpen: true, maxOpen: true });
+  checkRange('paretoAlpha', o.paretoAlpha, 0, 1000, { minOpen: true });
+  checkRange('paretoMin', o.paretoMin, 1, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkRange('paretoNoiseMinClass', o.paretoNoiseMinClass, 1, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkRange('tailMaxSize', o.tailMaxSize, 0, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkRange('seed', o.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { integer: true });
+  if (typeof o.overlap !== 'boolean') throw new OptionError(`option overlap must be true or false, got ${String(o.overlap)}`);
+  return o;
+}
+
+/** The options as stored in a manifest: only those that shaped the split, in a fixed key order. */
+export function manifestOptions(o: SplitOptions): Record<string, unknown> {
+  const common = { tail: o.tail, noiseRatio: o.noiseRatio, overlap: o.overlap };
+  return o.tail === 'step'
+    ? { ...common, k: o.k, tailRatio: o.tailRatio }
+    : { ...common, paretoAlpha: o.paretoAlpha, paretoMin: o.paretoMin, paretoNoiseMinClass: o.paretoNoiseMinClass, tailMaxSize: o.tailMaxSize };
+}

@@ -1,0 +1,160 @@
+/**
+ * Writes the synthetic industrial dataset in the MVTec layout (PNG images, binary PNG masks), deterministically from
+ * the seed: the same options give byte-identical files. Pixels are computed in typed arrays on the main thread while
+ * sharp encodes earlier images on its own threads. Every file is written to a temporary name and renamed, so an
+ * image on disk is always whole; the folder's marker says 'writing' until the last file is in place.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { createRng } from '../../util/rng';
+import { InputError, OptionError } from '../../util/errors';
+import { checkRange, resolveOptions } from '../../util/options';
+import { progress } from '../../util/progress';
+import { Noise } from './noise';
+import { renderSample } from './render';
+import { DefectType } from './defects';
+import { SYNTH_CLASSES, SYNTH_CLASS_NAMES, SynthClassSpec } from './classes';
+import { SYNTH_MARKER, readSynthMarker, writeSynthMarker } from './marker';
+
+/** Bump when the pixels a seed produces change, so an old folder is not reused as if current. */
+export const SYNTH_VERSION = 1;
+
+export interface SynthOptions {
+  /** Output folder (created; must be empty or a previous synthetic output). Required. */
+  out: string;
+  /** Seed: the same seed and options give byte-identical files. @default 0 */
+  seed: number;
+  /** Subset of class names (see SYNTH_CLASS_NAMES). @default all 12 classes */
+  classes?: string[];
+  /** Image side in pixels. @default 256 */
+  size: number;
+  /** Train good images per class, overriding the per-class sizes (60-200). For quick runs and tests. @default per class */
+  trainCount?: number;
+  /** Normal test images per class. @default 20 */
+  testGood: number;
+  /** Defective test images per defect type, overriding the per-class table (30-60 per class in all). @default per class */
+  defectsPerType?: number;
+  /** Return at once when `out` already holds a complete set made with the same options and generator version. @default true */
+  reuse: boolean;
+  /** No progress lines. @default false */
+  quiet: boolean;
+}
+
+export const SYNTH_DEFAULTS: SynthOptions = {
+  out: '', seed: 0, classes: undefined, size: 256, trainCount: undefined, testGood: 20, defectsPerType: undefined, reuse: true, quiet: false,
+};
+
+export interface SynthClassReport { name: string; kind: 'texture' | 'object'; train: number; testGood: number; defects: Record<string, number> }
+export interface SynthReport { out: string; seed: number; size: number; classes: SynthClassReport[]; images: number; masks: number; seconds: number; reused: boolean }
+
+interface Job { cls: SynthClassSpec; split: 'train' | 'test'; defect: DefectType | 'good'; index: number }
+
+function plan(specs: SynthClassSpec[], o: SynthOptions): Job[] {
+  const jobs: Job[] = [];
+  for (const cls of specs) {
+    const nTrain = o.trainCount ?? cls.train;
+    for (let i = 0; i < nTrain; i++) jobs.push({ cls, split: 'train', defect: 'good', index: i });
+    for (let i = 0; i < o.testGood; i++) jobs.push({ cls, split: 'test', defect: 'good', index: i });
+    for (const [d, n] of Object.entries(cls.defects)) {
+      for (let i = 0; i < (o.defectsPerType ?? n ?? 0); i++) jobs.push({ cls, split: 'test', defect: d as DefectType, index: i });
+    }
+  }
+  return jobs;
+}
+
+function report(specs: SynthClassSpec[], o: SynthOptions): SynthClassReport[] {
+  return specs.map((s) => ({
+    name: s.product.name, kind: s.product.kind, train: o.trainCount ?? s.train, testGood: o.testGood,
+    defects: Object.fromEntries(Object.entries(s.defects).map(([d, n]) => [d, o.defectsPerType ?? n ?? 0])),
+  }));
+}
+
+/** Writes bytes to a temporary name and renames it into place (a killed process never leaves a partial image). */
+async function writeWhole(file: string, data: Buffer): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
+  await fs.promises.writeFile(tmp, data);
+  await fs.promises.rename(tmp, file);
+}
+
+/** Checks the output folder: absent, empty, or ours. Removes our previous class folders when regenerating. */
+function prepareOut(out: string, markerOptions: Record<string, unknown>, reuse: boolean): 'reuse' | 'write' {
+  if (fs.existsSync(out)) {
+    if (!fs.statSync(out).isDirectory()) throw new InputError(`synthetic output ${out} exists and is not a folder; choose another --out`);
+    const entries = fs.readdirSync(out);
+    if (entries.length > 0) {
+      const m = readSynthMarker(out);
+      if (!m) {
+        throw new InputError(`refusing to write into ${out}: it is not empty and is not a synthetic dataset made by this kit (no ${SYNTH_MARKER}). Choose an empty or new folder`);
+      }
+      if (reuse && m.status === 'complete' && m.version === SYNTH_VERSION && JSON.stringify(m.options) === JSON.stringify(markerOptions)) return 'reuse';
+      for (const name of m.classes) {
+        if (/^[A-Za-z0-9_-]+$/.test(name)) fs.rmSync(path.join(out, name), { recursive: true, force: true });
+      }
+    }
+  }
+  fs.mkdirSync(out, { recursive: true });
+  return 'write';
+}
+
+/** Generates the synthetic dataset; see SynthOptions. Resolves with what was written and how long it took. */
+export async function generateSynthetic(options: Partial<SynthOptions> & { out: string }): Promise<SynthReport> {
+  const o = resolveOptions(SYNTH_DEFAULTS, options, 'generateSynthetic');
+  if (typeof o.out !== 'string' || o.out === '') throw new OptionError('generateSynthetic: option out (the output folder) is required');
+  checkRange('seed', o.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkRange('size', o.size, 32, 4096, { integer: true });
+  checkRange('testGood', o.testGood, 1, 100000, { integer: true });
+  if (o.trainCount !== undefined) checkRange('trainCount', o.trainCount, 1, 100000, { integer: true });
+  if (o.defectsPerType !== undefined) checkRange('defectsPerType', o.defectsPerType, 1, 100000, { integer: true });
+  let specs = SYNTH_CLASSES;
+  if (o.classes !== undefined) {
+    if (!Array.isArray(o.classes) || o.classes.length === 0) throw new OptionError('option classes must be a non-empty list of class names');
+    for (const c of o.classes) if (!SYNTH_CLASS_NAMES.includes(c)) throw new OptionError(`option classes: unknown class "${c}" (known: ${SYNTH_CLASS_NAMES.join(', ')})`);
+    specs = SYNTH_CLASSES.filter((s) => o.classes!.includes(s.product.name));
+  }
+  const out = path.resolve(o.out);
+  const markerOptions = { seed: o.seed, size: o.size, classes: specs.map((s) => s.product.name), trainCount: o.trainCount ?? null, testGood: o.testGood, defectsPerType: o.defectsPerType ?? null };
+  const t0 = Date.now();
+  const jobs = plan(specs, o);
+  const classes = report(specs, o);
+  const masks = jobs.filter((j) => j.defect !== 'good').length;
+  if (prepareOut(out, markerOptions, o.reuse) === 'reuse') {
+    return { out, seed: o.seed, size: o.size, classes, images: jobs.length, masks, seconds: (Date.now() - t0) / 1000, reused: true };
+  }
+  const marker = { generator: 'tailedcore-kit synth', version: SYNTH_VERSION, options: markerOptions, classes: markerOptions.classes };
+  writeSynthMarker(out, { ...marker, status: 'writing' });
+
+  const noise = new Noise(createRng(`synth/${o.seed}/noise`));
+  const made = new Set<string>();
+  const dir = (...p: string[]) => { const d = path.join(out, ...p); if (!made.has(d)) { fs.mkdirSync(d, { recursive: true }); made.add(d); } return d; };
+  const prog = progress('synth', jobs.length, { quiet: o.quiet });
+  const pending = new Set<Promise<void>>();
+  let failure: unknown = null;
+  for (const job of jobs) {
+    if (failure) break;
+    const name = job.cls.product.name;
+    const rng = createRng(`synth/${o.seed}/${name}/${job.split}/${job.defect}/${job.index}`);
+    const sample = renderSample(job.cls.product, noise, rng, o.size, job.defect === 'good' ? undefined : job.defect);
+    const file = `${String(job.index).padStart(3, '0')}.png`;
+    const imgFile = path.join(dir(name, job.split, job.defect), file);
+    const raw = { width: o.size, height: o.size };
+    const task = (async () => {
+      const png = await sharp(Buffer.from(sample.rgb.buffer), { raw: { ...raw, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+      await writeWhole(imgFile, png);
+      if (sample.mask) {
+        const maskFile = path.join(dir(name, 'ground_truth', job.defect), `${String(job.index).padStart(3, '0')}_mask.png`);
+        const mpng = await sharp(Buffer.from(sample.mask.buffer), { raw: { ...raw, channels: 1 } }).png({ compressionLevel: 6 }).toBuffer();
+        await writeWhole(maskFile, mpng);
+      }
+      prog.tick();
+    })().catch((e) => { failure = failure ?? e; });
+    pending.add(task);
+    void task.finally(() => pending.delete(task));
+    if (pending.size >= 12) await Promise.race(pending);
+  }
+  await Promise.all(pending);
+  if (failure) throw failure;
+  prog.done();
+  writeSynthMarker(out, { ...marker, status: 'complete' });
+  return { out, seed: o.seed, size: o.size, classes, images: jobs.length, masks, seconds: (Date.now() - t0) / 1000, reused: false };
+}
