@@ -11,4 +11,3 @@ export { buildHeadBranch, keepBelow } from './head-branch';
 export type { HeadBranchOptions, HeadBranchResult } from './head-branch';
 export { buildTailBranch, oracleTailIndices } from './tail-branch';
 export type { TailBranchOptions, TailBranchResult } from './tail-branch';
-export type { TailSampleResult, TailSamplerPassThrough } from './tail-sampler-adapter';

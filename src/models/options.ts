@@ -3,7 +3,7 @@
  * Defaults are the official code's (spec §3.1, §4.1); the preset classes in ./methods set the method-specific ones.
  */
 import { AugmentationType } from './types';
-import { TailSamplerPassThrough } from './tail-sampler-adapter';
+import type { TailSamplerOptions } from '../sampling/tail-sampler';
 import { resolveOptions, checkRange, checkOneOf } from '../util/options';
 import { OptionError } from '../util/errors';
 
@@ -17,7 +17,7 @@ export const AUGMENTATION_VIEWS: Readonly<Record<AugmentationType, number>> = { 
  * an object = run TailSampler with these options (e.g. {} for its defaults, trim_min + mode vote = the paper's
  * 'ada_trim_min-mode'; {thresholdType: 'half_min'} for another threshold type).
  */
-export type TailChoice = null | 'oracle' | TailSamplerPassThrough;
+export type TailChoice = null | 'oracle' | Partial<TailSamplerOptions>;
 
 export interface MemoryBankModelOptions {
   /** Head-branch denoising: 'lof' keeps only patches whose per-position LOF is strictly below the lofQuantile quantile. @default 'none' */

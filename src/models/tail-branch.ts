@@ -8,7 +8,7 @@ import { Rng } from '../util/rng';
 import { InputError, OptionError } from '../util/errors';
 import { TrainFeatures, AugmentationType } from './types';
 import { TailChoice, AUGMENTATION_VIEWS } from './options';
-import { runTailSampler } from './tail-sampler-adapter';
+import { tailSampler } from '../sampling/tail-sampler';
 
 export interface TailBranchOptions {
   tail: Exclude<TailChoice, null>;
@@ -69,7 +69,7 @@ export async function buildTailBranch(train: TrainFeatures, o: TailBranchOptions
     if (train.embeddings.rows !== train.imageCount) {
       throw new InputError(`image embeddings have ${train.embeddings.rows} rows for ${train.imageCount} training images`);
     }
-    const r = await runTailSampler(train.embeddings, o.tail);
+    const r = await tailSampler(train.embeddings, o.tail);
     tailIndices = r.tailIndices;
     classSizes = r.classSizes;
     maxK = r.maxK;
