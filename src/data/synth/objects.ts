@@ -75,7 +75,7 @@ export const screw: ProductClass<ScrewP> = {
       const dBody = Math.max(sdSegment(a, b, -L, 0, tipEnd, 0, 0) - taper, a - tipEnd);
       const dHead = hyp(a + L, b) - hr;
       const d = Math.min(dBody, dHead);
-      const shadow = 0.22 * Math.exp(-Math.max(0, Math.min(sdSegment(a - 0.01, b - 0.012, -L, 0, tipEnd, 0, w), dHead)) / 0.02);
+      const shadow = 0.22 * Math.exp(-Math.max(0, Math.min(sdSegment(a - 0.01, b - 0.012, -L, 0, tipEnd, 0, w), dHead)) / 0.012);
       const bgv = p.bg * (1 - shadow) * (1 + 0.02 * n.value(a * 60, b * 60));
       setAt(c, i, bgv, bgv, bgv * 0.98);
       const k = cover(d / u);
