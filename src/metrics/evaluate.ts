@@ -1,0 +1,52 @@
+/**
+ * Per-class evaluation: image AUROC and image F1-max from image scores, plus pixel AUROC and AUPRO when anomaly maps
+ * and masks are given. Metric names are the kit's column names: image_auroc, pixel_auroc, aupro, f1_max.
+ */
+import { InputError } from '../util/errors';
+import { auroc, pixelAuroc } from './auroc';
+import { aupro, checkMapsAndMasks } from './aupro';
+import { f1Max } from './f1-max';
+import { Scores, Labels } from './validate';
+
+export interface ClassMetrics {
+  image_auroc: number;
+  pixel_auroc?: number;
+  aupro?: number;
+  /** Image-level F1-max. */
+  f1_max: number;
+}
+
+export interface EvaluateClassInput {
+  /** One score per test image of the class (raw, never squashed). */
+  imageScores: Scores;
+  /** One 0/1 label per test image (1 = anomalous). */
+  labels: Labels;
+  /** imageCount * width * height anomaly-map values, image-major. Give with masks, or leave both out. */
+  maps?: Float32Array;
+  /** Binary ground-truth masks, same layout as maps. */
+  masks?: Uint8Array | ArrayLike<number>;
+  /** Map width in pixels (needed with maps). */
+  width?: number;
+  /** Map height in pixels (needed with maps). */
+  height?: number;
+  /** AUPRO's FPR limit. @default 0.3 */
+  fprLimit?: number;
+}
+
+export function evaluateClass(input: EvaluateClassInput): ClassMetrics {
+  const { imageScores, labels, maps, masks } = input;
+  const out: ClassMetrics = { image_auroc: auroc(imageScores, labels), f1_max: f1Max(imageScores, labels).f1 };
+  if ((maps === undefined) !== (masks === undefined)) {
+    throw new InputError(`evaluateClass: ${maps ? 'maps given without masks' : 'masks given without maps'}; pass both for pixel metrics, or neither`);
+  }
+  if (maps && masks) {
+    if (input.width === undefined || input.height === undefined) throw new InputError('evaluateClass: width and height are needed with maps');
+    const images = checkMapsAndMasks(maps, masks, input.width, input.height);
+    if (images !== imageScores.length) {
+      throw new InputError(`evaluateClass: ${images} anomaly maps of ${input.width}x${input.height} but ${imageScores.length} image scores; they must describe the same images`);
+    }
+    out.pixel_auroc = pixelAuroc(maps, masks);
+    out.aupro = aupro(maps, masks, { width: input.width, height: input.height, fprLimit: input.fprLimit ?? 0.3 });
+  }
+  return out;
+}
