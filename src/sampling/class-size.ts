@@ -99,7 +99,10 @@ function doubleMaxStep(q: Float32Array, n: number): number {
   return midpoint(q, doubleCriterion(diffs, true));
 }
 
-/** Freedman-Diaconis bin counts per (sorted) value, as the reference's scores_to_bin_counts. */
+/**
+ * Freedman-Diaconis bin counts per (sorted) value, as the reference's scores_to_bin_counts (numpy percentile and
+ * histogram edges are reproduced in float64-then-float32, so a value lying exactly on an edge may bin differently).
+ */
 function binCounts(q: Float32Array, n: number, row: number): Float32Array {
   const pct = (p: number) => {
     const pos = p * (n - 1);
@@ -279,7 +282,8 @@ export function rowCounts(S: SimilarityMatrix, th: Float32Array): Int32Array {
  * - none: mean of ROW j including zeros, = c_j^2 / n (the reference's behaviour, kept as is);
  * - nearest: the non-zero entry of column j closest to that column's mean, first row on ties.
  *   Deviation: the reference indexes count_map[j, idx_j] (a row entry); the kit takes the column entry
- *   count_map[idx_j, j] that the description (and the spec) means.
+ *   count_map[idx_j, j] that the description (and the spec) means. The reference offers 'nearest' only with the
+ *   global thresholds (its adaptive path has no such vote); the kit allows it with any threshold type.
  * Deviation (all column votes): a column with no vote (possible only when a near-duplicate is more similar to a row
  * than the row is to itself) gets max(1, c_j) instead of the reference's NaN.
  */
