@@ -19,6 +19,8 @@ export interface Sample {
   rgb: Uint8Array;
   /** size*size bytes, 255 = defect; null for normal samples. */
   mask: Uint8Array | null;
+  /** With `withClean`: the same sample without its defect, with identical lighting and sensor noise. */
+  clean?: Uint8Array;
 }
 
 function diffMask(a: Canvas, b: Canvas): { mask: Uint8Array; count: number } {
@@ -55,11 +57,13 @@ function finish(c: Canvas, rng: Rng, n: Noise): Uint8Array {
 }
 
 /** Renders one sample of `product`; with a defect type, also its mask. Deterministic given the rng state. */
-export function renderSample(product: ProductClass<unknown>, n: Noise, rng: Rng, size: number, defect?: DefectType): Sample {
+export function renderSample(product: ProductClass<unknown>, n: Noise, rng: Rng, size: number, defect?: DefectType, withClean = false): Sample {
   const params = product.sample(rng, size);
   const good = newCanvas(size);
   const cov = product.draw(good, params, n);
-  if (!defect) return { rgb: finish(good, rng, n), mask: null };
+  // Lighting and noise come from their own stream, so the clean twin of a defective sample gets exactly the same.
+  const light = () => rng.fork('finish');
+  if (!defect) return { rgb: finish(good, light(), n), mask: null };
   for (let attempt = 0; ; attempt++) {
     let bad: Canvas;
     if (defect === 'missing' || defect === 'misplaced') {
@@ -77,7 +81,9 @@ export function renderSample(product: ProductClass<unknown>, n: Noise, rng: Rng,
       for (let i = 0; i < mask.length; i++) {
         if (mask[i] === 0) { const k = i * 3; bad.px[k] = good.px[k]; bad.px[k + 1] = good.px[k + 1]; bad.px[k + 2] = good.px[k + 2]; }
       }
-      return { rgb: finish(bad, rng, n), mask };
+      const out: Sample = { rgb: finish(bad, light(), n), mask };
+      if (withClean) out.clean = finish(good, light(), n);
+      return out;
     }
   }
 }
