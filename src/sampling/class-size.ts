@@ -8,6 +8,7 @@
  * numpy/torch compute in float32. Deviations are marked "Deviation" below.
  */
 import { InputError } from '../util/errors';
+import { roundHalfEven } from './few-shot';
 
 const f32 = Math.fround;
 
@@ -113,7 +114,7 @@ function binCounts(q: Float32Array, n: number, row: number): Float32Array {
   const iqr = f32(pct(0.75) - pct(0.25));
   const width = f32(f32(2 * iqr) / Math.cbrt(n));
   const range = f32(q[n - 1] - q[0]);
-  const bins = width > 0 ? roundHalfEvenLocal(range / width) : NaN;
+  const bins = width > 0 ? roundHalfEven(range / width) : NaN;
   if (!(bins >= 1) || !Number.isFinite(bins)) {
     throw new InputError(`thresholdType double_min_bin_count: row ${row} has no usable Freedman-Diaconis histogram (IQR ${iqr}, range ${range}); the reference fails here too. Use another thresholdType`);
   }
@@ -132,14 +133,6 @@ function binCounts(q: Float32Array, n: number, row: number): Float32Array {
   const out = new Float32Array(n);
   for (let j = 0; j < n; j++) out[j] = hist[bin[j]];
   return out;
-}
-
-function roundHalfEvenLocal(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d < 0.5) return f;
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
 }
 
 /**
