@@ -28,8 +28,20 @@ export interface EngineOptions extends BlockOptions {
   engine?: 'auto' | 'ort' | 'js';
 }
 
+let defaultEngine: NonNullable<EngineOptions['engine']> | undefined;
+
+/**
+ * Sets the engine used when a call passes none (e.g. 'js' to time or debug the whole kit on the reference kernels).
+ * `undefined` restores the default: env TAILEDCORE_ENGINE if set, else 'auto'.
+ */
+export function setDefaultEngine(engine: EngineOptions['engine'] | undefined): void {
+  if (engine !== undefined) resolveEngine(engine); // validates
+  defaultEngine = engine;
+}
+
 /** The engine that `engine` resolves to on this machine. */
-export function resolveEngine(engine: EngineOptions['engine'] = 'auto'): 'ort' | 'js' {
+export function resolveEngine(engine?: EngineOptions['engine']): 'ort' | 'js' {
+  engine = engine ?? defaultEngine ?? (process.env.TAILEDCORE_ENGINE as EngineOptions['engine']) ?? 'auto';
   if (engine === 'js') return 'js';
   if (engine === 'ort') return 'ort';
   if (engine === 'auto') return loadOrt() ? 'ort' : 'js';

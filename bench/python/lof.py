@@ -1,0 +1,18 @@
+"""Per-position LOF as SoftPatch / TailedCore's head branch run it: sklearn LocalOutlierFactor(n_neighbors=6) fitted
+on the N image vectors at each patch position (inputs already projected to 128-d)."""
+import numpy as np
+from sklearn.neighbors import LocalOutlierFactor
+
+from common import Timer, args, emit, load
+
+a = args()
+n, p, d = a["images"], a["positions"], a["d"]
+x = load(a["patches"], n * p, d).reshape(n, p, d)
+out = np.empty((n, p), dtype=np.float32)
+with Timer() as t:
+    for j in range(p):
+        lof = LocalOutlierFactor(n_neighbors=a["k"], n_jobs=2)
+        lof.fit(x[:, j, :])
+        out[:, j] = -lof.negative_outlier_factor_
+out.tofile(a["out"])
+emit(seconds=t.seconds)
