@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  buildSplit, paretoPmf, paretoSizes, roundHalfEven, serializeManifest, writeManifest, readManifest, trainItems, testItems,
+  buildSplit, paretoPmf, paretoSizes, serializeManifest, writeManifest, readManifest, trainItems, testItems,
   formatSplitTable,
 } from '../../src/data/splits';
+import { roundHalfEven } from '../../src/data/splits/round';
 import { Manifest } from '../../src/data/types';
 import { OptionError } from '../../src/util/errors';
 import { fakeMvtec, fakeClass, MVTEC_TRAIN } from './fake';

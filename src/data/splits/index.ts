@@ -1,8 +1,7 @@
 export { buildSplit, paretoSizes, spreadNoise } from './build';
 export { SPLIT_DEFAULTS } from './options';
-export type { SplitOptions, TailType } from './options';
+export type { SplitOptions, TailType as SplitTailType } from './options';
 export { paretoPmf } from './pareto';
-export { roundHalfEven } from './round';
 export { serializeManifest, writeManifest, readManifest } from './manifest';
 export { trainItems, testItems } from './items';
 export type { ClassTest } from './items';

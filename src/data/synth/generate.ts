@@ -139,7 +139,7 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
     const imgFile = path.join(dir(name, job.split, job.defect), file);
     const raw = { width: o.size, height: o.size };
     const task = (async () => {
-      const png = await sharp(Buffer.from(sample.rgb.buffer), { raw: { ...raw, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+      const png = await sharp(Buffer.from(sample.rgb.buffer), { raw: { ...raw, channels: 3 } }).png({ compressionLevel: 3 }).toBuffer();
       await writeWhole(imgFile, png);
       if (sample.mask) {
         const maskFile = path.join(dir(name, 'ground_truth', job.defect), `${String(job.index).padStart(3, '0')}_mask.png`);
