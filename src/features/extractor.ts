@@ -168,7 +168,7 @@ export class FeatureExtractor {
       crop: this.o.crop,
       targetDim: this.o.targetDim,
       patchSize: this.o.patchSize,
-      resampler: 'pil-bilinear-float64', // bump if the resize kernel changes
+      resampler: 'pil-bilinear-fixed22', // bump if the resize kernel changes
     };
   }
 
