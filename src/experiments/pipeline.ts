@@ -25,6 +25,8 @@ export interface SplitRequest {
   noiseRatio: number;
   seed: number;
   tailRatio: number;
+  /** Keep injected images in the test set (recorded in the manifest). */
+  overlap: boolean;
   /** Extra split-builder options from the config. */
   extra: Record<string, unknown>;
 }

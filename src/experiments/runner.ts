@@ -6,12 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Dataset, DatasetImage, Manifest } from '../data/types';
-import type { TrainFeatures } from '../models/types';
+import type { Dataset, Manifest } from '../data/types';
 import { assertWritableDir, writeFileAtomic } from '../util/atomic';
-import { InputError, OptionError } from '../util/errors';
+import { OptionError } from '../util/errors';
 import { progress } from '../util/progress';
-import type { MetricName, ResolvedConfig } from './config';
+import type { ResolvedConfig } from './config';
+import { evaluateSplit, ClassTestSet } from './evaluate-split';
 import { describeEnvironment } from './env';
 import { buildFeatureStore, FeatureStore } from './feature-store';
 import { Cell, expandGrid, splitId } from './grid';
@@ -51,7 +51,7 @@ function configFingerprint(config: ResolvedConfig): string {
  */
 export function preflight(config: ResolvedConfig, pipeline: Pipeline): void {
   for (const d of config.datasets) {
-    if (d.synthetic && !fs.existsSync(d.root)) continue; // generated later
+    if (d.synthetic) continue; // the generator checks (and reuses or refuses) its own folder later
     checkMvtecLayout(d.root);
   }
   const dir = runDir(config);
@@ -69,13 +69,6 @@ export function preflight(config: ResolvedConfig, pipeline: Pipeline): void {
   }
 }
 
-function classTestImages(cls: Dataset['classes'][number], manifest: Manifest, overlap: boolean): DatasetImage[] {
-  if (overlap) return cls.test;
-  const injected = new Set(manifest.classes.find((c) => c.name === cls.name)?.injected ?? []);
-  return cls.test.filter((im) => !injected.has(im.rel));
-}
-
-interface ClassTest { name: string; images: DatasetImage[]; paths: string[]; labels: Uint8Array; masks?: Uint8Array }
 
 /** Runs (or resumes) the whole grid. */
 export async function runExperiment(config: ResolvedConfig, pipeline: Pipeline, opts: RunOptions = {}): Promise<RunSummary> {
@@ -98,22 +91,22 @@ export async function runExperiment(config: ResolvedConfig, pipeline: Pipeline, 
     for (const entry of config.datasets) {
       const mine = todo.filter((c) => c.dataset.name === entry.name);
       if (mine.length === 0) continue;
-      if (entry.synthetic && !fs.existsSync(entry.root)) {
-        log(`generating the synthetic dataset at ${entry.root}`);
+      if (entry.synthetic) {
+        // Generates the set, or returns at once when a complete one with the same options is there.
         await pipeline.generateSynthetic(entry.root, entry.syntheticOptions);
         checkMvtecLayout(entry.root);
       }
       const dataset = await pipeline.loadDataset(entry.root);
       const allPaths = dataset.classes.flatMap((c) => [...c.train, ...c.test].map((im) => im.path));
       const store = await buildFeatureStore(fx, allPaths, { quiet: opts.quiet, label: `features ${entry.name}` });
-      const tests = new Map<string, ClassTest>();
+      const tests = new Map<string, ClassTestSet>();
       const manifests = new Map<string, Manifest>();
       for (const cell of mine) {
         if (summary.ranCells >= limit) return summary;
         const sid = splitId(cell);
         let manifest = manifests.get(sid);
         if (!manifest) {
-          manifest = await pipeline.buildSplit(dataset, { tailType: cell.tailType, k: cell.k, noiseRatio: cell.noiseRatio, seed: cell.seed, tailRatio: config.tailRatio, extra: config.split });
+          manifest = await pipeline.buildSplit(dataset, { tailType: cell.tailType, k: cell.k, noiseRatio: cell.noiseRatio, seed: cell.seed, tailRatio: config.tailRatio, overlap: config.overlap, extra: config.split });
           manifests.set(sid, manifest);
         }
         const rows = await runCell(config, pipeline, fx, store, dataset, manifest, cell, tests);
@@ -132,44 +125,12 @@ export async function runExperiment(config: ResolvedConfig, pipeline: Pipeline, 
 /** One cell: fit on the split's training set, predict and score every class's test set; returns its rows. */
 export async function runCell(
   config: ResolvedConfig, pipeline: Pipeline, fx: FeatureSource, store: FeatureStore, dataset: Dataset, manifest: Manifest, cell: Cell,
-  testCache: Map<string, ClassTest>,
+  testCache: Map<string, ClassTestSet>,
 ): Promise<ResultRow[]> {
-  const { paths, classNames } = pipeline.trainPaths(dataset, manifest);
-  if (paths.length === 0) throw new InputError(`split ${cell.key} has no training images`);
-  const train: TrainFeatures = {
-    ...store.take(paths),
-    classNames,
-    augmentedPatches: (indices, type) => fx.augmentedPatches(indices.map((i) => paths[i]), type),
-  };
-  const model = pipeline.createModel(cell.method.name, cell.method.options, { seed: cell.seed, augmentation: cell.augmentation });
-  const rows: ResultRow[] = [];
-  try {
-    await model.fit(train);
-    for (const cls of dataset.classes) {
-      const key = `${config.overlap ? 'o' : splitId(cell)}|${cls.name}`;
-      let t = testCache.get(key);
-      if (!t) {
-        const images = classTestImages(cls, manifest, config.overlap);
-        t = { name: cls.name, images, paths: images.map((im) => im.path), labels: Uint8Array.from(images.map((im) => im.label)) };
-        testCache.set(key, t);
-      }
-      if (t.images.length === 0) continue;
-      const pred = await model.predict(store.take(t.paths));
-      if (!t.masks) t.masks = await pipeline.loadMasks(t.images, pred.mapSize);
-      const metrics = pipeline.evaluateClass({ labels: t.labels, imageScores: pred.imageScores, masks: t.masks, maps: pred.maps, mapSize: pred.mapSize });
-      const mc = manifest.classes.find((c) => c.name === cls.name);
-      const noiseCount = mc ? mc.injected.length : 0;
-      const trainCount = mc ? mc.trainGood.length + noiseCount : 0;
-      for (const metric of config.metrics as MetricName[]) {
-        rows.push({
-          run: config.run, dataset: cell.dataset.name, tail_type: cell.tailType, k: cell.k, noise_ratio: cell.noiseRatio, seed: cell.seed,
-          method: cell.method.label, class: cls.name, is_tail: trainCount <= config.tailMaxCount, train_count: trainCount, noise_count: noiseCount,
-          metric, value: metrics[metric],
-        });
-      }
-    }
-  } finally {
-    model.dispose();
-  }
-  return rows;
+  const r = await evaluateSplit({
+    pipeline, fx, store, dataset, manifest, method: cell.method, seed: cell.seed, augmentation: cell.augmentation,
+    labels: { run: config.run, dataset: cell.dataset.name, tail_type: cell.tailType, k: cell.k, noise_ratio: cell.noiseRatio },
+    overlap: config.overlap, tailMaxCount: config.tailMaxCount, metrics: config.metrics, testCache,
+  });
+  return r.rows;
 }

@@ -3,3 +3,4 @@ export * from './render';
 export * from './specs';
 export * from './heatmap';
 export * from './figures';
+export * from './select';

@@ -2,3 +2,4 @@
 export * from './summary';
 export * from './markdown';
 export * from './write';
+export * from './tail-accuracy';

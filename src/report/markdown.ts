@@ -54,3 +54,28 @@ export function summaryMarkdown(rows: readonly SummaryRow[], opts: MarkdownOptio
   lines.push('', `Values: mean ± std over ${seeds} seed(s) of the per-seed class mean, in percent. Tail = classes with at most 20 training images; head = the rest.`);
   return lines.join('\n') + '\n';
 }
+
+/**
+ * A per-class Markdown table of result rows of one fit (or several methods on one split): class, role, training
+ * and noise counts, then one column per method x metric (percent).
+ */
+export function perClassMarkdown(rows: readonly { class: string; method: string; metric: string; value: number; is_tail: boolean; train_count: number; noise_count: number }[], metrics: string[] = ['image_auroc', 'pixel_auroc', 'aupro']): string {
+  const methods = [...new Set(rows.map((r) => r.method))];
+  const classes = [...new Set(rows.map((r) => r.class))];
+  const head = ['class', 'role', 'train', 'noise', ...methods.flatMap((m) => metrics.map((x) => `${m} ${METRIC_LABEL[x] ?? x}`))];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
+  const find = new Map(rows.map((r) => [`${r.class}|${r.method}|${r.metric}`, r]));
+  for (const c of classes) {
+    const r0 = rows.find((r) => r.class === c)!;
+    const vals = methods.flatMap((m) => metrics.map((x) => { const r = find.get(`${c}|${m}|${x}`); return r ? formatCell(r.value, NaN) : '–'; }));
+    lines.push(`| ${[c, r0.is_tail ? 'tail' : 'head', String(r0.train_count), String(r0.noise_count), ...vals].join(' | ')} |`);
+  }
+  for (const g of ['all', 'head', 'tail'] as const) {
+    const vals = methods.flatMap((m) => metrics.map((x) => {
+      const v = rows.filter((r) => r.method === m && r.metric === x && !Number.isNaN(r.value) && (g === 'all' || r.is_tail === (g === 'tail')));
+      return v.length ? formatCell(v.reduce((a, b) => a + b.value, 0) / v.length, NaN) : '–';
+    }));
+    lines.push(`| **${g} classes** | | | | ${vals.join(' | ')} |`);
+  }
+  return lines.join('\n') + '\n';
+}

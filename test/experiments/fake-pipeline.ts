@@ -39,7 +39,7 @@ export function fakePipeline(counters: FakeCounters = { extracted: 0, fits: 0, e
   };
   return {
     modelNames: ['patchcore', 'tailedcore'],
-    async generateSynthetic(root) { writeFakeDataset(root); },
+    async generateSynthetic(root) { if (!fs.existsSync(root)) writeFakeDataset(root); },
     async loadDataset(root) { return loadFake(root); },
     buildSplit(dataset: Dataset, req: SplitRequest): Manifest {
       // Class "a" is tail with k goods; every other class keeps all and gets round(noise * n) injected anomalies.

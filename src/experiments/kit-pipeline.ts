@@ -1,0 +1,59 @@
+/**
+ * The real binding of the runner's Pipeline to the kit: src/data (datasets, splits, synthetic set), src/features
+ * (FeatureExtractor, masks), src/models (createModelForCell) and src/metrics (evaluateClass). f1_max is the
+ * image-level F1-max.
+ */
+import { loadDataset } from '../data/mvtec';
+import { buildSplit, trainItems } from '../data/splits';
+import { generateSynthetic } from '../data/synth';
+import { FeatureExtractor, extractMaskBatch, tfBackendForMetadata } from '../features';
+import type { FeatureExtractorOptions } from '../features';
+import { createModelForCell, MODEL_NAMES } from '../models';
+import { evaluateClass } from '../metrics';
+import type { Pipeline } from './pipeline';
+
+/** The kit's pipeline. Masks are cut with the extractor's resize/crop, so they line up with the maps. */
+export function kitPipeline(): Pipeline {
+  let geometry = { resize: 256, crop: 224 };
+  return {
+    modelNames: MODEL_NAMES,
+    async generateSynthetic(root, options) {
+      await generateSynthetic({ ...options, out: root });
+    },
+    async loadDataset(root) {
+      return loadDataset(root);
+    },
+    buildSplit(dataset, req) {
+      return buildSplit(dataset, {
+        ...(req.extra as Record<string, never>),
+        tail: req.tailType, ...(req.k !== null ? { k: req.k } : {}), noiseRatio: req.noiseRatio, seed: req.seed, tailRatio: req.tailRatio, overlap: req.overlap,
+      });
+    },
+    trainPaths(dataset, manifest) {
+      const items = trainItems(dataset, manifest);
+      return { paths: items.map((t) => t.image.path), classNames: items.map((t) => t.className) };
+    },
+    async createExtractor(options) {
+      // The runner prints one progress line for the whole dataset; the extractor's own per-chunk lines are noise there.
+      const fx = await FeatureExtractor.create({ quiet: true, ...options } as FeatureExtractorOptions);
+      const d = fx.describe();
+      geometry = { resize: d.resize, crop: d.crop };
+      return fx;
+    },
+    createModel(name, options, ctx) {
+      return createModelForCell(name, options, ctx);
+    },
+    async loadMasks(images, size) {
+      if (size !== geometry.crop) throw new RangeError(`maps are ${size}px but the extractor crops to ${geometry.crop}px`);
+      return extractMaskBatch(images.map((im) => im.maskPath ?? null), { resize: geometry.resize, crop: geometry.crop });
+    },
+    evaluateClass({ labels, imageScores, masks, maps, mapSize }) {
+      const m = evaluateClass({ labels, imageScores, masks, maps, width: mapSize, height: mapSize });
+      // Pixel metrics are undefined for a class without anomalous pixels: NaN, left out of the means.
+      return { image_auroc: m.image_auroc, pixel_auroc: m.pixel_auroc ?? NaN, aupro: m.aupro ?? NaN, f1_max: m.f1_max };
+    },
+    backend() {
+      return tfBackendForMetadata() ?? 'none';
+    },
+  };
+}
