@@ -2,8 +2,7 @@
  * npm run experiment -- --config FILE [--summary-only]
  * Runs (or resumes) an experiment grid, then writes summary.csv, summary.md and the figures beside results.csv.
  */
-import * as fs from 'node:fs';
-import { resolveConfig, experimentHelp, runExperiment, runDir } from '../src/experiments';
+import { readConfigFile, experimentHelp, runExperiment, runDir } from '../src/experiments';
 import { kitPipeline } from '../src/experiments/kit-pipeline';
 import { writeRunOutputs } from '../src/experiments/outputs';
 import { MODEL_NAMES } from '../src/models';
@@ -32,11 +31,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) { console.log(`${USAGE}\n\n${experimentHelp(MODEL_NAMES)}`); return; }
   if (!args.config) throw new OptionError(`--config FILE is required\n${USAGE}`);
-  if (!fs.existsSync(args.config)) throw new InputError(`config file not found: ${args.config}`);
-  let raw: unknown;
-  try { raw = JSON.parse(fs.readFileSync(args.config, 'utf8')); } catch (e) { throw new InputError(`config file ${args.config} is not valid JSON: ${(e as Error).message}`); }
-  if (raw && typeof raw === 'object' && '$comment' in raw) delete (raw as Record<string, unknown>).$comment;
-  const config = resolveConfig(raw, MODEL_NAMES);
+  const config = readConfigFile(args.config, MODEL_NAMES);
   const t0 = Date.now();
   if (!args.summaryOnly) {
     const s = await runExperiment(config, kitPipeline());

@@ -2,6 +2,7 @@
 export * from './config';
 export * from './grid';
 export * from './results-file';
+export * from './config-file';
 export * from './layout';
 export * from './env';
 export * from './feature-store';

@@ -59,7 +59,7 @@ export async function plotClassSizes(splits: Record<string, Manifest | string>, 
 }
 
 /** Heatmap overlays (image | contour | map) for chosen test images; returns PNG bytes, writes <out>.png when asked. */
-export async function plotHeatmaps(items: HeatmapItem[], mapSize: number, opts: OverlayOptions & FigureOutput & { gap?: number } = {}): Promise<Buffer> {
+export async function plotHeatmaps(items: HeatmapItem[], mapSize: number, opts: OverlayOptions & FigureOutput & { gap?: number; panelSize?: number } = {}): Promise<Buffer> {
   const png = await heatmapPng(items, mapSize, opts);
   if (opts.out) writeOutput(`${opts.out}.png`, png);
   return png;

@@ -101,14 +101,17 @@ export interface HeatmapItem {
 
 /**
  * One PNG with a row of three panels per item: image | image + contour | heatmap + contour. The colour range is
- * shared by all items (min and max over every map) unless lo/hi are given, so rows can be compared.
+ * shared by all items (min and max over every map) unless lo/hi are given, so rows can be compared. panelSize
+ * draws each panel at that side (nearest-neighbour), e.g. 224 for 56 px maps.
  */
-export async function heatmapPng(items: HeatmapItem[], mapSize: number, opts: OverlayOptions & { gap?: number } = {}): Promise<Buffer> {
+export async function heatmapPng(items: HeatmapItem[], mapSize: number, opts: OverlayOptions & { gap?: number; panelSize?: number } = {}): Promise<Buffer> {
   if (items.length === 0) throw new InputError('heatmapPng: no images given');
   let lo = opts.lo ?? Infinity;
   let hi = opts.hi ?? -Infinity;
   for (const it of items) for (let i = 0; i < it.map.length; i++) { if (opts.lo === undefined) lo = Math.min(lo, it.map[i]); if (opts.hi === undefined) hi = Math.max(hi, it.map[i]); }
   const gap = opts.gap ?? 4;
+  // Panels can be drawn larger than the map (small fast-setting maps are hard to see otherwise).
+  const side = opts.panelSize ?? mapSize;
   const panels: { input: Buffer; left: number; top: number }[] = [];
   for (let r = 0; r < items.length; r++) {
     const it = items[r];
@@ -117,11 +120,12 @@ export async function heatmapPng(items: HeatmapItem[], mapSize: number, opts: Ov
     const mask = it.mask ?? null;
     const three = [img, mask ? contourPixels(img, mask) : img, overlayPixels(img, it.map, mask, { alpha: opts.alpha, lo, hi })];
     for (let c = 0; c < 3; c++) {
-      const buf = await sharp(Buffer.from(three[c].data), { raw: { width: mapSize, height: mapSize, channels: 3 } }).png().toBuffer();
-      panels.push({ input: buf, left: c * (mapSize + gap), top: r * (mapSize + gap) });
+      let img = sharp(Buffer.from(three[c].data), { raw: { width: mapSize, height: mapSize, channels: 3 } });
+      if (side !== mapSize) img = sharp(await img.png().toBuffer()).resize(side, side, { kernel: 'nearest' });
+      panels.push({ input: await img.png().toBuffer(), left: c * (side + gap), top: r * (side + gap) });
     }
   }
-  const width = 3 * mapSize + 2 * gap;
-  const height = items.length * mapSize + (items.length - 1) * gap;
+  const width = 3 * side + 2 * gap;
+  const height = items.length * side + (items.length - 1) * gap;
   return sharp({ create: { width, height, channels: 3, background: { r: 255, g: 255, b: 255 } } }).composite(panels).png().toBuffer();
 }
