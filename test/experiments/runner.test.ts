@@ -87,3 +87,14 @@ test('bad input fails before any work: dataset not in MVTec layout, unwritable r
   await runExperiment(config(dir, { seeds: [0], noiseRatios: [0], tailTypes: ['step'] }), fakePipeline(counters), { quiet: true });
   await assert.rejects(runExperiment(config(dir, { seeds: [1], noiseRatios: [0], tailTypes: ['step'] }), fakePipeline(counters), { quiet: true }), /holds a run with a different config/);
 });
+
+test('after a run, writeRunOutputs writes the summary and the figures beside results.csv', async () => {
+  const { writeRunOutputs } = await import('../../src/experiments/outputs');
+  const dir = tmp();
+  const s = await runExperiment(config(dir, { tailTypes: ['step'], seeds: [0] }), fakePipeline(), { quiet: true });
+  const out = await writeRunOutputs(s.dir);
+  assert.match(out.summaryMarkdown, /^\| setting \| noise \| method \|/);
+  for (const f of ['summary.csv', 'summary.md', 'tradeoff.svg', 'tradeoff.png', 'tradeoff-pixel.svg', 'per-class-step-K-1-noise0.svg']) {
+    assert.ok(fs.existsSync(path.join(s.dir, f)), f);
+  }
+});
