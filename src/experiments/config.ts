@@ -5,6 +5,8 @@
  */
 import { OptionError } from '../util/errors';
 import type { AugmentationType } from '../models/types';
+import { METRIC_NAMES } from '../metrics/summarize';
+import { AUGMENTATION_TYPES } from '../features/augment';
 
 export type TailType = 'step' | 'pareto';
 
@@ -64,9 +66,7 @@ export interface ExperimentConfig {
 }
 
 export const TAIL_TYPES: readonly TailType[] = ['step', 'pareto'];
-export const METRIC_NAMES = ['image_auroc', 'pixel_auroc', 'aupro', 'f1_max'] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
-export const AUGMENTATION_TYPES: readonly AugmentationType[] = ['rot15flip', 'rot30flip', 'rot45flip', 'rotflip'];
+// Metric names (src/metrics) and augmentation types (src/features) are the owners' lists, not copies.
 
 export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
   run: 'run',

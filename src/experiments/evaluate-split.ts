@@ -5,8 +5,8 @@
 import type { Dataset, DatasetImage, Manifest } from '../data/types';
 import type { AnomalyModel, AugmentationType, Prediction, TrainFeatures } from '../models/types';
 import { InputError } from '../util/errors';
-import type { MetricName } from './config';
-import { METRIC_NAMES } from './config';
+import { METRIC_NAMES } from '../metrics/summarize';
+import type { MetricName } from '../metrics/summarize';
 import type { FeatureStore } from './feature-store';
 import type { FeatureSource, Pipeline } from './pipeline';
 import type { ResultRow } from './results-file';

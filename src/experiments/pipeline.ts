@@ -7,7 +7,8 @@ import type { Dataset, Manifest, DatasetImage } from '../data/types';
 import type { FeatureSet } from '../features/types';
 import type { AnomalyModel, AugmentationType } from '../models/types';
 import type { Matrix } from '../linalg/matrix';
-import type { MetricName, TailType } from './config';
+import type { TailType } from './config';
+import type { MetricName } from '../metrics/summarize';
 
 /** A feature extractor as the runner uses it (FeatureExtractor from src/features satisfies it). */
 export interface FeatureSource {
