@@ -35,20 +35,21 @@ test('end to end with the bundled backbone: extract, second run from cache, corr
   try {
     const paths = await makeImages(dir);
     const fx = await FeatureExtractor.create({ ...sizes, cacheDir });
+    const D = fx.targetDim;
     const info = fx.describe();
-    assert.deepEqual([info.gridH, info.gridW, info.targetDim, info.embedDim], [8, 8, 256, 384]);
+    assert.deepEqual([info.gridH, info.gridW, info.targetDim, info.embedDim], [8, 8, 192, 384]);
     assert.deepEqual(info.patchLayers, ['block_5_add', 'block_10_project_BN']);
     assert.deepEqual(info.layerShapes.block_10_project_BN, [4, 4, 96]);
     assert.match(info.backend, /^tfjs\//);
 
     const a = await fx.extract(paths);
     assert.deepEqual(fx.stats, { hits: 0, misses: 3, corrupt: 0 });
-    assert.deepEqual([a.patches.rows, a.patches.cols, a.embeddings.rows, a.imageCount, a.inputSize], [3 * 64, 256, 3, 3, 64]);
+    assert.deepEqual([a.patches.rows, a.patches.cols, a.embeddings.rows, a.imageCount, a.inputSize], [3 * 64, 192, 3, 3, 64]);
     assert.ok(a.patches.data.every(Number.isFinite));
     // block_10_expand_relu is post-ReLU, so the embedding is non-negative (TailSampler's similarities in [0, 1]).
     assert.ok(a.embeddings.data.every((v) => v >= 0));
     // Different images give different features; the cache-free path gives the same numbers.
-    assert.notDeepEqual(a.patches.data.subarray(0, 256), a.patches.data.subarray(64 * 256, 65 * 256));
+    assert.notDeepEqual(a.patches.data.subarray(0, D), a.patches.data.subarray(64 * D, 65 * D));
     const decoded = await Promise.all(paths.map((p) => readRgb(p)));
     const direct = await fx.extractImages(decoded);
     assert.deepEqual(direct.patches.data, a.patches.data);
@@ -57,7 +58,7 @@ test('end to end with the bundled backbone: extract, second run from cache, corr
     const fx2 = await FeatureExtractor.create({ ...sizes, cacheDir });
     const b = await fx2.extract([paths[2], paths[0], paths[1]]);
     assert.deepEqual(fx2.stats, { hits: 3, misses: 0, corrupt: 0 });
-    assert.deepEqual(b.patches.data.subarray(64 * 256, 128 * 256), a.patches.data.subarray(0, 64 * 256));
+    assert.deepEqual(b.patches.data.subarray(64 * D, 128 * D), a.patches.data.subarray(0, 64 * D));
     assert.deepEqual(b.embeddings.data.subarray(0, 384), a.embeddings.data.subarray(2 * 384, 3 * 384));
 
     // Flip one byte in one entry: detected, recomputed, same numbers.
@@ -86,9 +87,9 @@ test('end to end with the bundled backbone: extract, second run from cache, corr
     const cropped = preprocess(decoded[1], { resize: 72, crop: 64, normalization: 'mobilenet' });
     const v = renderView(views[3], { cropped }, 64); // image 1, view 3 (180 deg, no flip)
     const out = await fx.backbone.extract({ data: v.data, count: 1, height: 64, width: 64 });
-    const expect = patchEmbed(fx.backbone.patchLayers.map((n) => out.layers[0][n]), { targetDim: 256 });
+    const expect = patchEmbed(fx.backbone.patchLayers.map((n) => out.layers[0][n]), { targetDim: D });
     const row0 = (1 * 7 + 3) * 64;
-    assert.deepEqual(aug.data.subarray(row0 * 256, (row0 + 64) * 256), expect.data);
+    assert.deepEqual(aug.data.subarray(row0 * D, (row0 + 64) * D), expect.data);
     fx.resetStats();
     const again = await fx.augmentedPatches(paths.slice(0, 2), 'rotflip');
     assert.deepEqual(fx.stats, { hits: 14, misses: 0, corrupt: 0 });
