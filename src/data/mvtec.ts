@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClassInfo, Dataset, DatasetImage } from './types';
-import { InputError } from '../util/errors';
+import { InputError, OptionError } from '../util/errors';
 import { IMAGE_EXTENSIONS, hasImageExtension, isHidden, maskRelPath, sortNames } from './layout';
 import { readSynthMarker } from './synth/marker';
 
@@ -79,7 +79,7 @@ function loadClass(root: string, name: string): ClassInfo {
 /** Loads a dataset root in the MVTec layout (MVTec AD, converted VisA, or the synthetic set). */
 export function loadDataset(root: string, opts: LoadOptions = {}): Dataset {
   const known = new Set(['classes']);
-  for (const k of Object.keys(opts)) if (!known.has(k)) throw new InputError(`loadDataset: unknown option "${k}" (known: classes)`);
+  for (const k of Object.keys(opts)) if (!known.has(k)) throw new OptionError(`loadDataset: unknown option "${k}" (known: classes)`);
   const abs = path.resolve(root);
   if (!fs.existsSync(abs)) throw new InputError(`dataset folder not found: ${abs}. Generate one with \`npm run synth -- --out ${root}\` or point to MVTec AD`);
   if (!isDir(abs)) throw new InputError(`dataset root ${abs} is not a folder`);
@@ -93,7 +93,7 @@ export function loadDataset(root: string, opts: LoadOptions = {}): Dataset {
   }
   let names = found;
   if (opts.classes !== undefined) {
-    if (!Array.isArray(opts.classes) || opts.classes.length === 0) throw new InputError('loadDataset: option classes must be a non-empty list of class names');
+    if (!Array.isArray(opts.classes) || opts.classes.length === 0) throw new OptionError('loadDataset: option classes must be a non-empty list of class names');
     for (const c of opts.classes) {
       if (!found.includes(c)) throw new InputError(`class "${c}" not found in ${abs} (available: ${found.join(', ')})`);
     }

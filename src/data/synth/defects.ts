@@ -15,9 +15,12 @@ export const SURFACE_DEFECTS: readonly DefectType[] = ['scratch', 'crack', 'hole
 
 interface Ctx { c: Canvas; rng: Rng; n: Noise; cov: Float32Array | null; s: number; unit: number }
 
-/** A random point on the product (coverage > 0.95), in pixels. */
-function centre(ctx: Ctx, margin: number): [number, number] {
-  const S = ctx.c.size;
+/**
+ * A random point on the product (coverage > 0.95), in pixels, at least 8% of the side from the border: the models
+ * look at a 224/256 centre crop, and a defect they cannot see would only be label noise.
+ */
+function centre(ctx: Ctx, minMargin: number): [number, number] {
+  const S = ctx.c.size, margin = Math.max(minMargin, 0.08 * S);
   for (let t = 0; t < 400; t++) {
     const x = ctx.rng.uniform(margin, S - margin), y = ctx.rng.uniform(margin, S - margin);
     if (!ctx.cov || ctx.cov[Math.floor(y) * S + Math.floor(x)] > 0.95) return [x, y];

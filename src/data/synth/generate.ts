@@ -18,7 +18,7 @@ import { SYNTH_CLASSES, SYNTH_CLASS_NAMES, SynthClassSpec } from './classes';
 import { SYNTH_MARKER, readSynthMarker, writeSynthMarker } from './marker';
 
 /** Bump when the pixels a seed produces change, so an old folder is not reused as if current. */
-export const SYNTH_VERSION = 1;
+export const SYNTH_VERSION = 2;
 
 export interface SynthOptions {
   /** Output folder (created; must be empty or a previous synthetic output). Required. */
