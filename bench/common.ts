@@ -41,11 +41,22 @@ export function makeContext(quick: boolean, usePython: boolean): BenchContext {
 
 export function cleanup(ctx: BenchContext): void { rmSync(ctx.dir, { recursive: true, force: true }); }
 
-/** Seconds of one call. */
-export async function time<T>(fn: () => T | Promise<T>): Promise<{ seconds: number; value: T }> {
+/**
+ * Wall seconds of one call, and the CPU seconds this process spent meanwhile (all its threads, onnxruntime's
+ * included). On a shared machine flops / cpuSeconds is the rate per core actually obtained, a load-independent figure.
+ */
+export async function time<T>(fn: () => T | Promise<T>): Promise<{ seconds: number; cpuSeconds: number; value: T }> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const value = await fn();
-  return { seconds: (performance.now() - t0) / 1000, value };
+  const c = process.cpuUsage(c0);
+  return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6, value };
+}
+
+/** Note text: GFLOP per CPU-second, times the threads used = the rate on that many uncontended cores. */
+export function cpuNote(flops: number, cpuSeconds: number): string {
+  const perCore = flops / cpuSeconds / 1e9;
+  return `${perCore.toFixed(1)} GFLOP per CPU-second (x ${THREADS} threads = ${(perCore * THREADS).toFixed(0)} GFLOP/s on ${THREADS} uncontended cores)`;
 }
 
 /** Uniform [-1, 1) matrix (fast to generate; for kernels whose speed does not depend on the values). */

@@ -11,7 +11,7 @@ export async function benchCoreset(ctx: BenchContext): Promise<BenchRow[]> {
   // pass over the bank), so a prefix scaled to all picks is an exact estimate; the kit always runs in full.
   const sizes: [number, number, number | null][] = ctx.quick
     ? [[10000, 0.1, null], [50000, 0.01, null]]
-    : [[20000, 0.1, null], [50000, 0.1, 1000], [200000, 0.1, 200], [200000, 0.01, 200]];
+    : [[20000, 0.1, null], [50000, 0.1, 500], [200000, 0.01, 100]];
   const rows: BenchRow[] = [];
   const d = 128;
   for (const [n, ratio, prefix] of sizes) {

@@ -53,7 +53,7 @@ function patchesFor(rng: Rng, cls: Int32Array, nClasses: number, ppi: number, d:
 }
 
 export async function benchEndToEnd(ctx: BenchContext): Promise<BenchRow[]> {
-  const head = ctx.quick ? [36, 30, 26, 22, 20, 18] : [90, 76, 66, 58, 54, 52];
+  const head = ctx.quick ? [36, 30, 26, 22, 20, 18] : [54, 44, 40, 36, 34, 23];
   const sizes = [...head, ...new Array(9).fill(1)];
   const side = 14, ppi = side * side, d = 256, embedDim = 384, inputSize = 224;
   const rng = createRng('bench-e2e');

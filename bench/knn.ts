@@ -1,8 +1,8 @@
 /** kNN scoring rows: Q patch queries against an M-row memory bank, 1-NN squared L2 (PatchCore-family scoring). */
-import { nearestSquared, nearestSquaredRef, Matrix } from '../src/linalg';
+import { nearestSquared, nearestSquaredRef, matmulTransposed, Matrix } from '../src/linalg';
 import { createRng } from '../src/util/rng';
 import { BenchRow } from './types';
-import { BenchContext, THREADS, row, runPython, time, uniformMatrix, writeF32, readI32 } from './common';
+import { BenchContext, THREADS, cpuNote, row, runPython, time, uniformMatrix, writeF32, readI32 } from './common';
 import { join } from 'node:path';
 
 export async function benchKnn(ctx: BenchContext): Promise<BenchRow[]> {
@@ -12,6 +12,12 @@ export async function benchKnn(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const rng = createRng('bench-knn');
   await nearestSquared(uniformMatrix(rng, 8, 16), uniformMatrix(rng, 64, 16), { engine: 'ort' }); // session warm-up
+  // Calibration: the raw GEMM rate right now (the machine is shared; kNN's GFLOP/s reads against this).
+  const ca = uniformMatrix(rng, 4096, 1024), cb = uniformMatrix(rng, 4096, 1024);
+  await matmulTransposed(ca, cb, { engine: 'ort', threads: THREADS });
+  const cal = await time(() => matmulTransposed(ca, cb, { engine: 'ort', threads: THREADS }));
+  rows.push(row('calibration: raw GEMM A·Bᵀ', '4096x4096x1024', cal.seconds, 2 * 4096 * 4096 * 1024, null, null,
+    `onnxruntime Gemm, ${THREADS} threads, second call; the ceiling the kNN rows can approach on this machine right now; ${cpuNote(2 * 4096 * 4096 * 1024, cal.cpuSeconds)}`));
   for (const [nq, nb, d] of sizes) {
     const q = uniformMatrix(rng, nq, d);
     const bank = uniformMatrix(rng, nb, d);
@@ -35,7 +41,7 @@ export async function benchKnn(ctx: BenchContext): Promise<BenchRow[]> {
       }
     }
     rows.push(row('knn-scoring (1-NN, squared L2)', `${nq}x${nb}x${d}`, kit.seconds, 2 * nq * nb * d, naiveSeconds, py,
-      `kit: onnxruntime Gemm+TopK blocks, ${THREADS} threads; naive: reference JS loop on ${nq0} queries, scaled; ` +
+      `kit: onnxruntime Gemm+TopK blocks, ${THREADS} threads, ${cpuNote(2 * nq * nb * d, kit.cpuSeconds)}; naive: reference JS loop on ${nq0} queries, scaled; ` +
       `python: torch.cdist in chunks of 1024 + min, ${THREADS} threads${agree}`));
     ctx.log(`  knn ${nq}x${nb}x${d}: kit ${kit.seconds.toFixed(2)} s`);
   }

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { writeFileAtomic } from '../src/util/atomic';
 import { BenchRow } from './types';
 import { BenchContext, cleanup, makeContext, THREADS } from './common';
@@ -65,8 +66,13 @@ async function main(): Promise<void> {
   try {
     for (const s of SECTIONS) {
       if (only && !only.includes(s.name)) continue;
-      ctx.log(`[${s.name}]`);
-      try { rows.push(...(await s.run(ctx))); } catch (e) {
+      const load = loadavg()[0].toFixed(1);
+      ctx.log(`[${s.name}] (1-min load average ${load} on ${availableParallelism()} cores)`);
+      try {
+        const got = await s.run(ctx);
+        for (const r of got) r.note = `${r.note ?? ''}${r.note ? '; ' : ''}load avg ${load}`;
+        rows.push(...got);
+      } catch (e) {
         ctx.log(`  ${s.name} failed: ${(e as Error).stack ?? e}`);
         rows.push({ kernel: s.name, size: '-', seconds: NaN, gflops: null, ratio_vs_naive: null, ratio_vs_python: null, note: `failed: ${(e as Error).message}` });
       }
@@ -76,7 +82,8 @@ async function main(): Promise<void> {
   for (const r of rows) if (r.note) console.log(`- ${r.kernel} ${r.size}: ${r.note}`);
   const dir = join(__dirname, '..', 'results', 'bench');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, quick ? 'latest-quick.json' : 'latest.json');
+  // Only a full, unfiltered run replaces the committed latest.json.
+  const file = join(dir, quick ? 'latest-quick.json' : only ? 'latest-partial.json' : 'latest.json');
   writeFileAtomic(file, JSON.stringify(rows, null, 2) + '\n');
   console.log(`wrote ${file} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }

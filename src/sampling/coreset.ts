@@ -15,6 +15,7 @@ import { Rng } from '../util/rng';
 import { resolveOptions, checkRange } from '../util/options';
 import { progress as progressBar } from '../util/progress';
 import { kCenterBruteForce, kCenterPruned, PickProgress } from './coreset-kcenter';
+export type { PickProgress } from './coreset-kcenter';
 
 export interface CoresetOptions {
   /** Fraction of rows kept: floor(rows * ratio), at least the 1 random start. @default 0.1 */
