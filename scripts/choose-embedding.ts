@@ -9,7 +9,7 @@
  *   size err        = mean |predicted class size - true class size| / true size (true size counts the class's noise)
  *   size acc        = share of images whose rounded predicted size is within 20 % of the true size
  *
- *   npx tsx scripts/choose-embedding.ts [--data data/synth-embed] [--seeds 3] [--resize 256 --crop 224]
+ *   npx tsx scripts/choose-embedding.ts [--data data/synth-embed] [--seeds 3] [--resize 256 --crop 224] [--extra]
  */
 import * as path from 'node:path';
 import { generateSynthetic } from '../src/data/synth';
@@ -22,9 +22,32 @@ import { preprocess } from '../src/features/preprocess';
 import { globalAvgPool } from '../src/features/backbones/split';
 import { tailSampler } from '../src/sampling/tail-sampler';
 import { Matrix, zeros } from '../src/linalg/matrix';
+import { LayerMap } from '../src/features/types';
 import { progress } from '../src/util/progress';
 
+/** With --extra: global max pool of each layer and L2-normalised concatenations too (exploration only). */
+const EXTRA = process.argv.includes('--extra');
 const CANDIDATES = ['block_3_expand_relu', 'block_5_add', 'block_6_expand_relu', 'block_9_add', 'block_10_expand_relu', 'block_10_project_BN'];
+
+function globalMaxPool(m: LayerMap): Float32Array {
+  const out = new Float32Array(m.channels).fill(-Infinity);
+  for (let p = 0; p < m.height * m.width; p++) for (let k = 0; k < m.channels; k++) out[k] = Math.max(out[k], m.data[p * m.channels + k]);
+  return out;
+}
+
+/** Rows of a and b, each L2-normalised, side by side (equal say for both layers in the cosine). */
+function concatNormalized(a: Matrix, b: Matrix): Matrix {
+  const out = zeros(a.rows, a.cols + b.cols);
+  for (let i = 0; i < a.rows; i++) {
+    for (const [m, off] of [[a, 0], [b, a.cols]] as const) {
+      let n = 0;
+      for (let k = 0; k < m.cols; k++) n += m.data[i * m.cols + k] ** 2;
+      n = Math.sqrt(n) || 1;
+      for (let k = 0; k < m.cols; k++) out.data[i * out.cols + off + k] = m.data[i * m.cols + k] / n;
+    }
+  }
+  return out;
+}
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,8 +70,9 @@ async function main(): Promise<void> {
   const paths = [...new Set(splits.flatMap((s) => s.items.map((t) => t.image.path)))];
   await selectTfBackend();
   const bb = await loadBundledBackbone({ patchLayers: CANDIDATES, embeddingLayer: 'block_10_expand_relu' });
-  const emb = new Map<string, Matrix>(CANDIDATES.map((c) => [c, zeros(paths.length, 0)]));
-  const rows: Record<string, Float32Array[]> = Object.fromEntries(CANDIDATES.map((c) => [c, []]));
+  const emb = new Map<string, Matrix>();
+  const names = EXTRA ? CANDIDATES.flatMap((c) => [c, `${c}:max`]) : CANDIDATES;
+  const rows: Record<string, Float32Array[]> = Object.fromEntries(names.map((c) => [c, []]));
   const bar = progress('embedding candidates', paths.length);
   for (let b = 0; b < paths.length; b += 8) {
     const chunk = paths.slice(b, b + 8);
@@ -59,20 +83,29 @@ async function main(): Promise<void> {
     for (const c of CANDIDATES) {
       const g = globalAvgPool(out.layers.map((l) => l[c]));
       for (let i = 0; i < g.rows; i++) rows[c].push(g.data.slice(i * g.cols, (i + 1) * g.cols));
+      if (EXTRA) for (const l of out.layers) rows[`${c}:max`].push(globalMaxPool(l[c]));
     }
     bar.tick(chunk.length);
   }
   bar.done();
-  for (const c of CANDIDATES) {
+  for (const c of names) {
     const d = rows[c][0].length;
     const m = zeros(paths.length, d);
     rows[c].forEach((r, i) => m.data.set(r, i * d));
     emb.set(c, m);
   }
+  const variants = [...names];
+  if (EXTRA) {
+    for (const [a, b] of [['block_6_expand_relu', 'block_10_expand_relu'], ['block_3_expand_relu', 'block_10_expand_relu'], ['block_5_add', 'block_10_project_BN']]) {
+      const name = `${a}+${b}`;
+      emb.set(name, concatNormalized(emb.get(a)!, emb.get(b)!));
+      variants.push(name);
+    }
+  }
   const index = new Map(paths.map((p, i) => [p, i]));
   type Acc = { recall: number[]; precision: number[]; noise: number[]; sizeErr: number[]; sizeAcc: number[] };
   const table = new Map<string, Acc>();
-  for (const c of CANDIDATES) {
+  for (const c of variants) {
     for (const s of splits) {
       const m = emb.get(c)!;
       const sub = zeros(s.items.length, m.cols);
@@ -106,7 +139,7 @@ async function main(): Promise<void> {
   console.log(`\n${splits.length} splits (${settings.map((s) => s.label).join(', ')} x ${seeds} seeds, noise 10 %), ${paths.length} images, resize ${resize} crop ${crop}, TailSampler ada_trim_min-mode; true tail = class size <= 20\n`);
   console.log('| layer (GAP) | dim | setting | tail recall % | tail precision % | noise incl. % | size err | size acc % |');
   console.log('|---|---|---|---|---|---|---|---|');
-  for (const c of CANDIDATES) {
+  for (const c of variants) {
     const all: Acc = { recall: [], precision: [], noise: [], sizeErr: [], sizeAcc: [] };
     for (const s of settings) {
       const a = table.get(`${c}|${s.label}`)!;

@@ -66,6 +66,7 @@ export interface FeatureExtractorInfo {
   backboneId: string;
   patchLayers: string[];
   embeddingLayer: string;
+  embeddingPool: string;
   normalization: string;
   resize: number;
   crop: number;
@@ -146,6 +147,7 @@ export class FeatureExtractor {
       backboneId: this.backbone.id,
       patchLayers: [...this.backbone.patchLayers],
       embeddingLayer: this.backbone.embeddingLayer,
+      embeddingPool: this.backbone.embeddingPool ?? 'avg',
       normalization: this.backbone.inputNormalization,
       resize: this.o.resize,
       crop: this.o.crop,
@@ -167,6 +169,7 @@ export class FeatureExtractor {
       backbone: this.backbone.id,
       patchLayers: this.backbone.patchLayers,
       embeddingLayer: withEmbedding ? this.backbone.embeddingLayer : null,
+      embeddingPool: withEmbedding ? this.backbone.embeddingPool ?? 'avg' : null,
       normalization: this.backbone.inputNormalization,
       resize: this.o.resize,
       crop: this.o.crop,

@@ -30,6 +30,9 @@ export type InputNormalization =
   /** v / 255. */
   | 'unit';
 
+/** Spatial pooling of the embedding layer. */
+export type EmbeddingPool = 'avg' | 'max';
+
 /** A batch of preprocessed images, NHWC float32, 3 channels. */
 export interface ImageBatch {
   data: Float32Array;
@@ -42,7 +45,7 @@ export interface ImageBatch {
 export interface BackboneOutput {
   /** Per image, the patch layers' maps by name (names as in Backbone.patchLayers). */
   layers: Record<string, LayerMap>[];
-  /** count x embedDim image-level embeddings (global average pool of Backbone.embeddingLayer). */
+  /** count x embedDim image-level embeddings (global pool of Backbone.embeddingLayer). */
   embeddings: Matrix;
 }
 
@@ -53,8 +56,10 @@ export interface Backbone {
   readonly inputNormalization: InputNormalization;
   /** Patch layers, finest (reference grid) first. */
   readonly patchLayers: readonly string[];
-  /** Layer (or output) whose global average pool is the image embedding. */
+  /** Layer (or output) whose global pool is the image embedding. */
   readonly embeddingLayer: string;
+  /** How embeddingLayer is pooled over space: 'avg' (the paper's avgpool) or 'max'. Absent means 'avg'. */
+  readonly embeddingPool?: EmbeddingPool;
   /** Engine description for run records, e.g. "tfjs/wasm" or "onnxruntime/cpu". */
   readonly engine: string;
   extract(batch: ImageBatch): Promise<BackboneOutput>;

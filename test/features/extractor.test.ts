@@ -41,12 +41,13 @@ test('end to end with the bundled backbone: extract, second run from cache, corr
     assert.deepEqual(info.patchLayers, ['block_5_add', 'block_10_project_BN']);
     assert.deepEqual(info.layerShapes.block_10_project_BN, [4, 4, 96]);
     assert.match(info.backend, /^tfjs\//);
+    assert.equal(info.embeddingPool, 'max');
 
     const a = await fx.extract(paths);
     assert.deepEqual(fx.stats, { hits: 0, misses: 3, corrupt: 0 });
     assert.deepEqual([a.patches.rows, a.patches.cols, a.embeddings.rows, a.imageCount, a.inputSize], [3 * 64, 192, 3, 3, 64]);
     assert.ok(a.patches.data.every(Number.isFinite));
-    // block_10_expand_relu is post-ReLU, so the embedding is non-negative (TailSampler's similarities in [0, 1]).
+    // Max pool of block_10_expand_relu (post-ReLU): the embedding is non-negative (TailSampler's similarities in [0, 1]).
     assert.ok(a.embeddings.data.every((v) => v >= 0));
     // Different images give different features; the cache-free path gives the same numbers.
     assert.notDeepEqual(a.patches.data.subarray(0, D), a.patches.data.subarray(64 * D, 65 * D));

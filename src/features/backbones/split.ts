@@ -40,6 +40,19 @@ export function globalAvgPool(maps: LayerMap[]): Matrix {
   return out;
 }
 
+/** Global max pool of per-image HWC maps -> n x C. */
+export function globalMaxPool(maps: LayerMap[]): Matrix {
+  const c = maps.length ? maps[0].channels : 0;
+  const out = zeros(maps.length, c);
+  maps.forEach((m, i) => {
+    const row = out.data.subarray(i * c, (i + 1) * c);
+    row.fill(-Infinity);
+    const hw = m.height * m.width;
+    for (let p = 0; p < hw; p++) for (let k = 0; k < c; k++) if (m.data[p * c + k] > row[k]) row[k] = m.data[p * c + k];
+  });
+  return out;
+}
+
 /** NHWC -> NCHW for engines that want channels first. */
 export function nhwcToNchw(data: Float32Array, n: number, h: number, w: number, c: number): Float32Array {
   const out = new Float32Array(data.length);

@@ -1,8 +1,8 @@
 /** A Backbone on tfjs (LayersModel or GraphModel), on whatever backend selectTfBackend activated. */
 import * as tf from '@tensorflow/tfjs';
-import { Backbone, BackboneOutput, ImageBatch, InputNormalization, LayerMap } from '../types';
+import { Backbone, BackboneOutput, EmbeddingPool, ImageBatch, InputNormalization, LayerMap } from '../types';
 import { InputError, OptionError } from '../../util/errors';
-import { splitNhwc, globalAvgPool } from './split';
+import { splitNhwc, globalAvgPool, globalMaxPool } from './split';
 
 export interface TfjsBackboneOptions {
   /** A loaded tfjs model. */
@@ -11,8 +11,10 @@ export interface TfjsBackboneOptions {
   id: string;
   /** Layer names (LayersModel) or node names (GraphModel) of the patch maps, finest grid first. */
   patchLayers: string[];
-  /** Layer/node whose global average pool is the image embedding. */
+  /** Layer/node whose global pool is the image embedding. */
   embeddingLayer: string;
+  /** Spatial pooling of embeddingLayer. @default 'avg' */
+  embeddingPool?: EmbeddingPool;
   inputNormalization: InputNormalization;
 }
 
@@ -21,6 +23,7 @@ export class TfjsBackbone implements Backbone {
   readonly inputNormalization: InputNormalization;
   readonly patchLayers: readonly string[];
   readonly embeddingLayer: string;
+  readonly embeddingPool: EmbeddingPool;
   private readonly names: string[];
   private readonly run: (x: tf.Tensor4D) => tf.Tensor[];
   private readonly model: tf.LayersModel | tf.GraphModel;
@@ -31,6 +34,8 @@ export class TfjsBackbone implements Backbone {
     this.inputNormalization = opts.inputNormalization;
     this.patchLayers = [...opts.patchLayers];
     this.embeddingLayer = opts.embeddingLayer;
+    this.embeddingPool = opts.embeddingPool ?? 'avg';
+    if (this.embeddingPool !== 'avg' && this.embeddingPool !== 'max') throw new OptionError(`TfjsBackbone: option embeddingPool must be 'avg' or 'max', got "${String(this.embeddingPool)}"`);
     this.model = opts.model;
     this.names = [...new Set([...opts.patchLayers, opts.embeddingLayer])];
     if (opts.model instanceof tf.GraphModel) {
@@ -79,7 +84,8 @@ export class TfjsBackbone implements Backbone {
         for (const name of this.patchLayers) rec[name] = maps.get(name)![i];
         layers.push(rec);
       }
-      return { layers, embeddings: globalAvgPool(maps.get(this.embeddingLayer)!) };
+      const e = maps.get(this.embeddingLayer)!;
+      return { layers, embeddings: this.embeddingPool === 'max' ? globalMaxPool(e) : globalAvgPool(e) };
     } finally {
       x.dispose();
       for (const t of outs) t.dispose();
