@@ -1,7 +1,7 @@
 /**
  * Which ImageNet layer of the bundled MobileNetV2 gives TailSampler the best image embedding?
  * Generates the synthetic dataset (seeded), builds long-tail noisy splits (step K=1, step K=4, Pareto; several
- * seeds), extracts the global average pool of each candidate layer once per image, runs TailSampler (the paper's
+ * seeds), extracts the global average pool (GAP) and global max pool (':max') of each candidate layer once per image, runs TailSampler (the paper's
  * 'ada_trim_min-mode') on each candidate's embeddings, and scores it against the true classes:
  *   tail recall     = tail-class images selected / tail-class images (the paper's priority: never miss a tail image)
  *   tail precision  = selected images that are tail-class / selected
@@ -25,7 +25,7 @@ import { Matrix, zeros } from '../src/linalg/matrix';
 import { LayerMap } from '../src/features/types';
 import { progress } from '../src/util/progress';
 
-/** With --extra: global max pool of each layer and L2-normalised concatenations too (exploration only). */
+/** Global max pool of each layer is always scored (the default embedding is one); --extra adds L2-normalised GAP concatenations. */
 const EXTRA = process.argv.includes('--extra');
 const CANDIDATES = ['block_3_expand_relu', 'block_5_add', 'block_6_expand_relu', 'block_9_add', 'block_10_expand_relu', 'block_10_project_BN'];
 
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   await selectTfBackend();
   const bb = await loadBundledBackbone({ patchLayers: CANDIDATES, embeddingLayer: 'block_10_expand_relu' });
   const emb = new Map<string, Matrix>();
-  const names = EXTRA ? CANDIDATES.flatMap((c) => [c, `${c}:max`]) : CANDIDATES;
+  const names = CANDIDATES.flatMap((c) => [c, `${c}:max`]);
   const rows: Record<string, Float32Array[]> = Object.fromEntries(names.map((c) => [c, []]));
   const bar = progress('embedding candidates', paths.length);
   for (let b = 0; b < paths.length; b += 8) {
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     for (const c of CANDIDATES) {
       const g = globalAvgPool(out.layers.map((l) => l[c]));
       for (let i = 0; i < g.rows; i++) rows[c].push(g.data.slice(i * g.cols, (i + 1) * g.cols));
-      if (EXTRA) for (const l of out.layers) rows[`${c}:max`].push(globalMaxPool(l[c]));
+      for (const l of out.layers) rows[`${c}:max`].push(globalMaxPool(l[c]));
     }
     bar.tick(chunk.length);
   }
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
   const pct = (v: number[]) => (100 * mean(v)).toFixed(1);
   console.log(`\n${splits.length} splits (${settings.map((s) => s.label).join(', ')} x ${seeds} seeds, noise 10 %), ${paths.length} images, resize ${resize} crop ${crop}, TailSampler ada_trim_min-mode; true tail = class size <= 20\n`);
-  console.log('| layer (GAP) | dim | setting | tail recall % | tail precision % | noise incl. % | size err | size acc % |');
+  console.log('| layer (GAP; :max = GMP) | dim | setting | tail recall % | tail precision % | noise incl. % | size err | size acc % |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const c of variants) {
     const all: Acc = { recall: [], precision: [], noise: [], sizeErr: [], sizeAcc: [] };
