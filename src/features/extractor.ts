@@ -42,7 +42,7 @@ export interface FeatureExtractorOptions {
   cacheDir?: string | null;
   /** Images per backbone call. @default 8 */
   batchSize?: number;
-  /** tfjs backend when the bundled backbone is loaded here. @default 'auto' */
+  /** tfjs backend, when the bundled backbone is loaded here (with your own backbone, call selectTfBackend first). @default 'auto' */
   backend?: TfBackendChoice;
   /** No progress lines or logs. @default false */
   quiet?: boolean;
@@ -114,6 +114,9 @@ export class FeatureExtractor {
     checkRange('patchSize', o.patchSize, 1, 15, { integer: true });
     checkRange('batchSize', o.batchSize, 1, 4096, { integer: true });
     let backbone = o.backbone;
+    if (backbone && o.backend !== 'auto') {
+      throw new OptionError(`FeatureExtractor.create: option backend applies only when it loads the bundled backbone; with your own backbone, call selectTfBackend({ backend: '${o.backend}' }) before loading it`);
+    }
     if (!backbone) {
       await selectTfBackend({ backend: o.backend, quiet: o.quiet });
       backbone = await loadBundledBackbone();

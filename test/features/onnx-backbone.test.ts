@@ -62,6 +62,7 @@ test('FeatureExtractor runs an ONNX backbone: grid from layer2, layer3 aligned t
   assert.deepEqual(info.layerShapes.layer3, [8, 8, 2]);
   const img = { data: new Uint8Array(20 * 16 * 3).fill(200), width: 20, height: 16 };
   const fs = await fx.extractImages([img]);
+  await assert.rejects(FeatureExtractor.create({ backbone: bb, backend: 'cpu' }), /selectTfBackend/);
   assert.equal(fs.patches.rows, 256);
   assert.ok(fs.patches.data.every(Number.isFinite));
   fx.dispose();
