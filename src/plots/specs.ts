@@ -152,7 +152,7 @@ export function classSizesSpec(splits: Record<string, Manifest>): VegaLiteSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: 'Training images per class',
     data: { values },
-    facet: { column: { field: 'split', type: 'nominal', title: null } },
+    facet: { column: { field: 'split', type: 'nominal', title: null, sort: Object.keys(splits) } },
     resolve: { scale: { x: 'independent' } },
     spec: {
       width: { step: 14 },
