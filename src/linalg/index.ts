@@ -6,7 +6,9 @@
  */
 export * from './matrix';
 export { randomProjection, drawProjectionWeights } from './projection';
-export * from './onnx-builder';
+// `attr` is re-exported as onnxAttr so that the top-level barrel (src/index.ts: export * from './linalg') stays unambiguous.
+export { buildOnnxModel, ONNX_ELEM_TYPES, attr as onnxAttr } from './onnx-builder';
+export type { OnnxElemType, OnnxValueInfo, OnnxAttribute, OnnxNode, OnnxInitializer, OnnxGraphSpec } from './onnx-builder';
 export type { NearestResult, KnnResult } from './reference';
 export { nearestSquaredRef, knnSquaredRef, matmulTransposedRef } from './reference';
 export { loadOrt, ortCudaInstalled } from './ort-engine';

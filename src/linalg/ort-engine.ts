@@ -74,6 +74,11 @@ async function session(kind: 'topk' | 'product', s: OrtSettings): Promise<Sessio
     const model = kind === 'topk' ? topkGraph() : productGraph();
     p = ort.InferenceSession.create(model, {
       intraOpNumThreads: threads, interOpNumThreads: 1, executionProviders: providers, graphOptimizationLevel: 'all',
+    }).catch((e: Error) => {
+      if (providers.includes('cuda')) {
+        throw new OptionError(`onnxruntime could not start its CUDA provider (${e.message}); install onnxruntime-node's CUDA files or use device: 'cpu'`);
+      }
+      throw e;
     });
     p.catch(() => sessions.delete(key));
     sessions.set(key, p);

@@ -114,3 +114,11 @@ test('bad input is refused with a clear error on both engines', async () => {
   await assert.rejects(nearestSquared(q, q, { engine: 'ort', memoryBudgetMB: 0 }), /memoryBudgetMB/);
   await assert.rejects(nearestSquared(q, q, { engine: 'gpu' as never }), /engine must be/);
 });
+
+test("device: 'cuda' without onnxruntime's CUDA files fails with a clear OptionError, and auto stays on the CPU", async (t) => {
+  const { ortCudaInstalled } = await import('../../src/linalg');
+  if (ortCudaInstalled()) { t.skip('CUDA provider installed here'); return; }
+  await assert.rejects(nearestSquared(zeros(2, 3), zeros(4, 3), { engine: 'ort', device: 'cuda' }), /CUDA provider.*device: 'cpu'/);
+  const r = await nearestSquared(zeros(2, 3), zeros(4, 3), { engine: 'ort', device: 'auto' });
+  assert.deepEqual(Array.from(r.dist), [0, 0]);
+});
