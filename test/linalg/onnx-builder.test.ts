@@ -56,3 +56,21 @@ test('the builder refuses graphs with dangling names or mismatched initializers'
     initializers: [{ name: 'W', dims: [3], data: new Float32Array(2) }],
   }), /has 2 values but dims \[3\]/);
 });
+
+test('a tensor attribute (Constant node) and a string attribute encode correctly', async () => {
+  // y = x + c with c a Constant [10, 20]; z = Pad(x, pads=[0, 1], mode='edge') repeats the last value.
+  const bytes = buildOnnxModel({
+    inputs: [{ name: 'x', elemType: 'float', dims: [2] }],
+    outputs: [{ name: 'y', elemType: 'float', dims: [2] }, { name: 'z', elemType: 'float', dims: [3] }],
+    nodes: [
+      { opType: 'Constant', inputs: [], outputs: ['c'], attributes: { value: attr.tensor({ name: 'cval', dims: [2], data: Float32Array.from([10, 20]) }) } },
+      { opType: 'Add', inputs: ['x', 'c'], outputs: ['y'] },
+      { opType: 'Pad', inputs: ['x', 'pads'], outputs: ['z'], attributes: { mode: attr.string('edge') } },
+    ],
+    initializers: [{ name: 'pads', dims: [2], data: BigInt64Array.from([0n, 1n]) }],
+  });
+  const s = await ort.InferenceSession.create(bytes, opts);
+  const out = await s.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2]), [2]) });
+  assert.deepEqual(Array.from(out.y.data as Float32Array), [11, 22]);
+  assert.deepEqual(Array.from(out.z.data as Float32Array), [1, 2, 2]);
+});
