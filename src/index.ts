@@ -1,9 +1,18 @@
 /**
  * tailedcore-kit public API: what notebooks and scripts import.
- * Each folder has one job; this file only re-exports.
+ * Each folder has one job; this file only re-exports their barrels.
  */
 export * from './linalg';
 export * from './util/rng';
 export * from './util/errors';
-export { greedyCoreset, CORESET_DEFAULTS } from './sampling/coreset';
-export type { CoresetOptions } from './sampling/coreset';
+export * from './util/options';
+export * from './util/progress';
+export * from './data';
+export * from './features';
+export * from './sampling';
+export * from './scoring';
+export * from './models';
+export * from './metrics';
+export * from './experiments';
+export * from './report';
+export * from './plots';
