@@ -11,10 +11,11 @@ function ascKey(u: number): number {
 
 function radixPasses(keys: Uint32Array, idx: Uint32Array | null): { keys: Uint32Array; idx: Uint32Array | null } {
   const n = keys.length;
-  let k1 = keys;
-  let k2 = new Uint32Array(n);
-  let i1 = idx;
-  let i2 = idx ? new Uint32Array(n) : null;
+  // Explicit types: TS >= 5.7 makes typed arrays generic over their buffer, and the swap below mixes both kinds.
+  let k1: Uint32Array = keys;
+  let k2: Uint32Array = new Uint32Array(n);
+  let i1: Uint32Array | null = idx;
+  let i2: Uint32Array | null = idx ? new Uint32Array(n) : null;
   const count = new Uint32Array(2048);
   for (const shift of [0, 11, 22]) {
     count.fill(0);
