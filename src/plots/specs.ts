@@ -15,9 +15,12 @@ const METHOD_SCALE = {
   range: ['#4c78a8', '#f58518', '#ff9da6', '#e45756', '#72b7b2', '#54a24b', '#b279a2', '#9d755d'],
 };
 function methodColor(methods: string[]): Record<string, unknown> {
-  // Keep the fixed palette only when every method is in it (ablation labels chosen by users fall back to the default scheme).
-  const known = methods.every((m) => METHOD_SCALE.domain.includes(m));
-  return known ? { field: 'method', type: 'nominal', title: 'method', scale: METHOD_SCALE } : { field: 'method', type: 'nominal', title: 'method' };
+  // Keep the fixed palette only when every method is in it (ablation labels chosen by users fall back to the default
+  // scheme); list only the methods present, so the legend shows nothing else.
+  const present = new Set(methods);
+  if (![...present].every((m) => METHOD_SCALE.domain.includes(m))) return { field: 'method', type: 'nominal', title: 'method' };
+  const idx = METHOD_SCALE.domain.map((m, i) => (present.has(m) ? i : -1)).filter((i) => i >= 0);
+  return { field: 'method', type: 'nominal', title: 'method', scale: { domain: idx.map((i) => METHOD_SCALE.domain[i]), range: idx.map((i) => METHOD_SCALE.range[i]) } };
 }
 
 export interface TradeoffOptions {
@@ -52,7 +55,7 @@ export function tradeoffSpec(summary: readonly SummaryRow[], opts: TradeoffOptio
       height: opts.height ?? 160,
       layer: [
         { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: metricTitle(metric), scale: { zero: false } }, color: methodColor(values.map((v) => v.method)) } },
-        { mark: { type: 'errorbar', ticks: true }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'method', type: 'nominal' } } },
+        { mark: { type: 'errorbar', ticks: true }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: metricTitle(metric) }, y2: { field: 'hi' }, color: { field: 'method', type: 'nominal' } } },
       ],
     },
     resolve: { scale: { y: 'shared' } },
@@ -66,28 +69,35 @@ export interface PerClassOptions {
   tailType?: string;
   k?: number | null;
   noiseRatio?: number;
+  /** Only this seed (one split, so head/tail roles are well defined); all seeds averaged when omitted. */
+  seed?: number;
 }
 
 /**
- * Per-class bars: the metric of each class (mean over seeds), grouped by method; tail classes are marked "(tail)".
+ * Per-class bars: the metric of each class (mean over the selected seeds), grouped by method. A class is marked
+ * "(tail)" when it is tail in every selected row, "(tail in some seeds)" when its role changes with the seed (the step
+ * tail classes are drawn per seed).
  */
 export function perClassSpec(rows: readonly ResultRow[], opts: PerClassOptions = {}): VegaLiteSpec {
   const metric = opts.metric ?? 'image_auroc';
-  const acc = new Map<string, { cls: string; method: string; tail: boolean; sum: number; n: number }>();
+  const acc = new Map<string, { cls: string; method: string; tails: number; sum: number; n: number }>();
   for (const r of rows) {
     if (r.metric !== metric || Number.isNaN(r.value)) continue;
     if (opts.tailType !== undefined && r.tail_type !== opts.tailType) continue;
     if (opts.k !== undefined && r.k !== opts.k) continue;
     if (opts.noiseRatio !== undefined && r.noise_ratio !== opts.noiseRatio) continue;
+    if (opts.seed !== undefined && r.seed !== opts.seed) continue;
     const key = `${r.class}|${r.method}`;
-    const a = acc.get(key) ?? { cls: r.class, method: r.method, tail: false, sum: 0, n: 0 };
-    a.sum += r.value; a.n++; a.tail = a.tail || r.is_tail;
+    const a = acc.get(key) ?? { cls: r.class, method: r.method, tails: 0, sum: 0, n: 0 };
+    a.sum += r.value; a.n++; if (r.is_tail) a.tails++;
     acc.set(key, a);
   }
-  const values = [...acc.values()].map((a) => ({ class: a.tail ? `${a.cls} (tail)` : a.cls, method: a.method, value: a.sum / a.n, tail: a.tail ? 'tail' : 'head' }));
+  const role = (a: { tails: number; n: number }) => (a.tails === 0 ? 'head' : a.tails === a.n ? 'tail' : 'mixed');
+  const label = (a: { cls: string; tails: number; n: number }) => (role(a) === 'head' ? a.cls : role(a) === 'tail' ? `${a.cls} (tail)` : `${a.cls} (tail in some seeds)`);
+  const values = [...acc.values()].map((a) => ({ class: label(a), method: a.method, value: a.sum / a.n, tail: role(a) }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: `Per-class ${metricTitle(metric)}`,
+    title: `Per-class ${metricTitle(metric)}${opts.seed !== undefined ? ` (seed ${opts.seed})` : ''}`,
     data: { values },
     width: { step: 14 },
     height: 200,

@@ -37,6 +37,8 @@ test('trade-off figure: head and tail facets, one line per method in each, error
   assert.match(svg, /^<svg/);
   assert.ok(svg.includes('>head classes<') && svg.includes('>tail classes<'));
   assert.ok(svg.includes('>patchcore<') && svg.includes('>tailedcore<'));
+  assert.ok(!svg.includes('>softpatch<'), 'the legend lists only the methods present');
+  assert.ok(!svg.includes(', lo<'), 'the y title is the metric only');
   assert.equal(markPaths(svg, 'line'), 2 * 2); // 2 methods x 2 facets
   assert.ok(markGroups(svg, 'rule') >= 2); // error bars
   for (const ext of ['svg', 'png', 'vl.json']) assert.ok(fs.statSync(path.join(dir, `tradeoff.${ext}`)).size > 0, ext);
@@ -45,9 +47,12 @@ test('trade-off figure: head and tail facets, one line per method in each, error
 });
 
 test('per-class bars: one bar per class x method, tail classes labelled', async () => {
-  const svg = await plotPerClass(rows(), { noiseRatio: 0.1 });
+  const svg = await plotPerClass(rows(), { noiseRatio: 0.1, seed: 0 });
   assert.equal(markPaths(svg, 'rect'), 3 * 2);
-  assert.ok(svg.includes('>a (tail)<'));
+  assert.ok(svg.includes('>a (tail)<') && svg.includes('>b<'));
+  // a class whose role changes with the seed is labelled so
+  const mixed = rows().map((r) => (r.class === 'b' && r.seed === 1 ? { ...r, is_tail: true } : r));
+  assert.ok((await plotPerClass(mixed, { noiseRatio: 0.1 })).includes('>b (tail in some seeds)<'));
 });
 
 test('TailSampler figure: one point per image plus the diagonal and the max_K rule', async () => {
@@ -84,4 +89,6 @@ test('heatmap overlay: jet ends, contour pixels, blend, and a 3-panel PNG row pe
   const png = await plotHeatmaps([{ image: { data: new Uint8Array(size * size * 3).fill(200), width: size, height: size }, map, mask }, { image: { data: new Uint8Array(size * size * 3), width: size, height: size }, map }], size, { gap: 2 });
   const meta = await sharp(png).metadata();
   assert.deepEqual([meta.width, meta.height], [3 * size + 4, 2 * size + 2]);
+  const big = await sharp(await plotHeatmaps([{ image: { data: new Uint8Array(size * size * 3), width: size, height: size }, map }], size, { gap: 0, panelSize: 16 })).metadata();
+  assert.deepEqual([big.width, big.height], [48, 16]);
 });
