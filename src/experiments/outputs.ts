@@ -4,6 +4,8 @@
 import * as path from 'node:path';
 import { readResults } from './results-file';
 import { writeSummary } from '../report/write';
+import { summaryMarkdown } from '../report/markdown';
+import { writeFileAtomic } from '../util/atomic';
 import { plotTradeoff, plotPerClass } from '../plots/figures';
 import { settingLabel } from '../report/markdown';
 
@@ -12,9 +14,11 @@ export interface RunOutputs {
   figures: string[];
 }
 
-/** Writes summary.csv, summary.md, the trade-off figures (image and pixel AUROC) and per-class bars per setting. */
+/** Writes summary.csv, summary.md, summary-image-auroc.md, the trade-off figures (image and pixel AUROC) and per-class bars per setting. */
 export async function writeRunOutputs(runDir: string): Promise<RunOutputs> {
   const { rows: summary, markdown } = writeSummary(runDir);
+  // A compact table (image AUROC only) for READMEs.
+  writeFileAtomic(path.join(runDir, 'summary-image-auroc.md'), summaryMarkdown(summary, { metrics: ['image_auroc'] }));
   const results = readResults(runDir);
   const figures: string[] = [];
   const noises = [...new Set(results.map((r) => r.noise_ratio))].sort((a, b) => a - b);

@@ -94,7 +94,7 @@ test('after a run, writeRunOutputs writes the summary and the figures beside res
   const s = await runExperiment(config(dir, { tailTypes: ['step'], seeds: [0] }), fakePipeline(), { quiet: true });
   const out = await writeRunOutputs(s.dir);
   assert.match(out.summaryMarkdown, /^\| setting \| noise \| method \|/);
-  for (const f of ['summary.csv', 'summary.md', 'tradeoff.svg', 'tradeoff.png', 'tradeoff-pixel.svg', 'per-class-step-K-1-noise0-seed0.svg']) {
+  for (const f of ['summary.csv', 'summary.md', 'summary-image-auroc.md', 'tradeoff.svg', 'tradeoff.png', 'tradeoff-pixel.svg', 'per-class-step-K-1-noise0-seed0.svg']) {
     assert.ok(fs.existsSync(path.join(s.dir, f)), f);
   }
 });
