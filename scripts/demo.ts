@@ -4,7 +4,7 @@
  *     step K=4, Pareto; 10 % noise) to data/splits/*.json, and prints each split's per-class table;
  * (b) fits PatchCore, SoftPatch and TailedCore on the step K=1 split and prints per-class, head and tail image AUROC,
  *     pixel AUROC and AUPRO.
- * The default settings are sized for a 2-core CPU (see FAST_FEATURES); --paper uses the paper's 256 -> 224 input.
+ * The default settings are sized for a 2-core CPU (see DEMO_FEATURES); --paper uses the paper's 256 -> 224 input.
  */
 import * as path from 'node:path';
 import { generateSynthetic } from '../src/data/synth';
@@ -12,7 +12,7 @@ import { loadDataset } from '../src/data/mvtec';
 import { buildSplit, formatSplitTable, writeManifest } from '../src/data/splits';
 import type { Manifest } from '../src/data/types';
 import { openSession } from '../src/experiments/session';
-import { FAST_FEATURES, PAPER_FEATURES, FAST_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from '../src/experiments/demo-settings';
+import { DEMO_FEATURES, PAPER_FEATURES, FAST_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from '../src/experiments/demo-settings';
 import { summarizeResults } from '../src/report/summary';
 import { formatCell } from '../src/report/markdown';
 import type { ResultRow } from '../src/experiments/results-file';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   }
   if (args.splitsOnly) return;
 
-  const features = args.paper ? PAPER_FEATURES : FAST_FEATURES;
+  const features = args.paper ? PAPER_FEATURES : DEMO_FEATURES;
   const ratio = args.paper ? PAPER_CORESET_RATIO : FAST_CORESET_RATIO;
   console.log(`\n== (b) PatchCore, SoftPatch, TailedCore on step K=1, 10 % noise, seed ${args.seed}`);
   console.log(`settings: ${args.paper ? 'paper' : 'fast (use --paper for the paper\'s)'}: input resize ${features.resize} -> crop ${features.crop}, coreset ratio ${ratio}, ` +
