@@ -3,12 +3,10 @@
  * images), centre crop with torchvision's rounding, and bilinear interpolation with align_corners=false (PyTorch's
  * F.interpolate, used to align the coarser feature layer).
  */
+import { roundHalfEven } from '../util/round';
 
 /** Python's round(): half to even (torchvision's center_crop uses it for the offsets). */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
+export { roundHalfEven };
 
 /** torchvision Resize(size) with an int: the shorter side becomes `size`, the longer one int(size * long / short). */
 export function shorterSideSize(width: number, height: number, size: number): { width: number; height: number } {

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../util/errors';
 import { resolveOptions, checkRange } from '../util/options';
+import { roundHalfEven } from '../util/round';
 
 const f32 = Math.fround;
 
@@ -32,13 +33,7 @@ export interface FewShotResult {
 }
 
 /** Rounds half to even, like torch.round and numpy.round (2.5 -> 2, 3.5 -> 4). */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  if (d < 0.5) return f;
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
-}
+export { roundHalfEven };
 
 function checkSizes(classSizes: ArrayLike<number>, where: string): void {
   if (classSizes.length === 0) throw new InputError(`${where}: no class sizes given (one per sample is needed)`);
