@@ -3,7 +3,7 @@
  */
 import { resolveOptions } from '../util/options';
 import { MemoryBankModel } from './memory-bank-model';
-import { MemoryBankModelOptions } from './options';
+import { MemoryBankModelOptions, MEMORY_BANK_MODEL_DEFAULTS } from './options';
 
 export interface PatchCoreOptions {
   /** @default 0.1 */ coresetRatio: number;
@@ -40,21 +40,14 @@ export class SoftPatch extends MemoryBankModel {
 }
 
 export type TailedCoreOptions = Omit<MemoryBankModelOptions, 'weighting'>;
+const { weighting: _unusedWeighting, ...SHARED_DEFAULTS } = MEMORY_BANK_MODEL_DEFAULTS;
 export const TAILEDCORE_DEFAULTS: TailedCoreOptions = {
+  ...SHARED_DEFAULTS,
   denoise: 'lof',
   // {} = TailSampler's defaults: trim_min threshold, mode vote, 15 % percentile cap = the paper's 'ada_trim_min-mode'.
   tail: {},
-  oracleTailClasses: null,
-  oracleTailMaxCount: 20,
   // The MVTec step configs' default; the Pareto configs use 'rot30flip', VisA 'rotflip' (spec §3.1).
   augmentation: 'rot15flip',
-  coresetRatio: 0.1,
-  tailCoresetRatio: 0.1,
-  projDim: 128,
-  lofK: 6,
-  lofQuantile: 0.85,
-  seed: 0,
-  blurSigma: 4,
 };
 
 /**
