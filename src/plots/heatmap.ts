@@ -6,6 +6,8 @@
 import sharp from 'sharp';
 import type { RgbImage } from '../data/types';
 import { InputError } from '../util/errors';
+import { readRgb } from '../data/images';
+import { shorterSideSize, resizeBilinearU8, centerCropOffsets, cropHwc } from '../features/resize';
 
 /** Jet colour map of v in [0, 1] -> [r, g, b] bytes (the map anomalib and the official code draw with). */
 export function jet(v: number): [number, number, number] {
@@ -70,24 +72,22 @@ export function contourPixels(image: RgbImage, mask: Uint8Array): RgbImage {
 }
 
 /**
- * Reads an image file the way the feature extractor sees it: shorter side to size/cropFraction, centre crop to
- * size x size, so it lines up with an anomaly map of that size.
+ * Reads an image file the way the feature extractor sees it (the same Pillow-exact resize and torchvision crop
+ * rounding from src/features): shorter side to size/cropFraction, centre crop to size x size, so that it lines
+ * up pixel for pixel with an anomaly map of that size.
  */
 export async function readAligned(file: string, size: number, cropFraction = 224 / 256): Promise<RgbImage> {
   const resize = Math.round(size / cropFraction);
+  let img: RgbImage;
   try {
-    const meta = await sharp(file).metadata();
-    const w = meta.width ?? size;
-    const h = meta.height ?? size;
-    const s = resize / Math.min(w, h);
-    const rw = Math.round(w * s);
-    const rh = Math.round(h * s);
-    const { data } = await sharp(file).removeAlpha().toColourspace('srgb').resize(rw, rh, { kernel: 'linear' })
-      .extract({ left: Math.floor((rw - size) / 2), top: Math.floor((rh - size) / 2), width: size, height: size }).raw().toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: size, height: size };
+    img = await readRgb(file);
   } catch (e) {
     throw new InputError(`cannot read image ${file} for the heatmap: ${(e as Error).message}`);
   }
+  const { width: rw, height: rh } = shorterSideSize(img.width, img.height, resize);
+  const resized = resizeBilinearU8(img.data, img.width, img.height, 3, rw, rh);
+  const { top, left } = centerCropOffsets(rh, rw, size);
+  return { data: cropHwc(resized, rw, rh, 3, top, left, size, size), width: size, height: size };
 }
 
 export interface HeatmapItem {
