@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import sharp from 'sharp';
 import { RgbImage } from './types';
 import { InputError } from '../util/errors';
+import { writeFileAtomic } from '../util/atomic';
 
 /** Reads any image sharp can decode as 8-bit RGB (alpha dropped, greyscale expanded). */
 export async function readRgb(file: string): Promise<RgbImage> {
@@ -37,8 +38,13 @@ export async function readMask(file: string): Promise<Mask> {
   }
 }
 
-/** Writes an RGB image as PNG (deterministic bytes for the same pixels). */
-export async function writePng(file: string, img: RgbImage | Mask, channels: 1 | 3 = 3): Promise<void> {
+/** Encodes raw 8-bit pixels (HWC, 1 or 3 channels) as PNG bytes: deterministic for the same pixels and level. */
+export async function encodePng(img: RgbImage | Mask, channels: 1 | 3 = 3, compressionLevel = 6): Promise<Buffer> {
   const buf = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length);
-  await sharp(buf, { raw: { width: img.width, height: img.height, channels } }).png({ compressionLevel: 6 }).toFile(file);
+  return sharp(buf, { raw: { width: img.width, height: img.height, channels } }).png({ compressionLevel }).toBuffer();
+}
+
+/** Writes an image as PNG atomically (temporary file + rename: a killed run never leaves half a PNG). */
+export async function writePng(file: string, img: RgbImage | Mask, channels: 1 | 3 = 3, compressionLevel = 6): Promise<void> {
+  writeFileAtomic(file, await encodePng(img, channels, compressionLevel));
 }

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { InputError } from '../util/errors';
 import { hasImageExtension } from './layout';
+import { writePng } from './images';
 
 export interface VisaOptions {
   /** The split file. @default <visaRoot>/split_csv/1cls.csv */
@@ -104,10 +105,7 @@ export async function convertVisa(visaRoot: string, outRoot: string, opts: VisaO
       }
       const bin = Buffer.alloc(raw.info.width * raw.info.height);
       for (let i = 0; i < bin.length; i++) bin[i] = raw.data[i * raw.info.channels] !== 0 ? 255 : 0;
-      const png = await sharp(bin, { raw: { width: raw.info.width, height: raw.info.height, channels: 1 } }).png().toBuffer();
-      const tmp = path.join(path.dirname(mdst), `.${path.basename(mdst)}.tmp`);
-      fs.writeFileSync(tmp, png);
-      fs.renameSync(tmp, mdst);
+      await writePng(mdst, { data: bin, width: raw.info.width, height: raw.info.height }, 1);
     }
   }
   return counts;

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import sharp from 'sharp';
+import { encodePng } from '../images';
 import { createRng } from '../../util/rng';
 import { InputError, OptionError } from '../../util/errors';
 import { checkRange, resolveOptions } from '../../util/options';
@@ -139,11 +139,11 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
     const imgFile = path.join(dir(name, job.split, job.defect), file);
     const raw = { width: o.size, height: o.size };
     const task = (async () => {
-      const png = await sharp(Buffer.from(sample.rgb.buffer), { raw: { ...raw, channels: 3 } }).png({ compressionLevel: 3 }).toBuffer();
+      const png = await encodePng({ data: sample.rgb, ...raw }, 3, 3);
       await writeWhole(imgFile, png);
       if (sample.mask) {
         const maskFile = path.join(dir(name, 'ground_truth', job.defect), `${String(job.index).padStart(3, '0')}_mask.png`);
-        const mpng = await sharp(Buffer.from(sample.mask.buffer), { raw: { ...raw, channels: 1 } }).png({ compressionLevel: 6 }).toBuffer();
+        const mpng = await encodePng({ data: sample.mask, ...raw }, 1, 6);
         await writeWhole(maskFile, mpng);
       }
       prog.tick();
