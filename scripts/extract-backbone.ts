@@ -10,6 +10,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import { writeFileAtomic } from '../src/util/atomic';
+import { CliSpec, ParsedCli, runCli, stringFlag } from '../src/util/cli';
+
+const DEFAULT_OUT = path.join(__dirname, '..', 'assets', 'backbones', 'mobilenetv2-imagenet-block10');
+
+const CLI: CliSpec = {
+  command: 'npx tsx scripts/extract-backbone.ts',
+  summary: "Cuts the frozen ImageNet part (input .. block_10_project_BN) out of nsfwjs's bundled MobileNetV2 into model.json + weights.bin.",
+  flags: { out: { type: 'string', value: 'DIR', description: 'output folder', default: 'assets/backbones/mobilenetv2-imagenet-block10' } },
+};
 
 export const LAST_LAYER = 'block_10_project_BN';
 
@@ -23,16 +32,14 @@ function bytesPerValue(spec: WeightSpec): number {
   return 4;
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  const outIdx = args.indexOf('--out');
-  const outDir = outIdx >= 0 ? args[outIdx + 1] : path.join(__dirname, '..', 'assets', 'backbones', 'mobilenetv2-imagenet-block10');
+function main(cli: ParsedCli): void {
+  const outDir = stringFlag(cli, 'out') ?? DEFAULT_OUT;
   // nsfwjs's exports map hides package.json; resolve its main entry (dist/cjs/index.js) and walk up.
   const pkgDir = path.resolve(path.dirname(require.resolve('nsfwjs')), '..', '..');
   const version = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version as string;
   const modelDir = path.join(pkgDir, 'dist', 'models', 'mobilenet_v2');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const model = require(path.join(modelDir, 'model.min.js')) as { modelTopology: any; weightsManifest: { paths: string[]; weights: WeightSpec[] }[] };
+  const model = require(path.join(modelDir, 'model.min.js')) as { modelTopology: unknown; weightsManifest: { paths: string[]; weights: WeightSpec[] }[] };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const b64 = require(path.join(modelDir, 'group1-shard1of1.min.js')) as string;
   const weightBytes = Buffer.from(b64, 'base64');
@@ -86,4 +93,4 @@ function main(): void {
   console.log(`wrote ${outDir}: ${kept.length} layers, ${keepSpecs.length} tensors, ${bin.length} weight bytes, sha256 ${sha.slice(0, 16)}...`);
 }
 
-if (require.main === module) main();
+if (require.main === module) runCli(CLI, main);

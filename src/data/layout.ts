@@ -20,11 +20,6 @@ export function maskRelPath(className: string, defect: string, imageName: string
   return `${className}/ground_truth/${defect}/${stem}_mask.png`;
 }
 
-/** Forward-slash relative path (what manifests store), whatever the platform. */
-export function toRel(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join('/');
-}
-
 /** Plain code-point sort, the same order as Python's sorted() on these names (the official loader order). */
 export function sortNames(names: string[]): string[] {
   return names.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -82,8 +82,8 @@ export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluati
   const model = a.pipeline.createModel(a.method.name, a.method.options ?? {}, { seed: a.seed, augmentation: a.augmentation });
   const rows: ResultRow[] = [];
   const classes: ClassEvaluation[] = [];
-  let fitSeconds = 0;
-  let predictSeconds = 0;
+  let fitSeconds: number;
+  let predictSeconds: number;
   try {
     const t0 = Date.now();
     await model.fit(train);

@@ -40,11 +40,6 @@ export function runDir(config: ResolvedConfig): string {
   return path.resolve(config.resultsDir, config.run);
 }
 
-/** The part of a config that determines its numbers; a run folder can only be resumed with the same one. */
-function configFingerprint(config: ResolvedConfig): string {
-  return JSON.stringify(config);
-}
-
 /**
  * Checks everything that does not need the data or the backbone: dataset layouts, the results folder, each
  * method's options, and that an existing run folder belongs to the same config. Throws before any work.

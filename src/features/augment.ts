@@ -1,16 +1,17 @@
 /**
- * Tail augmentation views (spec §3.3) as pure functions on float HWC buffers.
+ * Tail augmentation views ([J] src/coreset_model.py:301-445; docs/method.md, "Tail augmentation") as pure functions on float HWC buffers.
  * rotXflip: from the resize-only image; per (angle, flip) except (0, 0): flip horizontally, then (angle != 0)
  * replicate-pad by ceil((sqrt(2)*crop - crop)/2) and rotate counter-clockwise about the centre with nearest
  * sampling and no expand; finally centre crop. rotflip: from the normal crop, 90-degree turns x flip, no pad.
  * Order: angle outer loop, flip inner loop (the official order).
  */
-import { AugmentationType } from '../models/types';
 import { OptionError } from '../util/errors';
 import { centerCropOffsets, cropHwc, roundHalfEven } from './resize';
 import { FloatImage } from './preprocess';
 
-export const AUGMENTATION_TYPES: readonly AugmentationType[] = ['rot15flip', 'rot30flip', 'rot45flip', 'rotflip'];
+/** The augmentation types of the official configs, the one list of them. */
+export const AUGMENTATION_TYPES = ['rot15flip', 'rot30flip', 'rot45flip', 'rotflip'] as const;
+export type AugmentationType = (typeof AUGMENTATION_TYPES)[number];
 
 /** One view: rotation angle in degrees (counter-clockwise) and horizontal flip. */
 export interface AugmentationView {
@@ -37,6 +38,11 @@ export function augmentationViews(type: AugmentationType): AugmentationView[] {
   }
   return views;
 }
+
+/** Views per tail image that each augmentation type adds (identity excluded): rot15flip 47, rot30flip 23, rot45flip 15, rotflip 7. */
+export const AUGMENTATION_VIEWS: Readonly<Record<AugmentationType, number>> = Object.freeze(
+  Object.fromEntries(AUGMENTATION_TYPES.map((t) => [t, augmentationViews(t).length])) as Record<AugmentationType, number>,
+);
 
 /** Stable text of a view for cache keys; rot15flip and rot30flip share their common views. */
 export function viewKey(v: AugmentationView): string {

@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import { Matrix, zeros } from '../linalg/matrix';
 import { readRgb, readMask } from '../data/images';
 import { RgbImage } from '../data/types';
-import { AugmentationType } from '../models/types';
 import { InputError, OptionError } from '../util/errors';
 import { resolveOptions, checkRange } from '../util/options';
 import { progress } from '../util/progress';
@@ -14,7 +13,7 @@ import { Backbone, FeatureSet, ImageBatch, LayerMap } from './types';
 import { activeTfBackend, selectTfBackend, TfBackendChoice } from './backend';
 import { loadBundledBackbone } from './backbones/bundled';
 import { preprocess, preprocessResizeOnly, preprocessMask, FloatImage, MaskPreprocessOptions } from './preprocess';
-import { augmentationViews, renderView, viewKey } from './augment';
+import { augmentationViews, renderView, viewKey, AugmentationType } from './augment';
 import { patchEmbed } from './patch-embed';
 import { FeatureCache, cacheKey, sha256File, CacheShape } from './cache';
 

@@ -5,8 +5,8 @@ export type { TfBackendName, TfBackendChoice, TfBackendInfo, SelectTfBackendOpti
 export * from './backbones';
 export { preprocess, preprocessResizeOnly, preprocessMask, normalizeRgb, PREPROCESS_DEFAULTS, MASK_DEFAULTS } from './preprocess';
 export type { PreprocessOptions, MaskPreprocessOptions, FloatImage } from './preprocess';
-export { augmentationViews, renderView, rotateNearest, hflip, replicatePad, rotationPadding, viewKey, AUGMENTATION_TYPES } from './augment';
-export type { AugmentationView } from './augment';
+export { augmentationViews, renderView, rotateNearest, hflip, replicatePad, rotationPadding, viewKey, AUGMENTATION_TYPES, AUGMENTATION_VIEWS } from './augment';
+export type { AugmentationView, AugmentationType } from './augment';
 export { patchEmbed, unfold, unfoldPool, adaptiveAvgPool1d, adaptivePoolWindows, PATCH_EMBED_DEFAULTS } from './patch-embed';
 export type { PatchEmbedOptions } from './patch-embed';
 export { resizeBilinearU8, resizeBilinearHwc, alignCornersFalseTaps, centerCropOffsets, shorterSideSize } from './resize';

@@ -30,7 +30,7 @@ export interface OrtSettings {
 let ortModule: Ort | null | undefined;
 let loadError = '';
 
-/** The onnxruntime-node module, or null when it cannot be loaded here (then `ortLoadError()` says why). */
+/** The onnxruntime-node module, or null when it cannot be loaded here (the reason goes into the error of engine 'ort'). */
 export function loadOrt(): Ort | null {
   if (ortModule !== undefined) return ortModule;
   try {
@@ -42,8 +42,6 @@ export function loadOrt(): Ort | null {
   }
   return ortModule;
 }
-
-export function ortLoadError(): string { return loadError; }
 
 /** Whether the CUDA execution provider's library ships with this onnxruntime-node install (its postinstall fetches it). */
 export function ortCudaInstalled(): boolean {

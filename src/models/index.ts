@@ -1,8 +1,7 @@
 export type { TrainFeatures, AugmentationType, Prediction, AnomalyModel } from './types';
 export { MemoryBankModel } from './memory-bank-model';
 export type { ModelInfo } from './memory-bank-model';
-// AUGMENTATION_TYPES stays internal: src/features exports the public one (same list).
-export { MEMORY_BANK_MODEL_DEFAULTS, AUGMENTATION_VIEWS, resolveModelOptions } from './options';
+export { MEMORY_BANK_MODEL_DEFAULTS, resolveModelOptions } from './options';
 export type { MemoryBankModelOptions, TailChoice } from './options';
 export { PatchCore, SoftPatch, TailedCore, PATCHCORE_DEFAULTS, SOFTPATCH_DEFAULTS, TAILEDCORE_DEFAULTS } from './methods';
 export type { PatchCoreOptions, SoftPatchOptions, TailedCoreOptions } from './methods';

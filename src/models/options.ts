@@ -2,15 +2,10 @@
  * The options of the one memory-bank model that PatchCore, SoftPatch and TailedCore are configurations of.
  * Defaults are the official code's (spec §3.1, §4.1); the preset classes in ./methods set the method-specific ones.
  */
-import { AugmentationType } from './types';
+import { AUGMENTATION_TYPES, AugmentationType } from '../features/augment';
 import type { TailSamplerOptions } from '../sampling/tail-sampler';
 import { resolveOptions, checkRange, checkOneOf } from '../util/options';
 import { OptionError } from '../util/errors';
-
-export const AUGMENTATION_TYPES: readonly AugmentationType[] = ['rot15flip', 'rot30flip', 'rot45flip', 'rotflip'];
-
-/** Views per tail image that each augmentation adds (identity excluded; spec §3.3). */
-export const AUGMENTATION_VIEWS: Readonly<Record<AugmentationType, number>> = { rot15flip: 47, rot30flip: 23, rot45flip: 15, rotflip: 7 };
 
 /**
  * Tail branch: null = none; 'oracle' = the images of the classes named in `oracleTailClasses` (ablation);

@@ -7,7 +7,8 @@ import { greedyCoreset } from '../sampling/coreset';
 import { Rng } from '../util/rng';
 import { InputError, OptionError } from '../util/errors';
 import { TrainFeatures, AugmentationType } from './types';
-import { TailChoice, AUGMENTATION_VIEWS } from './options';
+import { TailChoice } from './options';
+import { AUGMENTATION_VIEWS } from '../features/augment';
 import { tailSampler } from '../sampling/tail-sampler';
 
 export interface TailBranchOptions {

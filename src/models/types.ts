@@ -1,6 +1,7 @@
 /** The one interface that PatchCore, SoftPatch and TailedCore implement. */
 import { Matrix } from '../linalg/matrix';
 import { FeatureSet } from '../features/types';
+import type { AugmentationType } from '../features/augment';
 
 /** What a method is fitted on: the training set's features, in the fixed training order. */
 export interface TrainFeatures extends FeatureSet {
@@ -14,7 +15,8 @@ export interface TrainFeatures extends FeatureSet {
   classNames?: string[];
 }
 
-export type AugmentationType = 'rot15flip' | 'rot30flip' | 'rot45flip' | 'rotflip';
+/** Defined with the views in src/features/augment; re-exported here because TrainFeatures.augmentedPatches takes it. */
+export type { AugmentationType };
 
 export interface Prediction {
   /** One score per image: max over raw patch scores (spec §3.4). */

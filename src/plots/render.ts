@@ -37,13 +37,6 @@ export async function svgToPng(svg: string, density = 144): Promise<Buffer> {
   return sharp(Buffer.from(svg), { density }).png().toBuffer();
 }
 
-/** Renders a Vega-Lite spec to PNG bytes, and writes them to `file` when given. */
-export async function renderPng(spec: VegaLiteSpec, file?: string): Promise<Buffer> {
-  const png = await svgToPng(await renderSvg(spec));
-  if (file) writeOutput(file, png);
-  return png;
-}
-
 /** Writes a figure file, creating its folder. */
 export function writeOutput(file: string, data: string | Buffer): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

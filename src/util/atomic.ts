@@ -42,6 +42,6 @@ export function assertWritableDir(dir: string, what = 'output folder'): void {
     fs.mkdirSync(dir, { recursive: true });
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (e) {
-    throw new Error(`${what} "${dir}" is not writable (${(e as Error).message}); choose another folder or fix its permissions`);
+    throw new Error(`${what} "${dir}" is not writable (${(e as Error).message}); choose another folder or fix its permissions`, { cause: e });
   }
 }

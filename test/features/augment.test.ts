@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { augmentationViews, hflip, renderView, replicatePad, rotateNearest, rotationPadding, viewKey } from '../../src/features/augment';
+import { AUGMENTATION_VIEWS, augmentationViews, hflip, renderView, replicatePad, rotateNearest, rotationPadding, viewKey } from '../../src/features/augment';
 import { FloatImage } from '../../src/features/preprocess';
 
 function ramp(w: number, h: number): FloatImage {
@@ -19,6 +19,7 @@ test('views: counts and the official order (angle outer, flip inner, identity ex
   assert.equal(augmentationViews('rot15flip').length, 47);
   assert.equal(augmentationViews('rot30flip').length, 23);
   assert.equal(augmentationViews('rot45flip').length, 15);
+  assert.deepEqual({ ...AUGMENTATION_VIEWS }, { rot15flip: 47, rot30flip: 23, rot45flip: 15, rotflip: 7 }); // derived from the views
   const rf = augmentationViews('rotflip');
   assert.deepEqual(rf.map((v) => [v.angle, v.flip]), [[0, true], [90, false], [90, true], [180, false], [180, true], [270, false], [270, true]]);
   // rot30flip's views are a subset of rot15flip's, so their cache entries are shared.

@@ -9,7 +9,6 @@ import * as C from './canvas';
 import type { Canvas, Rgb } from './canvas';
 // Local bindings: tsx compiles imported functions to getter calls, which cost ~10% in these per-pixel loops.
 const { cover, setAt, sdBox, sdHexagon, sdSegment, clamp01, mix, blend3, hyp } = C;
-import { Noise } from './noise';
 import { ProductClass, jitterColour } from './product';
 
 interface Pose { cx: number; cy: number; angle: number; scale: number }

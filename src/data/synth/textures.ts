@@ -8,7 +8,6 @@ import * as C from './canvas';
 import type { Canvas, Rgb } from './canvas';
 // Local bindings: tsx compiles imported functions to getter calls, which cost ~10% in these per-pixel loops.
 const { setAt, mix, clamp01 } = C;
-import { Noise } from './noise';
 import { ProductClass, jitterColour } from './product';
 
 interface TexParams {

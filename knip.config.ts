@@ -1,0 +1,23 @@
+// Dead-code check (`npm run deadcode`; `npm test` runs it): unused files, dependencies and exports.
+// The notebooks count as users: their code cells are read (imports of '../dist' mapped to '../src'), so an export
+// that only a notebook calls is not reported. src/index.ts is the public API but not an entry: a name it
+// re-exports that nothing (script, bench, test, notebook) uses is reported like any other unused export.
+import type { KnipConfig } from 'knip';
+
+const notebookCells = (text: string): string => {
+  const nb = JSON.parse(text) as { cells: { cell_type: string; source: string | string[] }[] };
+  return nb.cells
+    .filter((c) => c.cell_type === 'code')
+    .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source))
+    .join('\n')
+    .replace(/(['"])\.\.\/dist(\/[^'"]*)?\1/g, (_m, q: string, rest: string | undefined) => `${q}../src${rest ?? ''}${q}`);
+};
+
+const config: KnipConfig = {
+  entry: ['!src/index.ts', 'scripts/*.{ts,js}', 'bench/*.ts', 'test/**/*.test.ts', 'notebooks/*.ipynb'],
+  project: ['src/**/*.ts', 'scripts/**/*.{ts,js}', 'bench/**/*.ts', 'test/**/*.ts', 'notebooks/*.ipynb'],
+  compilers: { ipynb: notebookCells },
+  ignoreExportsUsedInFile: true,
+};
+
+export default config;
