@@ -11,12 +11,13 @@ import * as path from 'node:path';
 import { ClassInfo, Dataset, DatasetImage, Manifest } from './types';
 import { InputError } from '../util/errors';
 import { sortNames } from './layout';
+import { TAIL_MAX_COUNT } from './splits/options';
 
 export interface OfficialManifestOptions {
   /** Seed recorded in the manifest. @default the number in the folder name (e.g. seed03 -> 3), else 0 */
   seed?: number;
-  /** A class keeping at most this many images is marked tail (the [R] rule, class size <= 20). @default 20 */
-  tailMaxSize?: number;
+  /** A class keeping at most this many images is marked tail (the [R] rule, class size <= 20). @default TAIL_MAX_COUNT (20) */
+  tailMaxCount?: number;
 }
 
 function readLines(file: string): { line: number; text: string }[] {
@@ -44,7 +45,7 @@ function findInjected(c: ClassInfo, rel: string): DatasetImage | undefined {
 
 /** Converts one official seed folder into a Manifest, checking every path against the dataset. */
 export function loadOfficialManifest(dir: string, dataset: Dataset, opts: OfficialManifestOptions = {}): Manifest {
-  for (const k of Object.keys(opts)) if (k !== 'seed' && k !== 'tailMaxSize') throw new InputError(`loadOfficialManifest: unknown option "${k}" (known: seed, tailMaxSize)`);
+  for (const k of Object.keys(opts)) if (k !== 'seed' && k !== 'tailMaxCount') throw new InputError(`loadOfficialManifest: unknown option "${k}" (known: seed, tailMaxCount)`);
   const abs = path.resolve(dir);
   if (!fs.existsSync(abs)) throw new InputError(`official manifest folder not found: ${abs}`);
   const pruneFile = path.join(abs, 'prune_good.txt'), injectFile = path.join(abs, 'inject_defects.txt');
@@ -71,7 +72,7 @@ export function loadOfficialManifest(dir: string, dataset: Dataset, opts: Offici
   }
   const seedMatch = /seed0*(\d+)/i.exec(path.basename(abs));
   const seed = opts.seed ?? (seedMatch ? Number(seedMatch[1]) : 0);
-  const tailMax = opts.tailMaxSize ?? 20;
+  const tailMax = opts.tailMaxCount ?? TAIL_MAX_COUNT;
   const classes = dataset.classes.map((c) => {
     const trainGood = sortNames(c.train.map((t) => t.rel).filter((r) => !pruned.has(r)));
     return { name: c.name, isTail: trainGood.length <= tailMax, trainGood, injected: sortNames(injected.get(c.name) ?? []) };
@@ -79,5 +80,5 @@ export function loadOfficialManifest(dir: string, dataset: Dataset, opts: Offici
   for (const c of classes) {
     if (c.trainGood.length === 0) throw new InputError(`${pruneFile} removes every training image of class "${c.name}"; was it made for another dataset version?`);
   }
-  return { seed, options: { source: 'official', setting: path.basename(path.dirname(abs)), overlap: true, tailMaxSize: tailMax }, classes };
+  return { seed, options: { source: 'official', setting: path.basename(path.dirname(abs)), overlap: true, tailMaxCount: tailMax }, classes };
 }

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { InputError } from '../util/errors';
+import { splitCsvLine } from '../util/csv';
 import { hasImageExtension } from './layout';
 import { writePng } from './images';
 
@@ -20,27 +21,12 @@ export interface VisaOptions {
 
 export interface VisaRow { object: string; split: 'train' | 'test'; label: 'normal' | 'anomaly'; image: string; mask: string }
 
-/** Splits one CSV line, honouring double quotes. */
-function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '', q = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (q) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') q = false; else cur += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
 /** Parses VisA's split CSV; errors name the file, the line and the problem. */
 export function parseVisaCsv(file: string): VisaRow[] {
   if (!fs.existsSync(file)) throw new InputError(`VisA split file not found: ${file} (expected split_csv/1cls.csv from the VisA download, or pass splitCsv)`);
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length < 2) throw new InputError(`VisA split file ${file} has no rows`);
-  const head = csvFields(lines[0]).map((h) => h.toLowerCase());
+  const head = splitCsvLine(lines[0]).map((h) => h.trim().toLowerCase());
   const col = (name: string) => {
     const i = head.indexOf(name);
     if (i < 0) throw new InputError(`VisA split file ${file} has no "${name}" column (header: ${lines[0]}); expected object,split,label,image,mask`);
@@ -48,7 +34,7 @@ export function parseVisaCsv(file: string): VisaRow[] {
   };
   const [io, is, il, ii, im] = ['object', 'split', 'label', 'image', 'mask'].map(col);
   return lines.slice(1).map((line, k) => {
-    const f = csvFields(line);
+    const f = splitCsvLine(line).map((s) => s.trim());
     const split = f[is], label = f[il];
     if (split !== 'train' && split !== 'test') throw new InputError(`${file} line ${k + 2}: split must be train or test, got "${split}"`);
     if (label !== 'normal' && label !== 'anomaly') throw new InputError(`${file} line ${k + 2}: label must be normal or anomaly, got "${label}"`);

@@ -5,7 +5,8 @@
  */
 import { OptionError } from '../util/errors';
 import type { AugmentationType } from '../models/types';
-import { METRIC_NAMES } from '../metrics/summarize';
+import { METRIC_NAMES } from '../metrics/evaluate';
+import { SPLIT_DEFAULTS, TAIL_MAX_COUNT } from '../data/splits/options';
 import { AUGMENTATION_TYPES } from '../features/augment';
 
 export type TailType = 'step' | 'pareto';
@@ -77,9 +78,9 @@ export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
   noiseRatios: [0.1],
   methods: ['patchcore', 'softpatch', 'tailedcore'],
   seeds: [0, 1, 2],
-  tailRatio: 0.6,
+  tailRatio: SPLIT_DEFAULTS.tailRatio,
   overlap: true,
-  tailMaxCount: 20,
+  tailMaxCount: TAIL_MAX_COUNT,
   augmentation: { step: 'rot15flip', pareto: 'rot30flip' },
   features: { cacheDir: 'data/cache' },
   split: {},

@@ -5,8 +5,9 @@
 import type { Dataset, DatasetImage, Manifest } from '../data/types';
 import type { AnomalyModel, AugmentationType, Prediction, TrainFeatures } from '../models/types';
 import { InputError } from '../util/errors';
-import { METRIC_NAMES } from '../metrics/summarize';
-import type { MetricName } from '../metrics/summarize';
+import { METRIC_NAMES } from '../metrics/evaluate';
+import type { MetricName } from '../metrics/evaluate';
+import { TAIL_MAX_COUNT } from '../data/splits/options';
 import type { FeatureStore } from './feature-store';
 import type { FeatureSource, Pipeline } from './pipeline';
 import type { ResultRow } from './results-file';
@@ -69,7 +70,7 @@ function classTestSet(cls: Dataset['classes'][number], manifest: Manifest, overl
 
 export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluation> {
   const overlap = a.overlap ?? true;
-  const tailMax = a.tailMaxCount ?? 20;
+  const tailMax = a.tailMaxCount ?? TAIL_MAX_COUNT;
   const metrics = (a.metrics ?? METRIC_NAMES) as readonly MetricName[];
   const cache = a.testCache ?? new Map<string, ClassTestSet>();
   const { paths, classNames } = a.pipeline.trainPaths(a.dataset, a.manifest);

@@ -5,8 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../util/errors';
-
-const IMAGE_EXT = /\.(png|jpe?g|bmp|tiff?)$/i;
+import { hasImageExtension } from '../data/layout';
 
 /** Throws an InputError naming the root and what is missing; returns the class folder names otherwise. */
 export function checkMvtecLayout(root: string): string[] {
@@ -17,7 +16,7 @@ export function checkMvtecLayout(root: string): string[] {
     throw new InputError(`dataset root "${root}" is not in MVTec layout: no <class>/train/good folder found. Expected <root>/<class>/train/good/*.png and <root>/<class>/test/<defect>/*.png (convert VisA with its 1cls split first)`);
   }
   for (const c of classes) {
-    const good = fs.readdirSync(path.join(root, c, 'train', 'good')).filter((n) => IMAGE_EXT.test(n));
+    const good = fs.readdirSync(path.join(root, c, 'train', 'good')).filter(hasImageExtension);
     if (good.length === 0) throw new InputError(`dataset root "${root}": class "${c}" has no images in train/good`);
     if (!fs.existsSync(path.join(root, c, 'test'))) throw new InputError(`dataset root "${root}": class "${c}" has no test folder`);
   }

@@ -8,7 +8,7 @@ import type { FeatureSet } from '../features/types';
 import type { AnomalyModel, AugmentationType } from '../models/types';
 import type { Matrix } from '../linalg/matrix';
 import type { TailType } from './config';
-import type { MetricName } from '../metrics/summarize';
+import type { MetricName } from '../metrics/evaluate';
 
 /** A feature extractor as the runner uses it (FeatureExtractor from src/features satisfies it). */
 export interface FeatureSource {

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appendFileDurable, writeFileAtomic } from '../util/atomic';
 import { InputError } from '../util/errors';
+import { csvField, splitCsvLine } from '../util/csv';
 
 export const RESULT_COLUMNS = [
   'run', 'dataset', 'tail_type', 'k', 'noise_ratio', 'seed', 'method', 'class', 'is_tail', 'train_count', 'noise_count', 'metric', 'value',
@@ -36,36 +37,16 @@ export interface ResultRow {
 export const RESULTS_FILE = 'results.csv';
 export const CELLS_LOG = 'cells.log';
 
-function field(v: string): string {
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
 /** One CSV line (with newline) for a row. Numbers keep full precision. */
 export function formatRow(r: ResultRow): string {
   const vals = [
     r.run, r.dataset, r.tail_type, r.k === null ? '' : String(r.k), String(r.noise_ratio), String(r.seed), r.method, r.class,
     r.is_tail ? 'true' : 'false', String(r.train_count), String(r.noise_count), r.metric, Number.isNaN(r.value) ? 'NaN' : String(r.value),
   ];
-  return vals.map(field).join(',') + '\n';
+  return vals.map(csvField).join(',') + '\n';
 }
 
 export const RESULTS_HEADER = RESULT_COLUMNS.join(',') + '\n';
-
-/** Splits one CSV line into fields (RFC 4180 quotes). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (q) {
-      if (ch === '"') { if (line[i + 1] === '"') { cur += '"'; i++; } else q = false; } else cur += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
 
 function parseNumber(s: string, what: string, file: string, line: number): number {
   if (s === 'NaN') return NaN;

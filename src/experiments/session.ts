@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import type { Dataset, Manifest } from '../data/types';
 import type { AugmentationType } from '../models/types';
 import type { TailType } from './config';
+import { SPLIT_DEFAULTS } from '../data/splits/options';
 import { buildFeatureStore, FeatureStore } from './feature-store';
 import { evaluateSplit, ClassTestSet, SplitEvaluation } from './evaluate-split';
 import { kitPipeline } from './kit-pipeline';
@@ -65,7 +66,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     async split(s) {
       const m = await pipeline.buildSplit(dataset, {
         tailType: s.tailType, k: s.tailType === 'step' ? s.k ?? 1 : null, noiseRatio: s.noiseRatio ?? 0.1, seed: s.seed ?? 0,
-        tailRatio: s.tailRatio ?? 0.6, overlap: s.overlap ?? true, extra: {},
+        tailRatio: s.tailRatio ?? SPLIT_DEFAULTS.tailRatio, overlap: s.overlap ?? true, extra: {},
       });
       overlapOf.set(m, s.overlap ?? true);
       return m;

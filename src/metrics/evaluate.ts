@@ -8,6 +8,10 @@ import { aupro, checkMapsAndMasks } from './aupro';
 import { f1Max } from './f1-max';
 import { Scores, Labels } from './validate';
 
+/** The per-class metrics, by their column names in results.csv. */
+export const METRIC_NAMES = ['image_auroc', 'pixel_auroc', 'aupro', 'f1_max'] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
 export interface ClassMetrics {
   image_auroc: number;
   pixel_auroc?: number;

@@ -1,11 +1,12 @@
 /**
  * The options of the one memory-bank model that PatchCore, SoftPatch and TailedCore are configurations of.
- * Defaults are the official code's (spec §3.1, §4.1); the preset classes in ./methods set the method-specific ones.
+ * Defaults are the official code's ([J] src/coreset_model.py, configs; docs/method.md); the preset classes in ./methods set the method-specific ones.
  */
 import { AUGMENTATION_TYPES, AugmentationType } from '../features/augment';
 import type { TailSamplerOptions } from '../sampling/tail-sampler';
 import { resolveOptions, checkRange, checkOneOf } from '../util/options';
 import { OptionError } from '../util/errors';
+import { TAIL_MAX_COUNT } from '../data/splits/options';
 
 /**
  * Tail branch: null = none; 'oracle' = the images of the classes named in `oracleTailClasses` (ablation);
@@ -23,11 +24,11 @@ export interface MemoryBankModelOptions {
   tail: TailChoice;
   /**
    * True tail class names for tail: 'oracle' (matched against train.classNames). null = every class with at most
-   * oracleTailMaxCount training images (noise included), the benchmark's tail definition. @default null
+   * tailMaxCount training images (noise included), the benchmark's tail definition. @default null
    */
   oracleTailClasses: string[] | null;
-  /** With tail: 'oracle' and no oracleTailClasses: the largest training-set class size that counts as tail. @default 20 */
-  oracleTailMaxCount: number;
+  /** With tail: 'oracle' and no oracleTailClasses: the largest training-set class size that counts as tail. @default TAIL_MAX_COUNT (20) */
+  tailMaxCount: number;
   /** Augmentation views of the tail images (needs train.augmentedPatches); null = base patches only. @default null */
   augmentation: AugmentationType | null;
   /** Greedy coreset ratio of the head (or only) bank. @default 0.1 */
@@ -51,7 +52,7 @@ export const MEMORY_BANK_MODEL_DEFAULTS: MemoryBankModelOptions = {
   weighting: 'none',
   tail: null,
   oracleTailClasses: null,
-  oracleTailMaxCount: 20,
+  tailMaxCount: TAIL_MAX_COUNT,
   augmentation: null,
   coresetRatio: 0.1,
   tailCoresetRatio: 0.1,
@@ -82,7 +83,7 @@ export function resolveModelOptions(given: Partial<MemoryBankModelOptions> | und
   if (t === null && o.augmentation !== null) {
     throw new OptionError(`${where}: option augmentation ('${o.augmentation}') needs a tail branch; set augmentation: null or give a tail option`);
   }
-  checkRange('oracleTailMaxCount', o.oracleTailMaxCount, 1, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkRange('tailMaxCount', o.tailMaxCount, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   if (t === 'oracle') {
     const c = o.oracleTailClasses;
     if (c !== null && (!Array.isArray(c) || c.length === 0 || !c.every((s) => typeof s === 'string'))) {

@@ -10,11 +10,12 @@ import { TrainFeatures, AugmentationType } from './types';
 import { TailChoice } from './options';
 import { AUGMENTATION_VIEWS } from '../features/augment';
 import { tailSampler } from '../sampling/tail-sampler';
+import { TAIL_MAX_COUNT } from '../data/splits/options';
 
 export interface TailBranchOptions {
   tail: Exclude<TailChoice, null>;
   oracleTailClasses: string[] | null;
-  oracleTailMaxCount: number;
+  tailMaxCount: number;
   augmentation: AugmentationType | null;
   tailCoresetRatio: number;
   projDim: number;
@@ -38,15 +39,15 @@ export interface TailBranchResult {
 
 /**
  * Image indices of the classes named in `tailClasses`, or, when it is null, of every class with at most
- * `maxCount` training images (ablation: the split's true tail).
+ * `tailMaxCount` training images (ablation: the split's true tail).
  */
-export function oracleTailIndices(classNames: string[] | undefined, tailClasses: string[] | null, imageCount: number, maxCount = 20): Int32Array {
+export function oracleTailIndices(classNames: string[] | undefined, tailClasses: string[] | null, imageCount: number, tailMaxCount = TAIL_MAX_COUNT): Int32Array {
   if (!classNames) throw new InputError("tail: 'oracle' needs train.classNames (the class of every training image); the feature set has none");
   if (classNames.length !== imageCount) throw new InputError(`train.classNames has ${classNames.length} entries for ${imageCount} images`);
   if (tailClasses === null) {
     const counts = new Map<string, number>();
     for (const c of classNames) counts.set(c, (counts.get(c) ?? 0) + 1);
-    tailClasses = [...counts].filter(([, n]) => n <= maxCount).map(([c]) => c);
+    tailClasses = [...counts].filter(([, n]) => n <= tailMaxCount).map(([c]) => c);
   }
   const present = new Set(classNames);
   const missing = tailClasses.filter((c) => !present.has(c));
@@ -64,7 +65,7 @@ export async function buildTailBranch(train: TrainFeatures, o: TailBranchOptions
   let classSizes: Float32Array | null = null;
   let maxK: number | null = null;
   if (o.tail === 'oracle') {
-    tailIndices = oracleTailIndices(train.classNames, o.oracleTailClasses, train.imageCount, o.oracleTailMaxCount);
+    tailIndices = oracleTailIndices(train.classNames, o.oracleTailClasses, train.imageCount, o.tailMaxCount);
   } else {
     assertFinite(train.embeddings, 'image embeddings (TailSampler input)');
     if (train.embeddings.rows !== train.imageCount) {

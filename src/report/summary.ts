@@ -6,6 +6,7 @@
  */
 import * as dfd from 'danfojs-node';
 import type { ResultRow } from '../experiments/results-file';
+import { csvField } from '../util/csv';
 
 export type ClassGroup = 'all' | 'head' | 'tail';
 export const CLASS_GROUPS: readonly ClassGroup[] = ['all', 'head', 'tail'];
@@ -91,6 +92,6 @@ export function summarizeResults(rows: readonly ResultRow[]): SummaryRow[] {
 /** summary.csv text. */
 export function summaryCsv(rows: readonly SummaryRow[]): string {
   const lines = [SUMMARY_COLUMNS.join(',')];
-  for (const r of rows) lines.push(SUMMARY_COLUMNS.map((c) => (r[c] === null ? '' : Number.isNaN(r[c] as number) ? 'NaN' : String(r[c]))).join(','));
+  for (const r of rows) lines.push(SUMMARY_COLUMNS.map((c) => csvField(r[c] === null ? '' : Number.isNaN(r[c] as number) ? 'NaN' : String(r[c]))).join(','));
   return lines.join('\n') + '\n';
 }

@@ -1,7 +1,9 @@
 /**
- * How well a tail selection matches the truth, with the definitions of the authors' analysis (spec §6.5):
+ * How well a tail selection matches the truth, with the definitions of the authors' analysis ([R] analyze_extracted.py;
+ * docs/method.md, "TailSampler accuracy"):
  * ground-truth tail = an image whose class has at most `tailMaxCount` training images (noise included).
  */
+import { TAIL_MAX_COUNT } from '../data/splits/options';
 
 export interface TailAccuracy {
   /** Ground-truth tail images. */
@@ -30,7 +32,7 @@ export interface TailAccuracy {
  */
 export function tailAccuracy(
   trueSizes: ArrayLike<number>, selected: ArrayLike<number | boolean>, isNoise: ArrayLike<number | boolean>,
-  predictedSizes?: ArrayLike<number>, tailMaxCount = 20,
+  predictedSizes?: ArrayLike<number>, tailMaxCount = TAIL_MAX_COUNT,
 ): TailAccuracy {
   const n = trueSizes.length;
   if (selected.length !== n || isNoise.length !== n || (predictedSizes && predictedSizes.length !== n)) {

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { f1Max } from '../../src/metrics/f1-max';
 import { evaluateClass } from '../../src/metrics/evaluate';
-import { summarize, ClassMetricsRow } from '../../src/metrics/summarize';
 import { auroc, pixelAuroc } from '../../src/metrics/auroc';
 import { aupro } from '../../src/metrics/aupro';
 
@@ -41,26 +40,4 @@ test('evaluateClass: image metrics always, pixel metrics with maps and masks, na
   assert.throws(() => evaluateClass({ imageScores, labels, maps }), /maps given without masks/);
   assert.throws(() => evaluateClass({ imageScores, labels, maps, masks }), /width and height/);
   assert.throws(() => evaluateClass({ imageScores: [1, 2], labels: [0, 1], maps, masks, width: 2, height: 2 }), /3 anomaly maps of 2x2 but 2 image scores/);
-});
-
-test('summarize: mean over all, tail (train <= 20) and head classes', () => {
-  const rows: ClassMetricsRow[] = [
-    { className: 'bottle', trainCount: 209, image_auroc: 1.0, pixel_auroc: 0.98, aupro: 0.9, f1_max: 0.95 },
-    { className: 'cable', trainCount: 1, image_auroc: 0.6, pixel_auroc: 0.9, aupro: 0.7, f1_max: 0.75 },
-    { className: 'screw', trainCount: 20, image_auroc: 0.8, pixel_auroc: 0.94, aupro: 0.8, f1_max: 0.85 },
-    { className: 'zipper', trainCount: 21, image_auroc: 0.9, f1_max: 0.9 },
-  ];
-  const s = summarize(rows);
-  assert.deepEqual(s.tail.classes, ['cable', 'screw']);
-  assert.deepEqual(s.head.classes, ['bottle', 'zipper']);
-  assert.ok(Math.abs(s.all.image_auroc! - 0.825) < 1e-12);
-  assert.ok(Math.abs(s.tail.image_auroc! - 0.7) < 1e-12);
-  assert.ok(Math.abs(s.head.image_auroc! - 0.95) < 1e-12);
-  assert.ok(Math.abs(s.tail.aupro! - 0.75) < 1e-12);
-  assert.equal(s.head.pixel_auroc, null); // zipper has no pixel metric: no mean over a silent subset
-  assert.equal(summarize(rows, { tailMaxTrain: 0 }).tail.image_auroc, null); // empty group
-  assert.throws(() => summarize([rows[0], rows[0]]), /appears twice/);
-  assert.throws(() => summarize([{ ...rows[0], trainCount: -1 }]), /trainCount -1/);
-  assert.throws(() => summarize([{ ...rows[0], image_auroc: NaN }]), /image_auroc = NaN/);
-  assert.throws(() => summarize(rows, { tailMax: 3 } as never), /unknown option "tailMax"/);
 });

@@ -112,12 +112,12 @@ test('augmentation views join the tail pool; same seed -> identical bank and sco
   await assert.rejects(new TailedCore(opts).fit(bad), /expected 28x8/);
 });
 
-test('oracle without a class list = classes with <= oracleTailMaxCount training images', async () => {
+test('oracle without a class list = classes with <= tailMaxCount training images', async () => {
   // A has 18 training images (16 + 2 noise), T has 1: with the default 20 both count as tail; with 5 only T.
   const all = createModel('tailedcore-oracle', { seed: 2, augmentation: null }) as MemoryBankModel;
   await all.fit(train);
   assert.equal(all.info.tailImageIndices.length, 19);
-  const some = createModel('tailedcore-oracle', { seed: 2, augmentation: null, oracleTailMaxCount: 5 }) as MemoryBankModel;
+  const some = createModel('tailedcore-oracle', { seed: 2, augmentation: null, tailMaxCount: 5 }) as MemoryBankModel;
   await some.fit(train);
   assert.deepEqual(Array.from(some.info.tailImageIndices), [18]);
 });

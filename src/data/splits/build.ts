@@ -75,7 +75,7 @@ function paretoClasses(dataset: Dataset, o: SplitOptions, rng: Rng): ManifestCla
     roundHalfEven(o.noiseRatio * totalKept), rng.fork('noise-labels'));
   return cls.map((c, i) => ({
     name: c.name,
-    isTail: sizes[i] <= o.tailMaxSize,
+    isTail: sizes[i] <= o.tailMaxCount,
     trainGood: pick(rng.fork(`keep/${c.name}`), c.train.map((t) => t.rel), sizes[i]),
     injected: pick(rng.fork(`noise/${c.name}`), anomalies[i], noise[i]),
   }));

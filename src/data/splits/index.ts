@@ -1,5 +1,5 @@
 export { buildSplit, paretoSizes, spreadNoise } from './build';
-export { SPLIT_DEFAULTS } from './options';
+export { SPLIT_DEFAULTS, TAIL_MAX_COUNT } from './options';
 export type { SplitOptions, TailType as SplitTailType } from './options';
 export { paretoPmf } from './pareto';
 export { serializeManifest, writeManifest, readManifest } from './manifest';

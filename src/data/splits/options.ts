@@ -1,8 +1,15 @@
-/** Options of the long-tail noisy split builders; defaults are the paper's (spec §5.2-5.3). */
+/** Options of the long-tail noisy split builders; defaults are the paper's (docs/method.md, "Long-tail noisy splits"). */
 import { OptionError } from '../../util/errors';
 import { checkOneOf, checkRange, resolveOptions } from '../../util/options';
 
 export type TailType = 'step' | 'pareto';
+
+/**
+ * The benchmark's tail rule, the one constant for it: a class with at most this many training images (injected noise
+ * included) is a tail class ([R] analyze_extracted.py:519, "class size <= 20"). Split manifests, results rows,
+ * summaries, the oracle ablation and the TailSampler accuracy report all read it through option `tailMaxCount`.
+ */
+export const TAIL_MAX_COUNT = 20;
 
 export interface SplitOptions {
   /** Long-tail shape: 'step' (K-shot tail classes) or 'pareto'. @default 'step' */
@@ -23,9 +30,9 @@ export interface SplitOptions {
    * Pareto only: a class keeping at most this many images is marked tail (the [R] analysis rule "class size <= 20";
    * the paper's own head/tail rule for Pareto is not known). @default 20
    */
-  tailMaxSize: number;
+  tailMaxCount: number;
   /**
-   * Keep injected anomalies in the test set too, as the paper does (spec §5.3). With false, `testItems` drops each
+   * Keep injected anomalies in the test set too, as the paper does ([J] src/dataset.py keeps them; docs/method.md). With false, `testItems` drops each
    * injected image from its class's test list (SoftPatch's default protocol). @default true
    */
   overlap: boolean;
@@ -35,7 +42,7 @@ export interface SplitOptions {
 
 export const SPLIT_DEFAULTS: SplitOptions = {
   tail: 'step', k: 1, noiseRatio: 0.1, tailRatio: 0.6, paretoAlpha: 6, paretoMin: 5, paretoNoiseMinClass: 20,
-  tailMaxSize: 20, overlap: true, seed: 0,
+  tailMaxCount: TAIL_MAX_COUNT, overlap: true, seed: 0,
 };
 
 export function resolveSplitOptions(given: Partial<SplitOptions> | undefined): SplitOptions {
@@ -47,7 +54,7 @@ export function resolveSplitOptions(given: Partial<SplitOptions> | undefined): S
   checkRange('paretoAlpha', o.paretoAlpha, 0, 1000, { minOpen: true });
   checkRange('paretoMin', o.paretoMin, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   checkRange('paretoNoiseMinClass', o.paretoNoiseMinClass, 1, Number.MAX_SAFE_INTEGER, { integer: true });
-  checkRange('tailMaxSize', o.tailMaxSize, 0, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkRange('tailMaxCount', o.tailMaxCount, 0, Number.MAX_SAFE_INTEGER, { integer: true });
   checkRange('seed', o.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { integer: true });
   if (typeof o.overlap !== 'boolean') throw new OptionError(`option overlap must be true or false, got ${String(o.overlap)}`);
   return o;
@@ -58,5 +65,5 @@ export function manifestOptions(o: SplitOptions): Record<string, unknown> {
   const common = { tail: o.tail, noiseRatio: o.noiseRatio, overlap: o.overlap };
   return o.tail === 'step'
     ? { ...common, k: o.k, tailRatio: o.tailRatio }
-    : { ...common, paretoAlpha: o.paretoAlpha, paretoMin: o.paretoMin, paretoNoiseMinClass: o.paretoNoiseMinClass, tailMaxSize: o.tailMaxSize };
+    : { ...common, paretoAlpha: o.paretoAlpha, paretoMin: o.paretoMin, paretoNoiseMinClass: o.paretoNoiseMinClass, tailMaxCount: o.tailMaxCount };
 }
