@@ -6,7 +6,7 @@
 import { Matrix, takeRows } from '../linalg/matrix';
 import { lofPerPosition } from '../sampling/lof';
 import { quantileLinear } from '../sampling/quantile';
-import { greedyCoreset } from '../sampling/coreset';
+import { greedyCoresetParallel } from '../sampling/coreset';
 import { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
 
@@ -51,7 +51,8 @@ export async function buildHeadBranch(
   }
   const t1 = performance.now();
   const pool = candidates ? takeRows(patches, candidates) : patches;
-  const picks = greedyCoreset(pool, coresetRng, { ratio: o.coresetRatio, projDim: o.projDim });
+  // Projection on the GEMM engine (float32) + the exact pruned loop on all cores: the brute-force picks for that projection.
+  const picks = await greedyCoresetParallel(pool, coresetRng, { ratio: o.coresetRatio, projDim: o.projDim, progress: true, label: 'head coreset' });
   const features = takeRows(pool, picks);
   let weights: Float32Array | null = null;
   if (o.weighting === 'lof' && lofScores) {

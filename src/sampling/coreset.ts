@@ -6,8 +6,11 @@
  * `greedyCoreset` is the fast exact version (triangle-inequality pruning, ./coreset-kcenter.ts): for the same rng
  * state it returns exactly the picks of `greedyCoresetBruteForce`, the official loop kept as the reference.
  * `greedyCoresetAsync` also runs the projection on the GEMM engine; its picks can differ from the sync ones only
- * where float32 GEMM rounding of the projection changes a near-tie.
+ * where float32 GEMM rounding of the projection changes a near-tie. `greedyCoresetParallel` is the kit's default
+ * from the models: the projection on the GEMM engine (float32), then the exact pruned loop on all cores
+ * (./coreset-parallel); its picks equal the brute force run on that same projection (`greedyCoresetReference`).
  */
+import { availableParallelism } from 'node:os';
 import { Matrix, assertFinite } from '../linalg/matrix';
 import { randomProjection } from '../linalg/projection';
 import { randomProjectionAsync, EngineOptions } from '../linalg';
@@ -15,6 +18,7 @@ import { Rng } from '../util/rng';
 import { resolveOptions, checkRange } from '../util/options';
 import { progress as progressBar } from '../util/progress';
 import { kCenterBruteForce, kCenterPruned, PickProgress } from './coreset-kcenter';
+import { kCenterParallel } from './coreset-parallel';
 export type { PickProgress } from './coreset-kcenter';
 
 export interface CoresetOptions {
@@ -26,9 +30,20 @@ export interface CoresetOptions {
   progress?: boolean;
   /** Called after every pick with (picked, total). @default undefined */
   onProgress?: PickProgress;
+  /** Progress label. @default 'greedy coreset' */
+  label?: string;
+  /**
+   * greedyCoresetParallel only: parts the rows are cut into, one per core (the caller's thread runs one, worker
+   * threads the others). null = os.availableParallelism(), and a single part below 20,000 rows (starting workers
+   * costs more than it saves there). @default null
+   */
+  parts?: number | null;
 }
 
-export const CORESET_DEFAULTS: CoresetOptions = { ratio: 0.1, projDim: 128, progress: false, onProgress: undefined };
+export const CORESET_DEFAULTS: CoresetOptions = { ratio: 0.1, projDim: 128, progress: false, onProgress: undefined, label: 'greedy coreset', parts: null };
+
+/** Below this many rows greedyCoresetParallel runs in the calling thread unless `parts` is given. */
+export const PARALLEL_MIN_ROWS = 20000;
 
 function prepare(features: Matrix, options: Partial<CoresetOptions> | undefined, where: string): { o: CoresetOptions; m: number } {
   const o = resolveOptions(CORESET_DEFAULTS, options, where);
@@ -40,7 +55,7 @@ function prepare(features: Matrix, options: Partial<CoresetOptions> | undefined,
 
 function reporter(o: CoresetOptions, m: number): PickProgress | undefined {
   if (!o.progress && !o.onProgress) return undefined;
-  const bar = o.progress ? progressBar('greedy coreset', m) : null;
+  const bar = o.progress ? progressBar(o.label ?? 'greedy coreset', m, { unit: 'pick' }) : null;
   return (picked, total) => {
     bar?.tick();
     if (picked === total) bar?.done();
@@ -75,4 +90,37 @@ export async function greedyCoresetAsync(
   const p = await randomProjectionAsync(features, o.projDim, rng, engine);
   const start = rng.int(features.rows);
   return kCenterPruned(p, m, start, reporter(o, m));
+}
+
+/** The projected bank and random start that greedyCoresetParallel and greedyCoresetReference share (same rng draws). */
+export async function coresetProjection(
+  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {},
+): Promise<{ projected: Matrix; start: number; m: number; options: CoresetOptions }> {
+  const { o, m } = prepare(features, options, 'coresetProjection');
+  const projected = await randomProjectionAsync(features, o.projDim, rng, engine);
+  const start = rng.int(features.rows);
+  return { projected, start, m, options: o };
+}
+
+/**
+ * The fast path the models use: projection on the GEMM engine in float32, then the exact pruned greedy loop on all
+ * cores. Picks equal greedyCoresetReference's (the brute-force loop on the same projection and start) bit for bit.
+ */
+export async function greedyCoresetParallel(
+  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {},
+): Promise<Int32Array> {
+  const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine);
+  if (o.parts !== null && o.parts !== undefined) checkRange('parts', o.parts, 1, 1024, { integer: true });
+  const parts = o.parts ?? (features.rows < PARALLEL_MIN_ROWS ? 1 : availableParallelism());
+  const onPick = reporter(o, m);
+  if (parts === 1) return kCenterPruned(projected, m, start, onPick);
+  return kCenterParallel(projected, m, start, { parts, onPick });
+}
+
+/** The brute-force loop on greedyCoresetParallel's projection and start: the reference it is tested against. */
+export async function greedyCoresetReference(
+  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {},
+): Promise<Int32Array> {
+  const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine);
+  return kCenterBruteForce(projected, m, start, reporter(o, m));
 }
