@@ -13,7 +13,10 @@
 import { availableParallelism } from 'node:os';
 import { Matrix, assertFinite } from '../linalg/matrix';
 import { randomProjection } from '../linalg/projection';
-import { randomProjectionAsync, EngineOptions } from '../linalg';
+import { randomProjectionAsync, matmulTransposed, EngineOptions } from '../linalg';
+import { drawProjectionWeights, transposeWeights } from '../linalg/projection';
+import { takeRows } from '../linalg/matrix';
+import { InputError } from '../util/errors';
 import { Rng } from '../util/rng';
 import { resolveOptions, checkRange } from '../util/options';
 import { progress as progressBar } from '../util/progress';
@@ -92,26 +95,74 @@ export async function greedyCoresetAsync(
   return kCenterPruned(p, m, start, reporter(o, m));
 }
 
-/** The projected bank and random start that greedyCoresetParallel and greedyCoresetReference share (same rng draws). */
+/** Rows per GEMM call of the chunked projection (bounds the gathered input copy: 64 Ki rows x 1024 x 4 B = 256 MiB). */
+const PROJECTION_CHUNK_ROWS = 65536;
+
+/**
+ * The rows `rows` (all rows when null) of `features` times W (drawn from rng exactly as randomProjection draws it),
+ * computed chunk by chunk on the linalg engine straight into a SharedArrayBuffer (the parallel coreset reads it in
+ * place). When D === dim there is no projection (and no draw), as in the official sampler.
+ */
+async function projectSubset(features: Matrix, rows: Int32Array | null, dim: number, rng: Rng, engine: EngineOptions): Promise<Matrix> {
+  const D = features.cols;
+  const n = rows ? rows.length : features.rows;
+  const out = new Float32Array(new SharedArrayBuffer(n * dim * 4));
+  if (D === dim) {
+    if (!rows) { out.set(features.data); return { data: out, rows: n, cols: dim }; }
+    for (let k = 0; k < n; k++) out.set(features.data.subarray(rows[k] * D, (rows[k] + 1) * D), k * D);
+    return { data: out, rows: n, cols: dim };
+  }
+  const w: Matrix = { data: transposeWeights(drawProjectionWeights(D, dim, rng), D, dim), rows: dim, cols: D };
+  for (let r0 = 0; r0 < n; r0 += PROJECTION_CHUNK_ROWS) {
+    const r1 = Math.min(n, r0 + PROJECTION_CHUNK_ROWS);
+    const chunk: Matrix = rows
+      ? takeRows(features, rows.subarray(r0, r1))
+      : { data: features.data.subarray(r0 * D, r1 * D), rows: r1 - r0, cols: D };
+    const pr = await matmulTransposed(chunk, w, engine);
+    out.set(pr.data, r0 * dim);
+  }
+  return { data: out, rows: n, cols: dim };
+}
+
+function checkRows(features: Matrix, rows: Int32Array | null): void {
+  if (!rows) return;
+  if (rows.length === 0) throw new InputError('coreset: the list of candidate rows is empty');
+  for (let k = 0; k < rows.length; k++) {
+    if (!(rows[k] >= 0 && rows[k] < features.rows)) throw new InputError(`coreset: candidate row ${rows[k]} is outside [0, ${features.rows})`);
+  }
+}
+
+/**
+ * The projected bank and random start that greedyCoresetParallel and greedyCoresetReference share (same rng draws
+ * as greedyCoreset: W, then the start). With `rows`, only those rows of `features` are candidates (no copy of the
+ * full-dimension subset is made), and indices refer to positions in `rows`.
+ */
 export async function coresetProjection(
-  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {},
+  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {}, rows: Int32Array | null = null,
 ): Promise<{ projected: Matrix; start: number; m: number; options: CoresetOptions }> {
-  const { o, m } = prepare(features, options, 'coresetProjection');
-  const projected = await randomProjectionAsync(features, o.projDim, rng, engine);
-  const start = rng.int(features.rows);
+  const o = resolveOptions(CORESET_DEFAULTS, options, 'coresetProjection');
+  checkRange('ratio', o.ratio, 0, 1, { minOpen: true });
+  checkRange('projDim', o.projDim, 1, 1 << 20, { integer: true });
+  assertFinite(features, 'coreset features');
+  checkRows(features, rows);
+  const n = rows ? rows.length : features.rows;
+  const m = Math.max(1, Math.floor(n * o.ratio));
+  const projected = await projectSubset(features, rows, o.projDim, rng, engine);
+  const start = rng.int(n);
   return { projected, start, m, options: o };
 }
 
 /**
  * The fast path the models use: projection on the GEMM engine in float32, then the exact pruned greedy loop on all
  * cores. Picks equal greedyCoresetReference's (the brute-force loop on the same projection and start) bit for bit.
+ * With `rows`, the candidates are those rows of `features` and the returned picks index into `rows`.
  */
 export async function greedyCoresetParallel(
-  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {},
+  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {}, rows: Int32Array | null = null,
 ): Promise<Int32Array> {
-  const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine);
+  const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine, rows);
   if (o.parts !== null && o.parts !== undefined) checkRange('parts', o.parts, 1, 1024, { integer: true });
-  const parts = o.parts ?? (features.rows < PARALLEL_MIN_ROWS ? 1 : availableParallelism());
+  const parts = o.parts ?? (projected.rows < PARALLEL_MIN_ROWS ? 1 : availableParallelism());
   const onPick = reporter(o, m);
   if (parts === 1) return kCenterPruned(projected, m, start, onPick);
   return kCenterParallel(projected, m, start, { parts, onPick });
@@ -119,8 +170,8 @@ export async function greedyCoresetParallel(
 
 /** The brute-force loop on greedyCoresetParallel's projection and start: the reference it is tested against. */
 export async function greedyCoresetReference(
-  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {},
+  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {}, rows: Int32Array | null = null,
 ): Promise<Int32Array> {
-  const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine);
+  const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine, rows);
   return kCenterBruteForce(projected, m, start, reporter(o, m));
 }

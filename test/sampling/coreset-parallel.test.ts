@@ -78,6 +78,18 @@ test('greedyCoresetParallel (GEMM projection, 2 parts) = brute force on the same
   assert.equal(start, b.int(2500));
 });
 
+test('candidate rows: picks index into the row list and equal the reference on the copied subset', async () => {
+  const f = clustered(createRng(12), 3000, 48);
+  const rows = Int32Array.from({ length: 1700 }, (_, i) => (i * 7) % 3000).sort();
+  const sub = zeros(rows.length, 48);
+  rows.forEach((r, k) => sub.data.set(f.data.subarray(r * 48, (r + 1) * 48), k * 48));
+  const got = await greedyCoresetParallel(f, createRng(4), { ratio: 0.1, projDim: 12, parts: 2 }, { engine: 'js' }, rows);
+  const ref = await greedyCoresetReference(sub, createRng(4), { ratio: 0.1, projDim: 12 }, { engine: 'js' });
+  assert.equal(got.length, 170);
+  assert.deepEqual(Array.from(got), Array.from(ref));
+  await assert.rejects(greedyCoresetParallel(f, createRng(4), { ratio: 0.1, projDim: 12 }, {}, Int32Array.of(0, 3000)), /candidate row 3000/);
+});
+
 test('bad arguments are InputErrors / OptionErrors', async () => {
   const p = fromRows([[0], [1]]);
   await assert.rejects(kCenterParallel(p, 3, 0), /cannot pick 3 of 2/);
