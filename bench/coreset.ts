@@ -1,6 +1,9 @@
-/** Greedy k-center coreset rows: the kit's exact pruned version against the brute-force loop and the torch loop. */
+/**
+ * Greedy k-center coreset rows: the kit's exact pruned loop on both cores (worker_threads over a SharedArrayBuffer)
+ * against the brute-force loop and the torch loop; the one-thread pruned loop's time is in the note.
+ */
 import { join } from 'node:path';
-import { greedyCoreset } from '../src/sampling/coreset';
+import { greedyCoreset, greedyCoresetParallel } from '../src/sampling/coreset';
 import { kCenterBruteForce } from '../src/sampling/coreset-kcenter';
 import { createRng } from '../src/util/rng';
 import { BenchRow } from './types';
@@ -18,7 +21,9 @@ export async function benchCoreset(ctx: BenchContext): Promise<BenchRow[]> {
     const f = clusteredMatrix(createRng(`bench-coreset-${n}`), n, d);
     const m = Math.floor(n * ratio);
     const seed = `coreset-${n}-${ratio}`;
-    const kit = await time(() => greedyCoreset(f, createRng(seed), { ratio, projDim: d }));
+    const one = await time(() => greedyCoreset(f, createRng(seed), { ratio, projDim: d }));
+    const kit = await time(() => greedyCoresetParallel(f, createRng(seed), { ratio, projDim: d, parts: THREADS }));
+    const sameAsOne = one.value.every((v, i) => v === kit.value[i]);
     const start = createRng(seed).int(n); // D = projDim: no projection draws, the start is the first draw
     const steps = prefix ?? m;
     const brute = await time(() => kCenterBruteForce(f, steps, start));
@@ -39,9 +44,10 @@ export async function benchCoreset(ctx: BenchContext): Promise<BenchRow[]> {
     }
     const scaled = prefix ? ` (first ${steps} picks timed, scaled to ${m})` : '';
     rows.push(row(`greedy coreset ratio ${ratio}`, `${n}x${d} -> ${m}`, kit.seconds, null, (brute.seconds * m) / steps, py,
-      `kit: exact triangle-inequality pruning, 1 thread; picks identical to brute force: ${same ? 'yes' : 'NO'}` +
+      `kit: exact triangle-inequality pruning on ${THREADS} threads (worker_threads, shared bank; ${kit.cpuSeconds.toFixed(1)} CPU-s), ` +
+      `the same on 1 thread ${one.seconds.toFixed(2)} s (${(one.seconds / kit.seconds).toFixed(2)}x), picks identical to it: ${sameAsOne ? 'yes' : 'NO'}; picks identical to brute force: ${same ? 'yes' : 'NO'}` +
       `${prefix ? ` (first ${steps})` : ''}; naive: brute-force JS loop${scaled}; python: official torch loop, ${THREADS} threads${scaled}${pyNote}; clustered synthetic features`));
-    ctx.log(`  coreset ${n} r=${ratio}: kit ${kit.seconds.toFixed(2)} s, brute ${(brute.seconds * m / steps).toFixed(2)} s, identical=${same}`);
+    ctx.log(`  coreset ${n} r=${ratio}: kit ${kit.seconds.toFixed(2)} s (1 thread ${one.seconds.toFixed(2)} s), brute ${(brute.seconds * m / steps).toFixed(2)} s, identical=${same}`);
   }
   return rows;
 }

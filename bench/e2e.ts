@@ -52,11 +52,18 @@ function patchesFor(rng: Rng, cls: Int32Array, nClasses: number, ppi: number, d:
   return m;
 }
 
+/** The end-to-end rows: the bundled backbone's width (256-d) and the paper's (1024-d, WRN50 layer2+layer3). */
 export async function benchEndToEnd(ctx: BenchContext): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const d of [256, 1024]) rows.push(...(await benchEndToEndAt(ctx, d)));
+  return rows;
+}
+
+async function benchEndToEndAt(ctx: BenchContext, d: number): Promise<BenchRow[]> {
   const head = ctx.quick ? [36, 30, 26, 22, 20, 18] : [54, 44, 40, 36, 34, 23];
   const sizes = [...head, ...new Array(9).fill(1)];
-  const side = 14, ppi = side * side, d = 256, embedDim = 384, inputSize = 224;
-  const rng = createRng('bench-e2e');
+  const side = 14, ppi = side * side, embedDim = 384, inputSize = 224;
+  const rng = createRng(d === 256 ? 'bench-e2e' : `bench-e2e-${d}`);
   const { e, cls } = plantedEmbeddings(rng, sizes, embedDim);
   const n = e.rows;
   const patches = patchesFor(rng, cls, sizes.length, ppi, d);
@@ -98,7 +105,7 @@ export async function benchEndToEnd(ctx: BenchContext): Promise<BenchRow[]> {
         `image-score rank agreement with python ${(100 * agree).toFixed(0)}% of pairs`;
     }
   }
-  ctx.log(`  e2e: kit fit ${fit.seconds.toFixed(1)} s + predict ${pred.seconds.toFixed(1)} s`);
+  ctx.log(`  e2e ${d}-d: kit fit ${fit.seconds.toFixed(1)} s + predict ${pred.seconds.toFixed(1)} s`);
   const t = info.timings;
   return [row('TailedCore fit + predict (end to end)', `${n} train + ${nTest} test images x ${ppi} patches x ${d}`, kitSeconds, null, null, py,
     `synthetic step K=1-shaped features (6 head classes + 9 singletons), rotflip views as patch-grid permutations; kit: fit ${fit.seconds.toFixed(1)} s ` +

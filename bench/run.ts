@@ -1,9 +1,10 @@
 /**
- * `npm run bench` (tsx bench/run.ts [--quick] [--no-python] [--only=knn,coreset,...]): times the kit's hot paths side
- * by side, in one run and on the same inputs, against (a) the kit's naive reference version and (b) the Python
- * originals' way (torch / scikit-learn / numpy via Debian's /usr/bin/python3: a benchmark harness only, never a
- * dependency of the kit; skipped with a note when Python or a module is missing). Prints a table and writes
- * results/bench/latest.json (BenchRow[]). The machine is shared and noisy: compare ratios within one run.
+ * `npm run bench [-- --quick] [--no-python] [--only=knn,coreset,...] [--paper-scale [--fraction F]] [--device D]`:
+ * times the kit's hot paths side by side, in one run and on the same inputs, against (a) the kit's naive reference
+ * version and (b) the Python originals' way (torch / scikit-learn / numpy via Debian's /usr/bin/python3: a benchmark
+ * harness only, never a dependency of the kit; skipped with a note when Python or a module is missing). Prints a
+ * table and writes results/bench/latest.json (BenchRow[]). The machine is shared and noisy: compare ratios within one
+ * run. `--paper-scale` runs the paper-sized cell (bench/paper-scale.ts) instead of the default sections.
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -16,8 +17,12 @@ import { benchCoreset } from './coreset';
 import { benchLof } from './lof';
 import { benchTailSampler } from './tail-sampler';
 import { benchEndToEnd } from './e2e';
+import { benchPaperScale } from './paper-scale';
+import { runCli, CliSpec, stringFlag, numberFlag } from '../src/util/cli';
+import { OptionError } from '../src/util/errors';
+import { setDefaultDevice, resolveDevice, ortCudaInstalled } from '../src/linalg';
 
-type Section = { name: string; run: (ctx: BenchContext) => Promise<BenchRow[]> };
+type Section = { name: string; run: (ctx: BenchContext) => Promise<BenchRow[]>; byDefault: boolean };
 
 /** bench/extract.ts is written by the features engineer; used when present. */
 async function benchExtractionIfPresent(ctx: BenchContext): Promise<BenchRow[]> {
@@ -33,14 +38,44 @@ async function benchExtractionIfPresent(ctx: BenchContext): Promise<BenchRow[]> 
   return mod.benchExtraction({ quick: ctx.quick });
 }
 
+let paperFraction = 0.05;
+
 const SECTIONS: Section[] = [
-  { name: 'knn', run: benchKnn },
-  { name: 'coreset', run: benchCoreset },
-  { name: 'lof', run: benchLof },
-  { name: 'tailsampler', run: benchTailSampler },
-  { name: 'extraction', run: benchExtractionIfPresent },
-  { name: 'e2e', run: benchEndToEnd },
+  { name: 'knn', run: benchKnn, byDefault: true },
+  { name: 'coreset', run: benchCoreset, byDefault: true },
+  { name: 'lof', run: benchLof, byDefault: true },
+  { name: 'tailsampler', run: benchTailSampler, byDefault: true },
+  { name: 'extraction', run: benchExtractionIfPresent, byDefault: true },
+  { name: 'e2e', run: benchEndToEnd, byDefault: true },
+  { name: 'paper-scale', run: (ctx) => benchPaperScale(ctx, paperFraction), byDefault: false },
 ];
+
+const SPEC: CliSpec = {
+  command: 'npm run bench --',
+  summary: 'Times the kit\'s hot paths against its naive reference kernels and the Python originals, in one run on the same inputs.',
+  flags: {
+    quick: { type: 'boolean', description: 'smaller sizes (a smoke run; writes results/bench/latest-quick.json)' },
+    'no-python': { type: 'boolean', description: 'skip the Python column' },
+    only: { type: 'string', value: 'LIST', description: `comma-separated sections: ${SECTIONS.map((s) => s.name).join(', ')}` },
+    'paper-scale': { type: 'boolean', description: 'run the paper-sized MVTec step K=1 cell (bench/paper-scale.ts), not part of the default run' },
+    fraction: { type: 'string', value: 'F', description: 'share of the paper cell\'s head images and test images for --paper-scale, in (0, 0.5]', default: '0.05' },
+    device: { type: 'string', value: 'D', description: "GEMM device: auto, cpu or cuda ('cuda' is an error when onnxruntime's CUDA provider is absent)", default: 'auto' },
+  },
+};
+
+/** The sections to run: --only (validated against the known names), else --paper-scale, else the default set. */
+export function pickSections(only: string | undefined, paperScale: boolean): Section[] {
+  if (only !== undefined) {
+    const names = only.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+    const known = SECTIONS.map((s) => s.name);
+    const bad = names.filter((x) => !known.includes(x));
+    if (names.length === 0 || bad.length) {
+      throw new OptionError(`--only: unknown section${bad.length > 1 ? 's' : ''} ${bad.length ? bad.map((b) => `"${b}"`).join(', ') : '(empty list)'}; valid names: ${known.join(', ')}`);
+    }
+    return SECTIONS.filter((s) => names.includes(s.name) || (paperScale && s.name === 'paper-scale'));
+  }
+  return SECTIONS.filter((s) => (paperScale ? s.name === 'paper-scale' : s.byDefault));
+}
 
 function fmt(v: number | null, digits = 2): string { return v === null ? '-' : v.toFixed(digits); }
 
@@ -52,20 +87,29 @@ export function formatTable(rows: BenchRow[]): string {
   return [line(head), w.map((x) => '-'.repeat(x)).join('  '), ...body.map(line)].join('\n');
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const quick = argv.includes('--quick');
-  const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-  const unknown = argv.filter((a) => !['--quick', '--no-python'].includes(a) && !a.startsWith('--only='));
-  if (unknown.length) throw new Error(`bench: unknown argument(s) ${unknown.join(' ')} (known: --quick, --no-python, --only=${SECTIONS.map((s) => s.name).join(',')})`);
-  const ctx = makeContext(quick, !argv.includes('--no-python'));
-  ctx.log(`tailedcore-kit bench (${quick ? 'quick' : 'full'}), ${THREADS} threads per side`);
+async function main(p: import('../src/util/cli').ParsedCli): Promise<void> {
+  const quick = p.values.quick === true;
+  const only = stringFlag(p, 'only');
+  const paperScale = p.values['paper-scale'] === true;
+  const fraction = numberFlag(p, 'fraction', { min: 0, max: 0.5 });
+  if (fraction !== undefined) {
+    if (!paperScale && !(only ?? '').includes('paper-scale')) throw new OptionError('--fraction applies to --paper-scale only');
+    if (!(fraction > 0)) throw new OptionError(`--fraction must be in (0, 0.5], got ${fraction}`);
+    paperFraction = fraction;
+  }
+  const device = stringFlag(p, 'device') ?? 'auto';
+  if (!['auto', 'cpu', 'cuda'].includes(device)) throw new OptionError(`--device must be auto, cpu or cuda, got "${device}"`);
+  setDefaultDevice(device as 'auto' | 'cpu' | 'cuda');
+  const gemmDevice = resolveDevice(); // throws an OptionError for 'cuda' without the provider
+  const sections = pickSections(only, paperScale);
+  const ctx = makeContext(quick, p.values['no-python'] !== true);
+  ctx.log(`tailedcore-kit bench (${quick ? 'quick' : 'full'}), ${THREADS} threads per side, GEMM device ${gemmDevice}` +
+    `${ortCudaInstalled() ? '' : " (GPU rows skipped: onnxruntime-node's CUDA provider is not installed here, and no tfjs-node-gpu)"}`);
   ctx.log(ctx.pythonMissing ? `python column skipped: ${ctx.pythonMissing}` : `python column: ${ctx.python} (benchmark harness only, not a kit dependency)`);
   const rows: BenchRow[] = [];
   const t0 = performance.now();
   try {
-    for (const s of SECTIONS) {
-      if (only && !only.includes(s.name)) continue;
+    for (const s of sections) {
       const load = loadavg()[0].toFixed(1);
       ctx.log(`[${s.name}] (1-min load average ${load} on ${availableParallelism()} cores)`);
       try {
@@ -83,9 +127,9 @@ async function main(): Promise<void> {
   const dir = join(__dirname, '..', 'results', 'bench');
   mkdirSync(dir, { recursive: true });
   // Only a full, unfiltered run replaces the committed latest.json.
-  const file = join(dir, quick ? 'latest-quick.json' : only ? 'latest-partial.json' : 'latest.json');
+  const file = join(dir, quick ? 'latest-quick.json' : paperScale ? 'paper-scale.json' : only ? 'latest-partial.json' : 'latest.json');
   writeFileAtomic(file, JSON.stringify(rows, null, 2) + '\n');
   console.log(`wrote ${file} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module) runCli(SPEC, main);

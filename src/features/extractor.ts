@@ -10,7 +10,7 @@ import { InputError, OptionError } from '../util/errors';
 import { resolveOptions, checkRange } from '../util/options';
 import { progress } from '../util/progress';
 import { Backbone, FeatureSet, ImageBatch, LayerMap } from './types';
-import { activeTfBackend, selectTfBackend, TfBackendChoice } from './backend';
+import { activeTfBackend, selectTfBackend, TfBackendChoice, withFastestEngine } from './backend';
 import { loadBundledBackbone } from './backbones/bundled';
 import { preprocess, preprocessResizeOnly, preprocessMask, FloatImage, MaskPreprocessOptions } from './preprocess';
 import { augmentationViews, renderView, viewKey, AugmentationType } from './augment';
@@ -118,7 +118,8 @@ export class FeatureExtractor {
     }
     if (!backbone) {
       await selectTfBackend({ backend: o.backend, quiet: o.quiet });
-      backbone = await loadBundledBackbone();
+      // tfjs for an explicit tfjs backend; else the faster engine (onnxruntime unless native tensorflow is active).
+      backbone = o.backend === 'auto' ? await withFastestEngine(await loadBundledBackbone(), { quiet: o.quiet }) : await loadBundledBackbone();
     }
     const bundled = backbone.id.startsWith('mobilenetv2-imagenet-block10@');
     const targetDim = o.targetDim ?? (bundled ? BUNDLED_TARGET_DIM : 1024);

@@ -11,7 +11,7 @@ export { buildOnnxModel, ONNX_ELEM_TYPES, attr as onnxAttr } from './onnx-builde
 export type { OnnxElemType, OnnxValueInfo, OnnxAttribute, OnnxNode, OnnxInitializer, OnnxGraphSpec } from './onnx-builder';
 export type { NearestResult, KnnResult } from './reference';
 export { nearestSquaredRef, knnSquaredRef, matmulTransposedRef } from './reference';
-export { loadOrt, ortCudaInstalled } from './ort-engine';
+export { loadOrt, ortCudaInstalled, setDefaultDevice, resolveDevice } from './ort-engine';
 export type { OrtSettings } from './ort-engine';
 export type { BlockOptions } from './blocked';
 import { Matrix } from './matrix';

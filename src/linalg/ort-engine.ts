@@ -51,10 +51,31 @@ export function ortCudaInstalled(): boolean {
   } catch { return false; }
 }
 
+let defaultDevice: OrtSettings['device'] | undefined;
+
+/**
+ * Sets the device used when a call passes none ('cuda' to put every GEMM kernel on the GPU, 'cpu' to keep it off).
+ * `undefined` restores the default: env TAILEDCORE_DEVICE if set, else 'auto'.
+ */
+export function setDefaultDevice(device: OrtSettings['device'] | undefined): void {
+  if (device !== undefined && !['auto', 'cpu', 'cuda'].includes(device)) throw new OptionError(`device must be 'auto', 'cpu' or 'cuda', got '${device}'`);
+  defaultDevice = device;
+}
+
+/** Whether `device` (or the default) resolves to CUDA here; throws an OptionError when 'cuda' is asked for but absent. */
+export function resolveDevice(device?: OrtSettings['device']): 'cpu' | 'cuda' {
+  const d = device ?? defaultDevice ?? (process.env.TAILEDCORE_DEVICE as OrtSettings['device']) ?? 'auto';
+  if (!['auto', 'cpu', 'cuda'].includes(d)) throw new OptionError(`device must be 'auto', 'cpu' or 'cuda', got '${d}'`);
+  if (d === 'cuda' && !ortCudaInstalled()) {
+    throw new OptionError("device 'cuda' was asked for but onnxruntime-node's CUDA provider (libonnxruntime_providers_cuda.so) is not installed; see the README's GPU section, or use device 'cpu'");
+  }
+  return d === 'cuda' || (d === 'auto' && ortCudaInstalled()) ? 'cuda' : 'cpu';
+}
+
 function resolveSettings(s: OrtSettings): { threads: number; providers: string[] } {
   const threads = s.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new OptionError(`threads must be a positive integer, got ${threads}`);
-  const device = s.device ?? 'auto';
+  const device = s.device ?? defaultDevice ?? (process.env.TAILEDCORE_DEVICE as OrtSettings['device']) ?? 'auto';
   if (!['auto', 'cpu', 'cuda'].includes(device)) throw new OptionError(`device must be 'auto', 'cpu' or 'cuda', got '${device}'`);
   const cuda = device === 'cuda' || (device === 'auto' && ortCudaInstalled());
   return { threads, providers: cuda ? ['cuda', 'cpu'] : ['cpu'] };

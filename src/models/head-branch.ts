@@ -6,7 +6,7 @@
 import { Matrix, takeRows } from '../linalg/matrix';
 import { lofPerPosition } from '../sampling/lof';
 import { quantileLinear } from '../sampling/quantile';
-import { greedyCoreset } from '../sampling/coreset';
+import { greedyCoresetParallel } from '../sampling/coreset';
 import { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
 
@@ -50,16 +50,18 @@ export async function buildHeadBranch(
     }
   }
   const t1 = performance.now();
-  const pool = candidates ? takeRows(patches, candidates) : patches;
-  const picks = greedyCoreset(pool, coresetRng, { ratio: o.coresetRatio, projDim: o.projDim });
-  const features = takeRows(pool, picks);
+  // Projection on the GEMM engine (float32) + the exact pruned loop on all cores: the brute-force picks for that
+  // projection. The kept rows are projected in place (no full-dimension copy of the pool).
+  const picks = await greedyCoresetParallel(patches, coresetRng, { ratio: o.coresetRatio, projDim: o.projDim, progress: true, label: 'head coreset' }, {}, candidates);
+  const rows = candidates ? picks.map((p) => candidates![p]) : picks;
+  const features = takeRows(patches, rows);
   let weights: Float32Array | null = null;
   if (o.weighting === 'lof' && lofScores) {
     weights = new Float32Array(picks.length);
-    for (let i = 0; i < picks.length; i++) weights[i] = lofScores[candidates ? candidates[picks[i]] : picks[i]];
+    for (let i = 0; i < picks.length; i++) weights[i] = lofScores[rows[i]];
   }
   const t2 = performance.now();
-  return { features, weights, keptRows: pool.rows, lofThreshold, lofMs: t1 - t0, coresetMs: t2 - t1 };
+  return { features, weights, keptRows: candidates ? candidates.length : patches.rows, lofThreshold, lofMs: t1 - t0, coresetMs: t2 - t1 };
 }
 
 /** Indices whose score is strictly below the threshold (official: `scores < thr`). */

@@ -82,7 +82,7 @@ export class MemoryBankModel implements AnomalyModel {
     const tail = o.tail === null ? null : await buildTailBranch(train, { ...o, tail: o.tail }, tailRng);
     this.bank = makeMemoryBank(tail ? tail.features : null, head.features, head.weights);
     this.fitInfo = {
-      bankRows: this.bank.features.rows,
+      bankRows: this.bank.tailRows + head.features.rows,
       tailRows: this.bank.tailRows,
       headRows: head.features.rows,
       trainPatches: train.patches.rows,

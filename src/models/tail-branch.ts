@@ -3,7 +3,8 @@
  * tail classes), take all their patches plus their augmentation views, and build a greedy coreset of those.
  */
 import { Matrix, assertFinite, concatRows, takeRows } from '../linalg/matrix';
-import { greedyCoreset } from '../sampling/coreset';
+import { greedyCoresetParallel } from '../sampling/coreset';
+import { progress } from '../util/progress';
 import { Rng } from '../util/rng';
 import { InputError, OptionError } from '../util/errors';
 import { TrainFeatures, AugmentationType } from './types';
@@ -71,7 +72,11 @@ export async function buildTailBranch(train: TrainFeatures, o: TailBranchOptions
     if (train.embeddings.rows !== train.imageCount) {
       throw new InputError(`image embeddings have ${train.embeddings.rows} rows for ${train.imageCount} training images`);
     }
+    // One step (its N x N similarity and per-row loops have no inner counter): a closing line when it took > 1 s.
+    const bar = progress(`TailSampler (${train.imageCount} images)`, 1, { unit: 'stage', finalLine: 'ifShown', intervalMs: 1000 });
     const r = await tailSampler(train.embeddings, o.tail);
+    bar.tick();
+    bar.done();
     tailIndices = r.tailIndices;
     classSizes = r.classSizes;
     maxK = r.maxK;
@@ -91,7 +96,7 @@ export async function buildTailBranch(train: TrainFeatures, o: TailBranchOptions
   if (o.augmentation) parts.push(await augmentedTailPatches(train, tailIndices, o.augmentation));
   const pool = parts.length > 1 ? concatRows(parts) : parts[0];
   const t2 = performance.now();
-  const picks = greedyCoreset(pool, coresetRng, { ratio: o.tailCoresetRatio, projDim: o.projDim });
+  const picks = await greedyCoresetParallel(pool, coresetRng, { ratio: o.tailCoresetRatio, projDim: o.projDim, progress: true, label: 'tail coreset' });
   const features = takeRows(pool, picks);
   const t3 = performance.now();
   return { features, tailIndices, classSizes, maxK, candidateRows: pool.rows, samplerMs: t1 - t0, augmentationMs: t2 - t1, coresetMs: t3 - t2 };

@@ -6,15 +6,22 @@
  * `greedyCoreset` is the fast exact version (triangle-inequality pruning, ./coreset-kcenter.ts): for the same rng
  * state it returns exactly the picks of `greedyCoresetBruteForce`, the official loop kept as the reference.
  * `greedyCoresetAsync` also runs the projection on the GEMM engine; its picks can differ from the sync ones only
- * where float32 GEMM rounding of the projection changes a near-tie.
+ * where float32 GEMM rounding of the projection changes a near-tie. `greedyCoresetParallel` is the kit's default
+ * from the models: the projection on the GEMM engine (float32), then the exact pruned loop on all cores
+ * (./coreset-parallel); its picks equal the brute force run on that same projection (`greedyCoresetReference`).
  */
+import { availableParallelism } from 'node:os';
 import { Matrix, assertFinite } from '../linalg/matrix';
 import { randomProjection } from '../linalg/projection';
-import { randomProjectionAsync, EngineOptions } from '../linalg';
+import { randomProjectionAsync, matmulTransposed, EngineOptions } from '../linalg';
+import { drawProjectionWeights, transposeWeights } from '../linalg/projection';
+import { takeRows } from '../linalg/matrix';
+import { InputError } from '../util/errors';
 import { Rng } from '../util/rng';
 import { resolveOptions, checkRange } from '../util/options';
 import { progress as progressBar } from '../util/progress';
 import { kCenterBruteForce, kCenterPruned, PickProgress } from './coreset-kcenter';
+import { kCenterParallel } from './coreset-parallel';
 export type { PickProgress } from './coreset-kcenter';
 
 export interface CoresetOptions {
@@ -26,9 +33,20 @@ export interface CoresetOptions {
   progress?: boolean;
   /** Called after every pick with (picked, total). @default undefined */
   onProgress?: PickProgress;
+  /** Progress label. @default 'greedy coreset' */
+  label?: string;
+  /**
+   * greedyCoresetParallel only: parts the rows are cut into, one per core (the caller's thread runs one, worker
+   * threads the others). null = os.availableParallelism(), and a single part below 20,000 rows (starting workers
+   * costs more than it saves there). @default null
+   */
+  parts?: number | null;
 }
 
-export const CORESET_DEFAULTS: CoresetOptions = { ratio: 0.1, projDim: 128, progress: false, onProgress: undefined };
+export const CORESET_DEFAULTS: CoresetOptions = { ratio: 0.1, projDim: 128, progress: false, onProgress: undefined, label: 'greedy coreset', parts: null };
+
+/** Below this many rows greedyCoresetParallel runs in the calling thread unless `parts` is given. */
+export const PARALLEL_MIN_ROWS = 20000;
 
 function prepare(features: Matrix, options: Partial<CoresetOptions> | undefined, where: string): { o: CoresetOptions; m: number } {
   const o = resolveOptions(CORESET_DEFAULTS, options, where);
@@ -40,7 +58,7 @@ function prepare(features: Matrix, options: Partial<CoresetOptions> | undefined,
 
 function reporter(o: CoresetOptions, m: number): PickProgress | undefined {
   if (!o.progress && !o.onProgress) return undefined;
-  const bar = o.progress ? progressBar('greedy coreset', m) : null;
+  const bar = o.progress ? progressBar(o.label ?? 'greedy coreset', m, { unit: 'pick' }) : null;
   return (picked, total) => {
     bar?.tick();
     if (picked === total) bar?.done();
@@ -75,4 +93,85 @@ export async function greedyCoresetAsync(
   const p = await randomProjectionAsync(features, o.projDim, rng, engine);
   const start = rng.int(features.rows);
   return kCenterPruned(p, m, start, reporter(o, m));
+}
+
+/** Rows per GEMM call of the chunked projection (bounds the gathered input copy: 64 Ki rows x 1024 x 4 B = 256 MiB). */
+const PROJECTION_CHUNK_ROWS = 65536;
+
+/**
+ * The rows `rows` (all rows when null) of `features` times W (drawn from rng exactly as randomProjection draws it),
+ * computed chunk by chunk on the linalg engine straight into a SharedArrayBuffer (the parallel coreset reads it in
+ * place). When D === dim there is no projection (and no draw), as in the official sampler.
+ */
+async function projectSubset(features: Matrix, rows: Int32Array | null, dim: number, rng: Rng, engine: EngineOptions): Promise<Matrix> {
+  const D = features.cols;
+  const n = rows ? rows.length : features.rows;
+  const out = new Float32Array(new SharedArrayBuffer(n * dim * 4));
+  if (D === dim) {
+    if (!rows) { out.set(features.data); return { data: out, rows: n, cols: dim }; }
+    for (let k = 0; k < n; k++) out.set(features.data.subarray(rows[k] * D, (rows[k] + 1) * D), k * D);
+    return { data: out, rows: n, cols: dim };
+  }
+  const w: Matrix = { data: transposeWeights(drawProjectionWeights(D, dim, rng), D, dim), rows: dim, cols: D };
+  for (let r0 = 0; r0 < n; r0 += PROJECTION_CHUNK_ROWS) {
+    const r1 = Math.min(n, r0 + PROJECTION_CHUNK_ROWS);
+    const chunk: Matrix = rows
+      ? takeRows(features, rows.subarray(r0, r1))
+      : { data: features.data.subarray(r0 * D, r1 * D), rows: r1 - r0, cols: D };
+    const pr = await matmulTransposed(chunk, w, engine);
+    out.set(pr.data, r0 * dim);
+  }
+  return { data: out, rows: n, cols: dim };
+}
+
+function checkRows(features: Matrix, rows: Int32Array | null): void {
+  if (!rows) return;
+  if (rows.length === 0) throw new InputError('coreset: the list of candidate rows is empty');
+  for (let k = 0; k < rows.length; k++) {
+    if (!(rows[k] >= 0 && rows[k] < features.rows)) throw new InputError(`coreset: candidate row ${rows[k]} is outside [0, ${features.rows})`);
+  }
+}
+
+/**
+ * The projected bank and random start that greedyCoresetParallel and greedyCoresetReference share (same rng draws
+ * as greedyCoreset: W, then the start). With `rows`, only those rows of `features` are candidates (no copy of the
+ * full-dimension subset is made), and indices refer to positions in `rows`.
+ */
+export async function coresetProjection(
+  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {}, rows: Int32Array | null = null,
+): Promise<{ projected: Matrix; start: number; m: number; options: CoresetOptions }> {
+  const o = resolveOptions(CORESET_DEFAULTS, options, 'coresetProjection');
+  checkRange('ratio', o.ratio, 0, 1, { minOpen: true });
+  checkRange('projDim', o.projDim, 1, 1 << 20, { integer: true });
+  assertFinite(features, 'coreset features');
+  checkRows(features, rows);
+  const n = rows ? rows.length : features.rows;
+  const m = Math.max(1, Math.floor(n * o.ratio));
+  const projected = await projectSubset(features, rows, o.projDim, rng, engine);
+  const start = rng.int(n);
+  return { projected, start, m, options: o };
+}
+
+/**
+ * The fast path the models use: projection on the GEMM engine in float32, then the exact pruned greedy loop on all
+ * cores. Picks equal greedyCoresetReference's (the brute-force loop on the same projection and start) bit for bit.
+ * With `rows`, the candidates are those rows of `features` and the returned picks index into `rows`.
+ */
+export async function greedyCoresetParallel(
+  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {}, rows: Int32Array | null = null,
+): Promise<Int32Array> {
+  const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine, rows);
+  if (o.parts !== null && o.parts !== undefined) checkRange('parts', o.parts, 1, 1024, { integer: true });
+  const parts = o.parts ?? (projected.rows < PARALLEL_MIN_ROWS ? 1 : availableParallelism());
+  const onPick = reporter(o, m);
+  if (parts === 1) return kCenterPruned(projected, m, start, onPick);
+  return kCenterParallel(projected, m, start, { parts, onPick });
+}
+
+/** The brute-force loop on greedyCoresetParallel's projection and start: the reference it is tested against. */
+export async function greedyCoresetReference(
+  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {}, rows: Int32Array | null = null,
+): Promise<Int32Array> {
+  const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine, rows);
+  return kCenterBruteForce(projected, m, start, reporter(o, m));
 }

@@ -26,7 +26,8 @@ export class TfjsBackbone implements Backbone {
   readonly embeddingPool: EmbeddingPool;
   private readonly names: string[];
   private readonly run: (x: tf.Tensor4D) => tf.Tensor[];
-  private readonly model: tf.LayersModel | tf.GraphModel;
+  /** The loaded tfjs model (read by the onnxruntime conversion, keras-to-onnx.ts). */
+  readonly model: tf.LayersModel | tf.GraphModel;
 
   constructor(opts: TfjsBackboneOptions) {
     if (!opts.patchLayers.length) throw new OptionError('TfjsBackbone: option patchLayers must name at least one layer');
