@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { encodePng } from '../images';
 import { createRng } from '../../util/rng';
 import { InputError, OptionError } from '../../util/errors';
-import { checkRange, resolveOptions } from '../../util/options';
+import { checkRange, checkSeed, resolveOptions } from '../../util/options';
 import { progress } from '../../util/progress';
 import { Noise } from './noise';
 import { renderSample } from './render';
@@ -101,7 +101,7 @@ function prepareOut(out: string, markerOptions: Record<string, unknown>, reuse: 
 export async function generateSynthetic(options: Partial<SynthOptions> & { out: string }): Promise<SynthReport> {
   const o = resolveOptions(SYNTH_DEFAULTS, options, 'generateSynthetic');
   if (typeof o.out !== 'string' || o.out === '') throw new OptionError('generateSynthetic: option out (the output folder) is required');
-  checkRange('seed', o.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkSeed('seed', o.seed);
   checkRange('size', o.size, 32, 4096, { integer: true });
   checkRange('testGood', o.testGood, 1, 100000, { integer: true });
   if (o.trainCount !== undefined) checkRange('trainCount', o.trainCount, 1, 100000, { integer: true });
