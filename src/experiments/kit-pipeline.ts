@@ -3,7 +3,7 @@
  * (FeatureExtractor, masks), src/models (createModelForCell) and src/metrics (evaluateClass). f1_max is the
  * image-level F1-max.
  */
-import { loadDataset } from '../data/mvtec';
+import { openDataset } from '../data/validate';
 import { buildSplit, trainItems } from '../data/splits';
 import { generateSynthetic } from '../data/synth';
 import { FeatureExtractor, extractMaskBatch, tfBackendForMetadata } from '../features';
@@ -21,7 +21,8 @@ export function kitPipeline(): Pipeline {
       await generateSynthetic({ ...options, out: root });
     },
     async loadDataset(root) {
-      return loadDataset(root);
+      // Loads and validates (every image decodes; masks binary, of their image's size, none missing or orphaned).
+      return openDataset(root);
     },
     buildSplit(dataset, req) {
       return buildSplit(dataset, {
