@@ -6,7 +6,8 @@
 import { openDataset } from '../src/data/validate';
 import { buildSplit, formatSplitTable, writeManifest } from '../src/data/splits';
 import type { SplitOptions } from '../src/data/splits';
-import { CliSpec, intFlag, numberFlag, requiredFlag, runCli, stringFlag } from '../src/util/cli';
+import { resolveSplitOptions } from '../src/data/splits/options';
+import { CliSpec, intFlag, numberFlag, requiredFlag, runCli, stringFlag, withFlagNames } from '../src/util/cli';
 import { OptionError } from '../src/util/errors';
 import { SEED_MAX } from '../src/util/options';
 
@@ -38,6 +39,8 @@ runCli(SPEC, async (p) => {
     seed: intFlag(p, 'seed', { min: 0, max: SEED_MAX }),
     overlap: p.values['no-overlap'] !== true,
   };
+  const flagOf = { tail: '--tail', k: '--k', noiseRatio: '--noise', seed: '--seed' };
+  await withFlagNames(flagOf, () => resolveSplitOptions(opts)); // option errors before the dataset is read
   // Images: header only (a split reads no pixels); masks: decoded and checked in full.
   const dataset = await openDataset(data, { validate: { images: 'header' } });
   const manifest = buildSplit(dataset, opts);

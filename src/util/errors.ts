@@ -36,6 +36,11 @@ export class OptionError extends InputError {
     if (typeof message === 'function') this.render = message;
   }
 
+  /** The same error under another name for its key, e.g. a CLI's flag (`targetDim` -> `--dim`); unchanged without a key path. */
+  withKey(key: string): OptionError {
+    return this.render && this.key !== undefined ? new OptionError(this.render, key) : this;
+  }
+
   /** The same error with `prefix` in front of its key path; an error without a key path gets `prefix: ` in front. */
   under(prefix: string): OptionError {
     if (!prefix) return this;
