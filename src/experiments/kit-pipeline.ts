@@ -11,6 +11,7 @@ import type { FeatureExtractorOptions } from '../features';
 import { createModelForCell, MODEL_NAMES } from '../models';
 import { evaluateClass } from '../metrics';
 import type { Pipeline } from './pipeline';
+import { atKeyPath } from '../util/errors';
 
 /** The kit's pipeline. Masks are cut with the extractor's resize/crop, so they line up with the maps. */
 export function kitPipeline(): Pipeline {
@@ -36,7 +37,8 @@ export function kitPipeline(): Pipeline {
     },
     async createExtractor(options) {
       // The runner prints one progress line for the whole dataset; the extractor's own per-chunk lines are noise there.
-      const fx = await FeatureExtractor.create({ quiet: true, ...options } as FeatureExtractorOptions);
+      // Errors name the config key path: "option features.resize must be ...".
+      const fx = await atKeyPath('features', () => FeatureExtractor.create({ quiet: true, ...options } as FeatureExtractorOptions));
       const d = fx.describe();
       geometry = { resize: d.resize, crop: d.crop };
       return fx;

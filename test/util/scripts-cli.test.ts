@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { generateSynthetic } from '../../src/data/synth';
 
 /** Runs a script of scripts/ as a user would; returns exit code and stderr lines. */
 function cli(script: string, args: string[]): { status: number | null; lines: string[]; stdout: string } {
@@ -34,4 +37,17 @@ test('every converted CLI answers --help with the one format and exit 0', () => 
     assert.ok(h.stdout.startsWith(`usage: ${usage} [options]\n`), `${script}: ${h.stdout.slice(0, 80)}`);
     assert.match(h.stdout, /\n {2}--help {19}this text\n/);
   }
+});
+
+test('a results folder blocked by a file: npm run experiment exits 2 with one line naming it and the errno, before any work', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-cli-io-'));
+  await generateSynthetic({ out: path.join(dir, 'data'), seed: 1, classes: ['fabric'], size: 32, trainCount: 3, testGood: 1, defectsPerType: 1, quiet: true });
+  fs.writeFileSync(path.join(dir, 'results'), 'a file where the results folder should be');
+  const cfg = path.join(dir, 'c.json');
+  fs.writeFileSync(cfg, JSON.stringify({ run: 'r', resultsDir: path.join(dir, 'results'), datasets: [path.join(dir, 'data')], tailTypes: ['step'], ks: [1], seeds: [0], methods: ['patchcore'] }));
+  const r = cli('experiment.ts', ['--config', cfg]);
+  assert.equal(r.status, 2, r.lines.join('\n'));
+  assert.equal(r.lines.length, 1, r.lines.join('\n'));
+  assert.match(r.lines[0], new RegExp(`error: cannot create results folder .*: ${path.join(dir, 'results')} is a file, not a folder \\(ENOTDIR\\); move that file or choose another folder$`));
+  fs.rmSync(dir, { recursive: true });
 });
