@@ -92,7 +92,7 @@ export function intFlag(p: ParsedCli, name: string, range: { min?: number; max?:
   const min = range.min ?? Number.MIN_SAFE_INTEGER;
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   if (!/^-?\d+$/.test(s.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new OptionError(`--${name} must be an integer${range_(range.min, range.max)}, got "${s}"`);
+    throw new OptionError(`--${name} must be an integer${range_(range.min, range.max, min, max)}, got "${s}"`);
   }
   return n;
 }
@@ -105,7 +105,7 @@ export function numberFlag(p: ParsedCli, name: string, range: { min?: number; ma
   const min = range.min ?? -Infinity;
   const max = range.max ?? Infinity;
   if (s.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new OptionError(`--${name} must be a number${range_(range.min, range.max)}, got "${s}"`);
+    throw new OptionError(`--${name} must be a number${range_(range.min, range.max, min, max)}, got "${s}"`);
   }
   return n;
 }
@@ -124,12 +124,10 @@ export async function withFlagNames<T>(flags: Record<string, string>, fn: () => 
   }
 }
 
-/** " in [min, max]" for the bounds given, "" for none. */
-function range_(min: number | undefined, max: number | undefined): string {
+/** " in [min, max]" when a bound was given (the other one shown as its default), "" for none. */
+function range_(min: number | undefined, max: number | undefined, lo: number, hi: number): string {
   if (min === undefined && max === undefined) return '';
-  if (max === undefined) return ` >= ${min}`;
-  if (min === undefined) return ` <= ${max}`;
-  return ` in [${min}, ${max}]`;
+  return ` in [${min ?? lo}, ${max ?? hi}]`;
 }
 
 /** Exit code for an error, by the convention above. */

@@ -52,11 +52,6 @@ export function checkOneOf<T extends string>(name: string, value: unknown, allow
   }
 }
 
-/** Throws unless `value` is true or false. */
-export function checkBoolean(name: string, value: unknown): asserts value is boolean {
-  if (typeof value !== 'boolean') throw new OptionError((k) => `option ${k} must be true or false, got ${describeValue(value)}`, name);
-}
-
 /**
  * Seeds are integers in [0, 2^53 - 1] everywhere in the kit (configs, split and synth options, CLI flags). Negative
  * seeds are refused rather than accepted because the official code seeds numpy (`np.random.seed`, which takes only
