@@ -6,7 +6,7 @@
  *
  * Train images: those of the manifest (in the official training order), or every train/good image without one.
  * Test images: every test image of the dataset's classes (of the manifest's classes when given).
- * Flags are checked first, then the dataset (every image and mask) is validated, before any image is extracted.
+ * Flags are checked first, then the dataset is validated (masks decoded in full, image sizes), before any image is extracted.
  * A second run with the same settings is served from the cache and says so.
  */
 import * as path from 'node:path';

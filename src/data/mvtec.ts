@@ -5,7 +5,7 @@
  *   <root>/<class>/ground_truth/<defect>/<stem>_mask.png   (one per anomalous test image)
  * Classes are sorted alphabetically and files by name, as in the official loader.
  * Here the folder structure, extensions and the pairing of masks with anomalous test images (none missing, no
- * orphans) are checked; `validateImages` decodes every file and checks each mask's size and values
+ * orphans) are checked; `validateImages` decodes every mask (and image) and checks each mask's size and values
  * (`openDataset` does both, and is what the CLIs and the runner call).
  */
 import * as fs from 'node:fs';
