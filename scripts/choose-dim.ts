@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import { generateSynthetic } from '../src/data/synth';
-import { loadDataset } from '../src/data/mvtec';
+import { openDataset } from '../src/data/validate';
 import { readRgb } from '../src/data/images';
 import { selectTfBackend } from '../src/features/backend';
 import { loadBundledBackbone } from '../src/features/backbones/bundled';
@@ -20,18 +20,36 @@ import { zeros } from '../src/linalg/matrix';
 import { createModel } from '../src/models/factory';
 import { auroc, pixelAuroc } from '../src/metrics/auroc';
 import { progress } from '../src/util/progress';
+import { CliSpec, runCli, stringFlag } from '../src/util/cli';
+import { OptionError } from '../src/util/errors';
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
+const SPEC: CliSpec = {
+  command: 'npx tsx scripts/choose-dim.ts',
+  summary: 'Mean image and pixel AUROC of PatchCore at several patch dimensions (targetDim) on a small synthetic set.',
+  flags: {
+    data: { type: 'string', value: 'DIR', description: 'where the small synthetic set is written (reused when complete)', default: path.join('data', 'synth-dim') },
+    dims: { type: 'string', value: 'LIST', description: 'comma-separated targetDim values, integers in [1, 65536]', default: '64,128,192,256,384,512' },
+  },
+  epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the data folder), 3 not yet built.',
+};
+
+/** The --dims list: distinct integers in [1, 65536] (the extractor's targetDim range). */
+function parseDims(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim());
+  const dims = parts.map(Number);
+  if (parts.some((s) => !/^\d+$/.test(s)) || dims.some((d) => d < 1 || d > 65536)) {
+    throw new OptionError(`--dims must be a comma-separated list of integers in [1, 65536], got "${text}"`);
+  }
+  if (new Set(dims).size !== dims.length) throw new OptionError(`--dims lists a value twice: "${text}"`);
+  return dims;
 }
 
-async function main(): Promise<void> {
-  const dataDir = arg('data', path.join('data', 'synth-dim'));
-  const dims = arg('dims', '64,128,192,256,384,512').split(',').map(Number);
+runCli(SPEC, async (p) => {
+  const dataDir = stringFlag(p, 'data') ?? path.join('data', 'synth-dim');
+  const dims = parseDims(stringFlag(p, 'dims') ?? '64,128,192,256,384,512');
   const crop = 224;
   await generateSynthetic({ out: dataDir, seed: 1, size: 256, trainCount: 30, testGood: 10, defectsPerType: 2, classes: ['fabric', 'wood', 'tile', 'bottle', 'screw', 'pcb'] });
-  const dataset = loadDataset(dataDir);
+  const dataset = await openDataset(dataDir);
   await selectTfBackend();
   const bb = await loadBundledBackbone();
   const rows: string[] = [];
@@ -78,6 +96,4 @@ async function main(): Promise<void> {
   console.log('| targetDim | mean image AUROC % | mean pixel AUROC % |\n|---|---|---|');
   for (const D of dims) console.log(`| ${D} | ${mean(res.get(D)!.img)} | ${mean(res.get(D)!.pix)} |`);
   bb.dispose();
-}
-
-main().catch((e) => { console.error(e); process.exit(1); });
+});

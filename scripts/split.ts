@@ -1,54 +1,50 @@
 /**
- * npm run split -- --data DIR --tail step|pareto [--k 1] [--noise 0.1] [--seed N] [--no-overlap] --out FILE.json
+ * npm run split -- --data DIR [--tail step|pareto] [--k 1] [--noise 0.1] [--seed N] [--no-overlap] --out FILE.json
  * Builds a long-tail noisy split of a dataset in the MVTec layout, writes its manifest and prints the per-class table.
+ * The dataset (masks included) is validated before anything is written.
  */
-import { loadDataset } from '../src/data/mvtec';
+import { openDataset } from '../src/data/validate';
 import { buildSplit, formatSplitTable, writeManifest } from '../src/data/splits';
 import type { SplitOptions } from '../src/data/splits';
+import { resolveSplitOptions } from '../src/data/splits/options';
+import { CliSpec, intFlag, numberFlag, requiredFlag, runCli, stringFlag, withFlagNames } from '../src/util/cli';
+import { OptionError } from '../src/util/errors';
+import { SEED_MAX } from '../src/util/options';
 
-const HELP = `usage: npm run split -- --data DIR --tail step|pareto [--k K] [--noise R] [--seed N] [--no-overlap] --out FILE.json
-  --data DIR      dataset root in the MVTec layout (e.g. from npm run synth)          (required)
-  --tail T        step (K-shot tail classes) or pareto                                (default step)
-  --k K           step only: images kept per tail class                               (default 1)
-  --noise R       noise ratio in [0, 1): test anomalies copied into training           (default 0.1)
-  --seed N        integer seed; same inputs and seed give a byte-identical manifest   (default 0)
-  --no-overlap    remove injected anomalies from the test set (paper: they stay)
-  --out FILE      manifest to write (JSON)                                            (required)`;
+const SPEC: CliSpec = {
+  command: 'npm run split --',
+  summary: 'Builds a long-tail noisy split (manifest JSON) of a dataset in the MVTec layout and prints its per-class table.',
+  flags: {
+    data: { type: 'string', value: 'DIR', description: 'dataset root in the MVTec layout (e.g. from npm run synth); required' },
+    tail: { type: 'string', value: 'T', description: 'step (K-shot tail classes) or pareto', default: 'step' },
+    k: { type: 'string', value: 'K', description: 'step only: images kept per tail class', default: '1' },
+    noise: { type: 'string', value: 'R', description: 'noise ratio in [0, 1): test anomalies copied into training', default: '0.1' },
+    seed: { type: 'string', value: 'N', description: 'integer seed >= 0; same inputs and seed give a byte-identical manifest', default: '0' },
+    'no-overlap': { type: 'boolean', description: 'remove injected anomalies from the test set (paper: they stay)' },
+    out: { type: 'string', value: 'FILE', description: 'manifest to write (JSON); required' },
+  },
+  epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the dataset, a mask), 3 not yet built.',
+};
 
-const VALUED: Record<string, string> = { '--data': 'data', '--tail': 'tail', '--k': 'k', '--noise': 'noise', '--seed': 'seed', '--out': 'out' };
-
-function num(name: string, v: string | undefined, integer: boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const ok = integer ? /^-?\d+$/.test(v) : /^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(v);
-  if (!ok) throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'}, got "${v}"`);
-  return Number(v);
-}
-
-function main(): void {
-  const argv = process.argv.slice(2);
-  const f: Record<string, string> = {};
-  let overlap = true;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--help' || a === '-h') { console.log(HELP); return; }
-    if (a === '--no-overlap') { overlap = false; continue; }
-    const key = VALUED[a];
-    if (!key) throw new Error(`unknown argument "${a}"\n${HELP}`);
-    if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new Error(`${a} needs a value\n${HELP}`);
-    f[key] = argv[++i];
-  }
-  if (!f.data) throw new Error(`--data DIR is required\n${HELP}`);
-  if (!f.out) throw new Error(`--out FILE.json is required\n${HELP}`);
+runCli(SPEC, async (p) => {
+  const data = requiredFlag(p, SPEC, 'data');
+  const out = requiredFlag(p, SPEC, 'out');
+  const tail = (stringFlag(p, 'tail') ?? 'step') as SplitOptions['tail'];
+  if (tail === 'pareto' && stringFlag(p, 'k') !== undefined) throw new OptionError('--k applies to --tail step only');
   const opts: Partial<SplitOptions> = {
-    tail: (f.tail ?? 'step') as SplitOptions['tail'], k: num('k', f.k, true), noiseRatio: num('noise', f.noise, false),
-    seed: num('seed', f.seed, true), overlap,
+    tail,
+    k: intFlag(p, 'k', { min: 1 }),
+    noiseRatio: numberFlag(p, 'noise', { min: 0, max: 1 }),
+    // The same rule as the experiment config and buildSplit: seeds are integers >= 0.
+    seed: intFlag(p, 'seed', { min: 0, max: SEED_MAX }),
+    overlap: p.values['no-overlap'] !== true,
   };
-  if (opts.tail === 'pareto' && f.k !== undefined) throw new Error('--k applies to --tail step only');
-  const dataset = loadDataset(f.data);
+  const flagOf = { tail: '--tail', k: '--k', noiseRatio: '--noise', seed: '--seed' };
+  await withFlagNames(flagOf, () => resolveSplitOptions(opts)); // option errors before the dataset is read
+  // Images: header only (a split reads no pixels); masks: decoded and checked in full.
+  const dataset = await openDataset(data);
   const manifest = buildSplit(dataset, opts);
-  writeManifest(f.out, manifest);
+  writeManifest(out, manifest);
   console.log(formatSplitTable(manifest));
-  console.log(`wrote ${f.out}`);
-}
-
-try { main(); } catch (e) { console.error(`split: ${(e as Error).message}`); process.exit(1); }
+  console.log(`wrote ${out}`);
+});

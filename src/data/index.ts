@@ -1,7 +1,7 @@
 /** The data layer: MVTec-layout loading, VisA conversion, official manifests, synthetic data and long-tail noisy splits. */
 export { loadDataset, allImages } from './mvtec';
 export type { LoadOptions } from './mvtec';
-export { validateImages } from './validate';
+export { validateImages, openDataset } from './validate';
 export type { ValidateOptions } from './validate';
 export { convertVisa, parseVisaCsv } from './visa';
 export type { VisaOptions, VisaRow } from './visa';

@@ -3,8 +3,10 @@
  *   <root>/<class>/train/good/*.png
  *   <root>/<class>/test/<defect>/*.png          (defect 'good' = normal)
  *   <root>/<class>/ground_truth/<defect>/<stem>_mask.png   (one per anomalous test image)
- * Classes are sorted alphabetically and files by name, as in the official loader (spec §1.1).
- * Only the folder structure and extensions are checked here; `validateImages` decodes every file.
+ * Classes are sorted alphabetically and files by name, as in the official loader.
+ * Here the folder structure, extensions and the pairing of masks with anomalous test images (none missing, no
+ * orphans) are checked; `validateImages` decodes every mask (and image) and checks each mask's size and values
+ * (`openDataset` does both, and is what the CLIs and the runner call).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,7 +44,10 @@ function looksLikeClass(dir: string): boolean {
   return ['train', 'test', 'ground_truth'].some((s) => isDir(path.join(dir, s)));
 }
 
-function loadClass(root: string, name: string): ClassInfo {
+/** Masks that are missing (an anomalous test image without one) or orphaned (a mask without its test image). */
+interface MaskProblems { missing: string[]; orphans: string[] }
+
+function loadClass(root: string, name: string, problems: MaskProblems): ClassInfo {
   const dir = path.join(root, name);
   const goodDir = path.join(dir, 'train', 'good');
   if (!isDir(goodDir)) throw new InputError(`class "${name}" has no training folder: expected ${goodDir} with the normal training images`);
@@ -53,6 +58,7 @@ function loadClass(root: string, name: string): ClassInfo {
   const testDir = path.join(dir, 'test');
   if (!isDir(testDir)) throw new InputError(`class "${name}" has no test folder: expected ${testDir}/<good|defect>/ with test images`);
   const test: DatasetImage[] = [];
+  const expectedMasks = new Set<string>();
   for (const defect of sortNames(fs.readdirSync(testDir))) {
     if (isHidden(defect)) continue;
     const ddir = path.join(testDir, defect);
@@ -63,17 +69,41 @@ function loadClass(root: string, name: string): ClassInfo {
         label: defect === 'good' ? 0 : 1,
       };
       if (img.label === 1) {
-        const mask = path.join(root, maskRelPath(name, defect, f));
-        if (!fs.existsSync(mask)) {
-          throw new InputError(`anomalous test image ${img.path} has no mask: expected ${mask} (a binary PNG, white = defect)`);
+        const maskRel = maskRelPath(name, defect, f);
+        const mask = path.join(root, maskRel);
+        if (!fs.existsSync(mask)) problems.missing.push(`anomalous test image ${img.path} has no mask: expected ${mask}`);
+        else if (expectedMasks.has(maskRel)) {
+          // 000.png and 000.jpg would share 000_mask.png: one mask cannot serve two images.
+          problems.missing.push(`two anomalous test images share the mask ${mask} (${img.path} and another file with the stem of ${f})`);
         }
+        expectedMasks.add(maskRel);
         img.maskPath = mask;
       }
       test.push(img);
     }
   }
   if (test.length === 0) throw new InputError(`class "${name}" has no test images under ${testDir}`);
+  // Every file under ground_truth/ must be the mask of one anomalous test image (MVTec has no masks for good images).
+  const gtDir = path.join(dir, 'ground_truth');
+  if (isDir(gtDir)) {
+    for (const defect of sortNames(fs.readdirSync(gtDir))) {
+      if (isHidden(defect)) continue;
+      const gdir = path.join(gtDir, defect);
+      if (!isDir(gdir)) { problems.orphans.push(`${gdir} (a file where a defect folder belongs)`); continue; }
+      for (const f of sortNames(fs.readdirSync(gdir))) {
+        if (isHidden(f)) continue;
+        const rel = `${name}/ground_truth/${defect}/${f}`;
+        if (!expectedMasks.has(rel)) problems.orphans.push(path.join(gdir, f));
+      }
+    }
+  }
   return { name, train, test };
+}
+
+/** The first few entries of a list, then how many more: one line, however long the list. */
+export function firstOf(items: string[], shown = 3): string {
+  const head = items.slice(0, shown).join('; ');
+  return items.length > shown ? `${head}; and ${items.length - shown} more` : head;
 }
 
 /** Loads a dataset root in the MVTec layout (MVTec AD, converted VisA, or the synthetic set). */
@@ -99,7 +129,15 @@ export function loadDataset(root: string, opts: LoadOptions = {}): Dataset {
     }
     names = sortNames([...new Set(opts.classes)]);
   }
-  return { root: abs, classes: names.map((n) => loadClass(abs, n)) };
+  const problems: MaskProblems = { missing: [], orphans: [] };
+  const classes = names.map((n) => loadClass(abs, n, problems));
+  const parts: string[] = [];
+  if (problems.missing.length) parts.push(`${problems.missing.length} anomalous test image(s) without exactly one mask: ${firstOf(problems.missing)}`);
+  if (problems.orphans.length) parts.push(`${problems.orphans.length} orphan mask file(s) with no anomalous test image of that name: ${firstOf(problems.orphans)}`);
+  if (parts.length) {
+    throw new InputError(`dataset ${abs}: ${parts.join('. ')}. Every anomalous test image <class>/test/<defect>/<stem>.<ext> needs one mask <class>/ground_truth/<defect>/<stem>_mask.png (a binary PNG, white = defect), and nothing else may be under ground_truth/`);
+  }
+  return { root: abs, classes };
 }
 
 /** Every image of a dataset with its mask, in dataset order (train then test per class). */

@@ -13,6 +13,7 @@ import { InputError } from '../util/errors';
 import { splitCsvLine } from '../util/csv';
 import { hasImageExtension } from './layout';
 import { writePng } from './images';
+import { writeFileAtomicAsync } from '../util/atomic';
 
 export interface VisaOptions {
   /** The split file. @default <visaRoot>/split_csv/1cls.csv */
@@ -45,12 +46,6 @@ export function parseVisaCsv(file: string): VisaRow[] {
   });
 }
 
-function copyWhole(src: string, dst: string): void {
-  const tmp = path.join(path.dirname(dst), `.${path.basename(dst)}.tmp`);
-  fs.copyFileSync(src, tmp);
-  fs.renameSync(tmp, dst);
-}
-
 /** Converts a VisA download into the MVTec layout under outRoot (which must be absent or empty). Returns counts per class. */
 export async function convertVisa(visaRoot: string, outRoot: string, opts: VisaOptions = {}): Promise<Record<string, { train: number; testGood: number; testBad: number }>> {
   for (const k of Object.keys(opts)) if (k !== 'splitCsv') throw new InputError(`convertVisa: unknown option "${k}" (known: splitCsv)`);
@@ -76,7 +71,7 @@ export async function convertVisa(visaRoot: string, outRoot: string, opts: VisaO
     if (seen.has(dst)) throw new InputError(`two VisA rows map to the same file ${dst} (duplicate image name ${name} in ${r.object})`);
     seen.add(dst);
     fs.mkdirSync(path.dirname(dst), { recursive: true });
-    copyWhole(path.join(root, r.image), dst);
+    await writeFileAtomicAsync(dst, await fs.promises.readFile(path.join(root, r.image)), 'image');
     const c = (counts[r.object] ??= { train: 0, testGood: 0, testBad: 0 });
     if (sub === 'train/good') c.train++; else if (sub === 'test/good') c.testGood++; else c.testBad++;
     if (r.label === 'anomaly') {

@@ -3,7 +3,7 @@
  * (FeatureExtractor, masks), src/models (createModelForCell) and src/metrics (evaluateClass). f1_max is the
  * image-level F1-max.
  */
-import { loadDataset } from '../data/mvtec';
+import { openDataset } from '../data/validate';
 import { buildSplit, trainItems } from '../data/splits';
 import { generateSynthetic } from '../data/synth';
 import { FeatureExtractor, extractMaskBatch, tfBackendForMetadata } from '../features';
@@ -11,6 +11,7 @@ import type { FeatureExtractorOptions } from '../features';
 import { createModelForCell, MODEL_NAMES } from '../models';
 import { evaluateClass } from '../metrics';
 import type { Pipeline } from './pipeline';
+import { atKeyPath } from '../util/errors';
 
 /** The kit's pipeline. Masks are cut with the extractor's resize/crop, so they line up with the maps. */
 export function kitPipeline(): Pipeline {
@@ -21,7 +22,8 @@ export function kitPipeline(): Pipeline {
       await generateSynthetic({ ...options, out: root });
     },
     async loadDataset(root) {
-      return loadDataset(root);
+      // Loads and validates (every image decodes; masks binary, of their image's size, none missing or orphaned).
+      return openDataset(root);
     },
     buildSplit(dataset, req) {
       return buildSplit(dataset, {
@@ -35,7 +37,8 @@ export function kitPipeline(): Pipeline {
     },
     async createExtractor(options) {
       // The runner prints one progress line for the whole dataset; the extractor's own per-chunk lines are noise there.
-      const fx = await FeatureExtractor.create({ quiet: true, ...options } as FeatureExtractorOptions);
+      // Errors name the config key path: "option features.resize must be ...".
+      const fx = await atKeyPath('features', () => FeatureExtractor.create({ quiet: true, ...options } as FeatureExtractorOptions));
       const d = fx.describe();
       geometry = { resize: d.resize, crop: d.crop };
       return fx;

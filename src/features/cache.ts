@@ -2,13 +2,16 @@
  * On-disk feature cache: one file per (image content, view) under <cacheDir>/<2 hex>/<key>.f32.
  * Layout (little-endian): 64-byte header [magic "TCF\0" | version u32 | gridH u32 | gridW u32 | dim u32 |
  * embedDim u32 | sha256 of the payload (32 bytes) | 8 reserved], then float32 patches (gridH*gridW*dim) and
- * float32 embedding (embedDim). Written atomically (tmp + fsync + rename). A read checks magic, version, shape,
- * size and checksum; anything wrong is reported once, deleted and recomputed by the caller, never used.
+ * float32 embedding (embedDim). Written atomically (util/atomic: a temporary name unique per host, process and call,
+ * fsync, rename), so concurrent writers, also on a shared file system, never mix their bytes: the last rename wins
+ * and every version of an entry is whole. A read checks magic, version, shape, size and checksum; anything wrong is
+ * reported once, deleted and recomputed by the caller, never used. Opening a cache removes the temporary files that
+ * killed writers left behind (see removeStaleTemps); a folder that cannot be used is one InputError line.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
-import { writeFileAtomic } from '../util/atomic';
+import { ensureDir, removeStaleTemps, StaleTempOptions, writeFileAtomic } from '../util/atomic';
 
 export const CACHE_MAGIC = 0x00464354; // "TCF\0" read as little-endian u32
 export const CACHE_VERSION = 1;
@@ -59,9 +62,22 @@ export class FeatureCache {
   corrupt = 0;
   private readonly warn: (msg: string) => void;
 
-  constructor(readonly dir: string, opts: { warn?: (msg: string) => void } = {}) {
+  constructor(readonly dir: string, opts: { warn?: (msg: string) => void; staleTemps?: StaleTempOptions } = {}) {
     this.warn = opts.warn ?? ((m) => process.stderr.write(m + '\n'));
-    fs.mkdirSync(dir, { recursive: true });
+    ensureDir(dir, 'feature cache folder');
+    const removed = this.removeStaleTemps(opts.staleTemps);
+    if (removed > 0) this.warn(`feature cache: removed ${removed} temporary file(s) left by killed writers in ${dir}`);
+  }
+
+  /** Removes temporary files of dead writers in every shard folder of the cache; returns how many. */
+  removeStaleTemps(opts?: StaleTempOptions): number {
+    let removed = 0;
+    let names: string[];
+    try { names = fs.readdirSync(this.dir); } catch { return 0; }
+    for (const name of names) {
+      if (/^[0-9a-f]{2}$/.test(name)) removed += removeStaleTemps(path.join(this.dir, name), opts);
+    }
+    return removed;
   }
 
   pathFor(key: string): string {
@@ -81,8 +97,11 @@ export class FeatureCache {
       return 'miss';
     }
     let problem: string | null = null;
+    let ino = -1;
     try {
-      const size = fs.fstatSync(fd).size;
+      const st = fs.fstatSync(fd);
+      const size = st.size;
+      ino = st.ino;
       const header = Buffer.alloc(CACHE_HEADER_BYTES);
       const payloadFloats = shape.gridH * shape.gridW * shape.dim + shape.embedDim;
       if (fs.readSync(fd, header, 0, CACHE_HEADER_BYTES, 0) !== CACHE_HEADER_BYTES) problem = 'truncated header';
@@ -112,7 +131,8 @@ export class FeatureCache {
     if (problem === null) return 'hit';
     this.corrupt++;
     this.warn(`feature cache: entry ${file} is unusable (${problem}); deleted, recomputing`);
-    fs.rmSync(file, { force: true });
+    // Delete only the file that was read: another process may have renamed a fresh entry over it meanwhile.
+    try { if (fs.statSync(file).ino === ino) fs.rmSync(file, { force: true }); } catch { /* already gone */ }
     return 'corrupt';
   }
 
@@ -137,6 +157,6 @@ export class FeatureCache {
       hash.update(eBytes);
     }
     hash.digest().copy(buf, 24);
-    writeFileAtomic(this.pathFor(key), buf);
+    writeFileAtomic(this.pathFor(key), buf, 'feature cache entry');
   }
 }

@@ -7,7 +7,7 @@
  */
 import { InputError } from '../util/errors';
 import { resolveOptions, checkRange } from '../util/options';
-import { countPositives, checkSameLength, checkNoNaN } from './validate';
+import { countPositives, checkSameLength, checkFinite } from './validate';
 import { labelRegions8 } from './components';
 import { argsortDescending } from './argsort';
 
@@ -40,7 +40,7 @@ export function aupro(maps: Float32Array, masks: Uint8Array | ArrayLike<number>,
   checkMapsAndMasks(maps, masks, o.width, o.height);
   checkRange('fprLimit', o.fprLimit, 0, 1, { minOpen: true });
   const nPos = countPositives(masks, 'masks');
-  checkNoNaN(maps, 'anomaly maps');
+  checkFinite(maps, 'anomaly maps');
   const nBg = maps.length - nPos;
   if (nPos === 0) throw new InputError('aupro: the masks hold no anomalous pixel; AUPRO needs at least one defect region');
   if (nBg === 0) throw new InputError('aupro: the masks hold no normal pixel; AUPRO needs background pixels for the FPR');

@@ -5,7 +5,7 @@
  * merge, so ~5M pixels need no object arrays.
  * U is a sum of integers and halves, exact in float64 up to 2^52.
  */
-import { Scores, Labels, countPositives, checkSameLength, checkNoNaN, checkBothClasses } from './validate';
+import { Scores, Labels, countPositives, checkSameLength, checkFinite, checkBothClasses } from './validate';
 import { sortedKeys } from './argsort';
 
 type Sortable = Float32Array | Float64Array | Uint32Array;
@@ -44,7 +44,7 @@ function aurocChecked(scores: Scores, labels: Labels, scoreName: string, labelNa
   checkSameLength(scores, labels, scoreName, labelName);
   const nPos = countPositives(labels, labelName);
   checkBothClasses(nPos, labels.length, labelName);
-  checkNoNaN(scores, scoreName);
+  checkFinite(scores, scoreName);
   const nNeg = labels.length - nPos;
   if (scores instanceof Float32Array) {
     const pos = sortedKeys(scores, (i) => labels[i] === 1, nPos);

@@ -4,7 +4,7 @@
  * equal maxima, as the first argmax over torchmetrics' ascending thresholds). Raw scores, float64.
  */
 import { InputError } from '../util/errors';
-import { Scores, Labels, countPositives, checkSameLength, checkNoNaN } from './validate';
+import { Scores, Labels, countPositives, checkSameLength, checkFinite } from './validate';
 
 export interface F1MaxResult {
   f1: number;
@@ -15,7 +15,7 @@ export function f1Max(scores: Scores, labels: Labels): F1MaxResult {
   checkSameLength(scores, labels, 'scores', 'labels');
   const nPos = countPositives(labels, 'labels');
   if (nPos === 0) throw new InputError('f1Max: labels hold no positive (1); recall and F1 are undefined');
-  checkNoNaN(scores, 'scores');
+  checkFinite(scores, 'scores');
   const n = scores.length;
   const Ctor = scores instanceof Float32Array ? Float32Array : Float64Array;
   const pos = new Ctor(nPos);

@@ -1,4 +1,4 @@
-/** Input checks shared by the metrics: binary labels/masks, matching lengths, no NaN scores. */
+/** Input checks shared by the metrics: binary labels/masks, matching lengths, finite scores. */
 import { InputError } from '../util/errors';
 
 /** Numbers a metric can take as scores: a typed array or a plain array. */
@@ -23,10 +23,17 @@ export function checkSameLength(a: { length: number }, b: { length: number }, aN
   if (a.length !== b.length) throw new InputError(`${aName} has ${a.length} values but ${bName} has ${b.length}; they must match one to one`);
 }
 
-/** Throws on NaN (a score that cannot be ranked); infinities rank fine and are kept. */
-export function checkNoNaN(scores: Scores, what: string): void {
+/**
+ * Throws on NaN and on ±Infinity, as sklearn's roc_auc_score does ("Input contains infinity"). A NaN cannot be
+ * ranked; an Infinity is the symptom of an overflow upstream (huge features give Infinity distances), and a set of
+ * tied Infinity scores would read as AUROC 0.5 instead of an error.
+ */
+export function checkFinite(scores: Scores, what: string): void {
   for (let i = 0; i < scores.length; i++) {
-    if (Number.isNaN(scores[i])) throw new InputError(`${what}: NaN at index ${i}; a NaN score cannot be ranked (check the model's output)`);
+    const v = scores[i];
+    if (!Number.isFinite(v)) {
+      throw new InputError(`${what}: ${Number.isNaN(v) ? 'NaN' : String(v)} at index ${i}; scores must be finite (an Infinity usually means the features overflowed upstream; check the model's output)`);
+    }
   }
 }
 

@@ -3,7 +3,7 @@
  * branch, one memory bank [tail; head], and the shared 1-NN scorer and map builder. PatchCore, SoftPatch and
  * TailedCore (and every ablation) are configurations of this class (./methods, ./factory).
  */
-import { assertFinite } from '../linalg/matrix';
+import { Matrix, assertFinite } from '../linalg/matrix';
 import { FeatureSet } from '../features/types';
 import { createRng } from '../util/rng';
 import { InputError } from '../util/errors';
@@ -68,6 +68,8 @@ export class MemoryBankModel implements AnomalyModel {
     this.bank = null;
     this.fitInfo = null;
     const ppi = checkFeatureSet(train, 'training features');
+    // TailSampler normalises the image embeddings: a huge value overflows its norm (NaN similarities).
+    if (o.tail !== null && o.tail !== 'oracle') checkMagnitude(train.embeddings, 'training features (image embeddings)');
     if (o.augmentation && o.tail !== null && typeof train.augmentedPatches !== 'function') {
       // Fail before the expensive stages.
       throw new InputError(`${this.name}: option augmentation is '${o.augmentation}' but the training features provide no augmentedPatches; extract the augmentation views or set augmentation: null`);
@@ -105,6 +107,7 @@ export class MemoryBankModel implements AnomalyModel {
     const bank = this.memoryBank;
     const ppi = checkFeatureSet(test, 'test features');
     const { scores } = await scorePatches(bank, test.patches);
+    checkScores(scores, this.name);
     return {
       imageScores: imageMaxScores(scores, test.imageCount, ppi),
       maps: anomalyMaps(scores, test.imageCount, test.gridH, test.gridW, test.inputSize, this.options.blurSigma),
@@ -127,6 +130,46 @@ function checkFeatureSet(f: FeatureSet, what: string): number {
   if (f.patches.rows !== f.imageCount * ppi) {
     throw new InputError(`${what}: ${f.patches.rows} patch rows but ${f.imageCount} images x ${f.gridH}x${f.gridW} patches need ${f.imageCount * ppi}`);
   }
-  assertFinite(f.patches, `${what} (patches)`);
+  checkMagnitude(f.patches, `${what} (patches)`);
   return ppi;
+}
+
+/** float32's largest finite value. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The largest |value| a feature matrix of `cols` columns may hold: squared L2 distances between two rows, which can
+ * reach cols * (2 * max)^2, then stay below float32's maximum with a margin of 2^8 for the GEMM's intermediate sums.
+ * Larger but finite features (say 1e20) would give Infinity distances, every score would tie and AUROC would read
+ * 0.5 without any error. Real backbone features are many orders of magnitude below this bound (~5e16 at 128 columns).
+ */
+function featureMagnitudeLimit(cols: number): number {
+  return Math.sqrt(FLOAT32_MAX / (4 * Math.max(1, cols) * 256));
+}
+
+/** Throws an InputError naming the stage, row and column of the first non-finite or too large value. */
+function checkMagnitude(m: Matrix, what: string): void {
+  assertFinite(m, what);
+  const limit = featureMagnitudeLimit(m.cols);
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v > limit || v < -limit) {
+      const r = Math.floor(i / m.cols);
+      throw new InputError(
+        `${what}: value ${v.toExponential(3)} at row ${r}, column ${i - r * m.cols} is too large (|x| > ${limit.toExponential(2)} for ${m.cols} columns): ` +
+        'squared distances would overflow float32 to Infinity, every score would tie and AUROC would read 0.5. ' +
+        'Rescale the features (e.g. divide by a constant or L2-normalise) or check the backbone\'s output',
+      );
+    }
+  }
+}
+
+/** Patch scores must be finite: an Infinity or NaN here means the inputs or the bank are broken, never a result. */
+function checkScores(scores: Float32Array, model: string): void {
+  for (let i = 0; i < scores.length; i++) {
+    if (!Number.isFinite(scores[i])) {
+      throw new InputError(`${model} scoring: patch score ${scores[i]} at patch ${i}; scores must be finite (check the features' scale and the memory bank)`);
+    }
+  }
 }

@@ -3,12 +3,11 @@
  * rasterise the SVG with sharp (density 144). Text needs system fonts (fonts-dejavu-core), else labels are boxes.
  * vega 5 / vega-lite 5 are used because vega 6 is ESM-only and cannot be required here or inside tslab.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import sharp from 'sharp';
 import { InputError } from '../util/errors';
+import { writeFileAtomic } from '../util/atomic';
 
 /** A Vega-Lite top-level spec as JSON (kept loose: the builders in ./specs produce them). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -37,8 +36,10 @@ export async function svgToPng(svg: string, density = 144): Promise<Buffer> {
   return sharp(Buffer.from(svg), { density }).png().toBuffer();
 }
 
-/** Writes a figure file, creating its folder. */
+/**
+ * Writes a figure file atomically (creating its folder): a killed run never leaves half a PNG that looks current,
+ * and a folder problem (permissions, a file in the way, a full disk) is one InputError line naming the figure.
+ */
 export function writeOutput(file: string, data: string | Buffer): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, data);
+  writeFileAtomic(file, data, 'figure');
 }

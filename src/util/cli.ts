@@ -92,7 +92,7 @@ export function intFlag(p: ParsedCli, name: string, range: { min?: number; max?:
   const min = range.min ?? Number.MIN_SAFE_INTEGER;
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   if (!/^-?\d+$/.test(s.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new OptionError(`--${name} must be an integer in [${min}, ${max}], got "${s}"`);
+    throw new OptionError(`--${name} must be an integer${range_(range.min, range.max, min, max)}, got "${s}"`);
   }
   return n;
 }
@@ -105,9 +105,29 @@ export function numberFlag(p: ParsedCli, name: string, range: { min?: number; ma
   const min = range.min ?? -Infinity;
   const max = range.max ?? Infinity;
   if (s.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new OptionError(`--${name} must be a number in [${min}, ${max}], got "${s}"`);
+    throw new OptionError(`--${name} must be a number${range_(range.min, range.max, min, max)}, got "${s}"`);
   }
   return n;
+}
+
+/**
+ * Runs `fn` and re-issues an OptionError about a library option under the flag the user typed, so a range check
+ * kept in one place (the library) still names the flag: `{ targetDim: '--dim' }` turns "option targetDim must be
+ * ..." into "option --dim must be ...".
+ */
+export async function withFlagNames<T>(flags: Record<string, string>, fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof OptionError && e.key !== undefined && Object.prototype.hasOwnProperty.call(flags, e.key)) throw e.withKey(flags[e.key]);
+    throw e;
+  }
+}
+
+/** " in [min, max]" when a bound was given (the other one shown as its default), "" for none. */
+function range_(min: number | undefined, max: number | undefined, lo: number, hi: number): string {
+  if (min === undefined && max === undefined) return '';
+  return ` in [${min ?? lo}, ${max ?? hi}]`;
 }
 
 /** Exit code for an error, by the convention above. */

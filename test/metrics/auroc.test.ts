@@ -22,7 +22,8 @@ test('AUROC with ties, counted by hand', () => {
 test('AUROC is rank-based on raw scores: huge and negative scores are never squashed into ties', () => {
   // A sigmoid would map 1e6 and 2e6 to the same 1.0; ranks keep them apart.
   assert.equal(auroc([1e6, 2e6, -1e9, 3e6], [0, 1, 0, 1]), 1);
-  assert.equal(auroc([-Infinity, Infinity], [0, 1]), 1);
+  // Infinities are refused like NaN (sklearn: "Input contains infinity"): they mean an overflow upstream.
+  assert.throws(() => auroc([-Infinity, Infinity], [0, 1]), /scores: -Infinity at index 0; scores must be finite/);
 });
 
 test('AUROC agrees with a brute-force pair count on seeded data with many ties', () => {

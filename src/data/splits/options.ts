@@ -1,6 +1,6 @@
 /** Options of the long-tail noisy split builders; defaults are the paper's (docs/method.md, "Long-tail noisy splits"). */
 import { OptionError } from '../../util/errors';
-import { checkOneOf, checkRange, resolveOptions } from '../../util/options';
+import { checkOneOf, checkRange, checkSeed, resolveOptions } from '../../util/options';
 
 export type TailType = 'step' | 'pareto';
 
@@ -55,7 +55,7 @@ export function resolveSplitOptions(given: Partial<SplitOptions> | undefined): S
   checkRange('paretoMin', o.paretoMin, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   checkRange('paretoNoiseMinClass', o.paretoNoiseMinClass, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   checkRange('tailMaxCount', o.tailMaxCount, 0, Number.MAX_SAFE_INTEGER, { integer: true });
-  checkRange('seed', o.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkSeed('seed', o.seed);
   if (typeof o.overlap !== 'boolean') throw new OptionError(`option overlap must be true or false, got ${String(o.overlap)}`);
   return o;
 }

@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import { encodePng } from '../images';
 import { createRng } from '../../util/rng';
 import { InputError, OptionError } from '../../util/errors';
-import { checkRange, resolveOptions } from '../../util/options';
+import { checkRange, checkSeed, resolveOptions } from '../../util/options';
 import { progress } from '../../util/progress';
+import { ensureDir, writeFileAtomicAsync } from '../../util/atomic';
 import { Noise } from './noise';
 import { renderSample } from './render';
 import { DefectType } from './defects';
@@ -70,13 +71,6 @@ function report(specs: SynthClassSpec[], o: SynthOptions): SynthClassReport[] {
   }));
 }
 
-/** Writes bytes to a temporary name and renames it into place (a killed process never leaves a partial image). */
-async function writeWhole(file: string, data: Buffer): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
-  await fs.promises.writeFile(tmp, data);
-  await fs.promises.rename(tmp, file);
-}
-
 /** Checks the output folder: absent, empty, or ours. Removes our previous class folders when regenerating. */
 function prepareOut(out: string, markerOptions: Record<string, unknown>, reuse: boolean): 'reuse' | 'write' {
   if (fs.existsSync(out)) {
@@ -93,7 +87,7 @@ function prepareOut(out: string, markerOptions: Record<string, unknown>, reuse: 
       }
     }
   }
-  fs.mkdirSync(out, { recursive: true });
+  ensureDir(out, 'synthetic output folder');
   return 'write';
 }
 
@@ -101,7 +95,7 @@ function prepareOut(out: string, markerOptions: Record<string, unknown>, reuse: 
 export async function generateSynthetic(options: Partial<SynthOptions> & { out: string }): Promise<SynthReport> {
   const o = resolveOptions(SYNTH_DEFAULTS, options, 'generateSynthetic');
   if (typeof o.out !== 'string' || o.out === '') throw new OptionError('generateSynthetic: option out (the output folder) is required');
-  checkRange('seed', o.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkSeed('seed', o.seed);
   checkRange('size', o.size, 32, 4096, { integer: true });
   checkRange('testGood', o.testGood, 1, 100000, { integer: true });
   if (o.trainCount !== undefined) checkRange('trainCount', o.trainCount, 1, 100000, { integer: true });
@@ -140,11 +134,11 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
     const raw = { width: o.size, height: o.size };
     const task = (async () => {
       const png = await encodePng({ data: sample.rgb, ...raw }, 3, 3);
-      await writeWhole(imgFile, png);
+      await writeFileAtomicAsync(imgFile, png, 'image', { fsync: false }); // the completion marker, written last, guards the set
       if (sample.mask) {
         const maskFile = path.join(dir(name, 'ground_truth', job.defect), `${String(job.index).padStart(3, '0')}_mask.png`);
         const mpng = await encodePng({ data: sample.mask, ...raw }, 1, 6);
-        await writeWhole(maskFile, mpng);
+        await writeFileAtomicAsync(maskFile, mpng, 'mask', { fsync: false });
       }
       prog.tick();
     })().catch((e) => { failure = failure ?? e; });
