@@ -9,7 +9,7 @@ import { METRIC_NAMES } from '../metrics/summarize';
 import type { MetricName } from '../metrics/summarize';
 import type { FeatureStore } from './feature-store';
 import type { FeatureSource, Pipeline } from './pipeline';
-import type { ResultRow } from './results-file';
+import type { ResultRow } from '../results/results-file';
 
 /** The test set of one class and its ground truth, shared by every fit on the same dataset. */
 export interface ClassTestSet { name: string; images: DatasetImage[]; paths: string[]; labels: Uint8Array; masks?: Uint8Array }

@@ -5,7 +5,7 @@
  * The numbers stay in plain rows; danfo does the two group-bys.
  */
 import * as dfd from 'danfojs-node';
-import type { ResultRow } from '../experiments/results-file';
+import type { ResultRow } from '../results/results-file';
 
 export type ClassGroup = 'all' | 'head' | 'tail';
 export const CLASS_GROUPS: readonly ClassGroup[] = ['all', 'head', 'tail'];

@@ -1,0 +1,2 @@
+/** Result rows and the results file (results.csv, long format): below report/ and plots/, above metrics/. */
+export * from './results-file';
