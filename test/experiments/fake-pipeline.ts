@@ -33,12 +33,16 @@ function loadFake(root: string): Dataset {
 
 export interface FakeCounters { extracted: number; fits: number; extractorsCreated: number }
 
-/** The fake as a --pipeline module for the CLI (child-process tests); FAKE_FIT_DELAY_MS slows each fit down. */
+/**
+ * The fake as a --pipeline module for the CLI (child-process tests): FAKE_FIT_DELAY_MS slows down every fit after the
+ * first FAKE_FAST_FITS (default 0), so a test can stop a runner in the middle of a grid.
+ */
 export function pipeline(): Pipeline {
-  return fakePipeline(undefined, Number(process.env.FAKE_FIT_DELAY_MS ?? 0));
+  return fakePipeline(undefined, Number(process.env.FAKE_FIT_DELAY_MS ?? 0), Number(process.env.FAKE_FAST_FITS ?? 0));
 }
 
-export function fakePipeline(counters: FakeCounters = { extracted: 0, fits: 0, extractorsCreated: 0 }, fitDelayMs = 0): Pipeline {
+export function fakePipeline(counters: FakeCounters = { extracted: 0, fits: 0, extractorsCreated: 0 }, fitDelayMs = 0, fastFits = 0): Pipeline {
+  let fitsHere = 0;
   const feat = (paths: string[]): FeatureSet => {
     counters.extracted += paths.length;
     const data = new Float32Array(paths.length * 4 * 2);
@@ -95,7 +99,7 @@ export function fakePipeline(counters: FakeCounters = { extracted: 0, fits: 0, e
         name,
         async fit(train) {
           counters.fits++;
-          if (fitDelayMs > 0) await new Promise((r) => setTimeout(r, fitDelayMs)); trainMean = train.patches.data.reduce((a, b) => a + b, 0) / train.patches.data.length; },
+          if (fitDelayMs > 0 && ++fitsHere > fastFits) await new Promise((r) => setTimeout(r, fitDelayMs)); trainMean = train.patches.data.reduce((a, b) => a + b, 0) / train.patches.data.length; },
         async predict(test) {
           const s = new Float32Array(test.imageCount);
           for (let i = 0; i < test.imageCount; i++) s[i] = test.patches.data[i * 8] - trainMean + bias + ctx.seed * 0.01;
