@@ -75,7 +75,7 @@ export async function startCluster(): Promise<Cluster> {
     'PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP',
     '',
   ].join('\n'));
-  const env = { ...process.env, SLURM_CONF: conf };
+  const env: NodeJS.ProcessEnv = { ...process.env, SLURM_CONF: conf };
   for (const k of Object.keys(env)) if (k.startsWith('SLURM_') && k !== 'SLURM_CONF') delete env[k];
   const pidFiles = [path.join(dir, 'slurmd.pid'), path.join(dir, 'slurmctld.pid'), path.join(m, 'munged.pid')];
   const cluster: Cluster = {
