@@ -19,6 +19,8 @@ export type { ShardSpec } from './shards';
 export { configFingerprint, datasetFingerprint, describeDatasetChange } from './fingerprint';
 export type { DatasetFingerprint } from './fingerprint';
 export { acquireLock, withLock } from './run-lock';
+export { emitJobs, estimateCellMemoryMiB, EMIT_TARGETS } from './emit';
+export type { EmitTarget, EmitOptions, EmitResult } from './emit';
 export type { HeldLock } from './run-lock';
 export { evaluateSplit } from './evaluate-split';
 export type { SplitEvaluation, ClassEvaluation, EvaluateSplitArgs, ClassTestSet } from './evaluate-split';

@@ -168,6 +168,9 @@ export async function runExperiment(config: ResolvedConfig, pipeline: Pipeline, 
 
 async function runPart(config: ResolvedConfig, pipeline: Pipeline, prep: Prepared, dir: string, shard: ShardSpec, opts: RunOptions, log: (l: string) => void): Promise<RunSummary> {
   const partDir = path.join(dir, PARTS_DIR, partName(shard));
+  if (fs.existsSync(path.join(dir, 'cells.log')) && !fs.existsSync(partDir)) {
+    log(`note: ${dir} was written by an older version (cells.log without checksums or dataset fingerprint); its cells are recomputed into ${PARTS_DIR}/`);
+  }
   const state = recoverPart(partDir);
   for (const p of state.problems) log(`resume check: ${p}`);
   const recomputed = state.dropped;

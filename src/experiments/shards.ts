@@ -31,8 +31,8 @@ function int(s: string | undefined, what: string): number | undefined {
 
 /**
  * The shard of this process, from (in order): `--shard I/N`; `--shards N` with the index from SLURM_ARRAY_TASK_ID
- * (minus SLURM_ARRAY_TASK_MIN) or Kubernetes' JOB_COMPLETION_INDEX; a SLURM array alone (count from
- * SLURM_ARRAY_TASK_COUNT, or MAX - MIN + 1). Otherwise shard 0 of 1.
+ * or Kubernetes' JOB_COMPLETION_INDEX; a SLURM array alone (index SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, count
+ * SLURM_ARRAY_TASK_COUNT or MAX - MIN + 1). Otherwise shard 0 of 1.
  */
 export function resolveShard(flags: { shard?: string; shards?: string }, env: Record<string, string | undefined> = process.env): ShardSpec {
   if (flags.shard !== undefined) {
@@ -51,16 +51,18 @@ export function resolveShard(flags: { shard?: string; shards?: string }, env: Re
   let count: number | undefined = given;
   let source = '';
   if (taskId !== undefined) {
-    const min = int(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN') ?? 0;
-    const max = int(env.SLURM_ARRAY_TASK_MAX, 'SLURM_ARRAY_TASK_MAX');
-    const envCount = int(env.SLURM_ARRAY_TASK_COUNT, 'SLURM_ARRAY_TASK_COUNT') ?? (max !== undefined ? max - min + 1 : undefined);
-    index = taskId - min;
     source = `SLURM_ARRAY_TASK_ID=${taskId}`;
-    if (count === undefined) count = envCount;
-    else if (envCount !== undefined && envCount !== count) {
-      throw new OptionError(`--shards ${count} but the SLURM array has ${envCount} tasks; submit --array=0-${count - 1}`);
+    if (count !== undefined) {
+      // With --shards N the array index is the shard index, so one failed shard can be resubmitted alone
+      // (sbatch --array=3 fits.sbatch), whatever the array's own size and offset.
+      index = taskId;
+    } else {
+      const min = int(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN') ?? 0;
+      const max = int(env.SLURM_ARRAY_TASK_MAX, 'SLURM_ARRAY_TASK_MAX');
+      count = int(env.SLURM_ARRAY_TASK_COUNT, 'SLURM_ARRAY_TASK_COUNT') ?? (max !== undefined ? max - min + 1 : undefined);
+      index = taskId - min;
+      if (count === undefined) throw new OptionError('SLURM_ARRAY_TASK_ID is set but not the array size; pass --shards N');
     }
-    if (count === undefined) throw new OptionError('SLURM_ARRAY_TASK_ID is set but not the array size; pass --shards N');
   } else if (k8s !== undefined) {
     index = k8s;
     source = `JOB_COMPLETION_INDEX=${k8s}`;

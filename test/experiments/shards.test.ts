@@ -57,7 +57,9 @@ test('the shard comes from --shard, or from --shards with SLURM or Kubernetes va
   assert.throws(() => resolveShard({ shard: '1/3', shards: '4' }, {}), /disagree/);
   assert.throws(() => resolveShard({}, { JOB_COMPLETION_INDEX: '2' }), /pass --shards N/);
   assert.throws(() => resolveShard({ shards: '3' }, {}), /needs the shard index/);
-  assert.throws(() => resolveShard({ shards: '2' }, { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3' }), /array has 3 tasks/);
+  // one failed shard resubmitted alone (sbatch --array=3): with --shards the array index is the shard index
+  assert.deepEqual(resolveShard({ shards: '4' }, { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '1', SLURM_ARRAY_TASK_MIN: '3', SLURM_ARRAY_TASK_MAX: '3' }), { index: 3, count: 4 });
+  assert.throws(() => resolveShard({ shards: '2' }, { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' }), /outside 0\.\.1/);
   assert.throws(() => resolveShard({ shards: '2' }, { JOB_COMPLETION_INDEX: '5' }), /outside 0\.\.1/);
   assert.equal(partName({ index: 1, count: 3 }), '1-of-3');
   assert.deepEqual(parsePartName('1-of-3'), { index: 1, count: 3 });
