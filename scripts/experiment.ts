@@ -10,7 +10,7 @@ import { kitPipeline } from '../src/experiments/kit-pipeline';
 import { writeRunOutputs } from '../src/experiments/outputs';
 import type { Pipeline } from '../src/experiments/pipeline';
 import { MODEL_NAMES } from '../src/models';
-import { CliSpec, intFlag, parseCli, requiredFlag, runCli, stringFlag } from '../src/util/cli';
+import { CliSpec, intFlag, requiredFlag, runCli, stringFlag } from '../src/util/cli';
 import { OptionError } from '../src/util/errors';
 
 const SPEC: CliSpec = {

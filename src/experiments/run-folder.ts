@@ -82,6 +82,8 @@ export async function initRunFolder(config: ResolvedConfig, fingerprints: Map<st
         throw new OptionError(`run "${config.run}" is split into ${other.count} shard(s) (${path.join(dir, PARTS_DIR, partName(other))}); ` +
           `this writer is shard ${shard.index}/${shard.count}. Use --shard I/${other.count}, or a new "run" name to shard it differently`);
       }
+      // Created under run.lock, so two writers with different shard counts cannot both pass the check above.
+      fs.mkdirSync(path.join(dir, PARTS_DIR, partName(shard)), { recursive: true });
     }
   }, (holder) => log(`waiting for ${path.join(dir, RUN_LOCK)} (held by ${holder})`));
   return dir;
@@ -95,9 +97,9 @@ export function listParts(dir: string): ShardSpec[] {
 }
 
 /** Takes a part's lock: null when another process holds it (and `wait` is false). */
-export async function lockPart(dir: string, shard: ShardSpec, wait: boolean, log: (l: string) => void): Promise<HeldLock | null> {
+export async function lockPart(dir: string, shard: ShardSpec, wait: boolean, log: (l: string) => void, what = `writing shard ${shard.index}/${shard.count}`): Promise<HeldLock | null> {
   const file = path.join(dir, PARTS_DIR, partName(shard), PART_LOCK);
-  return acquireLock(file, { wait, what: `writing shard ${shard.index}/${shard.count}`, onWait: (h) => log(`shard ${shard.index}/${shard.count} is being written by ${h}; waiting`) });
+  return acquireLock(file, { wait, what, onWait: (h) => log(`shard ${shard.index}/${shard.count} is being written by ${h}; waiting`) });
 }
 
 export function partBusyMessage(config: ResolvedConfig, shard: ShardSpec): string {
@@ -132,7 +134,7 @@ export async function mergeRun(config: ResolvedConfig, log: (l: string) => void 
     const locks: HeldLock[] = [];
     try {
       for (const s of parts) {
-        const l = await lockPart(dir, s, false, log);
+        const l = await lockPart(dir, s, false, log, 'merging the run');
         if (!l) throw new InputError(`cannot merge yet: ${partBusyMessage(config, s).replace(/; two writers.*$/, '')}; merge when it has finished`);
         locks.push(l);
       }
