@@ -15,7 +15,7 @@ import { openSession } from '../src/experiments/session';
 import { DEMO_FEATURES, PAPER_FEATURES, FAST_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from '../src/experiments/demo-settings';
 import { summarizeResults } from '../src/report/summary';
 import { formatCell } from '../src/report/markdown';
-import type { ResultRow } from '../src/experiments/results-file';
+import type { ResultRow } from '../src/results/results-file';
 import { InputError, OptionError, NotYetError } from '../src/util/errors';
 
 const ROOT = 'data/synthetic';

@@ -1,49 +1,113 @@
 /**
- * npm run experiment -- --config FILE [--summary-only]
- * Runs (or resumes) an experiment grid, then writes summary.csv, summary.md and the figures beside results.csv.
+ * npm run experiment -- --config FILE [--shard I/N | --shards N] [--stage features] [--merge] [--emit slurm|k8s] ...
+ * Runs (or resumes) an experiment grid or one shard of it; merges the parts; writes cluster job files.
  */
-import { readConfigFile, experimentHelp, runExperiment, runDir } from '../src/experiments';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readConfigFile, experimentHelp, runExperiment, runFeatureStage, runDir, mergeRun, resolveShard, preflight } from '../src/experiments';
+import { emitJobs, EMIT_TARGETS, EmitTarget } from '../src/experiments/emit';
 import { kitPipeline } from '../src/experiments/kit-pipeline';
 import { writeRunOutputs } from '../src/experiments/outputs';
+import type { Pipeline } from '../src/experiments/pipeline';
 import { MODEL_NAMES } from '../src/models';
-import { InputError, OptionError, NotYetError } from '../src/util/errors';
+import { CliSpec, intFlag, requiredFlag, runCli, stringFlag } from '../src/util/cli';
+import { OptionError } from '../src/util/errors';
 
-const USAGE = `Usage: npm run experiment -- --config FILE [--summary-only]
-  --config FILE    experiment config (JSON); see configs/synthetic-benchmark.json and configs/paper-mvtec.json
-  --summary-only   do not run cells; only rewrite summary.csv, summary.md and figures from results.csv
-  --help           this text and every config key with its default
-A top-level "$comment" key in the config is free text and ignored; any other unknown key is an error.`;
+const SPEC: CliSpec = {
+  command: 'npm run experiment --',
+  summary: 'Runs (or resumes) an experiment grid, one shard of it, or a merge of its shards; writes results.csv, summary.csv, summary.md and figures in <resultsDir>/<run>/.',
+  flags: {
+    config: { type: 'string', value: 'FILE', description: 'experiment config (JSON); see configs/synthetic-benchmark.json and configs/paper-mvtec.json' },
+    shard: { type: 'string', value: 'I/N', description: 'run only shard I of N (0-based) and write its part; merge afterwards with --merge' },
+    shards: { type: 'string', value: 'N', description: 'number of shards, the index from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX' },
+    stage: { type: 'string', value: 'STAGE', description: 'fits (cells) or features (fill the shared feature cache with this shard\'s slice of images)', default: 'fits' },
+    merge: { type: 'boolean', description: 'combine the parts into results.csv, summaries and figures (refuses if a cell is missing or duplicated)' },
+    wait: { type: 'boolean', description: 'when another process writes the same shard, wait for it instead of stopping' },
+    'summary-only': { type: 'boolean', description: 'only rewrite summary.csv, summary.md and figures from results.csv' },
+    emit: { type: 'string', value: 'slurm|k8s', description: 'write job files for a cluster (features, fits, merge) instead of running' },
+    out: { type: 'string', value: 'DIR', description: 'folder for --emit files', default: '<resultsDir>/<run>/<slurm|k8s>' },
+    partition: { type: 'string', value: 'NAME', description: '--emit slurm: partition' },
+    time: { type: 'string', value: 'HH:MM:SS', description: '--emit slurm: time limit per task' },
+    mem: { type: 'string', value: 'SIZE', description: '--emit: memory per task, e.g. 16G', default: 'the largest cell estimate' },
+    gres: { type: 'string', value: 'gpu:N', description: '--emit: generic resources per task (SLURM --gres; k8s nvidia.com/gpu)' },
+    cpus: { type: 'string', value: 'N', description: '--emit: CPUs per task', default: '4' },
+    image: { type: 'string', value: 'IMAGE', description: '--emit k8s: container image with Node 20', default: 'node:20-bookworm' },
+    pvc: { type: 'string', value: 'CLAIM', description: '--emit k8s: PersistentVolumeClaim with the checkout, data and results', default: 'tailedcore' },
+    mount: { type: 'string', value: 'PATH', description: '--emit k8s: where the claim is mounted (the jobs\' working directory)', default: '/work' },
+    pipeline: { type: 'string', value: 'MODULE', description: 'a module exporting pipeline(): Pipeline, instead of the kit\'s (tests, custom backbones)' },
+  },
+  epilog: 'A single process (no --shard) runs every cell and merges. Sharded: run --stage features and then the fits for every\n' +
+    'I in 0..N-1 (any order, any machines sharing the run folder and cache), then --merge. --emit slurm|k8s writes that\n' +
+    'as job files. A top-level "$comment" key in the config is free text; any other unknown key is an error.\n\n' +
+    experimentHelp(MODEL_NAMES),
+};
 
-function parseArgs(argv: string[]): { config?: string; summaryOnly: boolean; help: boolean } {
-  const out = { config: undefined as string | undefined, summaryOnly: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--help' || a === '-h') out.help = true;
-    else if (a === '--summary-only') out.summaryOnly = true;
-    else if (a === '--config') { out.config = argv[++i]; if (!out.config) throw new OptionError('--config needs a file path'); }
-    else if (a.startsWith('--config=')) out.config = a.slice(9);
-    else throw new OptionError(`unknown argument "${a}"\n${USAGE}`);
-  }
-  return out;
+async function loadPipeline(module: string | undefined): Promise<Pipeline> {
+  if (!module) return kitPipeline();
+  const mod = (await import(pathToFileURL(path.resolve(module)).href)) as { pipeline?: () => Pipeline; default?: () => Pipeline };
+  const make = mod.pipeline ?? mod.default;
+  if (typeof make !== 'function') throw new OptionError(`--pipeline ${module}: the module exports no pipeline() function`);
+  return make();
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.help) { console.log(`${USAGE}\n\n${experimentHelp(MODEL_NAMES)}`); return; }
-  if (!args.config) throw new OptionError(`--config FILE is required\n${USAGE}`);
-  const config = readConfigFile(args.config, MODEL_NAMES);
+runCli(SPEC, async (p) => {
+  const configFile = requiredFlag(p, SPEC, 'config');
+  const config = readConfigFile(configFile, MODEL_NAMES);
+  const dir = runDir(config);
+  const modes = ['merge', 'summary-only', 'emit'].filter((m) => p.values[m] !== undefined && p.values[m] !== false);
+  if (modes.length > 1) throw new OptionError(`--${modes.join(' and --')} cannot be combined`);
+  const stage = stringFlag(p, 'stage') ?? 'fits';
+  if (stage !== 'fits' && stage !== 'features') throw new OptionError(`--stage must be fits or features, got "${stage}"`);
+  const log = (l: string) => console.error(l);
+
+  const emit = stringFlag(p, 'emit');
+  if (emit !== undefined) {
+    if (!EMIT_TARGETS.includes(emit as EmitTarget)) throw new OptionError(`--emit must be one of ${EMIT_TARGETS.join(', ')}, got "${emit}"`);
+    const shards = intFlag(p, 'shards', { min: 1, max: 100000 });
+    if (shards === undefined) throw new OptionError('--emit needs --shards N (the number of array tasks per stage)');
+    const pipeline = await loadPipeline(stringFlag(p, 'pipeline'));
+    preflight(config, pipeline);
+    const k8s = emit === 'k8s';
+    const mount = stringFlag(p, 'mount') ?? '/work';
+    const extraArgs = stringFlag(p, 'pipeline') ? ['--pipeline', k8s ? stringFlag(p, 'pipeline')! : path.resolve(stringFlag(p, 'pipeline')!)] : [];
+    const r = emitJobs(config, emit as EmitTarget, {
+      configFile: k8s ? path.relative(process.cwd(), path.resolve(configFile)) : path.resolve(configFile),
+      shards, out: path.resolve(stringFlag(p, 'out') ?? path.join(dir, emit)), workdir: k8s ? mount : process.cwd(), extraArgs,
+      partition: stringFlag(p, 'partition'), time: stringFlag(p, 'time'), mem: stringFlag(p, 'mem'), gres: stringFlag(p, 'gres'),
+      cpus: intFlag(p, 'cpus', { min: 1, max: 1024 }), image: stringFlag(p, 'image'), pvc: stringFlag(p, 'pvc'), mount,
+    });
+    console.log(`${r.cells} cells in ${shards} shards; largest cell ~${r.memMiB} MiB\n${r.files.join('\n')}`);
+    console.log(`submit: ${path.join(path.dirname(r.files[0]), 'submit.sh')}`);
+    return;
+  }
+
+  if (p.values['summary-only']) {
+    const outs = await writeRunOutputs(dir);
+    console.log(outs.summaryMarkdown);
+    return;
+  }
+
+  if (p.values.merge) {
+    const m = await mergeRun(config, log);
+    const outs = await writeRunOutputs(dir);
+    console.log(outs.summaryMarkdown);
+    console.log(`merged ${m.cells} cells (${m.rows} rows) from ${m.parts.join(', ')}\nresults: ${dir}/results.csv\nsummary: ${dir}/summary.csv, summary.md\nfigures: ${outs.figures.join(', ')}`);
+    return;
+  }
+
+  const shard = resolveShard({ shard: stringFlag(p, 'shard'), shards: stringFlag(p, 'shards') });
+  const pipeline = await loadPipeline(stringFlag(p, 'pipeline'));
   const t0 = Date.now();
-  if (!args.summaryOnly) {
-    const s = await runExperiment(config, kitPipeline());
-    console.error(`ran ${s.ranCells} cells (${s.skippedCells} were done before) in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+  if (stage === 'features') {
+    const r = await runFeatureStage(config, pipeline, { shard, log });
+    console.error(`features shard ${shard.index}/${shard.count}: ${r.images} images in the cache in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+    return;
   }
-  const outs = await writeRunOutputs(runDir(config));
-  console.log(outs.summaryMarkdown);
-  console.log(`results: ${runDir(config)}/results.csv\nsummary: ${runDir(config)}/summary.csv, summary.md\nfigures: ${outs.figures.join(', ')}`);
-}
-
-main().catch((e: Error) => {
-  const known = e instanceof InputError || e instanceof OptionError || e instanceof NotYetError;
-  console.error(known ? `error: ${e.message}` : e.stack ?? String(e));
-  process.exit(known ? 2 : 1);
+  const s = await runExperiment(config, pipeline, { shard, wait: p.values.wait === true, log });
+  console.error(`ran ${s.ranCells} cells (${s.skippedCells} were done before${s.recomputed.length ? `, ${s.recomputed.length} recomputed after a failed check` : ''}) in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+  if (s.merged) {
+    const outs = await writeRunOutputs(dir);
+    console.log(outs.summaryMarkdown);
+    console.log(`results: ${dir}/results.csv\nsummary: ${dir}/summary.csv, summary.md\nfigures: ${outs.figures.join(', ')}`);
+  }
 });

@@ -13,6 +13,7 @@ export * from './sampling';
 export * from './scoring';
 export * from './models';
 export * from './metrics';
+export * from './results';
 export * from './experiments';
 export * from './report';
 export * from './plots';

@@ -2,38 +2,19 @@
  * One fit on a split's training set and the evaluation of every class's test set: the body of a grid cell, and
  * what notebooks and the demo call directly (with keepPredictions for heatmaps).
  */
-import type { Dataset, DatasetImage, Manifest } from '../data/types';
-import type { AnomalyModel, AugmentationType, Prediction, TrainFeatures } from '../models/types';
+import type { Dataset, Manifest } from '../data/types';
+import type { AugmentationType, Prediction, TrainFeatures } from '../models/types';
+import type { ClassEvaluation, ClassTestSet, SplitEvaluation } from '../results/evaluation';
 import { InputError } from '../util/errors';
 import { METRIC_NAMES } from '../metrics/evaluate';
 import type { MetricName } from '../metrics/evaluate';
 import { TAIL_MAX_COUNT } from '../data/splits/options';
 import type { FeatureStore } from './feature-store';
 import type { FeatureSource, Pipeline } from './pipeline';
-import type { ResultRow } from './results-file';
+import type { ResultRow } from '../results/results-file';
 
-/** The test set of one class and its ground truth, shared by every fit on the same dataset. */
-export interface ClassTestSet { name: string; images: DatasetImage[]; paths: string[]; labels: Uint8Array; masks?: Uint8Array }
-
-export interface ClassEvaluation {
-  name: string;
-  isTail: boolean;
-  trainCount: number;
-  noiseCount: number;
-  metrics: Record<MetricName, number>;
-  test: ClassTestSet;
-  /** Scores and maps (only with keepPredictions). */
-  prediction?: Prediction;
-}
-
-export interface SplitEvaluation {
-  rows: ResultRow[];
-  classes: ClassEvaluation[];
-  /** The fitted model (disposed unless keepModel). */
-  model: AnomalyModel;
-  fitSeconds: number;
-  predictSeconds: number;
-}
+// The evaluation's result types live in src/results (plots read them without importing experiments).
+export type { ClassTestSet, ClassEvaluation, SplitEvaluation } from '../results/evaluation';
 
 export interface EvaluateSplitArgs {
   pipeline: Pipeline;

@@ -2,7 +2,7 @@
  * After a run: summary.csv / summary.md and the standard figures, all beside results.csv.
  */
 import * as path from 'node:path';
-import { readResults } from './results-file';
+import { readResults } from '../results/results-file';
 import { writeSummary } from '../report/write';
 import { summaryMarkdown } from '../report/markdown';
 import { writeFileAtomic } from '../util/atomic';

@@ -3,7 +3,7 @@
  * <out>.svg, <out>.png and <out>.vl.json. Each returns the SVG string (tslab.display.svg shows it).
  */
 import * as fs from 'node:fs';
-import { readResults, ResultRow } from '../experiments/results-file';
+import { readResults, ResultRow } from '../results/results-file';
 import type { Manifest } from '../data/types';
 import { summarizeResults, SummaryRow } from '../report/summary';
 import { renderSvg, svgToPng, writeOutput, VegaLiteSpec } from './render';

@@ -1,5 +1,5 @@
 /** Picks test images of a fitted split for heatmap figures. */
-import type { SplitEvaluation } from '../experiments/evaluate-split';
+import type { SplitEvaluation } from '../results/evaluation';
 import type { HeatmapItem } from './heatmap';
 import { InputError } from '../util/errors';
 

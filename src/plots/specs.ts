@@ -2,7 +2,7 @@
  * Vega-Lite spec builders: pure functions from plain rows to a spec (JSON). Rendering is in ./render.
  */
 import type { SummaryRow } from '../report/summary';
-import type { ResultRow } from '../experiments/results-file';
+import type { ResultRow } from '../results/results-file';
 import type { Manifest } from '../data/types';
 import type { VegaLiteSpec } from './render';
 

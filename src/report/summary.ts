@@ -5,7 +5,7 @@
  * The numbers stay in plain rows; danfo does the two group-bys.
  */
 import * as dfd from 'danfojs-node';
-import type { ResultRow } from '../experiments/results-file';
+import type { ResultRow } from '../results/results-file';
 import { csvField } from '../util/csv';
 
 export type ClassGroup = 'all' | 'head' | 'tail';

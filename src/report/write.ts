@@ -1,6 +1,6 @@
 /** Writes summary.csv and summary.md beside a run's results.csv. */
 import * as path from 'node:path';
-import { readResults, ResultRow } from '../experiments/results-file';
+import { readResults, ResultRow } from '../results/results-file';
 import { writeFileAtomic } from '../util/atomic';
 import { InputError } from '../util/errors';
 import { summarizeResults, summaryCsv, SummaryRow } from './summary';

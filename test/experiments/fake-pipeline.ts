@@ -5,6 +5,9 @@ import type { Dataset, DatasetImage, Manifest } from '../../src/data/types';
 import type { Pipeline, SplitRequest } from '../../src/experiments/pipeline';
 import type { FeatureSet } from '../../src/features/types';
 import { OptionError } from '../../src/util/errors';
+import { writeFileAtomic } from '../../src/util/atomic';
+import { resolveSplitOptions } from '../../src/data/splits/options';
+import { createHash } from 'node:crypto';
 
 /** Writes an MVTec-layout folder of empty "png" files: each class 3 train goods, 2 good + 2 bad tests. */
 export function writeFakeDataset(root: string, classes = ['a', 'b', 'c']): void {
@@ -30,7 +33,16 @@ function loadFake(root: string): Dataset {
 
 export interface FakeCounters { extracted: number; fits: number; extractorsCreated: number }
 
-export function fakePipeline(counters: FakeCounters = { extracted: 0, fits: 0, extractorsCreated: 0 }): Pipeline {
+/**
+ * The fake as a --pipeline module for the CLI (child-process tests): FAKE_FIT_DELAY_MS slows down every fit after the
+ * first FAKE_FAST_FITS (default 0), so a test can stop a runner in the middle of a grid.
+ */
+export function pipeline(): Pipeline {
+  return fakePipeline(undefined, Number(process.env.FAKE_FIT_DELAY_MS ?? 0), Number(process.env.FAKE_FAST_FITS ?? 0));
+}
+
+export function fakePipeline(counters: FakeCounters = { extracted: 0, fits: 0, extractorsCreated: 0 }, fitDelayMs = 0, fastFits = 0): Pipeline {
+  let fitsHere = 0;
   const feat = (paths: string[]): FeatureSet => {
     counters.extracted += paths.length;
     const data = new Float32Array(paths.length * 4 * 2);
@@ -42,6 +54,10 @@ export function fakePipeline(counters: FakeCounters = { extracted: 0, fits: 0, e
     async generateSynthetic(root) { if (!fs.existsSync(root)) writeFakeDataset(root); },
     async loadDataset(root) { return loadFake(root); },
     buildSplit(dataset: Dataset, req: SplitRequest): Manifest {
+      // The real split options check (unknown keys, ranges) and the real builder's k feasibility rule.
+      resolveSplitOptions({ ...(req.extra as Record<string, never>), tail: req.tailType, ...(req.k !== null ? { k: req.k } : {}), noiseRatio: req.noiseRatio, seed: req.seed, tailRatio: req.tailRatio, overlap: req.overlap });
+      const k = req.k ?? 1;
+      if (req.tailType === 'step' && k > dataset.classes[0].train.length) throw new OptionError(`option k=${k} is larger than class "${dataset.classes[0].name}"'s ${dataset.classes[0].train.length} training images`);
       // Class "a" is tail with k goods; every other class keeps all and gets round(noise * n) injected anomalies.
       return {
         seed: req.seed, options: { ...req },
@@ -59,9 +75,21 @@ export function fakePipeline(counters: FakeCounters = { extracted: 0, fits: 0, e
       for (const c of manifest.classes) for (const rel of [...c.trainGood, ...c.injected]) { paths.push(path.join(dataset.root, rel)); classNames.push(c.name); }
       return { paths, classNames };
     },
-    async createExtractor() {
+    async createExtractor(options) {
+      for (const k of Object.keys(options)) if (!['cacheDir', 'resize', 'crop'].includes(k)) throw new OptionError(`FakeExtractor: unknown option "${k}" (known options: cacheDir, resize, crop)`);
       counters.extractorsCreated++;
-      return { extract: async (p: string[]) => feat(p), augmentedPatches: async () => { throw new Error('unused'); }, describe: () => ({ fake: true }) };
+      const cacheDir = options.cacheDir as string | undefined;
+      // With cacheDir: one small file per image (written atomically), so a features stage can fill it for the fit shards.
+      const cached = async (paths: string[]): Promise<FeatureSet> => {
+        if (!cacheDir) return feat(paths);
+        const file = (p: string) => path.join(cacheDir, createHash('sha256').update(p).digest('hex').slice(0, 16) + '.txt');
+        const miss = paths.filter((p) => !fs.existsSync(file(p)));
+        if (miss.length) { feat(miss); for (const p of miss) writeFileAtomic(file(p), p); }
+        const f = feat(paths);
+        counters.extracted -= paths.length; // only misses count as extraction
+        return f;
+      };
+      return { extract: cached, augmentedPatches: async () => { throw new Error('unused'); }, describe: () => ({ fake: true }) };
     },
     createModel(name, options, ctx) {
       for (const k of Object.keys(options)) if (k !== 'bias') throw new OptionError(`${name}: unknown option "${k}" (known options: bias)`);
@@ -69,7 +97,9 @@ export function fakePipeline(counters: FakeCounters = { extracted: 0, fits: 0, e
       let trainMean = 0;
       return {
         name,
-        async fit(train) { counters.fits++; trainMean = train.patches.data.reduce((a, b) => a + b, 0) / train.patches.data.length; },
+        async fit(train) {
+          counters.fits++;
+          if (fitDelayMs > 0 && ++fitsHere > fastFits) await new Promise((r) => setTimeout(r, fitDelayMs)); trainMean = train.patches.data.reduce((a, b) => a + b, 0) / train.patches.data.length; },
         async predict(test) {
           const s = new Float32Array(test.imageCount);
           for (let i = 0; i < test.imageCount; i++) s[i] = test.patches.data[i * 8] - trainMean + bias + ctx.seed * 0.01;

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { plotTradeoff, plotPerClass, plotTailSampler, plotClassSizes, plotHeatmaps, jet, maskContour, overlayPixels } from '../../src/plots';
-import type { ResultRow } from '../../src/experiments/results-file';
+import type { ResultRow } from '../../src/results/results-file';
 import type { Manifest } from '../../src/data/types';
 
 function rows(): ResultRow[] {

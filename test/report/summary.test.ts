@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { summarizeResults, summaryCsv, summaryMarkdown, writeSummary, formatCell } from '../../src/report';
-import { ResultRow, RESULTS_HEADER, formatRow } from '../../src/experiments/results-file';
+import { ResultRow, RESULTS_HEADER, formatRow } from '../../src/results/results-file';
 
 function row(seed: number, cls: string, isTail: boolean, value: number, metric = 'image_auroc', method = 'tailedcore'): ResultRow {
   return { run: 'r', dataset: 'syn', tail_type: 'step', k: 1, noise_ratio: 0.1, seed, method, class: cls, is_tail: isTail, train_count: isTail ? 1 : 50, noise_count: isTail ? 0 : 5, metric, value };

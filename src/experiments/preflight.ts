@@ -1,0 +1,109 @@
+/**
+ * Checks that need no data and no backbone, run before anything is written: run name, results folder, dataset
+ * layouts, names usable in cell ids, every method's options (nested ones included), and that an existing run folder
+ * belongs to this config. Checks that need the data (split feasibility, feature options, dataset fingerprint) run
+ * right after, in the runner's `prepare`, still before the run folder is created.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { predictClassSizes } from '../sampling/tail-sampler';
+import { InputError, OptionError } from '../util/errors';
+import type { ResolvedConfig } from './config';
+import { configFingerprint } from './fingerprint';
+import { checkMvtecLayout } from './layout';
+import type { Pipeline } from './pipeline';
+
+/** A run name is one plain folder name: letters, digits, ".", "_", "-"; not "." or "..", no separators. */
+export function checkRunName(run: unknown): string {
+  if (typeof run !== 'string' || !/^[A-Za-z0-9._-]+$/.test(run) || /^\.+$/.test(run)) {
+    throw new OptionError(`config key "run" must be a plain folder name (letters, digits, ".", "_", "-"; not "." or "..", no "/" or "\\"), got ${JSON.stringify(run)}`);
+  }
+  return run;
+}
+
+/** The run folder of a config: <resultsDir>/<run>, never outside resultsDir. */
+export function runDir(config: Pick<ResolvedConfig, 'resultsDir' | 'run'>): string {
+  const base = path.resolve(config.resultsDir);
+  const dir = path.resolve(base, checkRunName(config.run));
+  if (path.dirname(dir) !== base) throw new OptionError(`config key "run" (${JSON.stringify(config.run)}) must name a folder directly inside resultsDir`);
+  return dir;
+}
+
+/** The resolved config as stored in <run>/config.json. */
+export function configText(config: ResolvedConfig): string {
+  return JSON.stringify(config, null, 2) + '\n';
+}
+
+/** Throws unless `dir` exists as a writable folder or could be created (nothing is created here). */
+function checkCreatable(dir: string, what: string): void {
+  let p = dir;
+  while (!fs.existsSync(p)) {
+    const up = path.dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  if (!fs.statSync(p).isDirectory()) throw new InputError(`${what} "${dir}" is not writable: "${p}" is a file, not a folder; choose another folder`);
+  try {
+    fs.accessSync(p, fs.constants.W_OK);
+  } catch {
+    throw new InputError(`${what} "${dir}" is not writable: no write permission on "${p}"; choose another folder or fix its permissions`);
+  }
+}
+
+const ID_UNSAFE = /[|\t\r\n]/;
+
+/** Nested method options the model constructors only read at fit time: checked here with their owners' validators. */
+function checkNestedMethodOptions(config: ResolvedConfig): void {
+  config.methods.forEach((m, i) => {
+    const tail = m.options.tail;
+    if (tail !== null && typeof tail === 'object' && !Array.isArray(tail)) {
+      try {
+        // The TailSampler's own option check (unknown keys, value ranges), on a trivial 2 x 2 similarity matrix.
+        predictClassSizes({ data: Float32Array.of(1, 0, 0, 1), n: 2 }, tail as Record<string, never>);
+      } catch (e) {
+        if (e instanceof OptionError) throw new OptionError(`methods[${i}].options.tail (${m.label}): ${e.message.replace(/^predictClassSizes: /, '')}`);
+        throw e;
+      }
+    }
+  });
+}
+
+/**
+ * Checks everything that needs neither data nor backbone. Throws an OptionError/InputError before any work and
+ * before anything is written.
+ */
+export function preflight(config: ResolvedConfig, pipeline: Pipeline): void {
+  const dir = runDir(config);
+  const resultsDir = path.resolve(config.resultsDir);
+  if (fs.existsSync(resultsDir) && !fs.statSync(resultsDir).isDirectory()) {
+    throw new InputError(`results folder "${resultsDir}" is not writable: it is a file, not a folder; set "resultsDir" to a folder`);
+  }
+  checkCreatable(dir, 'results folder');
+  for (const d of config.datasets) {
+    if (ID_UNSAFE.test(d.name)) throw new OptionError(`datasets: name ${JSON.stringify(d.name)} may not contain "|", tabs or line breaks (it is part of every cell id)`);
+    if (d.synthetic) continue; // the generator checks (and reuses or refuses) its own folder later
+    checkMvtecLayout(d.root);
+  }
+  config.methods.forEach((m, i) => {
+    if (ID_UNSAFE.test(m.label)) throw new OptionError(`methods[${i}].label ${JSON.stringify(m.label)} may not contain "|", tabs or line breaks (it is part of every cell id)`);
+  });
+  checkNestedMethodOptions(config);
+  config.methods.forEach((m, i) => {
+    for (const t of config.tailTypes) {
+      try {
+        pipeline.createModel(m.name, m.options, { seed: 0, augmentation: config.augmentation[t] }).dispose();
+      } catch (e) {
+        if (e instanceof OptionError) throw new OptionError(`methods[${i}] (${m.label}): ${e.message}`);
+        throw e;
+      }
+    }
+  });
+  const cfgFile = path.join(dir, 'config.json');
+  if (fs.existsSync(cfgFile)) {
+    let old: ResolvedConfig | null = null;
+    try { old = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as ResolvedConfig; } catch { old = null; }
+    if (!old || configFingerprint(old) !== configFingerprint(config)) {
+      throw new OptionError(`results folder ${dir} holds a run with a different config (${cfgFile}); use another "run" name, or delete that folder to start over`);
+    }
+  }
+}
