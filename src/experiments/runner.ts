@@ -18,6 +18,7 @@ import { Cell, expandGrid, splitId } from './grid';
 import { checkMvtecLayout } from './layout';
 import type { FeatureSource, Pipeline } from './pipeline';
 import { commitCell, recoverRun, ResultRow } from './results-file';
+import { preflightSources, splitForCell } from './split-source';
 
 export interface RunOptions {
   /** Print nothing (tests). @default false */
@@ -74,6 +75,7 @@ export function preflight(config: ResolvedConfig, pipeline: Pipeline): void {
 export async function runExperiment(config: ResolvedConfig, pipeline: Pipeline, opts: RunOptions = {}): Promise<RunSummary> {
   const log = opts.log ?? ((l: string) => { if (!opts.quiet) console.error(l); });
   preflight(config, pipeline);
+  await preflightSources(config, pipeline); // official manifests, dataset kinds, the backbone
   const dir = runDir(config);
   writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const done = recoverRun(dir);
@@ -106,7 +108,7 @@ export async function runExperiment(config: ResolvedConfig, pipeline: Pipeline, 
         const sid = splitId(cell);
         let manifest = manifests.get(sid);
         if (!manifest) {
-          manifest = await pipeline.buildSplit(dataset, { tailType: cell.tailType, k: cell.k, noiseRatio: cell.noiseRatio, seed: cell.seed, tailRatio: config.tailRatio, overlap: config.overlap, extra: config.split });
+          manifest = await splitForCell(config, pipeline, entry, dataset, cell);
           manifests.set(sid, manifest);
         }
         const rows = await runCell(config, pipeline, fx, store, dataset, manifest, cell, tests);
@@ -129,6 +131,7 @@ export async function runCell(
 ): Promise<ResultRow[]> {
   const r = await evaluateSplit({
     pipeline, fx, store, dataset, manifest, method: cell.method, seed: cell.seed, augmentation: cell.augmentation,
+    modelSeed: config.modelSeed === 'split' ? cell.seed : config.modelSeed,
     labels: { run: config.run, dataset: cell.dataset.name, tail_type: cell.tailType, k: cell.k, noise_ratio: cell.noiseRatio },
     overlap: config.overlap, tailMaxCount: config.tailMaxCount, metrics: config.metrics, testCache,
   });
