@@ -115,7 +115,7 @@ export class OnnxBackbone implements Backbone {
     if (!session.inputNames.includes(inputName)) throw new OptionError(`OnnxBackbone: option inputName "${inputName}" is not an input of the model (inputs: ${session.inputNames.join(', ')})`);
     for (const name of [...o.patchOutputs, o.embeddingOutput]) {
       if (!session.outputNames.includes(name)) {
-        throw new OptionError(`OnnxBackbone: output "${name}" is not in the model (outputs: ${session.outputNames.join(', ')}); set patchOutputs / embeddingOutput to match your export`);
+        throw new OptionError(`OnnxBackbone: output "${name}" is not in the model (outputs: ${session.outputNames.join(', ')}); set patchOutputs / embeddingOutput (in a config: features.backbone.patchLayers / embeddingLayer) to match your export`);
       }
     }
     checkOutputRanks(session, o.patchOutputs, o.embeddingOutput, typeof o.model === 'string' ? o.model : 'the given model bytes');
