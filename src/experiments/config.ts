@@ -115,14 +115,22 @@ export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
   metrics: [...METRIC_NAMES],
 };
 
+/** Continuation lines of a key's help text line up under its first line. */
+const HELP_INDENT = '\n' + ''.padEnd(16);
+
 /** One line per key: what `--help` prints. */
 export const EXPERIMENT_KEY_DOCS: Record<keyof ExperimentConfig, string> = {
   run: 'run name; results go to <resultsDir>/<run>/',
   resultsDir: 'folder holding one sub-folder per run',
-  datasets: 'dataset roots in MVTec layout: "path" or {root, name?, synthetic?, syntheticOptions?, officialManifests?, kind?, augmentation?, noiseRatios?}; ' +
-    'officialManifests: the authors\' manifest folder (<setting>/seedNN/{prune_good,inject_defects}.txt, settings step_k1, step_k4, pareto): each cell loads seedNN (seed 1 -> seed01) instead of drawing, and noiseRatios must be the manifests\' (0.1 MVTec, 0.05 VisA); ' +
-    'kind: mvtec|visa|synthetic|other (default: synthetic when synthetic, visa when name/root/officialManifests say "visa", else mvtec); visa defaults to rotflip augmentation; ' +
-    'augmentation: {step?, pareto?} for this dataset; noiseRatios: this dataset\'s noise ratios',
+  datasets: [
+    'dataset roots in MVTec layout: "path" or {root, name?, synthetic?, syntheticOptions?, officialManifests?, kind?, augmentation?, noiseRatios?}',
+    'officialManifests: the authors\' manifest folder, <setting>/seedNN/{prune_good,inject_defects}.txt with settings',
+    '  step_k1, step_k4, pareto: each cell loads seedNN (seed 1 -> seed01) instead of drawing a split; noiseRatios must be',
+    '  the manifests\' own (0.1 MVTec, 0.05 VisA); checked in preflight',
+    'kind: mvtec|visa|synthetic|other; default synthetic with synthetic: true, visa when name/root/officialManifests say',
+    '  "visa", else mvtec. visa gets rotflip for every tail type (official VisA config)',
+    'augmentation: {step?, pareto?} for this dataset (over the kind\'s default); noiseRatios: this dataset\'s own',
+  ].join(HELP_INDENT),
   tailTypes: 'tail types: "step" and/or "pareto"',
   ks: 'shots per tail class for the step tail (Pareto ignores it)',
   noiseRatios: 'noise ratios in [0, 1): share of test anomalies injected into training',
@@ -133,9 +141,14 @@ export const EXPERIMENT_KEY_DOCS: Record<keyof ExperimentConfig, string> = {
   overlap: 'keep injected images in the test set (paper protocol)',
   tailMaxCount: 'a class with <= this many training images is reported as tail',
   augmentation: 'tail augmentation per tail type: {step, pareto} of rot15flip|rot30flip|rot45flip|rotflip (for mvtec/synthetic/other datasets; VisA: rotflip; datasets[].augmentation overrides)',
-  features: 'options for FeatureExtractor.create (resize, crop, targetDim, cacheDir, backend, ...); features.backbone: ' + backboneHelp() +
-    '; a missing ONNX file, wrong output names or outputs of the wrong rank fail in preflight',
-  split: 'extra options for the split builder, passed through',
+  features: [
+    'options for FeatureExtractor.create (resize, crop, targetDim, cacheDir, backend, batchSize, ...)',
+    'features.backbone: a bundled name or your ONNX export; missing file, wrong output names or outputs of the wrong rank',
+    '  fail in preflight. Default "mobilenetv2". Forms:',
+    ...backboneHelp().map((l) => `  ${l}`),
+  ].join(HELP_INDENT),
+  split: 'extra options for the split builder (drawn splits only), e.g. {"paretoNoiseCap": "redistribute"}; the default\n' +
+    `${''.padEnd(16)}Pareto noise rule is the official generator's (count draws, then cap at each class's anomalies)`,
   metrics: 'metrics kept in results.csv, from image_auroc, pixel_auroc, aupro, f1_max',
 };
 

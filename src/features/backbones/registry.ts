@@ -51,7 +51,7 @@ export const DEFAULT_BACKBONE = 'mobilenetv2';
 
 const BUNDLED = new Map<string, BundledBackboneEntry>([
   [DEFAULT_BACKBONE, {
-    description: 'MobileNetV2, frozen ImageNet layers up to block_10 (bundled; patch layers block_5_add + block_10_project_BN)',
+    description: 'MobileNetV2, frozen ImageNet layers up to block_10 (bundled, patch layers block_5_add + block_10_project_BN)',
     engine: 'tfjs',
     load: () => loadBundledBackbone(),
   }],
@@ -68,10 +68,11 @@ export function backboneNames(): string[] {
   return [DEFAULT_BACKBONE, ...[...BUNDLED.keys()].filter((n) => n !== DEFAULT_BACKBONE).sort()];
 }
 
-/** One line per bundled name plus the ONNX form: for --help. */
-export function backboneHelp(): string {
+/** One line per bundled name, then the ONNX form: for --help. */
+export function backboneHelp(): string[] {
   return [...backboneNames().map((n) => `"${n}": ${BUNDLED.get(n)!.description}`),
-    '{"onnx": FILE, "patchLayers": ["layer2", "layer3"], "embeddingLayer": "avgpool", "executionProviders": ["cpu"]}: your ONNX export (the paper: WRN50)'].join('; ');
+    '{"onnx": FILE, "patchLayers": ["layer2", "layer3"], "embeddingLayer": "avgpool", "executionProviders": ["cpu"]}: your ONNX export',
+    '  (the paper\'s WRN50 from scripts/export-wrn50.py; also inputNormalization, layout, intraOpNumThreads)'];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
