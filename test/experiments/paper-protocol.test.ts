@@ -193,3 +193,24 @@ test('configs/paper-visa.json: rotflip for every tail type, 5 % noise, and it pa
   const byKind = resolveConfig({ datasets: [{ root, name: 'ds', kind: 'visa' }] }, MODEL_NAMES);
   assert.deepEqual(byKind.datasets[0].augmentation, { step: 'rotflip', pareto: 'rotflip' });
 });
+
+test('the session keeps an official manifest\'s setting: Pareto is augmented with rot30flip and labelled Pareto / 0.1 / seed 2', async () => {
+  const { openSession } = await import('../../src/experiments/session');
+  const { pipeline, log } = recordingPipeline();
+  const session = await openSession({ root: mvtecRoot, quiet: true, pipeline, features: { backbone: { onnx, intraOpNumThreads: 1 }, resize: 16, crop: 16, targetDim: 16, cacheDir: null } });
+  try {
+    assert.equal(session.kind, 'mvtec');
+    const split = session.officialSplit({ folder: mvtecManifests, tailType: 'pareto', seed: 2 });
+    assert.deepEqual([split.options.tail, split.options.noiseRatio, split.seed], ['pareto', 0.1, 2]);
+    const r = await session.evaluate(split, 'tailedcore');
+    assert.deepEqual(log.models.at(-1), { name: 'tailedcore', augmentation: 'rot30flip', seed: 0 });
+    assert.ok(r.rows.every((row) => row.tail_type === 'pareto' && row.k === null && row.noise_ratio === 0.1 && row.seed === 2));
+    const want = countsFromFiles('pareto', 2);
+    for (const c of r.classes) assert.deepEqual({ train: c.trainCount, noise: c.noiseCount }, want.get(c.name));
+    const step = session.officialSplit(path.join(mvtecManifests, 'step_k4', 'seed03'));
+    assert.deepEqual([step.options.tail, step.options.k, step.seed], ['step', 4, 3]);
+    await assert.rejects(session.evaluate({ seed: 0, options: {}, classes: split.classes }, 'patchcore'), /the manifest has no tail type/);
+  } finally {
+    session.dispose();
+  }
+});
