@@ -56,11 +56,14 @@ export function officialManifestDir(folder: string, tail: OfficialTailType, k: n
   return path.join(folder, officialSettingName(tail, k), officialSeedFolder(seed));
 }
 
-/** Tail type and K from a setting folder name, or null when the name is not one of the authors'. */
+/**
+ * Tail type and K from a setting folder name (`step_k1`, `step_k4`, `pareto`, also with a prefix such as
+ * `mvtec_step_k1` or `mvtecad-pareto`), or null when the name says neither.
+ */
 export function parseOfficialSetting(name: string): { tail: OfficialTailType; k: number | null } | null {
-  if (name === 'pareto') return { tail: 'pareto', k: null };
-  const m = /^step_k(\d+)$/.exec(name);
-  return m ? { tail: 'step', k: Number(m[1]) } : null;
+  if (/(^|[_-])pareto$/.test(name)) return { tail: 'pareto', k: null };
+  const m = /(^|[_-])step_k(\d+)$/.exec(name);
+  return m ? { tail: 'step', k: Number(m[2]) } : null;
 }
 
 function readLines(file: string): { line: number; text: string }[] {

@@ -70,6 +70,8 @@ test('loadOfficialSplit: cell -> <setting>/seedNN; missing seeds and bad lines a
   assert.equal(officialManifestDir('/m', 'pareto', null, 5), path.join('/m', 'pareto', 'seed05'));
   assert.deepEqual(parseOfficialSetting('step_k4'), { tail: 'step', k: 4 });
   assert.equal(parseOfficialSetting('steps'), null);
+  assert.deepEqual(parseOfficialSetting('mvtecad-step_k1'), { tail: 'step', k: 1 });
+  assert.equal(parseOfficialSetting('nonpareto'), null);
   write(path.join(root, 'step_k1', 'seed01'), ['bottle/train/good/000.png'], []);
   const m = loadOfficialSplit(root, ds, { tail: 'step', k: 1, seed: 1 });
   assert.deepEqual([m.seed, m.options.k, m.options.noiseRatio], [1, 1, 0]);
