@@ -6,6 +6,7 @@
 import type { Dataset, Manifest } from '../data/types';
 import { detectBenchmark, loadOfficialSplit, officialManifestDir } from '../data/official';
 import { checkBackbone } from '../features/backbones/registry';
+import type { TfBackendChoice } from '../features/backend';
 import { OptionError } from '../util/errors';
 import type { ResolvedConfig, ResolvedDataset } from './config';
 import type { SplitKey } from './grid';
@@ -61,6 +62,7 @@ export async function preflightSources(config: ResolvedConfig, pipeline: Pipelin
   const backbone = config.features.backbone;
   if (backbone !== undefined && typeof backbone === 'object') {
     const crop = typeof config.features.crop === 'number' ? config.features.crop : 224;
-    await checkBackbone(backbone, { crop, quiet: true });
+    const backend = config.features.backend as TfBackendChoice | undefined;
+    await checkBackbone(backbone, { crop, quiet: true, ...(backend !== undefined ? { backend } : {}) });
   }
 }

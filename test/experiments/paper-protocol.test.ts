@@ -136,6 +136,8 @@ test('preflight, before any work: wrong output name, wrong rank, missing model, 
   await assert.rejects(run(paperConfig({ noiseRatios: [0.05] })), /has noise ratio 0\.1, but the config asks for 0\.05.*set "noiseRatios" to \[0\.1\]/);
   await assert.rejects(run(paperConfig({ seeds: [6] })), /no official manifest for step_k1 seed 6: .*seed06 does not exist \(found seed01, seed02, seed03, seed04, seed05\)/);
   await assert.rejects(run(paperConfig({ seeds: [0] })), /seed 0 has no folder/);
+  const withBackend = paperConfig();
+  await assert.rejects(run({ ...withBackend, features: { ...withBackend.features, backend: 'wasm' } }), /an ONNX backbone runs on onnxruntime: set features.backbone.executionProviders/);
   assert.equal(log.extractors, 0);
   assert.ok(!fs.existsSync(path.join(dir, 'results', 'bad', 'results.csv')));
 });
