@@ -8,8 +8,16 @@ import type { AugmentationType } from '../models/types';
 import { METRIC_NAMES } from '../metrics/evaluate';
 import { SPLIT_DEFAULTS, TAIL_MAX_COUNT } from '../data/splits/options';
 import { AUGMENTATION_TYPES } from '../features/augment';
+import { parseBackboneSpec, backboneHelp } from '../features/backbones/registry';
 
 export type TailType = 'step' | 'pareto';
+/**
+ * What a dataset is, for its official defaults: 'visa' gets rotflip for every tail type ([J] configs/tailedcore_visa.yaml:
+ * VisA images are not square, and rotXflip drops the centre crop); 'mvtec', 'synthetic' and 'other' get the top-level
+ * `augmentation` (MVTec's official rot15flip / rot30flip by default).
+ */
+export type DatasetKind = 'mvtec' | 'visa' | 'synthetic' | 'other';
+export const DATASET_KINDS: readonly DatasetKind[] = ['mvtec', 'visa', 'synthetic', 'other'];
 
 /** One dataset root of the grid (MVTec layout: the synthetic set, MVTec AD, VisA). */
 export interface DatasetEntry {
@@ -21,6 +29,18 @@ export interface DatasetEntry {
   synthetic?: boolean;
   /** Options passed to the synthetic generator (only with synthetic: true). @default {} */
   syntheticOptions?: Record<string, unknown>;
+  /**
+   * The authors' manifest folder for this dataset (`<folder>/{step_k1,step_k4,pareto}/seedNN/{prune_good,inject_defects}.txt`).
+   * With it every cell (tail type, K, seed) loads seedNN (seed 1 -> seed01) instead of drawing a split, and the noise
+   * ratio must be the manifests' own (0.1 MVTec, 0.05 VisA). @default null (draw splits)
+   */
+  officialManifests?: string | null;
+  /** Which benchmark this is, for the official augmentation. @default 'synthetic' with synthetic: true; 'visa' when name, root or officialManifests contains "visa"; else 'mvtec' */
+  kind?: DatasetKind;
+  /** Tail augmentation for this dataset, per tail type; overrides the kind's default. @default the kind's official one */
+  augmentation?: Partial<Record<TailType, AugmentationType>>;
+  /** Noise ratios for this dataset. @default the top-level noiseRatios */
+  noiseRatios?: number[];
 }
 
 /** One method (or ablation) of the grid, with per-method option overrides. */
@@ -48,15 +68,23 @@ export interface ExperimentConfig {
   noiseRatios: number[];
   /** Methods or ablations; a string is shorthand for { name }. @default ['patchcore', 'softpatch', 'tailedcore'] */
   methods: (MethodEntry | string)[];
-  /** Seeds: each seed draws a new split and seeds the model. @default [0, 1, 2] */
+  /** Split seeds: each draws a new split, or picks official manifest seedNN. @default [0, 1, 2] */
   seeds: number[];
+  /**
+   * Seed of the models' randomness (projections, coreset starts). The official runs use seed 0 for the model whatever
+   * the split seed ([J] configs: seed 0); "split" uses each cell's split seed. @default 0
+   */
+  modelSeed: number | 'split';
   /** Share of classes that are tail in the step setting (spec §5.2). @default 0.6 */
   tailRatio: number;
   /** Keep injected noise images in the test set, as the paper does (spec §5.3); false removes them. @default true */
   overlap: boolean;
   /** A class with at most this many training images is a tail class in results (spec §5.4). @default 20 */
   tailMaxCount: number;
-  /** Tail augmentation per tail type, as in the official configs. @default { step: 'rot15flip', pareto: 'rot30flip' } */
+  /**
+   * Tail augmentation per tail type for datasets of kind mvtec, synthetic and other (VisA gets rotflip; a dataset's own
+   * `augmentation` overrides both). Official MVTec configs: step rot15flip, Pareto rot30flip. @default { step: 'rot15flip', pareto: 'rot30flip' }
+   */
   augmentation: Record<TailType, AugmentationType>;
   /** Options for FeatureExtractor.create (image size, backbone, cache folder, ...). @default { cacheDir: 'data/cache' } */
   features: Record<string, unknown>;
@@ -78,6 +106,7 @@ export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
   noiseRatios: [0.1],
   methods: ['patchcore', 'softpatch', 'tailedcore'],
   seeds: [0, 1, 2],
+  modelSeed: 0,
   tailRatio: SPLIT_DEFAULTS.tailRatio,
   overlap: true,
   tailMaxCount: TAIL_MAX_COUNT,
@@ -87,26 +116,44 @@ export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
   metrics: [...METRIC_NAMES],
 };
 
+/** Continuation lines of a key's help text line up under its first line. */
+const HELP_INDENT = '\n' + ''.padEnd(16);
+
 /** One line per key: what `--help` prints. */
 export const EXPERIMENT_KEY_DOCS: Record<keyof ExperimentConfig, string> = {
   run: 'run name; results go to <resultsDir>/<run>/',
   resultsDir: 'folder holding one sub-folder per run',
-  datasets: 'dataset roots in MVTec layout: "path" or {root, name?, synthetic?, syntheticOptions?}',
+  datasets: [
+    'dataset roots in MVTec layout: "path" or {root, name?, synthetic?, syntheticOptions?, officialManifests?, kind?, augmentation?, noiseRatios?}',
+    'officialManifests: the authors\' manifest folder, <setting>/seedNN/{prune_good,inject_defects}.txt with settings',
+    '  step_k1, step_k4, pareto: each cell loads seedNN (seed 1 -> seed01) instead of drawing a split; noiseRatios must be',
+    '  the manifests\' own (0.1 MVTec, 0.05 VisA); checked in preflight',
+    'kind: mvtec|visa|synthetic|other; default synthetic with synthetic: true, visa when name/root/officialManifests say',
+    '  "visa", else mvtec. visa gets rotflip for every tail type (official VisA config)',
+    'augmentation: {step?, pareto?} for this dataset (over the kind\'s default); noiseRatios: this dataset\'s own',
+  ].join(HELP_INDENT),
   tailTypes: 'tail types: "step" and/or "pareto"',
   ks: 'shots per tail class for the step tail (Pareto ignores it)',
   noiseRatios: 'noise ratios in [0, 1): share of test anomalies injected into training',
   methods: 'methods/ablations: "name" or {name, label?, options?}; names from MODEL_NAMES',
-  seeds: 'seeds (integers): split draw and model randomness',
+  seeds: 'split seeds (integers): the split draw, or the official manifest seedNN',
+  modelSeed: 'seed of the models\' randomness; the official runs use 0 whatever the split seed; "split" = each cell\'s split seed',
   tailRatio: 'share of classes that are tail in the step setting',
   overlap: 'keep injected images in the test set (paper protocol)',
   tailMaxCount: 'a class with <= this many training images is reported as tail',
-  augmentation: 'tail augmentation per tail type: {step, pareto} of rot15flip|rot30flip|rot45flip|rotflip',
-  features: 'options for FeatureExtractor.create (resize, crop, targetDim, cacheDir, ...)',
-  split: 'extra options for the split builder, passed through',
+  augmentation: 'tail augmentation per tail type: {step, pareto} of rot15flip|rot30flip|rot45flip|rotflip (for mvtec/synthetic/other datasets; VisA: rotflip; datasets[].augmentation overrides)',
+  features: [
+    'options for FeatureExtractor.create (resize, crop, targetDim, cacheDir, backend, batchSize, ...)',
+    'features.backbone: a bundled name or your ONNX export; missing file, wrong output names or outputs of the wrong rank',
+    '  fail in preflight. Default "mobilenetv2". Forms:',
+    ...backboneHelp().map((l) => `  ${l}`),
+  ].join(HELP_INDENT),
+  split: 'extra options for the split builder (drawn splits only), e.g. {"paretoNoiseCap": "redistribute"}; the default\n' +
+    `${''.padEnd(16)}Pareto noise rule is the official generator's (count draws, then cap at each class's anomalies)`,
   metrics: 'metrics kept in results.csv, from image_auroc, pixel_auroc, aupro, f1_max',
 };
 
-const DATASET_KEYS = ['root', 'name', 'synthetic', 'syntheticOptions'];
+const DATASET_KEYS = ['root', 'name', 'synthetic', 'syntheticOptions', 'officialManifests', 'kind', 'augmentation', 'noiseRatios'];
 const METHOD_KEYS = ['name', 'label', 'options'];
 
 /** The `--help` text: every key with its default. */
@@ -145,7 +192,39 @@ function numbers(v: unknown, key: string, ok: (x: number) => boolean, what: stri
 }
 
 /** A dataset entry with its defaults filled in. */
-export interface ResolvedDataset { root: string; name: string; synthetic: boolean; syntheticOptions: Record<string, unknown> }
+export interface ResolvedDataset {
+  root: string;
+  name: string;
+  synthetic: boolean;
+  syntheticOptions: Record<string, unknown>;
+  /** The official manifest folder, or null (splits are drawn). */
+  officialManifests: string | null;
+  kind: DatasetKind;
+  /** Tail augmentation per tail type, resolved (dataset's own > kind's official > top-level). */
+  augmentation: Record<TailType, AugmentationType>;
+  noiseRatios: number[];
+}
+
+/** The official tail augmentation of a dataset kind, or null when the top-level `augmentation` applies. */
+export function officialAugmentation(kind: DatasetKind): Record<TailType, AugmentationType> | null {
+  return kind === 'visa' ? { step: 'rotflip', pareto: 'rotflip' } : null;
+}
+
+function inferKind(e: { root: string; name?: string; synthetic?: boolean; officialManifests?: string | null }): DatasetKind {
+  if (e.synthetic === true) return 'synthetic';
+  return /visa/i.test([e.name ?? '', e.root, e.officialManifests ?? ''].join(' ')) ? 'visa' : 'mvtec';
+}
+
+function checkAugmentation(v: unknown, where: string): Partial<Record<TailType, AugmentationType>> {
+  if (!isObject(v)) throw new OptionError(`${where} must be an object {step, pareto}`);
+  checkKeys(v, TAIL_TYPES, where);
+  for (const [t, a] of Object.entries(v)) {
+    if (!AUGMENTATION_TYPES.includes(a as AugmentationType)) {
+      throw new OptionError(`${where}.${t}: unknown augmentation ${JSON.stringify(a)} (known: ${AUGMENTATION_TYPES.join(', ')})`);
+    }
+  }
+  return v as Partial<Record<TailType, AugmentationType>>;
+}
 /** A method entry with its defaults filled in. */
 export interface ResolvedMethod { name: string; label: string; options: Record<string, unknown> }
 
@@ -175,16 +254,6 @@ export function resolveConfig(given: unknown, modelNames: readonly string[]): Re
   }
   if (typeof c.resultsDir !== 'string' || c.resultsDir === '') throw new OptionError('config key "resultsDir" must be a folder path');
 
-  const datasets: ResolvedDataset[] = nonEmptyArray(c.datasets, 'datasets').map((d, i) => {
-    const e: DatasetEntry = typeof d === 'string' ? { root: d } : (d as DatasetEntry);
-    if (!isObject(e)) throw new OptionError(`datasets[${i}] must be a path or an object`);
-    checkKeys(e as unknown as Record<string, unknown>, DATASET_KEYS, `datasets[${i}]`);
-    if (typeof e.root !== 'string' || e.root === '') throw new OptionError(`datasets[${i}].root must be a folder path`);
-    if (e.syntheticOptions !== undefined && !isObject(e.syntheticOptions)) throw new OptionError(`datasets[${i}].syntheticOptions must be an object`);
-    return { root: e.root, name: e.name ?? baseName(e.root), synthetic: e.synthetic === true, syntheticOptions: e.syntheticOptions ?? {} };
-  });
-  if (new Set(datasets.map((d) => d.name)).size !== datasets.length) throw new OptionError('config key "datasets": two datasets have the same name; give them distinct "name"s');
-
   const tailTypes = nonEmptyArray(c.tailTypes, 'tailTypes') as TailType[];
   for (const t of tailTypes) if (!TAIL_TYPES.includes(t)) throw new OptionError(`config key "tailTypes": unknown tail type ${JSON.stringify(t)} (known: ${TAIL_TYPES.join(', ')})`);
   const ks = numbers(c.ks, 'ks', (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
@@ -207,19 +276,38 @@ export function resolveConfig(given: unknown, modelNames: readonly string[]): Re
   if (typeof c.overlap !== 'boolean') throw new OptionError('config key "overlap" must be true or false');
   if (!Number.isInteger(c.tailMaxCount) || c.tailMaxCount < 0) throw new OptionError('config key "tailMaxCount" must be an integer >= 0');
 
-  if (!isObject(c.augmentation)) throw new OptionError('config key "augmentation" must be an object {step, pareto}');
-  checkKeys(c.augmentation, TAIL_TYPES, 'config key "augmentation"');
-  const augmentation = { ...EXPERIMENT_DEFAULTS.augmentation, ...c.augmentation };
-  for (const t of TAIL_TYPES) {
-    if (!AUGMENTATION_TYPES.includes(augmentation[t])) {
-      throw new OptionError(`config key "augmentation.${t}": unknown augmentation ${JSON.stringify(augmentation[t])} (known: ${AUGMENTATION_TYPES.join(', ')})`);
-    }
+  const augmentation = { ...EXPERIMENT_DEFAULTS.augmentation, ...checkAugmentation(c.augmentation, 'config key "augmentation"') };
+  if (!(c.modelSeed === 'split' || (Number.isInteger(c.modelSeed) && (c.modelSeed as number) >= 0))) {
+    throw new OptionError(`config key "modelSeed" must be an integer >= 0 or "split", got ${JSON.stringify(c.modelSeed)}`);
   }
+
+  const datasets: ResolvedDataset[] = nonEmptyArray(c.datasets, 'datasets').map((d, i) => {
+    const e: DatasetEntry = typeof d === 'string' ? { root: d } : (d as DatasetEntry);
+    if (!isObject(e)) throw new OptionError(`datasets[${i}] must be a path or an object`);
+    checkKeys(e as unknown as Record<string, unknown>, DATASET_KEYS, `datasets[${i}]`);
+    if (typeof e.root !== 'string' || e.root === '') throw new OptionError(`datasets[${i}].root must be a folder path`);
+    if (e.syntheticOptions !== undefined && !isObject(e.syntheticOptions)) throw new OptionError(`datasets[${i}].syntheticOptions must be an object`);
+    const official = e.officialManifests ?? null;
+    if (official !== null && (typeof official !== 'string' || official === '')) throw new OptionError(`datasets[${i}].officialManifests must be a folder path (or null)`);
+    if (official !== null && e.synthetic === true) throw new OptionError(`datasets[${i}]: officialManifests name files of MVTec AD or VisA; they cannot be used with synthetic: true`);
+    if (e.kind !== undefined && !DATASET_KINDS.includes(e.kind)) throw new OptionError(`datasets[${i}].kind: unknown kind ${JSON.stringify(e.kind)} (known: ${DATASET_KINDS.join(', ')})`);
+    const kind = e.kind ?? inferKind(e);
+    const own = e.augmentation === undefined ? {} : checkAugmentation(e.augmentation, `datasets[${i}].augmentation`);
+    const noise = e.noiseRatios === undefined ? noiseRatios : numbers(e.noiseRatios, `datasets[${i}].noiseRatios`, (x) => x >= 0 && x < 1, 'a ratio in [0, 1)');
+    return {
+      root: e.root, name: e.name ?? baseName(e.root), synthetic: e.synthetic === true, syntheticOptions: e.syntheticOptions ?? {},
+      officialManifests: official, kind, augmentation: { ...(officialAugmentation(kind) ?? augmentation), ...own }, noiseRatios: noise,
+    };
+  });
+  if (new Set(datasets.map((d) => d.name)).size !== datasets.length) throw new OptionError('config key "datasets": two datasets have the same name; give them distinct "name"s');
+
   if (!isObject(c.features)) throw new OptionError('config key "features" must be an object of FeatureExtractor options');
+  const features = { ...c.features };
+  if (features.backbone !== undefined) features.backbone = parseBackboneSpec(features.backbone, 'config key "features.backbone"');
   if (!isObject(c.split)) throw new OptionError('config key "split" must be an object of split-builder options');
   const metrics = nonEmptyArray(c.metrics, 'metrics') as string[];
   for (const m of metrics) {
     if (!(METRIC_NAMES as readonly string[]).includes(m)) throw new OptionError(`config key "metrics": unknown metric ${JSON.stringify(m)} (known: ${METRIC_NAMES.join(', ')})`);
   }
-  return { ...c, datasets, tailTypes, ks, noiseRatios, seeds, methods, augmentation, metrics };
+  return { ...c, datasets, tailTypes, ks, noiseRatios, seeds, methods, augmentation, features, metrics };
 }

@@ -24,7 +24,10 @@ export interface EvaluateSplitArgs {
   manifest: Manifest;
   /** Model name (MODEL_NAMES) and options. */
   method: { name: string; label?: string; options?: Record<string, unknown> };
+  /** Split seed (written in the rows). */
   seed: number;
+  /** Seed of the model's randomness. @default seed */
+  modelSeed?: number;
   /** Tail augmentation (rot15flip for step, rot30flip for Pareto in the official configs). */
   augmentation: AugmentationType;
   /** Labels written into the result rows. */
@@ -61,7 +64,7 @@ export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluati
     classNames,
     augmentedPatches: (indices, type) => a.fx.augmentedPatches(indices.map((i) => paths[i]), type),
   };
-  const model = a.pipeline.createModel(a.method.name, a.method.options ?? {}, { seed: a.seed, augmentation: a.augmentation });
+  const model = a.pipeline.createModel(a.method.name, a.method.options ?? {}, { seed: a.modelSeed ?? a.seed, augmentation: a.augmentation });
   const rows: ResultRow[] = [];
   const classes: ClassEvaluation[] = [];
   let fitSeconds: number;

@@ -14,23 +14,25 @@ export interface FeatureStore {
   readonly imageCount: number;
 }
 
-/** Copies the blocks of `index`ed images out of a combined set. */
-function select(all: FeatureSet, index: ArrayLike<number>): FeatureSet {
-  const per = all.gridH * all.gridW;
-  const dim = all.patches.cols;
-  const edim = all.embeddings.cols;
-  const n = index.length;
+/** Copies the blocks of the given (part, image) pairs out of the stored parts, in order. */
+function select(parts: FeatureSet[], where: ArrayLike<number>, row: ArrayLike<number>): FeatureSet {
+  const f = parts[0];
+  const per = f.gridH * f.gridW;
+  const dim = f.patches.cols;
+  const edim = f.embeddings.cols;
+  const n = where.length;
   const patches = new Float32Array(n * per * dim);
   const emb = new Float32Array(n * edim);
   for (let k = 0; k < n; k++) {
-    const i = index[k];
-    patches.set(all.patches.data.subarray(i * per * dim, (i + 1) * per * dim), k * per * dim);
-    emb.set(all.embeddings.data.subarray(i * edim, (i + 1) * edim), k * edim);
+    const p = parts[where[k]];
+    const i = row[k];
+    patches.set(p.patches.data.subarray(i * per * dim, (i + 1) * per * dim), k * per * dim);
+    emb.set(p.embeddings.data.subarray(i * edim, (i + 1) * edim), k * edim);
   }
   return {
     patches: { data: patches, rows: n * per, cols: dim },
     embeddings: { data: emb, rows: n, cols: edim },
-    gridH: all.gridH, gridW: all.gridW, imageCount: n, inputSize: all.inputSize,
+    gridH: f.gridH, gridW: f.gridW, imageCount: n, inputSize: f.inputSize,
   };
 }
 
@@ -75,18 +77,28 @@ export async function buildFeatureStore(fx: FeatureSource, paths: string[], opts
     bar.tick(part.length);
   }
   bar.done();
-  const all = concatFeatureSets(parts);
+  // The chunks are kept as they are, never concatenated: a whole dataset at the paper's geometry (MVTec AD: 5,354
+  // images x 784 patches x 1024 dims = 4.3e9 floats) is past the largest typed array Node allows (2^32 elements).
+  for (const p of parts) {
+    const f = parts[0];
+    if (p.gridH !== f.gridH || p.gridW !== f.gridW || p.patches.cols !== f.patches.cols || p.embeddings.cols !== f.embeddings.cols) {
+      throw new InputError('feature sets of different geometry cannot be combined (did the feature options change mid-run?)');
+    }
+  }
   const where = new Map(unique.map((p, i) => [p, i] as [string, number]));
   return {
     imageCount: unique.length,
     take(list: string[]): FeatureSet {
-      const idx = new Int32Array(list.length);
+      if (parts.length === 0) throw new InputError('the feature store is empty');
+      const part = new Int32Array(list.length);
+      const row = new Int32Array(list.length);
       list.forEach((p, k) => {
         const i = where.get(p);
         if (i === undefined) throw new InputError(`image ${p} was not extracted into the feature store (is it outside the dataset root?)`);
-        idx[k] = i;
+        part[k] = Math.floor(i / chunk);
+        row[k] = i % chunk;
       });
-      return select(all, idx);
+      return select(parts, part, row);
     },
   };
 }

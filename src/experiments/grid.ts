@@ -39,11 +39,11 @@ export function expandGrid(config: ResolvedConfig): Cell[] {
       // Pareto has no K: one setting, not one per K.
       const ks: (number | null)[] = tailType === 'step' ? config.ks : [null];
       for (const k of ks) {
-        for (const noiseRatio of config.noiseRatios) {
+        for (const noiseRatio of dataset.noiseRatios) {
           for (const seed of config.seeds) {
             const split: SplitKey = { dataset, tailType, k, noiseRatio, seed };
             for (const method of config.methods) {
-              cells.push({ ...split, method, augmentation: config.augmentation[tailType], key: cellKey(split, method.label) });
+              cells.push({ ...split, method, augmentation: dataset.augmentation[tailType], key: cellKey(split, method.label) });
             }
           }
         }

@@ -8,6 +8,8 @@ import { buildSplit, trainItems } from '../data/splits';
 import { generateSynthetic } from '../data/synth';
 import { FeatureExtractor, extractMaskBatch, tfBackendForMetadata } from '../features';
 import type { FeatureExtractorOptions } from '../features';
+import { loadBackbone } from '../features/backbones/registry';
+import type { TfBackendChoice } from '../features/backend';
 import { createModelForCell, MODEL_NAMES } from '../models';
 import { evaluateClass } from '../metrics';
 import type { Pipeline } from './pipeline';
@@ -37,8 +39,12 @@ export function kitPipeline(): Pipeline {
     },
     async createExtractor(options) {
       // The runner prints one progress line for the whole dataset; the extractor's own per-chunk lines are noise there.
+      // features.backbone is a name or an ONNX spec (src/features/backbones/registry); the extractor wants the Backbone.
       // Errors name the config key path: "option features.resize must be ...".
-      const fx = await atKeyPath('features', () => FeatureExtractor.create({ quiet: true, ...options } as FeatureExtractorOptions));
+      const { backbone, backend, ...rest } = options;
+      const fx = await atKeyPath('features', async () => backbone === undefined
+        ? FeatureExtractor.create({ quiet: true, ...options } as FeatureExtractorOptions)
+        : FeatureExtractor.create({ quiet: true, ...rest, backbone: await atKeyPath('backbone', () => loadBackbone(backbone, { backend: backend as TfBackendChoice | undefined, quiet: true })) } as FeatureExtractorOptions));
       const d = fx.describe();
       geometry = { resize: d.resize, crop: d.crop };
       return fx;

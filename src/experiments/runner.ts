@@ -32,6 +32,7 @@ import { cellsOfShard, partName, ShardSpec, SINGLE } from './shards';
 import type { ResultRow } from '../results/results-file';
 
 export { preflight, runDir } from './preflight';
+import { preflightSources, splitForCell } from './split-source';
 
 export interface RunOptions {
   /** Print nothing (tests). @default false */
@@ -83,10 +84,6 @@ function datasetLockFile(root: string): string {
   return path.join(path.dirname(abs), `.${path.basename(abs)}.lock`);
 }
 
-/** Builds the split of one grid setting (the one place the runner asks for a split). */
-async function buildManifest(config: ResolvedConfig, pipeline: Pipeline, dataset: Dataset, s: SplitKey): Promise<Manifest> {
-  return pipeline.buildSplit(dataset, { tailType: s.tailType, k: s.k, noiseRatio: s.noiseRatio, seed: s.seed, tailRatio: config.tailRatio, overlap: config.overlap, extra: config.split });
-}
 
 /**
  * Step 2 of the run: every check that needs the data or the backbone, before the run folder exists. The returned
@@ -94,6 +91,7 @@ async function buildManifest(config: ResolvedConfig, pipeline: Pipeline, dataset
  */
 export async function prepare(config: ResolvedConfig, pipeline: Pipeline, log: (l: string) => void): Promise<Prepared> {
   let fx: FeatureSource;
+  await preflightSources(config, pipeline); // dataset kinds, official manifests, an ONNX backbone's outputs
   try {
     fx = await pipeline.createExtractor(config.features);
   } catch (e) {
@@ -116,7 +114,7 @@ export async function prepare(config: ResolvedConfig, pipeline: Pipeline, log: (
         const sid = splitId(cell);
         if (manifests.has(sid)) continue;
         try {
-          manifests.set(sid, await buildManifest(config, pipeline, dataset, cell));
+          manifests.set(sid, await splitForCell(config, pipeline, entry, dataset, cell)); // official manifest or a drawn split
         } catch (e) {
           if (!(e instanceof OptionError || e instanceof InputError)) throw e;
           const setting = cell.tailType === 'step' ? `step K=${cell.k}` : 'pareto';
@@ -238,6 +236,7 @@ export async function runCell(
 ): Promise<ResultRow[]> {
   const r = await evaluateSplit({
     pipeline, fx, store, dataset, manifest, method: cell.method, seed: cell.seed, augmentation: cell.augmentation,
+    modelSeed: config.modelSeed === 'split' ? cell.seed : config.modelSeed,
     labels: { run: config.run, dataset: cell.dataset.name, tail_type: cell.tailType, k: cell.k, noise_ratio: cell.noiseRatio },
     overlap: config.overlap, tailMaxCount: config.tailMaxCount, metrics: config.metrics, testCache,
   });

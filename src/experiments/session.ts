@@ -5,7 +5,10 @@
 import * as fs from 'node:fs';
 import type { Dataset, Manifest } from '../data/types';
 import type { AugmentationType } from '../models/types';
-import type { TailType } from './config';
+import { EXPERIMENT_DEFAULTS, officialAugmentation } from './config';
+import type { DatasetKind, TailType } from './config';
+import { detectBenchmark, loadOfficialManifest, loadOfficialSplit } from '../data/official';
+import { OptionError } from '../util/errors';
 import { SPLIT_DEFAULTS } from '../data/splits/options';
 import { buildFeatureStore, FeatureStore } from './feature-store';
 import { evaluateSplit, ClassTestSet, SplitEvaluation } from './evaluate-split';
@@ -23,7 +26,15 @@ export interface SessionOptions {
   quiet?: boolean;
   /** Another pipeline (tests). @default kitPipeline() */
   pipeline?: Pipeline;
+  /**
+   * Which benchmark the dataset is, for the official tail augmentation (VisA: rotflip; others: step rot15flip,
+   * Pareto rot30flip). @default 'synthetic' with synthetic, else from the class folder names ('visa', 'mvtec' or 'other')
+   */
+  kind?: DatasetKind;
 }
+
+/** An official manifest of the session's dataset: a seed folder, or the manifest folder plus the cell. */
+export type OfficialSplitSpec = string | { folder: string; tailType: TailType; k?: number; seed: number };
 
 export interface SplitSpec {
   tailType: TailType;
@@ -44,10 +55,21 @@ export interface Session {
   fx: FeatureSource;
   store: FeatureStore;
   pipeline: Pipeline;
+  /** The dataset kind in effect (see SessionOptions.kind). */
+  kind: DatasetKind;
   /** Builds a long-tail noisy split of the session's dataset. */
   split(spec: SplitSpec): Promise<Manifest>;
-  /** Fits one method on a split and evaluates every class (per-class metrics, result rows, optional predictions). */
-  evaluate(manifest: Manifest, method: string | { name: string; label?: string; options?: Record<string, unknown> }, opts?: { seed?: number; augmentation?: AugmentationType; keepPredictions?: boolean; keepModel?: boolean }): Promise<SplitEvaluation>;
+  /**
+   * Loads an official manifest (`<folder>/<setting>/seedNN`, or that seed folder itself); it keeps its tail type,
+   * K and noise ratio, so evaluate() labels and augments it like a drawn split of the same setting.
+   */
+  officialSplit(spec: OfficialSplitSpec): Manifest;
+  /**
+   * Fits one method on a split and evaluates every class (per-class metrics, result rows, optional predictions).
+   * Rows carry the manifest's tail type, K, noise ratio and seed. opts.modelSeed seeds the model (default 0, as the
+   * official runs; opts.seed is an older name for it); opts.augmentation defaults to the kind's official one.
+   */
+  evaluate(manifest: Manifest, method: string | { name: string; label?: string; options?: Record<string, unknown> }, opts?: { modelSeed?: number; seed?: number; augmentation?: AugmentationType; keepPredictions?: boolean; keepModel?: boolean }): Promise<SplitEvaluation>;
   dispose(): void;
 }
 
@@ -56,13 +78,14 @@ export async function openSession(o: SessionOptions): Promise<Session> {
   if (o.synthetic) await pipeline.generateSynthetic(o.root, o.synthetic === true ? { quiet: o.quiet ?? false } : { quiet: o.quiet ?? false, ...o.synthetic });
   else if (!fs.existsSync(o.root)) throw new Error(`dataset root ${o.root} does not exist`);
   const dataset = await pipeline.loadDataset(o.root);
+  const kind: DatasetKind = o.kind ?? (o.synthetic ? 'synthetic' : detectBenchmark(dataset.classes.map((c) => c.name)) ?? 'other');
   const fx = await pipeline.createExtractor(o.features ?? { cacheDir: 'data/cache' });
   const paths = dataset.classes.flatMap((c) => [...c.train, ...c.test].map((im) => im.path));
   const store = await buildFeatureStore(fx, paths, { quiet: o.quiet, label: 'features' });
   const testCache = new Map<string, ClassTestSet>();
   const overlapOf = new WeakMap<Manifest, boolean>();
   return {
-    dataset, fx, store, pipeline,
+    dataset, fx, store, pipeline, kind,
     async split(s) {
       const m = await pipeline.buildSplit(dataset, {
         tailType: s.tailType, k: s.tailType === 'step' ? s.k ?? 1 : null, noiseRatio: s.noiseRatio ?? 0.1, seed: s.seed ?? 0,
@@ -71,14 +94,22 @@ export async function openSession(o: SessionOptions): Promise<Session> {
       overlapOf.set(m, s.overlap ?? true);
       return m;
     },
+    officialSplit(spec) {
+      if (typeof spec === 'string') return loadOfficialManifest(spec, dataset);
+      return loadOfficialSplit(spec.folder, dataset, { tail: spec.tailType, k: spec.tailType === 'step' ? spec.k ?? 1 : null, seed: spec.seed });
+    },
     async evaluate(manifest, method, opts = {}) {
       const m = typeof method === 'string' ? { name: method } : method;
-      const tail = String(manifest.options.tail ?? 'step');
+      const tail = manifest.options.tail;
+      if (tail !== 'step' && tail !== 'pareto') {
+        throw new OptionError(`session.evaluate: the manifest has no tail type (options.tail = ${JSON.stringify(tail)}); build it with session.split or session.officialSplit`);
+      }
       const k = tail === 'step' ? Number(manifest.options.k ?? 1) : null;
       const overlap = overlapOf.get(manifest) ?? manifest.options.overlap !== false;
+      if (opts.modelSeed !== undefined && opts.seed !== undefined && opts.modelSeed !== opts.seed) throw new OptionError('session.evaluate: give modelSeed or its older name seed, not both');
       return evaluateSplit({
-        pipeline, fx, store, dataset, manifest, method: m, seed: opts.seed ?? manifest.seed,
-        augmentation: opts.augmentation ?? (tail === 'pareto' ? 'rot30flip' : 'rot15flip'),
+        pipeline, fx, store, dataset, manifest, method: m, seed: manifest.seed, modelSeed: opts.modelSeed ?? opts.seed ?? 0,
+        augmentation: opts.augmentation ?? (officialAugmentation(kind) ?? EXPERIMENT_DEFAULTS.augmentation)[tail],
         labels: { run: 'session', dataset: dataset.root.split(/[\\/]/).pop() ?? 'dataset', tail_type: tail, k, noise_ratio: Number(manifest.options.noiseRatio ?? 0) },
         overlap, testCache: overlap ? testCache : undefined, keepPredictions: opts.keepPredictions, keepModel: opts.keepModel,
       });

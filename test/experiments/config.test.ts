@@ -9,13 +9,17 @@ test('defaults fill in and shorthands expand', () => {
   const c = resolveConfig({ methods: ['patchcore', { name: 'tailedcore', label: 'tc-noaug', options: { x: 1 } }] }, NAMES);
   assert.equal(c.run, 'run');
   assert.deepEqual(c.methods, [{ name: 'patchcore', label: 'patchcore', options: {} }, { name: 'tailedcore', label: 'tc-noaug', options: { x: 1 } }]);
-  assert.deepEqual(c.datasets, [{ root: 'data/synthetic', name: 'synthetic', synthetic: true, syntheticOptions: {} }]);
+  assert.deepEqual(c.datasets, [{
+    root: 'data/synthetic', name: 'synthetic', synthetic: true, syntheticOptions: {}, officialManifests: null, kind: 'synthetic',
+    augmentation: { step: 'rot15flip', pareto: 'rot30flip' }, noiseRatios: [0.1],
+  }]);
+  assert.equal(c.modelSeed, 0);
   assert.equal(c.augmentation.pareto, 'rot30flip');
 });
 
 test('unknown keys at any level are errors that name the key and list the known ones', () => {
   assert.throws(() => resolveConfig({ noiseRatio: [0.1] }, NAMES), /unknown key "noiseRatio" \(known keys: run, resultsDir, datasets/);
-  assert.throws(() => resolveConfig({ datasets: [{ root: 'x', synth: true }] }, NAMES), /datasets\[0\]: unknown key "synth" \(known keys: root, name, synthetic, syntheticOptions\)/);
+  assert.throws(() => resolveConfig({ datasets: [{ root: 'x', synth: true }] }, NAMES), /datasets\[0\]: unknown key "synth" \(known keys: root, name, synthetic, syntheticOptions, officialManifests, kind, augmentation, noiseRatios\)/);
   assert.throws(() => resolveConfig({ methods: [{ name: 'patchcore', option: {} }] }, NAMES), /methods\[0\]: unknown key "option"/);
   assert.throws(() => resolveConfig({ augmentation: { steps: 'rot15flip' } }, NAMES), /augmentation": unknown key "steps"/);
 });

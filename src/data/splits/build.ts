@@ -7,7 +7,7 @@ import { Dataset, Manifest, ManifestClass, ClassInfo } from '../types';
 import { OptionError } from '../../util/errors';
 import { createRng, Rng } from '../../util/rng';
 import { sortNames } from '../layout';
-import { SplitOptions, manifestOptions, resolveSplitOptions } from './options';
+import { ParetoNoiseCap, SplitOptions, manifestOptions, resolveSplitOptions } from './options';
 import { paretoPmf } from './pareto';
 import { roundHalfEven } from './round';
 
@@ -51,18 +51,23 @@ export function paretoSizes(trainCounts: number[], pmf: ArrayLike<number>, minSi
 
 /**
  * Spreads `total` noise images over classes: a list with one class label per kept image (eligible classes only),
- * shuffled, consumed in order; a class whose anomalies are used up is skipped. Pure given the rng.
+ * shuffled, consumed in order. Pure given the rng.
+ * cap 'official': every draw counts until `total` draws are made, then each class is capped at its anomaly count
+ * (so fewer than `total` may be placed), as the official generator does. cap 'redistribute': a class whose anomalies
+ * are used up is skipped and the draw goes on, so exactly min(total, all anomalies) are placed.
+ * Deviation: with total = 0 nothing is drawn (the official loop checks its counter only after a draw, so it would
+ * never stop and would give every eligible image).
  */
-export function spreadNoise(kept: number[], anomalies: number[], eligible: boolean[], total: number, rng: Rng): number[] {
+export function spreadNoise(kept: number[], anomalies: number[], eligible: boolean[], total: number, rng: Rng, cap: ParetoNoiseCap = 'official'): number[] {
   const labels: number[] = [];
   kept.forEach((n, i) => { if (eligible[i]) for (let j = 0; j < n; j++) labels.push(i); });
   const counts = kept.map(() => 0);
   let placed = 0;
   for (const i of rng.shuffle(labels)) {
     if (placed >= total) break;
-    if (counts[i] < anomalies[i]) { counts[i]++; placed++; }
+    if (cap === 'official') { counts[i]++; placed++; } else if (counts[i] < anomalies[i]) { counts[i]++; placed++; }
   }
-  return counts;
+  return cap === 'official' ? counts.map((c, i) => Math.min(c, anomalies[i])) : counts;
 }
 
 function paretoClasses(dataset: Dataset, o: SplitOptions, rng: Rng): ManifestClass[] {
@@ -72,7 +77,7 @@ function paretoClasses(dataset: Dataset, o: SplitOptions, rng: Rng): ManifestCla
   const anomalies = cls.map(anomaliesOf);
   const totalKept = sizes.reduce((a, b) => a + b, 0);
   const noise = spreadNoise(sizes, anomalies.map((a) => a.length), sizes.map((s) => s >= o.paretoNoiseMinClass),
-    roundHalfEven(o.noiseRatio * totalKept), rng.fork('noise-labels'));
+    roundHalfEven(o.noiseRatio * totalKept), rng.fork('noise-labels'), o.paretoNoiseCap);
   return cls.map((c, i) => ({
     name: c.name,
     isTail: sizes[i] <= o.tailMaxCount,

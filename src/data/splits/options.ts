@@ -3,6 +3,8 @@ import { OptionError } from '../../util/errors';
 import { checkOneOf, checkRange, checkSeed, resolveOptions } from '../../util/options';
 
 export type TailType = 'step' | 'pareto';
+export type ParetoNoiseCap = 'official' | 'redistribute';
+export const PARETO_NOISE_CAPS: readonly ParetoNoiseCap[] = ['official', 'redistribute'];
 
 /**
  * The benchmark's tail rule, the one constant for it: a class with at most this many training images (injected noise
@@ -27,6 +29,15 @@ export interface SplitOptions {
   /** Pareto only: only classes keeping at least this many images receive noise. @default 20 */
   paretoNoiseMinClass: number;
   /**
+   * Pareto only: what happens when a class drawn for noise has no anomalies left.
+   * 'official': the draw counts it anyway and each class's count is capped at its anomalies afterwards, so fewer
+   * than round(noiseRatio * kept) images may be injected ([R] make_tailed_noisy_mvtec.py: sample_name2size, then
+   * min(num_samples, #anomalies) in _select_tailed_noises). 'redistribute': the draw skips exhausted classes and
+   * keeps drawing from the others until the total is reached (the kit's earlier behaviour; more noise at high ratios).
+   * @default 'official'
+   */
+  paretoNoiseCap: ParetoNoiseCap;
+  /**
    * Pareto only: a class keeping at most this many images is marked tail (the [R] analysis rule "class size <= 20";
    * the paper's own head/tail rule for Pareto is not known). @default 20
    */
@@ -41,7 +52,7 @@ export interface SplitOptions {
 }
 
 export const SPLIT_DEFAULTS: SplitOptions = {
-  tail: 'step', k: 1, noiseRatio: 0.1, tailRatio: 0.6, paretoAlpha: 6, paretoMin: 5, paretoNoiseMinClass: 20,
+  tail: 'step', k: 1, noiseRatio: 0.1, tailRatio: 0.6, paretoAlpha: 6, paretoMin: 5, paretoNoiseMinClass: 20, paretoNoiseCap: 'official',
   tailMaxCount: TAIL_MAX_COUNT, overlap: true, seed: 0,
 };
 
@@ -53,6 +64,7 @@ export function resolveSplitOptions(given: Partial<SplitOptions> | undefined): S
   checkRange('tailRatio', o.tailRatio, 0, 1, { minOpen: true, maxOpen: true });
   checkRange('paretoAlpha', o.paretoAlpha, 0, 1000, { minOpen: true });
   checkRange('paretoMin', o.paretoMin, 1, Number.MAX_SAFE_INTEGER, { integer: true });
+  checkOneOf('paretoNoiseCap', o.paretoNoiseCap, PARETO_NOISE_CAPS);
   checkRange('paretoNoiseMinClass', o.paretoNoiseMinClass, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   checkRange('tailMaxCount', o.tailMaxCount, 0, Number.MAX_SAFE_INTEGER, { integer: true });
   checkSeed('seed', o.seed);
@@ -65,5 +77,5 @@ export function manifestOptions(o: SplitOptions): Record<string, unknown> {
   const common = { tail: o.tail, noiseRatio: o.noiseRatio, overlap: o.overlap };
   return o.tail === 'step'
     ? { ...common, k: o.k, tailRatio: o.tailRatio }
-    : { ...common, paretoAlpha: o.paretoAlpha, paretoMin: o.paretoMin, paretoNoiseMinClass: o.paretoNoiseMinClass, tailMaxCount: o.tailMaxCount };
+    : { ...common, paretoAlpha: o.paretoAlpha, paretoMin: o.paretoMin, paretoNoiseMinClass: o.paretoNoiseMinClass, paretoNoiseCap: o.paretoNoiseCap, tailMaxCount: o.tailMaxCount };
 }

@@ -45,6 +45,31 @@ const DEFAULTS = {
   id: undefined as string | undefined,
 };
 
+type ValueMeta = { name: string; isTensor: boolean; shape?: ReadonlyArray<number | string> };
+
+/**
+ * Checks the ranks the model declares for its outputs (when it declares them): patch outputs must be 4-D maps, the
+ * embedding (N, C), (N, C, 1, 1) or a 4-D map. A model without declared shapes is checked on its first forward pass.
+ */
+function checkOutputRanks(session: ort.InferenceSession, patchOutputs: string[], embeddingOutput: string, where: string): void {
+  const meta = (session as unknown as { outputMetadata?: readonly ValueMeta[] }).outputMetadata;
+  if (!Array.isArray(meta)) return;
+  const shapeOf = (name: string) => {
+    const m = meta.find((x) => x.name === name);
+    return m && m.isTensor && m.shape && m.shape.length > 0 ? m.shape : null;
+  };
+  for (const name of patchOutputs) {
+    const s = shapeOf(name);
+    if (s && s.length !== 4) {
+      throw new OptionError(`ONNX model ${where}: patch output "${name}" has rank ${s.length} ([${s.join(', ')}]); a patch layer must be a 4-D feature map (N, C, H, W). Export the layer's output, not a pooled or flattened one`);
+    }
+  }
+  const e = shapeOf(embeddingOutput);
+  if (e && e.length !== 2 && e.length !== 4) {
+    throw new OptionError(`ONNX model ${where}: embedding output "${embeddingOutput}" has rank ${e.length} ([${e.join(', ')}]); expected (N, C), (N, C, 1, 1) or a 4-D map to average`);
+  }
+}
+
 export class OnnxBackbone implements Backbone {
   readonly patchLayers: readonly string[];
   readonly embeddingLayer: string;
@@ -90,9 +115,10 @@ export class OnnxBackbone implements Backbone {
     if (!session.inputNames.includes(inputName)) throw new OptionError(`OnnxBackbone: option inputName "${inputName}" is not an input of the model (inputs: ${session.inputNames.join(', ')})`);
     for (const name of [...o.patchOutputs, o.embeddingOutput]) {
       if (!session.outputNames.includes(name)) {
-        throw new OptionError(`OnnxBackbone: output "${name}" is not in the model (outputs: ${session.outputNames.join(', ')}); set patchOutputs / embeddingOutput to match your export`);
+        throw new OptionError(`OnnxBackbone: output "${name}" is not in the model (outputs: ${session.outputNames.join(', ')}); set patchOutputs / embeddingOutput (in a config: features.backbone.patchLayers / embeddingLayer) to match your export`);
       }
     }
+    checkOutputRanks(session, o.patchOutputs, o.embeddingOutput, typeof o.model === 'string' ? o.model : 'the given model bytes');
     const id = o.id ?? `onnx:${crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
     return new OnnxBackbone(session, id, o.inputNormalization, inputName, o.layout, o.patchOutputs, o.embeddingOutput,
       `onnxruntime/${o.executionProviders.join('+')}/${o.intraOpNumThreads}t`);
