@@ -47,6 +47,7 @@ const SPEC: CliSpec = {
     out: { type: 'string', description: 'folder for data, caches and the full table', default: 'data/embed-search', value: 'DIR' },
     seeds: { type: 'string', description: 'split seeds 0..N-1', default: '5', value: 'N' },
     passes: { type: 'string', description: 'comma-separated pass ids to use (see PASSES)', default: 'all', value: 'LIST' },
+    families: { type: 'string', description: 'comma-separated families to use: synthetic, lookalike', default: 'synthetic,lookalike', value: 'LIST' },
     'extract-only': { type: 'boolean', description: 'fill the caches, do not score' },
     'no-write': { type: 'boolean', description: 'print the table, do not write it into the READMEs' },
   },
@@ -251,10 +252,12 @@ async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): P
     { id: 'synthetic', root: path.join('data', 'synthetic'), make: () => generateSynthetic({ out: path.join('data', 'synthetic'), seed: 0 }) },
     { id: 'lookalike', root: path.join('data', 'synth-lookalike'), make: () => generateSynthetic({ out: path.join('data', 'synth-lookalike'), family: 'lookalike', seed: 0, testGood: 10 }) },
   ];
+  const famFilter = (stringFlag(p, 'families') ?? 'synthetic,lookalike').split(',');
+  for (const f of famFilter) if (!families.some((x) => x.id === f)) throw new InputError(`--families: unknown family "${f}" (known: ${families.map((x) => x.id).join(', ')})`);
   await selectTfBackend();
   const models = new Map<string, TfjsBackbone>();
   const perFamily: { fam: Family; store: Store; splits: SplitRef[]; n: number }[] = [];
-  for (const fam of families) {
+  for (const fam of families.filter((x) => famFilter.includes(x.id))) {
     await fam.make();
     const ds = loadDataset(fam.root);
     const splitRefs: { setting: string; seed: number; items: ReturnType<typeof trainItems> }[] = [];
@@ -328,7 +331,7 @@ async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): P
   ];
   const refs = [
     { label: 'mnv2 block_10_expand_relu max', why: 'previous default' },
-    { label: 'mnv2 block_10_project_BN mean', why: "paper's form on the bundled net (raw cosine of an average pool of the deepest frozen layer)" },
+    { label: 'mnv2 block_10_expand_relu mean', why: "paper's form on the bundled net (raw cosine of the average pool of its deepest non-negative frozen layer; `embedding: 'paper'`)" },
     { label: 'incv3 mixed5 mean', why: "paper's form on InceptionV3's frozen part" },
   ];
   const nImages = perFamily.map((f) => `${f.fam.id} ${f.n}`).join(', ');

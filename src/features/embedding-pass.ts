@@ -17,6 +17,7 @@ import { RgbImage } from '../data/types';
 import { InputError, OptionError } from '../util/errors';
 import { createRng } from '../util/rng';
 import { TfjsBackbone } from './backbones/tfjs';
+import { Backbone } from './types';
 import { preprocess } from './preprocess';
 import { PoolKind, POOL_KINDS, concatNormalized, flipAverage, hflipHwc, poolMap, seededProjection, signedSqrt } from './embedding';
 
@@ -185,5 +186,73 @@ export class ImageEmbedder {
 
   dispose(): void {
     for (const n of this.nets.values()) n.dispose();
+  }
+}
+
+// ---------------------------------------------------------------- named choices
+
+/** The names FeatureExtractor's `embedding` option accepts (or an EmbeddingSpec object). */
+export type EmbeddingName = 'kit-default' | 'paper' | 'mobilenet-max' | 'backbone';
+export type EmbeddingChoice = EmbeddingName | EmbeddingSpec;
+export const EMBEDDING_CHOICES: readonly EmbeddingName[] = ['kit-default', 'paper', 'mobilenet-max', 'backbone'];
+
+/**
+ * The kit's default embedding, chosen by scripts/choose-embedding.ts on two generated families (table in
+ * assets/backbones/README.md). Deviation from the paper's raw average pool: see the file comment.
+ */
+export const KIT_DEFAULT_EMBEDDING: EmbeddingSpec = {
+  resize: 256, crop: 224, flip: false,
+  parts: [{ net: 'mobilenetv2', layer: 'block_10_expand_relu', pool: 'max' }],
+};
+
+export interface ResolvedEmbedding {
+  /** A spec for a pass of its own, or null when the patch backbone's own embedding is used. */
+  spec: EmbeddingSpec | null;
+  /** What run records (env.json, describe()) and cache keys store. */
+  description: {
+    name: string;
+    source: 'own pass' | 'patch backbone';
+    /** Layers and poolings in words, e.g. "mobilenetv2:block_10_expand_relu" and "max". */
+    layers: string;
+    pools: string;
+    spec: EmbeddingSpec | null;
+  };
+}
+
+/**
+ * Turns an `embedding` choice into a spec (own pass) or the patch backbone's embedding. 'paper' and 'backbone' need
+ * the backbone's embedding; 'paper' also needs it average-pooled (the paper's form). 'mobilenet-max' uses the
+ * backbone's embedding when it is exactly that (the bundled backbone's default), else a pass of its own at the
+ * extractor's resize and crop.
+ */
+export function resolveEmbedding(choice: EmbeddingChoice, backbone: Backbone, geometry: { resize: number; crop: number }): ResolvedEmbedding {
+  const fromBackbone = (name: string): ResolvedEmbedding => ({
+    spec: null,
+    description: { name, source: 'patch backbone', layers: `${backbone.id}:${backbone.embeddingLayer}`, pools: backbone.embeddingPool ?? 'avg', spec: null },
+  });
+  const ownPass = (name: string, spec: EmbeddingSpec): ResolvedEmbedding => {
+    validateEmbeddingSpec(spec, name === 'custom' ? 'embedding' : `embedding '${name}'`);
+    return {
+      spec,
+      description: {
+        name, source: 'own pass', layers: spec.parts.map((p) => `${p.net}:${p.layer}`).join('+'),
+        pools: spec.parts.map((p) => `${p.pool}${p.sqrt ? '+ssqrt' : ''}`).join('+') + (spec.flip ? ' (flip-averaged)' : ''), spec,
+      },
+    };
+  };
+  if (typeof choice === 'object' && choice !== null) return ownPass('custom', choice);
+  switch (choice) {
+    case 'backbone': return fromBackbone('backbone');
+    case 'paper':
+      if ((backbone.embeddingPool ?? 'avg') !== 'avg') {
+        throw new OptionError(`embedding 'paper' is the raw average pool of the backbone's embedding layer, but backbone ${backbone.id} pools ${backbone.embeddingLayer} by ${backbone.embeddingPool}; load it with embeddingPool: 'avg'`);
+      }
+      return fromBackbone('paper');
+    case 'mobilenet-max':
+      if (backbone.id.startsWith('mobilenetv2-imagenet-block10@') && backbone.embeddingLayer === 'block_10_expand_relu' && backbone.embeddingPool === 'max') return fromBackbone('mobilenet-max');
+      return ownPass('mobilenet-max', { resize: geometry.resize, crop: geometry.crop, flip: false, parts: [{ net: 'mobilenetv2', layer: 'block_10_expand_relu', pool: 'max' }] });
+    case 'kit-default': return ownPass('kit-default', KIT_DEFAULT_EMBEDDING);
+    default:
+      throw new OptionError(`option embedding must be one of ${EMBEDDING_CHOICES.join(', ')} or an object { resize, crop, flip, parts }, got "${String(choice)}"`);
   }
 }
