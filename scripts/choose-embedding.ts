@@ -1,154 +1,364 @@
 /**
- * Which ImageNet layer of the bundled MobileNetV2 gives TailSampler the best image embedding?
- * Generates the synthetic dataset (seeded), builds long-tail noisy splits (step K=1, step K=4, Pareto; several
- * seeds), extracts the global average pool (GAP) and global max pool (':max') of each candidate layer once per image, runs TailSampler (the paper's
- * 'ada_trim_min-mode') on each candidate's embeddings, and scores it against the true classes:
- *   tail recall     = tail-class images selected / tail-class images (the paper's priority: never miss a tail image)
- *   tail precision  = selected images that are tail-class / selected
- *   noise incl.     = injected anomalies selected as tail / injected anomalies
- *   size err        = mean |predicted class size - true class size| / true size (true size counts the class's noise)
- *   size acc        = share of images whose rounded predicted size is within 20 % of the true size
+ * Which offline image embedding lets TailSampler find the tail? Regenerates the search table from scratch:
  *
- *   npx tsx scripts/choose-embedding.ts [--data data/synth-embed] [--seeds 3] [--resize 256 --crop 224] [--extra]
+ *   npx tsx scripts/choose-embedding.ts            # generate data, extract (cached), score, write the tables
+ *
+ * 1. Two generated families (MVTec layout, seed 0): the kit's synthetic set and the look-alike family
+ *    (src/data/synth/lookalike.ts). Splits: step K=1, step K=4 and Pareto at 10 % noise, split seeds 0-4.
+ * 2. Passes: one forward pass per net per image per input geometry (and per mirror image), tapping every candidate
+ *    layer at once, pooled on the spot (mean, max, GeM p=3, covariance and Gram with signed square root, wide layers
+ *    projected to 64 channels by a seeded projection). The pooled vectors are cached under data/embed-search/
+ *    (resumable, in chunks); a rerun only scores.
+ * 3. Every candidate (single layers, mean+max, flip averages, other resolutions, normalised concatenations of the best
+ *    parts of both nets) runs TailSampler 'ada_trim_min-mode' on each split and is scored with the authors' measures
+ *    (src/report/tail-accuracy.ts): missing tail % and included anomaly % (true tail = class size <= 20), means over
+ *    the 5 seeds. Ranked by the worst of the 6 (family x setting) cells of max(missing, included).
+ * 4. The tables go to data/embed-search/table.md and between the markers in assets/backbones/README.md and
+ *    docs/readme/embed.md.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as crypto from 'node:crypto';
+import * as tf from '@tensorflow/tfjs';
 import { generateSynthetic } from '../src/data/synth';
 import { loadDataset } from '../src/data/mvtec';
 import { buildSplit, trainItems } from '../src/data/splits';
 import { readRgb } from '../src/data/images';
 import { selectTfBackend } from '../src/features/backend';
-import { loadBundledBackbone } from '../src/features/backbones/bundled';
 import { preprocess } from '../src/features/preprocess';
-import { globalAvgPool } from '../src/features/backbones/split';
-import { tailSampler } from '../src/sampling/tail-sampler';
-import { Matrix, zeros } from '../src/linalg/matrix';
+import { cutNsfwjsModel, loadCut, NsfwjsNet } from '../src/features/backbones/nsfwjs-cut';
+import { TfjsBackbone } from '../src/features/backbones/tfjs';
+import { PoolKind, concatNormalized, flipAverage, hflipHwc, poolMap, poolSecondOrder, projectChannels, seededProjection, signedSqrt } from '../src/features/embedding';
 import { LayerMap } from '../src/features/types';
+import { selfSimilarity, predictClassSizes } from '../src/sampling/tail-sampler';
+import { predictFewShot } from '../src/sampling/few-shot';
+import { tailAccuracy } from '../src/report/tail-accuracy';
+import { Matrix, zeros } from '../src/linalg/matrix';
+import { createRng } from '../src/util/rng';
 import { progress } from '../src/util/progress';
+import { writeFileAtomic } from '../src/util/atomic';
+import { CliSpec, runCli, stringFlag, intFlag } from '../src/util/cli';
+import { InputError } from '../src/util/errors';
 
-/** Global max pool of each layer is always scored (the default embedding is one); --extra adds L2-normalised GAP concatenations. */
-const EXTRA = process.argv.includes('--extra');
-const CANDIDATES = ['block_3_expand_relu', 'block_5_add', 'block_6_expand_relu', 'block_9_add', 'block_10_expand_relu', 'block_10_project_BN'];
+const SPEC: CliSpec = {
+  command: 'npx tsx scripts/choose-embedding.ts',
+  summary: 'Searches offline image embeddings for TailSampler on two generated families and writes the table.',
+  flags: {
+    out: { type: 'string', description: 'folder for data, caches and the full table', default: 'data/embed-search', value: 'DIR' },
+    seeds: { type: 'string', description: 'split seeds 0..N-1', default: '5', value: 'N' },
+    passes: { type: 'string', description: 'comma-separated pass ids to use (see PASSES)', default: 'all', value: 'LIST' },
+    families: { type: 'string', description: 'comma-separated families to use: synthetic, lookalike', default: 'synthetic,lookalike', value: 'LIST' },
+    'extract-only': { type: 'boolean', description: 'fill the caches, do not score' },
+    'no-write': { type: 'boolean', description: 'print the table, do not write it into the READMEs' },
+  },
+};
 
-function globalMaxPool(m: LayerMap): Float32Array {
-  const out = new Float32Array(m.channels).fill(-Infinity);
-  for (let p = 0; p < m.height * m.width; p++) for (let k = 0; k < m.channels; k++) out[k] = Math.max(out[k], m.data[p * m.channels + k]);
-  return out;
+// ---------------------------------------------------------------- what is searched
+
+interface NetSpec { net: NsfwjsNet; last: string; taps: string[] }
+const NETS: Record<'mnv2' | 'incv3', NetSpec> = {
+  // nsfwjs's MobileNetV2: frozen (ImageNet) through block_10_project_BN.
+  mnv2: { net: 'mobilenet_v2', last: 'block_10_project_BN', taps: ['block_3_expand_relu', 'block_5_add', 'block_6_expand_relu', 'block_9_add', 'block_10_expand_relu', 'block_10_project_BN'] },
+  // nsfwjs's InceptionV3: frozen (ImageNet) through mixed5 (conv2d_56 onward is fine-tuned).
+  incv3: { net: 'inception_v3', last: 'mixed5', taps: ['mixed0', 'mixed1', 'mixed2', 'mixed3', 'mixed4', 'mixed5'] },
+};
+
+interface Pass { id: string; net: keyof typeof NETS; resize: number; crop: number; flip: boolean }
+/** In order of priority (the extraction runs them in this order). */
+const PASSES: Pass[] = [
+  { id: 'mnv2-224', net: 'mnv2', resize: 256, crop: 224, flip: false },
+  { id: 'incv3-224', net: 'incv3', resize: 256, crop: 224, flip: false },
+  { id: 'mnv2-224-flip', net: 'mnv2', resize: 256, crop: 224, flip: true },
+  { id: 'mnv2-320', net: 'mnv2', resize: 366, crop: 320, flip: false },
+  { id: 'incv3-224-flip', net: 'incv3', resize: 256, crop: 224, flip: true },
+];
+const STORED_POOLS: PoolKind[] = ['mean', 'max', 'gem', 'cov', 'gram'];
+/** Second-order pooling of a map wider than this is taken after a seeded projection to this many channels. */
+const SECOND_ORDER_DIM = 64;
+const CHUNK = 128;
+const CACHE_VERSION = 1;
+
+interface Family { id: string; root: string; make: () => Promise<unknown> }
+
+// ---------------------------------------------------------------- extraction with a chunked cache
+
+interface Slot { name: string; offset: number; length: number }
+interface PassIndex { version: number; key: string; slots: Slot[]; stride: number; count: number }
+
+function passDir(out: string, fam: string, pass: Pass): string { return path.join(out, fam, pass.id); }
+
+async function runPass(out: string, fam: string, pass: Pass, paths: string[], modelCache: Map<string, TfjsBackbone>): Promise<{ index: PassIndex; data: Float32Array }> {
+  const dir = passDir(out, fam, pass);
+  const spec = NETS[pass.net];
+  const key = crypto.createHash('sha256').update(JSON.stringify({ v: CACHE_VERSION, pass, spec, paths: paths.map((p) => path.relative(out, p)), pools: STORED_POOLS, SECOND_ORDER_DIM })).digest('hex').slice(0, 16);
+  fs.mkdirSync(dir, { recursive: true });
+  const idxFile = path.join(dir, 'index.json');
+  let index: PassIndex | null = fs.existsSync(idxFile) ? JSON.parse(fs.readFileSync(idxFile, 'utf8')) : null;
+  if (index && index.key !== key) { fs.rmSync(dir, { recursive: true, force: true }); fs.mkdirSync(dir, { recursive: true }); index = null; }
+  const nChunks = Math.ceil(paths.length / CHUNK);
+  const chunkFile = (k: number) => path.join(dir, `chunk-${k}.f32`);
+  const missing = Array.from({ length: nChunks }, (_, k) => k).filter((k) => !index || !fs.existsSync(chunkFile(k)));
+  if (missing.length) {
+    let bb = modelCache.get(pass.net);
+    if (!bb) {
+      const cut = cutNsfwjsModel(spec.net, spec.last, `${pass.net}_search`);
+      const model = await loadCut(cut.modelTopology, cut.weightSpecs, cut.weights);
+      bb = new TfjsBackbone({ model, id: `${pass.net}@${cut.sha256.slice(0, 12)}`, patchLayers: spec.taps, embeddingLayer: spec.last, embeddingPool: 'avg', inputNormalization: 'mobilenet' });
+      modelCache.set(pass.net, bb);
+    }
+    const projections = new Map<string, { matrix: Float32Array; dim: number }>();
+    const bar = progress(`${fam}/${pass.id}`, missing.reduce((a, k) => a + Math.min(CHUNK, paths.length - k * CHUNK), 0));
+    for (const k of missing) {
+      const chunkPaths = paths.slice(k * CHUNK, (k + 1) * CHUNK);
+      const vectors: Float32Array[][] = [];
+      for (let b = 0; b < chunkPaths.length; b += 8) {
+        const sub = chunkPaths.slice(b, b + 8);
+        const imgs = await Promise.all(sub.map(async (p) => {
+          const im = preprocess(await readRgb(p), { resize: pass.resize, crop: pass.crop, normalization: 'mobilenet' });
+          return pass.flip ? hflipHwc(im.data, pass.crop, pass.crop, 3) : im.data;
+        }));
+        const data = new Float32Array(imgs.length * pass.crop * pass.crop * 3);
+        imgs.forEach((d, i) => data.set(d, i * pass.crop * pass.crop * 3));
+        const res = await bb.extract({ data, count: imgs.length, height: pass.crop, width: pass.crop });
+        for (const layers of res.layers) {
+          const parts: Float32Array[] = [];
+          for (const tap of spec.taps) {
+            const m = layers[tap];
+            // Project a wide map once for both second-order poolings (same numbers as projecting inside each).
+            let projected: LayerMap | null = null;
+            for (const pool of STORED_POOLS) {
+              if ((pool === 'cov' || pool === 'gram')) {
+                if (m.channels > SECOND_ORDER_DIM && !projected) {
+                  const pk = `${tap}/${m.channels}`;
+                  if (!projections.has(pk)) projections.set(pk, { matrix: seededProjection(m.channels, SECOND_ORDER_DIM, createRng(`embedding/projection/${tap}`)), dim: SECOND_ORDER_DIM });
+                  projected = projectChannels(m, projections.get(pk)!.matrix, SECOND_ORDER_DIM);
+                }
+                parts.push(poolSecondOrder(projected ?? m, { centre: pool === 'cov' }));
+              } else parts.push(poolMap(m, pool));
+            }
+          }
+          vectors.push(parts);
+        }
+        bar.tick(sub.length);
+      }
+      if (!index) {
+        const slots: Slot[] = [];
+        let off = 0;
+        let i = 0;
+        for (const tap of spec.taps) for (const pool of STORED_POOLS) { slots.push({ name: `${tap}:${pool}`, offset: off, length: vectors[0][i].length }); off += vectors[0][i].length; i++; }
+        index = { version: CACHE_VERSION, key, slots, stride: off, count: paths.length };
+        writeFileAtomic(idxFile, JSON.stringify(index));
+      }
+      const buf = new Float32Array(vectors.length * index.stride);
+      vectors.forEach((parts, r) => { let off = r * index!.stride; for (const p of parts) { buf.set(p, off); off += p.length; } });
+      writeFileAtomic(chunkFile(k), Buffer.from(buf.buffer));
+    }
+    bar.done();
+  }
+  const data = new Float32Array(paths.length * index!.stride);
+  for (let k = 0; k < nChunks; k++) {
+    const b = fs.readFileSync(chunkFile(k));
+    data.set(new Float32Array(b.buffer, b.byteOffset, b.length / 4), k * CHUNK * index!.stride);
+  }
+  return { index: index!, data };
 }
 
-/** Rows of a and b, each L2-normalised, side by side (equal say for both layers in the cosine). */
-function concatNormalized(a: Matrix, b: Matrix): Matrix {
-  const out = zeros(a.rows, a.cols + b.cols);
-  for (let i = 0; i < a.rows; i++) {
-    for (const [m, off] of [[a, 0], [b, a.cols]] as const) {
-      let n = 0;
-      for (let k = 0; k < m.cols; k++) n += m.data[i * m.cols + k] ** 2;
-      n = Math.sqrt(n) || 1;
-      for (let k = 0; k < m.cols; k++) out.data[i * out.cols + off + k] = m.data[i * m.cols + k] / n;
-    }
-  }
-  return out;
+// ---------------------------------------------------------------- candidates
+
+/** One part of a candidate: a stored pooled vector of one pass (or the flip average of two passes). */
+interface Part { pass: string; flipPass?: string; tap: string; pool: PoolKind | 'meanmax'; sqrt?: boolean }
+interface Candidate { label: string; parts: Part[] }
+
+function partLabel(p: Part): string {
+  const net = p.pass.split('-')[0];
+  const geo = p.pass.includes('320') ? '@320' : '';
+  return `${net}${geo} ${p.tap} ${p.pool}${p.sqrt ? '+ssqrt' : ''}${p.flipPass ? ' flipavg' : ''}`;
 }
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
+type Store = Map<string, { index: PassIndex; data: Float32Array }>;
+
+function partVector(store: Store, p: Part, row: number): Float32Array {
+  const get = (passId: string, name: string): Float32Array => {
+    const s = store.get(passId);
+    if (!s) throw new InputError(`pass ${passId} not extracted`);
+    const slot = s.index.slots.find((x) => x.name === name);
+    if (!slot) throw new InputError(`slot ${name} not in pass ${passId}`);
+    const o = row * s.index.stride + slot.offset;
+    return s.data.subarray(o, o + slot.length);
+  };
+  const one = (passId: string): Float32Array => {
+    if (p.pool === 'meanmax') return concatNormalized([get(passId, `${p.tap}:mean`), get(passId, `${p.tap}:max`)]);
+    return get(passId, `${p.tap}:${p.pool}`);
+  };
+  let v = one(p.pass);
+  if (p.flipPass) v = flipAverage(v, one(p.flipPass));
+  return p.sqrt ? signedSqrt(v) : v;
 }
 
-async function main(): Promise<void> {
-  const dataDir = arg('data', path.join('data', 'synth-embed'));
-  const seeds = Number(arg('seeds', '3'));
-  const resize = Number(arg('resize', '256')), crop = Number(arg('crop', '224'));
-  await generateSynthetic({ out: dataDir, seed: 0, size: 256, defectsPerType: 4, testGood: 2 });
-  const dataset = loadDataset(dataDir);
-  const settings = [
-    { label: 'step K=1', opts: { tail: 'step' as const, k: 1 } },
-    { label: 'step K=4', opts: { tail: 'step' as const, k: 4 } },
-    { label: 'pareto', opts: { tail: 'pareto' as const } },
-  ];
-  const splits = settings.flatMap((s) => Array.from({ length: seeds }, (_, seed) => ({ label: s.label, seed, items: trainItems(dataset, buildSplit(dataset, { ...s.opts, noiseRatio: 0.1, seed })) })));
-  // Embeddings of every image any split uses, once.
-  const paths = [...new Set(splits.flatMap((s) => s.items.map((t) => t.image.path)))];
-  await selectTfBackend();
-  const bb = await loadBundledBackbone({ patchLayers: CANDIDATES, embeddingLayer: 'block_10_expand_relu' });
-  const emb = new Map<string, Matrix>();
-  const names = CANDIDATES.flatMap((c) => [c, `${c}:max`]);
-  const rows: Record<string, Float32Array[]> = Object.fromEntries(names.map((c) => [c, []]));
-  const bar = progress('embedding candidates', paths.length);
-  for (let b = 0; b < paths.length; b += 8) {
-    const chunk = paths.slice(b, b + 8);
-    const imgs = await Promise.all(chunk.map(async (p) => preprocess(await readRgb(p), { resize, crop, normalization: 'mobilenet' })));
-    const data = new Float32Array(imgs.length * crop * crop * 3);
-    imgs.forEach((im, i) => data.set(im.data, i * crop * crop * 3));
-    const out = await bb.extract({ data, count: imgs.length, height: crop, width: crop });
-    for (const c of CANDIDATES) {
-      const g = globalAvgPool(out.layers.map((l) => l[c]));
-      for (let i = 0; i < g.rows; i++) rows[c].push(g.data.slice(i * g.cols, (i + 1) * g.cols));
-      for (const l of out.layers) rows[`${c}:max`].push(globalMaxPool(l[c]));
-    }
-    bar.tick(chunk.length);
+function embed(store: Store, c: Candidate, n: number): Matrix {
+  const rows: Float32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const parts = c.parts.map((p) => partVector(store, p, i));
+    rows.push(parts.length === 1 ? parts[0] : concatNormalized(parts));
   }
-  bar.done();
-  for (const c of names) {
-    const d = rows[c][0].length;
-    const m = zeros(paths.length, d);
-    rows[c].forEach((r, i) => m.data.set(r, i * d));
-    emb.set(c, m);
-  }
-  const variants = [...names];
-  if (EXTRA) {
-    for (const [a, b] of [['block_6_expand_relu', 'block_10_expand_relu'], ['block_3_expand_relu', 'block_10_expand_relu'], ['block_5_add', 'block_10_project_BN']]) {
-      const name = `${a}+${b}`;
-      emb.set(name, concatNormalized(emb.get(a)!, emb.get(b)!));
-      variants.push(name);
-    }
-  }
-  const index = new Map(paths.map((p, i) => [p, i]));
-  type Acc = { recall: number[]; precision: number[]; noise: number[]; sizeErr: number[]; sizeAcc: number[] };
-  const table = new Map<string, Acc>();
-  for (const c of variants) {
-    for (const s of splits) {
-      const m = emb.get(c)!;
-      const sub = zeros(s.items.length, m.cols);
-      s.items.forEach((t, i) => sub.data.set(m.data.subarray(index.get(t.image.path)! * m.cols, (index.get(t.image.path)! + 1) * m.cols), i * m.cols));
-      const res = await tailSampler(sub);
-      const classSize = new Map<string, number>();
-      for (const t of s.items) classSize.set(t.className, (classSize.get(t.className) ?? 0) + 1);
-      const isTail = s.items.map((t) => classSize.get(t.className)! <= 20);
-      const sel = new Set(Array.from(res.tailIndices));
-      const nTail = isTail.filter(Boolean).length;
-      const tp = [...sel].filter((i) => isTail[i]).length;
-      const noiseIdx = s.items.map((t, i) => (t.isNoise ? i : -1)).filter((i) => i >= 0);
-      let err = 0, acc = 0;
-      s.items.forEach((t, i) => {
-        const gt = classSize.get(t.className)!;
-        err += Math.abs(res.classSizes[i] - gt) / gt;
-        if (Math.abs(Math.round(res.classSizes[i]) - gt) <= 0.2 * gt) acc++;
-      });
-      const key = `${c}|${s.label}`;
-      const a = table.get(key) ?? { recall: [], precision: [], noise: [], sizeErr: [], sizeAcc: [] };
-      a.recall.push(nTail ? tp / nTail : 1);
-      a.precision.push(sel.size ? tp / sel.size : 0);
-      a.noise.push(noiseIdx.length ? noiseIdx.filter((i) => sel.has(i)).length / noiseIdx.length : 0);
-      a.sizeErr.push(err / s.items.length);
-      a.sizeAcc.push(acc / s.items.length);
-      table.set(key, a);
-    }
+  const m = zeros(n, rows[0].length);
+  rows.forEach((r, i) => m.data.set(r, i * m.cols));
+  return m;
+}
+
+// ---------------------------------------------------------------- scoring
+
+const SETTINGS = [
+  { label: 'step K=1', opts: { tail: 'step' as const, k: 1 } },
+  { label: 'step K=4', opts: { tail: 'step' as const, k: 4 } },
+  { label: 'Pareto', opts: { tail: 'pareto' as const } },
+];
+
+interface SplitRef { setting: string; seed: number; rows: number[]; trueSizes: number[]; isNoise: boolean[] }
+interface Cell { missing: number; incl: number }
+type Scores = Map<string, Cell>; // key `${family}|${setting}`
+
+async function score(S: { data: Float32Array; n: number }, splits: SplitRef[], fam: string): Promise<Scores> {
+  const acc = new Map<string, { missing: number[]; incl: number[] }>();
+  for (const sp of splits) {
+    const m = sp.rows.length;
+    const sub = new Float32Array(m * m);
+    for (let a = 0; a < m; a++) { const ra = sp.rows[a] * S.n; for (let b = 0; b < m; b++) sub[a * m + b] = S.data[ra + sp.rows[b]]; }
+    const { classSizes } = predictClassSizes({ data: sub, n: m });
+    const fs2 = predictFewShot(classSizes);
+    const sel = new Uint8Array(m);
+    for (const i of fs2.tailIndices) sel[i] = 1;
+    const t = tailAccuracy(sp.trueSizes, sel, sp.isNoise, classSizes);
+    const k = `${fam}|${sp.setting}`;
+    const a = acc.get(k) ?? { missing: [], incl: [] };
+    a.missing.push(t.missingTailPct); a.incl.push(t.inclAnomalyPct);
+    acc.set(k, a);
   }
   const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
-  const pct = (v: number[]) => (100 * mean(v)).toFixed(1);
-  console.log(`\n${splits.length} splits (${settings.map((s) => s.label).join(', ')} x ${seeds} seeds, noise 10 %), ${paths.length} images, resize ${resize} crop ${crop}, TailSampler ada_trim_min-mode; true tail = class size <= 20\n`);
-  console.log('| layer (GAP; :max = GMP) | dim | setting | tail recall % | tail precision % | noise incl. % | size err | size acc % |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const c of variants) {
-    const all: Acc = { recall: [], precision: [], noise: [], sizeErr: [], sizeAcc: [] };
-    for (const s of settings) {
-      const a = table.get(`${c}|${s.label}`)!;
-      (Object.keys(all) as (keyof Acc)[]).forEach((k) => all[k].push(...a[k]));
-      console.log(`| ${c} | ${emb.get(c)!.cols} | ${s.label} | ${pct(a.recall)} | ${pct(a.precision)} | ${pct(a.noise)} | ${mean(a.sizeErr).toFixed(2)} | ${pct(a.sizeAcc)} |`);
-    }
-    console.log(`| **${c}** | ${emb.get(c)!.cols} | **all** | **${pct(all.recall)}** | **${pct(all.precision)}** | **${pct(all.noise)}** | **${mean(all.sizeErr).toFixed(2)}** | **${pct(all.sizeAcc)}** |`);
-  }
-  bb.dispose();
+  return new Map([...acc].map(([k, a]) => [k, { missing: mean(a.missing), incl: mean(a.incl) }]));
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+function worst(s: Scores): number { return Math.max(...[...s.values()].map((c) => Math.max(c.missing, c.incl))); }
+function average(s: Scores): number { const v = [...s.values()]; return v.reduce((a, c) => a + c.missing + c.incl, 0) / (2 * v.length); }
+
+// ---------------------------------------------------------------- main
+
+async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): Promise<void> {
+  const out = stringFlag(p, 'out') ?? path.join('data', 'embed-search');
+  const nSeeds = intFlag(p, 'seeds', { min: 1, max: 20 }) ?? 5;
+  const passFilter = stringFlag(p, 'passes') ?? 'all';
+  const passes = passFilter === 'all' ? PASSES : PASSES.filter((x) => passFilter.split(',').includes(x.id));
+  const families: Family[] = [
+    { id: 'synthetic', root: path.join('data', 'synthetic'), make: () => generateSynthetic({ out: path.join('data', 'synthetic'), seed: 0 }) },
+    { id: 'lookalike', root: path.join('data', 'synth-lookalike'), make: () => generateSynthetic({ out: path.join('data', 'synth-lookalike'), family: 'lookalike', seed: 0, testGood: 10 }) },
+  ];
+  const famFilter = (stringFlag(p, 'families') ?? 'synthetic,lookalike').split(',');
+  for (const f of famFilter) if (!families.some((x) => x.id === f)) throw new InputError(`--families: unknown family "${f}" (known: ${families.map((x) => x.id).join(', ')})`);
+  await selectTfBackend();
+  const models = new Map<string, TfjsBackbone>();
+  const perFamily: { fam: Family; store: Store; splits: SplitRef[]; n: number }[] = [];
+  for (const fam of families.filter((x) => famFilter.includes(x.id))) {
+    await fam.make();
+    const ds = loadDataset(fam.root);
+    const splitRefs: { setting: string; seed: number; items: ReturnType<typeof trainItems> }[] = [];
+    for (const s of SETTINGS) for (let seed = 0; seed < nSeeds; seed++) splitRefs.push({ setting: s.label, seed, items: trainItems(ds, buildSplit(ds, { ...s.opts, noiseRatio: 0.1, seed })) });
+    const paths = [...new Set(splitRefs.flatMap((s) => s.items.map((t) => t.image.path)))].sort();
+    const row = new Map(paths.map((q, i) => [q, i]));
+    const splits: SplitRef[] = splitRefs.map((s) => {
+      const size = new Map<string, number>();
+      for (const t of s.items) size.set(t.className, (size.get(t.className) ?? 0) + 1);
+      return { setting: s.setting, seed: s.seed, rows: s.items.map((t) => row.get(t.image.path)!), trueSizes: s.items.map((t) => size.get(t.className)!), isNoise: s.items.map((t) => t.isNoise) };
+    });
+    console.log(`${fam.id}: ${splits.length} splits, ${paths.length} distinct images`);
+    const store: Store = new Map();
+    for (const pass of passes) store.set(pass.id, await runPass(out, fam.id, pass, paths.map((q) => path.resolve(q)), models));
+    perFamily.push({ fam, store, splits, n: paths.length });
+  }
+  for (const m of models.values()) m.dispose();
+  if (p.values['extract-only']) return;
+
+  const have = new Set(passes.map((x) => x.id));
+  const singles: Candidate[] = [];
+  const add = (parts: Part[]) => singles.push({ label: parts.map(partLabel).join(' ⊕ '), parts });
+  const pools: (PoolKind | 'meanmax')[] = ['mean', 'max', 'gem', 'meanmax', 'cov', 'gram'];
+  for (const pass of passes.filter((x) => !x.flip)) {
+    for (const tap of NETS[pass.net].taps) for (const pool of pools) {
+      add([{ pass: pass.id, tap, pool }]);
+      if (pool === 'mean' || pool === 'max' || pool === 'gem') add([{ pass: pass.id, tap, pool, sqrt: true }]);
+      const flipId = `${pass.id}-flip`;
+      if (have.has(flipId)) add([{ pass: pass.id, flipPass: flipId, tap, pool }]);
+    }
+  }
+  const results = new Map<string, Scores>();
+  const evalCandidate = async (c: Candidate): Promise<Scores> => {
+    if (results.has(c.label)) return results.get(c.label)!;
+    const all: Scores = new Map();
+    for (const f of perFamily) {
+      const S = await selfSimilarity(embed(f.store, c, f.n));
+      for (const [k, v] of await score(S, f.splits, f.fam.id)) all.set(k, v);
+    }
+    results.set(c.label, all);
+    return all;
+  };
+  const bar = progress('scoring candidates', singles.length);
+  for (const c of singles) { await evalCandidate(c); bar.tick(); }
+  bar.done();
+  // Concatenations: pairs among the best 6 single parts (by worst cell), at most one part per (net, tap).
+  const ranked = singles.slice().sort((a, b) => worst(results.get(a.label)!) - worst(results.get(b.label)!) || average(results.get(a.label)!) - average(results.get(b.label)!));
+  const top: Candidate[] = [];
+  for (const c of ranked) { if (top.length < 6 && !top.some((t) => t.parts[0].tap === c.parts[0].tap)) top.push(c); }
+  const bestOf = (net: string) => ranked.find((c) => c.parts[0].pass.startsWith(net));
+  const combos: Candidate[] = [];
+  for (let i = 0; i < top.length; i++) for (let j = i + 1; j < top.length; j++) combos.push({ label: `${top[i].label} ⊕ ${top[j].label}`, parts: [...top[i].parts, ...top[j].parts] });
+  const bm = bestOf('mnv2'), bi = bestOf('incv3');
+  if (bm && bi && !combos.some((c) => c.label === `${bm.label} ⊕ ${bi.label}` || c.label === `${bi.label} ⊕ ${bm.label}`)) combos.push({ label: `${bm.label} ⊕ ${bi.label}`, parts: [...bm.parts, ...bi.parts] });
+  for (const c of combos) await evalCandidate(c);
+  const every = [...singles, ...combos];
+  every.sort((a, b) => worst(results.get(a.label)!) - worst(results.get(b.label)!) || average(results.get(a.label)!) - average(results.get(b.label)!));
+
+  const famIds = perFamily.map((f) => f.fam.id);
+  const cols = famIds.flatMap((f) => SETTINGS.map((s) => `${f} ${s.label}`));
+  const dimOf = (c: Candidate) => embed(perFamily[0].store, c, 1).cols;
+  const line = (c: Candidate, bold = false, display = c.label) => {
+    const s = results.get(c.label)!;
+    const cells = famIds.flatMap((f) => SETTINGS.map((st) => { const x = s.get(`${f}|${st.label}`)!; return `${x.missing.toFixed(1)} / ${x.incl.toFixed(1)}`; }));
+    const b = (t: string) => (bold ? `**${t}**` : t);
+    return `| ${b(display)} | ${dimOf(c)} | ${cells.join(' | ')} | ${b(worst(s).toFixed(1))} |`;
+  };
+  const head = [
+    `| embedding | dim | ${cols.join(' | ')} | worst |`,
+    `|---|---|${cols.map(() => '---|').join('')}---|`,
+  ];
+  const refs = [
+    { label: 'mnv2 block_10_expand_relu max', why: 'previous default' },
+    { label: 'mnv2 block_10_expand_relu mean', why: "paper's form on the bundled net (raw cosine of the average pool of its deepest non-negative frozen layer; `embedding: 'paper'`)" },
+    { label: 'incv3 mixed5 mean', why: "paper's form on InceptionV3's frozen part" },
+  ];
+  const nImages = perFamily.map((f) => `${f.fam.id} ${f.n}`).join(', ');
+  const summary = [
+    `Cells: missing tail % / included anomaly %, TailSampler \`ada_trim_min-mode\`, mean over split seeds 0-${nSeeds - 1} at 10 % noise `
+      + `(true tail = class size ≤ 20); "worst" = the largest of all cells. Distinct images per family: ${nImages}. `
+      + `${every.length} candidates scored; the best 15 and the reference rows:`,
+    '',
+    ...head,
+    ...every.slice(0, 15).map((c, i) => line(c, i === 0)),
+    ...refs.filter((r) => results.has(r.label)).map((r) => line(every.find((c) => c.label === r.label)!, false, `${r.label} — ${r.why}`)),
+  ];
+  const full = ['# TailSampler embedding search (all candidates)', '', `Command: \`npx tsx scripts/choose-embedding.ts\`.`, '', ...head, ...every.map((c) => line(c))];
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'table.md'), full.join('\n') + '\n');
+  console.log(summary.join('\n'));
+  if (!p.values['no-write']) {
+    for (const f of ['assets/backbones/README.md', 'docs/readme/embed.md']) {
+      if (!fs.existsSync(f)) continue;
+      const txt = fs.readFileSync(f, 'utf8');
+      const a = txt.indexOf('<!-- embedding-search:begin -->'), b = txt.indexOf('<!-- embedding-search:end -->');
+      if (a < 0 || b < 0) continue;
+      writeFileAtomic(f, txt.slice(0, a) + '<!-- embedding-search:begin -->\n' + summary.join('\n') + '\n' + txt.slice(b));
+      console.log(`table written into ${f}`);
+    }
+  }
+  void tf;
+}
+
+runCli(SPEC, main);

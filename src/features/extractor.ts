@@ -11,7 +11,8 @@ import { resolveOptions, checkRange } from '../util/options';
 import { progress } from '../util/progress';
 import { Backbone, FeatureSet, ImageBatch, LayerMap } from './types';
 import { activeTfBackend, selectTfBackend, TfBackendChoice, withFastestEngine } from './backend';
-import { loadBundledBackbone } from './backbones/bundled';
+import { loadBundledBackbone, BUNDLED_DEFAULTS } from './backbones/bundled';
+import { ImageEmbedder, EmbeddingChoice, EMBEDDING_CHOICES, resolveEmbedding, ResolvedEmbedding } from './embedding-pass';
 import { preprocess, preprocessResizeOnly, preprocessMask, FloatImage, MaskPreprocessOptions } from './preprocess';
 import { augmentationViews, renderView, viewKey, AugmentationType } from './augment';
 import { patchEmbed } from './patch-embed';
@@ -45,6 +46,17 @@ export interface FeatureExtractorOptions {
   backend?: TfBackendChoice;
   /** No progress lines or logs. @default false */
   quiet?: boolean;
+  /**
+   * The image embedding TailSampler uses (src/features/embedding-pass.ts):
+   * - 'kit-default': the embedding chosen by scripts/choose-embedding.ts, computed in its own pass (a deviation from
+   *   the paper, measured in assets/backbones/README.md);
+   * - 'paper': the paper's form, the raw average pool of the backbone's embedding layer (bundled: block_10_expand_relu);
+   * - 'mobilenet-max': the kit's previous default, the global max pool of MobileNetV2's block_10_expand_relu;
+   * - 'backbone': whatever the backbone's own embedding is (e.g. the avgpool output of a WRN50 ONNX export);
+   * - an EmbeddingSpec object { resize, crop, flip, parts: [{ net, layer, pool, sqrt? }] }.
+   * @default 'kit-default' with the bundled backbone; 'backbone' when you pass your own backbone
+   */
+  embedding?: EmbeddingChoice;
 }
 
 const DEFAULTS = {
@@ -57,6 +69,7 @@ const DEFAULTS = {
   batchSize: 8,
   backend: 'auto' as TfBackendChoice,
   quiet: false,
+  embedding: undefined as EmbeddingChoice | undefined,
 };
 
 /** What run records store about the features. */
@@ -76,6 +89,8 @@ export interface FeatureExtractorInfo {
   embedDim: number;
   layerShapes: Record<string, [number, number, number]>;
   cacheDir: string | null;
+  /** The image embedding in full: its name, where it comes from, and (for its own pass) the spec and net weights. */
+  embedding: ResolvedEmbedding['description'];
 }
 
 export interface ExtractStats {
@@ -97,6 +112,9 @@ export class FeatureExtractor {
     readonly backbone: Backbone,
     private readonly o: typeof DEFAULTS & { targetDim: number },
     probe: { shapes: Record<string, [number, number, number]>; embedDim: number },
+    private readonly emb: ResolvedEmbedding,
+    /** The separate embedding pass, or null when the patch pass's own embedding is used. */
+    readonly embedder: ImageEmbedder | null,
   ) {
     this.shapes = probe.shapes;
     const first = probe.shapes[backbone.patchLayers[0]];
@@ -116,10 +134,17 @@ export class FeatureExtractor {
     if (backbone && o.backend !== 'auto') {
       throw new OptionError(`FeatureExtractor.create: option backend applies only when it loads the bundled backbone; with your own backbone, call selectTfBackend({ backend: '${o.backend}' }) before loading it`);
     }
+    const ownBackbone = !backbone;
+    const choice: EmbeddingChoice = o.embedding ?? (ownBackbone ? 'kit-default' : 'backbone');
+    if (typeof choice === 'string' && !EMBEDDING_CHOICES.includes(choice)) {
+      throw new OptionError(`FeatureExtractor.create: option embedding must be one of ${EMBEDDING_CHOICES.join(', ')} or an object { resize, crop, flip, parts }, got "${choice}"`);
+    }
     if (!backbone) {
       await selectTfBackend({ backend: o.backend, quiet: o.quiet });
-      // tfjs for an explicit tfjs backend; else the faster engine (onnxruntime unless native tensorflow is active).
-      backbone = o.backend === 'auto' ? await withFastestEngine(await loadBundledBackbone(), { quiet: o.quiet }) : await loadBundledBackbone();
+      // The bundled backbone pools its embedding layer by max (the previous default) unless the paper's form is asked for;
+      // tfjs for an explicit tfjs backend, else the faster engine (onnxruntime unless native tensorflow is active).
+      const bundled = await loadBundledBackbone({ embeddingPool: choice === 'paper' ? 'avg' : BUNDLED_DEFAULTS.embeddingPool });
+      backbone = o.backend === 'auto' ? await withFastestEngine(bundled, { quiet: o.quiet }) : bundled;
     }
     const bundled = backbone.id.startsWith('mobilenetv2-imagenet-block10@');
     const targetDim = o.targetDim ?? (bundled ? BUNDLED_TARGET_DIM : 1024);
@@ -138,7 +163,9 @@ export class FeatureExtractor {
         throw new OptionError(`patch layers must be listed finest first: ${name} (${shapes[name][0]}x${shapes[name][1]}) is finer than ${backbone.patchLayers[0]} (${first[0]}x${first[1]})`);
       }
     }
-    return new FeatureExtractor(backbone, { ...o, targetDim }, { shapes, embedDim: out.embeddings.cols });
+    const emb = resolveEmbedding(choice, backbone, { resize: o.resize, crop: o.crop });
+    const embedder = emb.spec ? await ImageEmbedder.create(emb.spec) : null;
+    return new FeatureExtractor(backbone, { ...o, targetDim }, { shapes, embedDim: embedder ? embedder.dim : out.embeddings.cols }, emb, embedder);
   }
 
   get targetDim(): number { return this.o.targetDim; }
@@ -149,8 +176,8 @@ export class FeatureExtractor {
       backend: this.backbone.engine,
       backboneId: this.backbone.id,
       patchLayers: [...this.backbone.patchLayers],
-      embeddingLayer: this.backbone.embeddingLayer,
-      embeddingPool: this.backbone.embeddingPool ?? 'avg',
+      embeddingLayer: this.embedder ? this.emb.description.layers : this.backbone.embeddingLayer,
+      embeddingPool: this.embedder ? this.emb.description.pools : this.backbone.embeddingPool ?? 'avg',
       normalization: this.backbone.inputNormalization,
       resize: this.o.resize,
       crop: this.o.crop,
@@ -161,6 +188,7 @@ export class FeatureExtractor {
       embedDim: this.embedDim,
       layerShapes: this.shapes,
       cacheDir: this.o.cacheDir,
+      embedding: this.emb.description,
     };
   }
 
@@ -173,6 +201,8 @@ export class FeatureExtractor {
       patchLayers: this.backbone.patchLayers,
       embeddingLayer: withEmbedding ? this.backbone.embeddingLayer : null,
       embeddingPool: withEmbedding ? this.backbone.embeddingPool ?? 'avg' : null,
+      // Only an embedding of its own pass adds a key part, so caches made with the backbone's embedding stay valid.
+      ...(withEmbedding && this.embedder ? { embedding: this.emb.description } : {}),
       normalization: this.backbone.inputNormalization,
       resize: this.o.resize,
       crop: this.o.crop,
@@ -203,10 +233,11 @@ export class FeatureExtractor {
     const patches = zeros(images.length * P, D);
     const embeddings = zeros(images.length, this.embedDim);
     for (let b = 0; b < images.length; b += this.o.batchSize) {
-      const chunk = images.slice(b, b + this.o.batchSize).map((im) => preprocess(im, this.prepOpts()));
+      const rgbs = images.slice(b, b + this.o.batchSize);
+      const chunk = rgbs.map((im) => preprocess(im, this.prepOpts()));
       const out = await this.backbone.extract(this.pack(chunk));
       out.layers.forEach((rec, k) => patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, patches, (b + k) * P));
-      embeddings.data.set(out.embeddings.data, b * this.embedDim);
+      embeddings.data.set((this.embedder ? await this.embedder.embed(rgbs) : out.embeddings).data, b * this.embedDim);
     }
     return { patches, embeddings, gridH: this.gridH, gridW: this.gridW, imageCount: images.length, inputSize: this.o.crop };
   }
@@ -239,12 +270,14 @@ export class FeatureExtractor {
       for (let b = 0; b < todo.length; b += this.o.batchSize) {
         const idx = todo.slice(b, b + this.o.batchSize);
         const imgs: FloatImage[] = [];
-        for (const i of idx) imgs.push(preprocess(await readRgb(paths[i]), this.prepOpts()));
+        const rgbs: RgbImage[] = [];
+        for (const i of idx) { const rgb = await readRgb(paths[i]); rgbs.push(rgb); imgs.push(preprocess(rgb, this.prepOpts())); }
         const out = await this.backbone.extract(this.pack(imgs));
+        const emb = this.embedder ? await this.embedder.embed(rgbs) : out.embeddings;
         out.layers.forEach((rec, k) => {
           const i = idx[k];
           patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, patches, i * P);
-          embeddings.data.set(out.embeddings.data.subarray(k * E, (k + 1) * E), i * E);
+          embeddings.data.set(emb.data.subarray(k * E, (k + 1) * E), i * E);
           this.cache?.write(keys[i], shape, patches.data.subarray(i * P * D, (i + 1) * P * D), embeddings.data.subarray(i * E, (i + 1) * E));
         });
         bar.tick(idx.length);
@@ -312,6 +345,7 @@ export class FeatureExtractor {
 
   dispose(): void {
     this.backbone.dispose();
+    this.embedder?.dispose();
   }
 }
 

@@ -58,3 +58,10 @@ export function tailAccuracy(
     mcc: denom > 0 ? (tp * tn - fp * fn) / denom : 0,
   };
 }
+
+/** The truth tailAccuracy needs, from a split's training items: each image's class size (good + injected) and noise flag. */
+export function splitTruth(items: readonly { className: string; isNoise: boolean }[]): { trueSizes: number[]; isNoise: boolean[] } {
+  const size = new Map<string, number>();
+  for (const t of items) size.set(t.className, (size.get(t.className) ?? 0) + 1);
+  return { trueSizes: items.map((t) => size.get(t.className)!), isNoise: items.map((t) => t.isNoise) };
+}

@@ -15,7 +15,13 @@ import { ensureDir, writeFileAtomicAsync } from '../../util/atomic';
 import { Noise } from './noise';
 import { renderSample } from './render';
 import { DefectType } from './defects';
-import { SYNTH_CLASSES, SYNTH_CLASS_NAMES, SynthClassSpec } from './classes';
+import { SYNTH_CLASSES, SynthClassSpec } from './classes';
+import { LOOKALIKE_CLASSES } from './lookalike';
+
+/** Generated families: 'default' (the kit's 12 classes) and 'lookalike' (look-alike classes, coloured light; ./lookalike). */
+export type SynthFamily = 'default' | 'lookalike';
+export const SYNTH_FAMILIES: readonly SynthFamily[] = ['default', 'lookalike'];
+const FAMILY_CLASSES: Record<SynthFamily, SynthClassSpec[]> = { default: SYNTH_CLASSES, lookalike: LOOKALIKE_CLASSES };
 import { SYNTH_MARKER, readSynthMarker, writeSynthMarker } from './marker';
 
 /** Bump when the pixels a seed produces change, so an old folder is not reused as if current. */
@@ -26,7 +32,9 @@ export interface SynthOptions {
   out: string;
   /** Seed: the same seed and options give byte-identical files. @default 0 */
   seed: number;
-  /** Subset of class names (see SYNTH_CLASS_NAMES). @default all 12 classes */
+  /** Which generated family: 'default' or 'lookalike' (see SYNTH_FAMILIES). @default 'default' */
+  family: SynthFamily;
+  /** Subset of class names (see SYNTH_CLASS_NAMES, LOOKALIKE_CLASS_NAMES). @default all 12 classes of the family */
   classes?: string[];
   /** Image side in pixels. @default 256 */
   size: number;
@@ -43,7 +51,7 @@ export interface SynthOptions {
 }
 
 export const SYNTH_DEFAULTS: SynthOptions = {
-  out: '', seed: 0, classes: undefined, size: 256, trainCount: undefined, testGood: 20, defectsPerType: undefined, reuse: true, quiet: false,
+  out: '', seed: 0, family: 'default', classes: undefined, size: 256, trainCount: undefined, testGood: 20, defectsPerType: undefined, reuse: true, quiet: false,
 };
 
 export interface SynthClassReport { name: string; kind: 'texture' | 'object'; train: number; testGood: number; defects: Record<string, number> }
@@ -100,14 +108,18 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
   checkRange('testGood', o.testGood, 1, 100000, { integer: true });
   if (o.trainCount !== undefined) checkRange('trainCount', o.trainCount, 1, 100000, { integer: true });
   if (o.defectsPerType !== undefined) checkRange('defectsPerType', o.defectsPerType, 1, 100000, { integer: true });
-  let specs = SYNTH_CLASSES;
+  if (!SYNTH_FAMILIES.includes(o.family)) throw new OptionError(`option family must be one of ${SYNTH_FAMILIES.join(', ')}, got "${String(o.family)}"`);
+  const all = FAMILY_CLASSES[o.family];
+  const names = all.map((s) => s.product.name);
+  let specs = all;
   if (o.classes !== undefined) {
     if (!Array.isArray(o.classes) || o.classes.length === 0) throw new OptionError('option classes must be a non-empty list of class names');
-    for (const c of o.classes) if (!SYNTH_CLASS_NAMES.includes(c)) throw new OptionError(`option classes: unknown class "${c}" (known: ${SYNTH_CLASS_NAMES.join(', ')})`);
-    specs = SYNTH_CLASSES.filter((s) => o.classes!.includes(s.product.name));
+    for (const c of o.classes) if (!names.includes(c)) throw new OptionError(`option classes: unknown class "${c}" (known: ${names.join(', ')})`);
+    specs = all.filter((s) => o.classes!.includes(s.product.name));
   }
   const out = path.resolve(o.out);
-  const markerOptions = { seed: o.seed, size: o.size, classes: specs.map((s) => s.product.name), trainCount: o.trainCount ?? null, testGood: o.testGood, defectsPerType: o.defectsPerType ?? null };
+  // The default family's marker keeps its old form, so existing folders are still recognised and reused.
+  const markerOptions = { ...(o.family === 'default' ? {} : { family: o.family }), seed: o.seed, size: o.size, classes: specs.map((s) => s.product.name), trainCount: o.trainCount ?? null, testGood: o.testGood, defectsPerType: o.defectsPerType ?? null };
   const t0 = Date.now();
   const jobs = plan(specs, o);
   const classes = report(specs, o);
