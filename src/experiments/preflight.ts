@@ -100,7 +100,7 @@ export function preflight(config: ResolvedConfig, pipeline: Pipeline): void {
   });
   const cfgFile = path.join(dir, 'config.json');
   if (fs.existsSync(cfgFile)) {
-    let old: ResolvedConfig | null = null;
+    let old: ResolvedConfig | null;
     try { old = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as ResolvedConfig; } catch { old = null; }
     if (!old || configFingerprint(old) !== configFingerprint(config)) {
       throw new OptionError(`results folder ${dir} holds a run with a different config (${cfgFile}); use another "run" name, or delete that folder to start over`);

@@ -21,7 +21,7 @@ import { evaluateSplit, ClassTestSet } from './evaluate-split';
 import { describeEnvironment } from './env';
 import { buildFeatureStore, FeatureStore } from './feature-store';
 import { configFingerprint, datasetFingerprint, DatasetFingerprint } from './fingerprint';
-import { Cell, expandGrid, splitId, SplitKey } from './grid';
+import { Cell, expandGrid, splitId } from './grid';
 import { checkMvtecLayout } from './layout';
 import { commitCell, PARTS_DIR, recoverPart } from './parts';
 import type { FeatureSource, Pipeline } from './pipeline';

@@ -97,7 +97,7 @@ export class FeatureCache {
       return 'miss';
     }
     let problem: string | null = null;
-    let ino = -1;
+    let ino: number;
     try {
       const st = fs.fstatSync(fd);
       const size = st.size;

@@ -138,7 +138,6 @@ for (;;) {
 type Part = { init(start: number): { best: number; idx: number }; step(k: number, c: number): { best: number; idx: number } };
 let makePartFn: ((x: Float32Array, d: number, lo: number, hi: number, m: number) => Part) | null = null;
 function makePart(x: Float32Array, d: number, lo: number, hi: number, m: number): Part {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   makePartFn ??= new Function(`${KERNEL_SOURCE}\nreturn makePart;`)() as typeof makePartFn;
   return makePartFn!(x, d, lo, hi, m);
 }

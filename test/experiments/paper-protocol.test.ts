@@ -143,7 +143,7 @@ test('preflight, before any work: wrong output name, wrong rank, missing model, 
 });
 
 /** Reads a shipped config and points its placeholder paths at fixtures. */
-function shipped(file: string, set: (raw: Record<string, any>) => void) {
+function shipped(file: string, set: (raw: Record<string, unknown> & { datasets: Record<string, unknown>[]; features: { backbone: Record<string, unknown> } & Record<string, unknown> }) => void) {
   const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   delete raw.$comment;
   raw.resultsDir = path.join(dir, 'shipped-results');
