@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PatchCore, createModel } from '../../src/models';
-import { InputError } from '../../src/util/errors';
+import { InputError, OptionError, atKeyPath } from '../../src/util/errors';
 import { auroc } from '../../src/metrics/auroc';
 import { TrainFeatures } from '../../src/models/types';
 import { synthFeatures, DILEMMA, PROBES } from './synthetic';
@@ -53,4 +53,11 @@ test('large features below the bound still give finite scores and the same ranki
   const big = await rank(1e15);
   assert.equal(big.a, base.a);
   assert.deepEqual(big.order, base.order);
+});
+
+test('method options passed from a config report their full key path (atKeyPath around createModel)', () => {
+  assert.throws(() => atKeyPath('methods[2].options', () => createModel('patchcore', { coresetRatio: '0.1' })), (e: Error) =>
+    e instanceof OptionError && e.message === 'option methods[2].options.coresetRatio must be in (0, 1], got "0.1" (a string)');
+  assert.throws(() => atKeyPath('methods[0].options', () => createModel('softpatch', { lofk: 6 })), (e: Error) =>
+    e instanceof OptionError && /^SoftPatch: unknown option "methods\[0\]\.options\.lofk" \(known options: /.test(e.message));
 });
