@@ -80,7 +80,7 @@ export async function initRunFolder(config: ResolvedConfig, fingerprints: Map<st
       const other = listParts(dir).find((p) => p.count !== shard.count);
       if (other) {
         throw new OptionError(`run "${config.run}" is split into ${other.count} shard(s) (${path.join(dir, PARTS_DIR, partName(other))}); ` +
-          `this writer is shard ${shard.index}/${shard.count}. Use --shard I/${other.count}, or a new "run" name to shard it differently`);
+          `this writer is shard ${shard.index}/${shard.count}. Use --shard I/${other.count} (or --merge to build results.csv from its parts), or a new "run" name to shard it differently`);
       }
       // Created under run.lock, so two writers with different shard counts cannot both pass the check above.
       fs.mkdirSync(path.join(dir, PARTS_DIR, partName(shard)), { recursive: true });

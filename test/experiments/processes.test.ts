@@ -24,26 +24,30 @@ test('two runners on one config: the second is refused (or waits); kill -9 of th
   const cfg = writeConfig(dir);
   const want = await singleProcessResults(cfg);
   const log = path.join(dir, 'results', 'r1', 'parts', '0-of-1', 'cells.log');
-  // A: three quick cells, then every fit stalls for a minute
-  const a = startCli(['--config', cfg], { FAKE_FIT_DELAY_MS: '60000', FAKE_FAST_FITS: '3' });
-  await waitFor(() => lineCount(log) >= 3 || a.child.exitCode !== null, 'runner A to commit 3 cells');
-  assert.equal(a.child.exitCode, null, a.stderr());
-  // B: same config, no --wait: refused with a clear message, exit code 2, nothing written
-  const b = startCli(['--config', cfg]);
-  assert.equal(await b.done, 2, b.stderr());
-  assert.match(b.stderr(), new RegExp(`shard 0/1 is being written by another process \\(pid ${a.child.pid} on .*\\).*pass --wait`));
-  assert.equal(lineCount(log), 3);
-  // C: --wait queues behind A
-  const c = startCli(['--config', cfg, '--wait']);
-  await waitFor(() => /is being written by .*; waiting/.test(c.stderr()) || c.child.exitCode !== null, 'runner C to wait');
-  assert.equal(c.child.exitCode, null, c.stderr());
-  // kill -9 A: the kernel drops its lock, C goes on and resumes after A's 3 cells
-  a.child.kill('SIGKILL');
-  assert.equal(await c.done, 0, c.stderr());
-  assert.match(c.stderr(), /16 cells, 3 already done, 13 to run/);
-  const results = fs.readFileSync(path.join(dir, 'results', 'r1', 'results.csv'), 'utf8');
-  assert.equal(results, want);
-  assert.equal(lineCount(log), 16);
+  // A: three quick cells, then every fit stalls (for longer than this test may take)
+  const a = startCli(['--config', cfg], { FAKE_FIT_DELAY_MS: '600000', FAKE_FAST_FITS: '3' });
+  try {
+    await waitFor(() => lineCount(log) >= 3 || a.child.exitCode !== null, 'runner A to commit 3 cells');
+    assert.equal(a.child.exitCode, null, a.stderr());
+    // B: same config, no --wait: refused with a clear message, exit code 2, nothing written
+    const b = startCli(['--config', cfg]);
+    assert.equal(await b.done, 2, b.stderr());
+    assert.match(b.stderr(), new RegExp(`shard 0/1 is being written by another process \\(pid ${a.child.pid} on .*\\).*pass --wait`));
+    assert.equal(lineCount(log), 3);
+    // C: --wait queues behind A
+    const c = startCli(['--config', cfg, '--wait']);
+    await waitFor(() => /is being written by .*; waiting/.test(c.stderr()) || c.child.exitCode !== null, 'runner C to wait');
+    assert.equal(c.child.exitCode, null, c.stderr());
+    // kill -9 A: the kernel drops its lock, C goes on and resumes after A's 3 cells
+    a.child.kill('SIGKILL');
+    assert.equal(await c.done, 0, c.stderr());
+    assert.match(c.stderr(), /16 cells, 3 already done, 13 to run/);
+    const results = fs.readFileSync(path.join(dir, 'results', 'r1', 'results.csv'), 'utf8');
+    assert.equal(results, want);
+    assert.equal(lineCount(log), 16);
+  } finally {
+    if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
+  }
 });
 
 test('three shards started as concurrent processes on one run folder merge to the single-process results.csv', async () => {

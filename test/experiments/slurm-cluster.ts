@@ -42,7 +42,8 @@ export interface Cluster {
   dir: string;
   /** Environment for sbatch/squeue/scontrol (SLURM_CONF). */
   env: NodeJS.ProcessEnv;
-  stop(): void;
+  /** Stops the daemons (SIGTERM by their pid files), waits until they have exited, and removes the folder. */
+  stop(): Promise<void>;
   log(): string;
 }
 
@@ -80,11 +81,20 @@ export async function startCluster(): Promise<Cluster> {
   const pidFiles = [path.join(dir, 'slurmd.pid'), path.join(dir, 'slurmctld.pid'), path.join(m, 'munged.pid')];
   const cluster: Cluster = {
     dir, env,
-    stop() {
+    async stop() {
       spawnSync('scancel', ['--user=root'], { env, stdio: 'ignore' });
+      const pids: number[] = [];
       for (const f of pidFiles) {
-        try { process.kill(Number(fs.readFileSync(f, 'utf8').trim()), 'SIGTERM'); } catch { /* not running */ }
+        try {
+          const pid = Number(fs.readFileSync(f, 'utf8').trim());
+          process.kill(pid, 'SIGTERM');
+          pids.push(pid);
+        } catch { /* not running */ }
       }
+      const alive = (pid: number) => { try { process.kill(pid, 0); return !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); } catch { return false; } };
+      for (let i = 0; i < 100 && pids.some(alive); i++) await sleep(100);
+      if (pids.some(alive)) throw new Error(`SLURM test daemons did not stop: pids ${pids.filter(alive).join(', ')}`);
+      fs.rmSync(dir, { recursive: true, force: true });
     },
     log() {
       return ['slurmctld.log', 'slurmd.log'].map((f) => { try { return `--- ${f}\n` + fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(-15).join('\n'); } catch { return ''; } }).join('\n');
@@ -102,7 +112,7 @@ export async function startCluster(): Promise<Cluster> {
       await sleep(200);
     }
   } catch (e) {
-    cluster.stop();
+    await cluster.stop().catch(() => {});
     throw e;
   }
   return cluster;

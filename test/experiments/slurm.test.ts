@@ -52,6 +52,6 @@ test('the emitted SLURM array (features, 2 fit shards, merge) gives the single-p
     // the fit shards found every image in the cache that the features stage filled
     assert.equal(fs.readdirSync(path.join(dir, 'cache')).filter((f) => f.endsWith('.txt')).length, 21);
   } finally {
-    cluster.stop();
+    await cluster.stop();
   }
 });
