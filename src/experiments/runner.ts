@@ -31,7 +31,7 @@ import { withLock } from './run-lock';
 import { cellsOfShard, partName, ShardSpec, SINGLE } from './shards';
 import type { ResultRow } from '../results/results-file';
 
-export { preflight, runDir } from './preflight';
+export { preflight } from './preflight';
 import { preflightSources, splitForCell } from './split-source';
 
 export interface RunOptions {
@@ -241,9 +241,4 @@ export async function runCell(
     overlap: config.overlap, tailMaxCount: config.tailMaxCount, metrics: config.metrics, testCache,
   });
   return r.rows;
-}
-
-/** Whether a run folder exists (used by the CLI for --summary-only and --merge messages). */
-export function runExists(config: ResolvedConfig): boolean {
-  return fs.existsSync(path.join(runDir(config), 'config.json'));
 }

@@ -35,7 +35,8 @@ export interface FakeCounters { extracted: number; fits: number; extractorsCreat
 
 /**
  * The fake as a --pipeline module for the CLI (child-process tests): FAKE_FIT_DELAY_MS slows down every fit after the
- * first FAKE_FAST_FITS (default 0), so a test can stop a runner in the middle of a grid.
+ * first FAKE_FAST_FITS (default 0), so a test can stop a runner in the middle of a grid. Loaded by name at run time.
+ * @public
  */
 export function pipeline(): Pipeline {
   return fakePipeline(undefined, Number(process.env.FAKE_FIT_DELAY_MS ?? 0), Number(process.env.FAKE_FAST_FITS ?? 0));
