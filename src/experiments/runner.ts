@@ -25,14 +25,14 @@ import { Cell, expandGrid, splitId } from './grid';
 import { checkMvtecLayout } from './layout';
 import { commitCell, PARTS_DIR, recoverPart } from './parts';
 import type { FeatureSource, Pipeline } from './pipeline';
-import { preflight, runDir } from './preflight';
+import { preflight } from './preflight';
 import { checkDatasetsUnchanged, initRunFolder, lockPart, mergeRun, MergeSummary, partBusyMessage } from './run-folder';
 import { withLock } from './run-lock';
 import { cellsOfShard, partName, ShardSpec, SINGLE } from './shards';
+import { preflightSources, splitForCell } from './split-source';
 import type { ResultRow } from '../results/results-file';
 
 export { preflight } from './preflight';
-import { preflightSources, splitForCell } from './split-source';
 
 export interface RunOptions {
   /** Print nothing (tests). @default false */
