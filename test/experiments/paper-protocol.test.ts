@@ -107,8 +107,8 @@ test('the runner on official manifests: train counts per class are the manifests
   // every value is a real number where defined (image AUROC in [0, 1])
   assert.ok(rows.filter((r) => r.metric === 'image_auroc').every((r) => r.value >= 0 && r.value <= 1));
 
-  // the models of the cells (after the preflight's two probes): step rot15flip, Pareto rot30flip, model seed 0
-  const cells = log.models.slice(config.methods.length);
+  // the models of the cells (after the preflight's probes, one per method and tail type): step rot15flip, Pareto rot30flip, model seed 0
+  const cells = log.models.slice(config.methods.length * config.tailTypes.length);
   assert.equal(cells.length, 8);
   const cellOrder = expandGrid(config);
   cells.forEach((m, i) => {
@@ -171,7 +171,7 @@ test('configs/paper-mvtec.json: the full protocol, and it passes the runner\'s p
 test('configs/paper-visa.json: rotflip for every tail type, 5 % noise, and it passes preflight; VisA classes as kind mvtec do not', async () => {
   const root = path.join(dir, 'objects'); // a folder name that does not say "visa"
   const manifests = path.join(dir, 'manifest', 'visa-nlt');
-  const classes = await writeFixtureDataset(root, { defects: VISA_FIXTURE_DEFECTS, train: 20, perDefect: 2, ext: 'JPG', empty: true });
+  const classes = await writeFixtureDataset(root, { defects: VISA_FIXTURE_DEFECTS, train: 20, perDefect: 2, ext: 'JPG', size: 16 });
   writeOfficialManifests(manifests, classes, { settings: ['step_k1', 'step_k4', 'pareto'], seeds: [1, 2, 3, 4, 5], ratio: 0.05, paretoKeep: [20, 15, 5], paretoInject: [2, 0, 0] });
   const c = shipped('configs/paper-visa.json', (raw) => {
     raw.datasets[0].root = root;
