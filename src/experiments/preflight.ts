@@ -42,11 +42,11 @@ function checkCreatable(dir: string, what: string): void {
     if (up === p) break;
     p = up;
   }
-  if (!fs.statSync(p).isDirectory()) throw new InputError(`${what} "${dir}" is not writable: "${p}" is a file, not a folder; choose another folder`);
+  if (!fs.statSync(p).isDirectory()) throw new InputError(`cannot create ${what} "${dir}": ${p} is a file, not a folder (ENOTDIR); move that file or choose another folder`);
   try {
     fs.accessSync(p, fs.constants.W_OK);
   } catch {
-    throw new InputError(`${what} "${dir}" is not writable: no write permission on "${p}"; choose another folder or fix its permissions`);
+    throw new InputError(`cannot create ${what} "${dir}": no write permission on ${p} (EACCES); choose another folder or fix its permissions`);
   }
 }
 
@@ -76,7 +76,7 @@ export function preflight(config: ResolvedConfig, pipeline: Pipeline): void {
   const dir = runDir(config);
   const resultsDir = path.resolve(config.resultsDir);
   if (fs.existsSync(resultsDir) && !fs.statSync(resultsDir).isDirectory()) {
-    throw new InputError(`results folder "${resultsDir}" is not writable: it is a file, not a folder; set "resultsDir" to a folder`);
+    throw new InputError(`cannot create results folder "${dir}": ${resultsDir} is a file, not a folder (ENOTDIR); move that file or choose another folder`);
   }
   checkCreatable(dir, 'results folder');
   for (const d of config.datasets) {
