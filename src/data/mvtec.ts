@@ -3,7 +3,7 @@
  *   <root>/<class>/train/good/*.png
  *   <root>/<class>/test/<defect>/*.png          (defect 'good' = normal)
  *   <root>/<class>/ground_truth/<defect>/<stem>_mask.png   (one per anomalous test image)
- * Classes are sorted alphabetically and files by name, as in the official loader (spec §1.1).
+ * Classes are sorted alphabetically and files by name, as in the official loader (docs/method.md §1.1).
  * Only the folder structure and extensions are checked here; `validateImages` decodes every file.
  */
 import * as fs from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Import of the official TailedCore split manifests (spec §5.2: per setting and seed, `prune_good.txt` lists the
+ * Import of the official TailedCore split manifests (docs/method.md §5.2: per setting and seed, `prune_good.txt` lists the
  * train/good files REMOVED from each class, `inject_defects.txt` the test anomalies copied into training).
  * The exact line format of those files was not seen; it is inferred from the spec: one path per line, relative to the
  * dataset root, `<class>/train/good/<file>` and `<class>/test/<defect>/<file>`, optionally behind a leading dataset

@@ -1,5 +1,5 @@
 /**
- * The one memory bank and 1-NN scorer shared by PatchCore, SoftPatch and TailedCore (spec §3.2 step 4, §3.4, §4.1).
+ * The one memory bank and 1-NN scorer shared by PatchCore, SoftPatch and TailedCore (docs/method.md §3.2 step 4, §3.4, §4.1).
  * Patch score = squared L2 distance to the nearest bank row (faiss IndexFlatL2 returns squared distances), times
  * that row's weight when the bank is weighted (SoftPatch).
  */
@@ -16,7 +16,7 @@ export interface MemoryBank {
   tailRows: number;
 }
 
-/** Builds a bank as [tail; head] (spec §3.2 step 4: no de-duplication). Weights, if any, cover all rows. */
+/** Builds a bank as [tail; head] (docs/method.md §3.2 step 4: no de-duplication). Weights, if any, cover all rows. */
 export function makeMemoryBank(tail: Matrix | null, head: Matrix, weights: Float32Array | null = null): MemoryBank {
   const features = tail && tail.rows > 0 ? concatRows([tail, head]) : head;
   assertFinite(features, 'memory bank');
