@@ -17,6 +17,8 @@ const config: KnipConfig = {
   entry: ['!src/index.ts', 'scripts/*.{ts,js}', 'bench/*.ts', 'test/**/*.test.ts', 'notebooks/*.ipynb'],
   project: ['src/**/*.ts', 'scripts/**/*.{ts,js}', 'bench/**/*.ts', 'test/**/*.ts', 'notebooks/*.ipynb'],
   compilers: { ipynb: notebookCells },
+  // Jupyter comes from apt (see notebooks/README.md), not from npm.
+  ignoreBinaries: ['jupyter'],
   ignoreExportsUsedInFile: true,
 };
 

@@ -11,7 +11,9 @@ export interface PatchCoreOptions {
   /** @default 0 */ seed: number | string;
   /** @default 4 */ blurSigma: number;
 }
-export const PATCHCORE_DEFAULTS: PatchCoreOptions = { coresetRatio: 0.1, projDim: 128, seed: 0, blurSigma: 4 };
+// Derived from the one set of shared defaults (./options), never restated.
+const SHARED = MEMORY_BANK_MODEL_DEFAULTS;
+export const PATCHCORE_DEFAULTS: PatchCoreOptions = { coresetRatio: SHARED.coresetRatio, projDim: SHARED.projDim, seed: SHARED.seed, blurSigma: SHARED.blurSigma };
 
 /** PatchCore (repo version, docs/method.md §4.1): greedy coreset 0.1 of all patches; 1-NN squared L2; image = max. */
 export class PatchCore extends MemoryBankModel {
@@ -26,7 +28,7 @@ export interface SoftPatchOptions extends PatchCoreOptions {
   /** @default 6 */ lofK: number;
   /** @default 0.85 */ lofQuantile: number;
 }
-export const SOFTPATCH_DEFAULTS: SoftPatchOptions = { ...PATCHCORE_DEFAULTS, weighted: true, lofK: 6, lofQuantile: 0.85 };
+export const SOFTPATCH_DEFAULTS: SoftPatchOptions = { ...PATCHCORE_DEFAULTS, weighted: true, lofK: SHARED.lofK, lofQuantile: SHARED.lofQuantile };
 
 /**
  * SoftPatch (repo version, docs/method.md §4.1): per-position LOF (k=6, 128-d), drop patches with LOF >= 0.85-quantile,
