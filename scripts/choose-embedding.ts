@@ -24,9 +24,20 @@ import { tailSampler } from '../src/sampling/tail-sampler';
 import { Matrix, zeros } from '../src/linalg/matrix';
 import { LayerMap } from '../src/features/types';
 import { progress } from '../src/util/progress';
+import { CliSpec, ParsedCli, intFlag, runCli, stringFlag } from '../src/util/cli';
 
-/** Global max pool of each layer is always scored (the default embedding is one); --extra adds L2-normalised GAP concatenations. */
-const EXTRA = process.argv.includes('--extra');
+const CLI: CliSpec = {
+  command: 'npx tsx scripts/choose-embedding.ts',
+  summary: 'Scores candidate MobileNetV2 layers as TailSampler embeddings (global average and max pool) on seeded long-tail splits.',
+  flags: {
+    data: { type: 'string', value: 'DIR', description: 'synthetic dataset folder (generated when absent)', default: 'data/synth-embed' },
+    seeds: { type: 'string', value: 'N', description: 'split seeds per setting', default: '3' },
+    resize: { type: 'string', value: 'PX', description: 'shorter side before cropping', default: '256' },
+    crop: { type: 'string', value: 'PX', description: 'centre crop', default: '224' },
+    // Global max pool of each layer is always scored (the default embedding is one).
+    extra: { type: 'boolean', description: 'also score L2-normalised GAP concatenations of layer pairs' },
+  },
+};
 const CANDIDATES = ['block_3_expand_relu', 'block_5_add', 'block_6_expand_relu', 'block_9_add', 'block_10_expand_relu', 'block_10_project_BN'];
 
 function globalMaxPool(m: LayerMap): Float32Array {
@@ -49,15 +60,11 @@ function concatNormalized(a: Matrix, b: Matrix): Matrix {
   return out;
 }
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-}
-
-async function main(): Promise<void> {
-  const dataDir = arg('data', path.join('data', 'synth-embed'));
-  const seeds = Number(arg('seeds', '3'));
-  const resize = Number(arg('resize', '256')), crop = Number(arg('crop', '224'));
+async function main(cli: ParsedCli): Promise<void> {
+  const EXTRA = cli.values.extra === true;
+  const dataDir = stringFlag(cli, 'data') ?? path.join('data', 'synth-embed');
+  const seeds = intFlag(cli, 'seeds', { min: 1 }) ?? 3;
+  const resize = intFlag(cli, 'resize', { min: 1 }) ?? 256, crop = intFlag(cli, 'crop', { min: 1 }) ?? 224;
   await generateSynthetic({ out: dataDir, seed: 0, size: 256, defectsPerType: 4, testGood: 2 });
   const dataset = loadDataset(dataDir);
   const settings = [
@@ -151,4 +158,4 @@ async function main(): Promise<void> {
   bb.dispose();
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+runCli(CLI, main);
