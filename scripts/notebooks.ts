@@ -4,11 +4,13 @@
  * GitHub sees them. `--fast` runs them at the tests' scale (see src/experiments/notebook-settings.ts); `--out-dir`
  * writes the executed copies elsewhere and leaves the committed notebooks untouched (what the tests do).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliSpec, ParsedCli, runCli, stringFlag, intFlag } from '../src/util/cli';
 import { InputError } from '../src/util/errors';
+import { generateSynthetic } from '../src/data/synth';
+import { notebookSettings } from '../src/experiments/notebook-settings';
 
 const ROOT = path.resolve(__dirname, '..');
 const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
@@ -24,6 +26,7 @@ const CLI: CliSpec = {
     only: { type: 'string', value: 'LIST', description: 'comma-separated notebook numbers or names, e.g. 03,05' },
     'out-dir': { type: 'string', value: 'DIR', description: 'write the executed notebooks here instead of in place' },
     timeout: { type: 'string', value: 'SECONDS', description: 'per-cell time limit', default: '1800' },
+    jobs: { type: 'string', value: 'N', description: 'notebooks executed at the same time', default: '1' },
   },
   epilog: `Needs Jupyter (Debian: apt-get install -y --no-install-recommends ${APT_PACKAGES}).`,
 };
@@ -65,10 +68,42 @@ export interface NotebookRun {
   output: string;
 }
 
-/** Executes the notebooks; throws on the first one with an error cell, naming it and quoting the error. */
-export function executeNotebooks(opts: { fast: boolean; only?: string[]; outDir?: string; timeout: number }): NotebookRun[] {
+/** One nbconvert run, asynchronously (so that --jobs can run several). */
+function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', (e) => resolve({ status: null, out: e.message }));
+    child.on('close', (status) => resolve({ status, out }));
+  });
+}
+
+export interface ExecuteOptions {
+  /** The tests' scale (TAILEDCORE_NOTEBOOKS=fast). */
+  fast: boolean;
+  /** Notebook numbers or names; all when absent. */
+  only?: string[];
+  /** Write the executed notebooks here instead of in place. */
+  outDir?: string;
+  /** Per-cell time limit in seconds. */
+  timeout: number;
+  /** Notebooks executed at the same time. @default 1 */
+  jobs?: number;
+}
+
+/** Executes the notebooks; throws when one has an error cell, naming it and quoting the error. */
+export async function executeNotebooks(opts: ExecuteOptions): Promise<NotebookRun[]> {
   build();
   ensureKernel();
+  // The dataset notebooks 02-05 share, generated once here (reused when complete), so concurrent notebooks never
+  // race to write it. Paths in the settings are relative to notebooks/.
+  const settings = notebookSettings(opts.fast ? 'fast' : 'full');
+  await generateSynthetic({ out: path.resolve(NOTEBOOK_DIR, settings.root), ...settings.synthetic, quiet: true });
+  // At the fast scale the grid notebooks start from an empty results folder, so they fit every time instead of
+  // resuming runs that an older version of the code finished.
+  if (opts.fast) fs.rmSync(path.resolve(NOTEBOOK_DIR, settings.resultsDir), { recursive: true, force: true });
   let names = listNotebooks();
   if (opts.only) {
     const want = opts.only;
@@ -79,29 +114,40 @@ export function executeNotebooks(opts: { fast: boolean; only?: string[]; outDir?
   if (opts.outDir) fs.mkdirSync(opts.outDir, { recursive: true });
   const env = { ...process.env, JUPYTER_PATH, TAILEDCORE_NOTEBOOKS: opts.fast ? 'fast' : 'full', TAILEDCORE_QUIET: '1' };
   const runs: NotebookRun[] = [];
-  for (const name of names) {
+  const failures: string[] = [];
+  const one = async (name: string): Promise<void> => {
     const t0 = Date.now();
     const where = opts.outDir ? ['--output-dir', path.resolve(opts.outDir)] : ['--inplace'];
-    const r = run('jupyter', [
+    const r = await runAsync('jupyter', [
       'nbconvert', '--to', 'notebook', '--execute', path.join(NOTEBOOK_DIR, name), ...where,
       '--ExecutePreprocessor.kernel_name=tslab', `--ExecutePreprocessor.timeout=${opts.timeout}`,
       '--ExecutePreprocessor.record_timing=False',
     ], env);
     const seconds = (Date.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(`${name}: an error cell (nbconvert exit ${r.status}) after ${seconds.toFixed(0)} s:\n${r.out.slice(-6000)}`);
+    if (r.status !== 0) {
+      failures.push(`${name}: an error cell (nbconvert exit ${r.status}) after ${seconds.toFixed(0)} s:\n${r.out.slice(-6000)}`);
+      return;
+    }
     const output = opts.outDir ? path.join(path.resolve(opts.outDir), name) : path.join(NOTEBOOK_DIR, name);
     runs.push({ notebook: name, seconds, output });
     console.log(`${name}: executed in ${seconds.toFixed(1)} s${opts.outDir ? ` -> ${output}` : ' (outputs stored in place)'}`);
-  }
-  return runs;
+  };
+  const queue = names.slice();
+  const worker = async (): Promise<void> => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) await one(name);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs ?? 1, names.length)) }, worker));
+  if (failures.length) throw new Error(failures.join('\n\n'));
+  return runs.sort((a, b) => (a.notebook < b.notebook ? -1 : 1));
 }
 
-function main(p: ParsedCli): void {
-  executeNotebooks({
+async function main(p: ParsedCli): Promise<void> {
+  await executeNotebooks({
     fast: p.values.fast === true,
     only: stringFlag(p, 'only')?.split(',').map((s) => s.trim()).filter(Boolean),
     outDir: stringFlag(p, 'out-dir'),
     timeout: intFlag(p, 'timeout', { min: 1 }) ?? 1800,
+    jobs: intFlag(p, 'jobs', { min: 1, max: 5 }) ?? 1,
   });
 }
 

@@ -21,7 +21,7 @@ export interface NotebookSettings {
   synthetic: SyntheticSubset;
   /** FeatureExtractor options. */
   features: Record<string, unknown>;
-  /** Results folder of the notebooks' grid runs. */
+  /** Results folder of the notebooks' grid runs (the fast scale's is emptied before each `npm run notebooks -- --fast`). */
   resultsDir: string;
   /** Appended to the notebooks' run names, so fast runs never mix with full ones. */
   runSuffix: string;
@@ -34,6 +34,6 @@ export function notebookSettings(scale: string | undefined = process.env.TAILEDC
   if (s !== 'full' && s !== 'fast') throw new OptionError(`TAILEDCORE_NOTEBOOKS must be 'full' or 'fast', got '${s}'`);
   const features = { resize: FAST_FEATURES.resize, crop: FAST_FEATURES.crop, cacheDir: '../data/cache' };
   return s === 'fast'
-    ? { scale: s, root: '../data/notebook-fast', synthetic: FAST_SYNTHETIC, features, resultsDir: '../results', runSuffix: '-fast' }
+    ? { scale: s, root: '../data/notebook-fast', synthetic: FAST_SYNTHETIC, features, resultsDir: '../results/notebooks-fast', runSuffix: '-fast' }
     : { scale: s, root: '../data/synthetic', synthetic: {}, features, resultsDir: '../results', runSuffix: '' };
 }

@@ -1,6 +1,6 @@
 /**
  * The notebooks: their shape is checked everywhere (one import entry, stored outputs, a closing reading); all five are
- * executed headless at the fast scale (scripts/notebooks.ts --fast, into a temporary folder) when Jupyter is
+ * executed headless at the fast scale (scripts/notebooks.ts --fast --jobs 2, into a temporary folder) when Jupyter is
  * installed. Without Jupyter the execution test is skipped locally and FAILS under CI=true, so CI cannot silently stop
  * checking the notebooks.
  */
@@ -54,10 +54,10 @@ test('the committed notebooks carry their outputs (figures as PNG, no error cell
 
 test('all five notebooks execute headless at the fast scale without an error cell', {
   skip: !jupyterOk && !inCi ? 'jupyter is not installed (apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel); CI=true makes this a failure' : false,
-}, () => {
+}, async () => {
   assert.ok(jupyterOk, 'CI=true but jupyter nbconvert is not installed: .ci/run installs jupyter-client jupyter-core python3-nbclient jupyter-nbconvert python3-ipykernel');
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-nb-'));
-  const runs = executeNotebooks({ fast: true, outDir, timeout: 600 });
+  const runs = await executeNotebooks({ fast: true, outDir, timeout: 600, jobs: 2 });
   assert.equal(runs.length, 5);
   for (const r of runs) {
     const cells = read(r.output);
