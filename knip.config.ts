@@ -10,7 +10,10 @@ const notebookCells = (text: string): string => {
     .filter((c) => c.cell_type === 'code')
     .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source))
     .join('\n')
-    .replace(/(['"])\.\.\/dist(\/[^'"]*)?\1/g, (_m, q: string, rest: string | undefined) => `${q}../src${rest ?? ''}${q}`);
+    .replace(
+      /(['"])\.\.\/dist(\/[^'"]*)?\1/g,
+      (_m, q: string, rest: string | undefined) => `${q}../src${rest ?? ''}${q}`,
+    );
 };
 
 const config: KnipConfig = {

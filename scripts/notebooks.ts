@@ -16,7 +16,8 @@ const ROOT = path.resolve(__dirname, '..');
 const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');
 const JUPYTER_PREFIX = path.join(ROOT, '.jupyter');
 const JUPYTER_PATH = path.join(JUPYTER_PREFIX, 'share', 'jupyter');
-const APT_PACKAGES = 'jupyter-client jupyter-core python3-nbclient jupyter-nbconvert python3-ipykernel fonts-dejavu-core';
+const APT_PACKAGES =
+  'jupyter-client jupyter-core python3-nbclient jupyter-nbconvert python3-ipykernel fonts-dejavu-core';
 
 const CLI: CliSpec = {
   command: 'npm run notebooks --',
@@ -33,10 +34,17 @@ const CLI: CliSpec = {
 
 /** The notebooks, in order. */
 export function listNotebooks(): string[] {
-  return fs.readdirSync(NOTEBOOK_DIR).filter((n) => /^\d\d-.*\.ipynb$/.test(n)).sort();
+  return fs
+    .readdirSync(NOTEBOOK_DIR)
+    .filter((n) => /^\d\d-.*\.ipynb$/.test(n))
+    .sort();
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; out: string } {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { status: number | null; out: string } {
   const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.error) return { status: null, out: r.error.message };
   return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
@@ -51,12 +59,17 @@ function build(): void {
 /** Registers the tslab kernel inside the checkout (.jupyter/), with Debian's python, when it is not there yet. */
 function ensureKernel(): void {
   if (run('jupyter', ['nbconvert', '--version']).status !== 0) {
-    throw new InputError(`jupyter nbconvert is not installed; on Debian: apt-get install -y --no-install-recommends ${APT_PACKAGES}`);
+    throw new InputError(
+      `jupyter nbconvert is not installed; on Debian: apt-get install -y --no-install-recommends ${APT_PACKAGES}`,
+    );
   }
   if (fs.existsSync(path.join(JUPYTER_PATH, 'kernels', 'tslab', 'kernel.json'))) return;
   const r = run(process.execPath, [
-    path.join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab'), 'install', '--python=/usr/bin/python3',
-    `--binary=${path.join(ROOT, 'node_modules', '.bin', 'tslab')}`, `--prefix=${JUPYTER_PREFIX}`,
+    path.join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab'),
+    'install',
+    '--python=/usr/bin/python3',
+    `--binary=${path.join(ROOT, 'node_modules', '.bin', 'tslab')}`,
+    `--prefix=${JUPYTER_PREFIX}`,
   ]);
   if (r.status !== 0) throw new Error(`tslab install failed:\n${r.out}`);
 }
@@ -69,7 +82,11 @@ export interface NotebookRun {
 }
 
 /** One nbconvert run, asynchronously (so that --jobs can run several). */
-function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
+function runAsync(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, env });
     let out = '';
@@ -108,29 +125,49 @@ export async function executeNotebooks(opts: ExecuteOptions): Promise<NotebookRu
   if (opts.only) {
     const want = opts.only;
     const unknown = want.filter((w) => !names.some((n) => n.startsWith(w) || n === w));
-    if (unknown.length) throw new InputError(`--only: no notebook matches ${unknown.join(', ')} (have ${names.join(', ')})`);
+    if (unknown.length)
+      throw new InputError(`--only: no notebook matches ${unknown.join(', ')} (have ${names.join(', ')})`);
     names = names.filter((n) => want.some((w) => n.startsWith(w) || n === w));
   }
   if (opts.outDir) fs.mkdirSync(opts.outDir, { recursive: true });
-  const env = { ...process.env, JUPYTER_PATH, TAILEDCORE_NOTEBOOKS: opts.fast ? 'fast' : 'full', TAILEDCORE_QUIET: '1' };
+  const env = {
+    ...process.env,
+    JUPYTER_PATH,
+    TAILEDCORE_NOTEBOOKS: opts.fast ? 'fast' : 'full',
+    TAILEDCORE_QUIET: '1',
+  };
   const runs: NotebookRun[] = [];
   const failures: string[] = [];
   const one = async (name: string): Promise<void> => {
     const t0 = Date.now();
     const where = opts.outDir ? ['--output-dir', path.resolve(opts.outDir)] : ['--inplace'];
-    const r = await runAsync('jupyter', [
-      'nbconvert', '--to', 'notebook', '--execute', path.join(NOTEBOOK_DIR, name), ...where,
-      '--ExecutePreprocessor.kernel_name=tslab', `--ExecutePreprocessor.timeout=${opts.timeout}`,
-      '--ExecutePreprocessor.record_timing=False',
-    ], env);
+    const r = await runAsync(
+      'jupyter',
+      [
+        'nbconvert',
+        '--to',
+        'notebook',
+        '--execute',
+        path.join(NOTEBOOK_DIR, name),
+        ...where,
+        '--ExecutePreprocessor.kernel_name=tslab',
+        `--ExecutePreprocessor.timeout=${opts.timeout}`,
+        '--ExecutePreprocessor.record_timing=False',
+      ],
+      env,
+    );
     const seconds = (Date.now() - t0) / 1000;
     if (r.status !== 0) {
-      failures.push(`${name}: an error cell (nbconvert exit ${r.status}) after ${seconds.toFixed(0)} s:\n${r.out.slice(-6000)}`);
+      failures.push(
+        `${name}: an error cell (nbconvert exit ${r.status}) after ${seconds.toFixed(0)} s:\n${r.out.slice(-6000)}`,
+      );
       return;
     }
     const output = opts.outDir ? path.join(path.resolve(opts.outDir), name) : path.join(NOTEBOOK_DIR, name);
     runs.push({ notebook: name, seconds, output });
-    console.log(`${name}: executed in ${seconds.toFixed(1)} s${opts.outDir ? ` -> ${output}` : ' (outputs stored in place)'}`);
+    console.log(
+      `${name}: executed in ${seconds.toFixed(1)} s${opts.outDir ? ` -> ${output}` : ' (outputs stored in place)'}`,
+    );
   };
   const queue = names.slice();
   const worker = async (): Promise<void> => {
@@ -144,7 +181,10 @@ export async function executeNotebooks(opts: ExecuteOptions): Promise<NotebookRu
 async function main(p: ParsedCli): Promise<void> {
   await executeNotebooks({
     fast: p.values.fast === true,
-    only: stringFlag(p, 'only')?.split(',').map((s) => s.trim()).filter(Boolean),
+    only: stringFlag(p, 'only')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     outDir: stringFlag(p, 'out-dir'),
     timeout: intFlag(p, 'timeout', { min: 1 }) ?? 1800,
     jobs: intFlag(p, 'jobs', { min: 1, max: 5 }) ?? 1,

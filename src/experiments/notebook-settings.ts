@@ -11,7 +11,13 @@ import { FAST_FEATURES } from './demo-settings';
 export type NotebookScale = 'full' | 'fast';
 
 /** The generator options the fast scale sets (a type alias, so it passes where Record<string, unknown> is expected). */
-export type SyntheticSubset = { classes?: string[]; trainCount?: number; testGood?: number; defectsPerType?: number; size?: number };
+export type SyntheticSubset = {
+  classes?: string[];
+  trainCount?: number;
+  testGood?: number;
+  defectsPerType?: number;
+  size?: number;
+};
 
 export interface NotebookSettings {
   scale: NotebookScale;
@@ -27,13 +33,26 @@ export interface NotebookSettings {
   runSuffix: string;
 }
 
-const FAST_SYNTHETIC: SyntheticSubset = { classes: ['bottle', 'carpet', 'screw', 'tile', 'wood'], trainCount: 24, testGood: 4, defectsPerType: 2, size: 128 };
+const FAST_SYNTHETIC: SyntheticSubset = {
+  classes: ['bottle', 'carpet', 'screw', 'tile', 'wood'],
+  trainCount: 24,
+  testGood: 4,
+  defectsPerType: 2,
+  size: 128,
+};
 
 export function notebookSettings(scale: string | undefined = process.env.TAILEDCORE_NOTEBOOKS): NotebookSettings {
   const s = scale ?? 'full';
   if (s !== 'full' && s !== 'fast') throw new OptionError(`TAILEDCORE_NOTEBOOKS must be 'full' or 'fast', got '${s}'`);
   const features = { resize: FAST_FEATURES.resize, crop: FAST_FEATURES.crop, cacheDir: '../data/cache' };
   return s === 'fast'
-    ? { scale: s, root: '../data/notebook-fast', synthetic: FAST_SYNTHETIC, features, resultsDir: '../results/notebooks-fast', runSuffix: '-fast' }
+    ? {
+        scale: s,
+        root: '../data/notebook-fast',
+        synthetic: FAST_SYNTHETIC,
+        features,
+        resultsDir: '../results/notebooks-fast',
+        runSuffix: '-fast',
+      }
     : { scale: s, root: '../data/synthetic', synthetic: {}, features, resultsDir: '../results', runSuffix: '' };
 }

@@ -12,7 +12,9 @@ export const BUILD_INFO_FILE = 'build-info.json';
 
 function sourceFiles(dir: string, rel = ''): string[] {
   const out: string[] = [];
-  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const e of fs
+    .readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...sourceFiles(dir, r));
     else if (e.name.endsWith('.ts')) out.push(r);
@@ -23,7 +25,11 @@ function sourceFiles(dir: string, rel = ''): string[] {
 /** sha256 over the relative path and bytes of every .ts file under `srcDir`, in a fixed order. */
 export function sourceHash(srcDir: string): string {
   const h = crypto.createHash('sha256');
-  for (const f of sourceFiles(srcDir)) h.update(f).update('\0').update(fs.readFileSync(path.join(srcDir, f))).update('\0');
+  for (const f of sourceFiles(srcDir))
+    h.update(f)
+      .update('\0')
+      .update(fs.readFileSync(path.join(srcDir, f)))
+      .update('\0');
   return h.digest('hex');
 }
 
@@ -33,7 +39,10 @@ export function sourceHash(srcDir: string): string {
  * @public
  */
 export function writeBuildInfo(distDir: string, srcDir: string): void {
-  fs.writeFileSync(path.join(distDir, BUILD_INFO_FILE), JSON.stringify({ sourceHash: sourceHash(srcDir), builtAt: new Date().toISOString() }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(distDir, BUILD_INFO_FILE),
+    JSON.stringify({ sourceHash: sourceHash(srcDir), builtAt: new Date().toISOString() }, null, 2) + '\n',
+  );
 }
 
 /**
@@ -45,7 +54,9 @@ export function assertFreshBuild(moduleDir: string): void {
   const srcDir = path.join(path.dirname(moduleDir), 'src');
   if (!fs.existsSync(srcDir)) return;
   const infoFile = path.join(moduleDir, BUILD_INFO_FILE);
-  const built = fs.existsSync(infoFile) ? (JSON.parse(fs.readFileSync(infoFile, 'utf8')) as { sourceHash?: string }).sourceHash : undefined;
+  const built = fs.existsSync(infoFile)
+    ? (JSON.parse(fs.readFileSync(infoFile, 'utf8')) as { sourceHash?: string }).sourceHash
+    : undefined;
   if (built !== sourceHash(srcDir)) {
     throw new Error(
       `${moduleDir} is ${built ? 'older than' : 'not a recorded build of'} ${srcDir}: the kit's sources changed since the last build, ` +
