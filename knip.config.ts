@@ -10,7 +10,10 @@ const notebookCells = (text: string): string => {
     .filter((c) => c.cell_type === 'code')
     .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source))
     .join('\n')
-    .replace(/(['"])\.\.\/dist(\/[^'"]*)?\1/g, (_m, q: string, rest: string | undefined) => `${q}../src${rest ?? ''}${q}`);
+    .replace(
+      /(['"])\.\.\/dist(\/[^'"]*)?\1/g,
+      (_m, q: string, rest: string | undefined) => `${q}../src${rest ?? ''}${q}`,
+    );
 };
 
 const config: KnipConfig = {
@@ -18,8 +21,8 @@ const config: KnipConfig = {
   project: ['src/**/*.ts', 'scripts/**/*.{ts,js}', 'bench/**/*.ts', 'test/**/*.ts', 'notebooks/*.ipynb'],
   compilers: { ipynb: notebookCells },
   ignoreExportsUsedInFile: true,
-  // System programs that tests and the run lock start (installed by .ci/run from apt), not npm packages.
-  ignoreBinaries: ['flock', 'munged', 'slurmctld', 'slurmd', 'sinfo', 'scontrol', 'scancel', 'mount', 'umount'],
+  // System programs that the tests and the run lock start (Jupyter, SLURM and munge come from apt in .ci/run), not npm packages.
+  ignoreBinaries: ['jupyter', 'flock', 'munged', 'slurmctld', 'slurmd', 'sinfo', 'scontrol', 'scancel', 'mount', 'umount'],
 };
 
 export default config;

@@ -24,7 +24,7 @@ export function plantedEmbeddings(rng: Rng, classSizes: number[], d: number, noi
 }
 
 export async function benchTailSampler(ctx: BenchContext): Promise<BenchRow[]> {
-  // spec §2.4 step K=1-like counts (quick: a third of them) + nine singleton classes
+  // docs/method.md §2.4 step K=1-like counts (quick: a third of them) + nine singleton classes
   const head = ctx.quick ? [143, 117, 103, 90, 88, 84] : [430, 352, 308, 269, 264, 253];
   const sizes = [...head, ...new Array(9).fill(1)];
   const d = 2048;

@@ -57,12 +57,16 @@ const filter = process.argv.slice(2);
 if (filter.length === 0 && !process.env.SKIP_CHECKS) {
   if (!process.env.SKIP_TYPECHECK) step('type check (tsc)', [bin('typescript', 'tsc'), '--noEmit', '-p', '.']);
   step('lint, import cycles and layers (eslint)', [bin('eslint'), '.']);
-  if (formatCheck === 'strict') step('format (prettier --check)', [bin('prettier'), '--check', '--log-level', 'warn', '.']);
+  if (formatCheck === 'strict')
+    step('format (prettier --check)', [bin('prettier'), '--check', '--log-level', 'warn', '.']);
   if (formatCheck === 'warn') {
     const r = spawnSync(process.execPath, [bin('prettier'), '--list-different', '.'], { encoding: 'utf8' });
     const n = r.stdout.split('\n').filter(Boolean).length;
     if (r.status === 0) console.log('ok   format (prettier --check)');
-    else console.log(`WARN format: ${n} files differ from prettier's layout (not failing: FORMAT_CHECK=warn; \`npm run format:check\` lists them)`);
+    else
+      console.log(
+        `WARN format: ${n} files differ from prettier's layout (not failing: FORMAT_CHECK=warn; \`npm run format:check\` lists them)`,
+      );
   }
   step('dead code: unused files, exports, dependencies (knip)', [bin('knip'), '--no-progress']);
 }
@@ -72,5 +76,7 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

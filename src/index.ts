@@ -1,7 +1,12 @@
 /**
  * tailedcore-kit public API: what notebooks and scripts import.
- * Each folder has one job; this file only re-exports their barrels.
+ * Each folder has one job; this file only re-exports their barrels. Compiled into dist/ (the notebooks' one entry,
+ * `../dist`), it first refuses to run when src/ has changed since that build (see util/build-info).
  */
+import { assertFreshBuild } from './util/build-info';
+
+assertFreshBuild(__dirname);
+
 export * from './linalg';
 export * from './util/rng';
 export * from './util/errors';

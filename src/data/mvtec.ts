@@ -3,7 +3,7 @@
  *   <root>/<class>/train/good/*.png
  *   <root>/<class>/test/<defect>/*.png          (defect 'good' = normal)
  *   <root>/<class>/ground_truth/<defect>/<stem>_mask.png   (one per anomalous test image)
- * Classes are sorted alphabetically and files by name, as in the official loader.
+ * Classes are sorted alphabetically and files by name, as in the official loader (docs/method.md §1.1).
  * Here the folder structure, extensions and the pairing of masks with anomalous test images (none missing, no
  * orphans) are checked; `validateImages` decodes every mask (and image) and checks each mask's size and values
  * (`openDataset` does both, and is what the CLIs and the runner call).

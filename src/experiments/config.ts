@@ -75,11 +75,11 @@ export interface ExperimentConfig {
    * the split seed ([J] configs: seed 0); "split" uses each cell's split seed. @default 0
    */
   modelSeed: number | 'split';
-  /** Share of classes that are tail in the step setting (spec §5.2). @default 0.6 */
+  /** Share of classes that are tail in the step setting (docs/method.md §5.2). @default 0.6 */
   tailRatio: number;
-  /** Keep injected noise images in the test set, as the paper does (spec §5.3); false removes them. @default true */
+  /** Keep injected noise images in the test set, as the paper does (docs/method.md §5.3); false removes them. @default true */
   overlap: boolean;
-  /** A class with at most this many training images is a tail class in results (spec §5.4). @default 20 */
+  /** A class with at most this many training images is a tail class in results (docs/method.md §5.4). @default 20 */
   tailMaxCount: number;
   /**
    * Tail augmentation per tail type for datasets of kind mvtec, synthetic and other (VisA gets rotflip; a dataset's own

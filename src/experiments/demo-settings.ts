@@ -16,10 +16,10 @@ export const FAST_FEATURES = { resize: 64, crop: 56, cacheDir: 'data/cache' };
  */
 export const DEMO_FEATURES = { resize: 128, crop: 112, cacheDir: 'data/cache' };
 
-/** The paper's geometry: resize 256, centre crop 224 (spec §1.1). */
+/** The paper's geometry: resize 256, centre crop 224 (docs/method.md §1.1). */
 export const PAPER_FEATURES = { resize: 256, crop: 224, cacheDir: 'data/cache' };
 
-/** Coreset ratio of the fast demo (the paper's is 0.1, spec §3.1). */
+/** Coreset ratio of the fast demo (the paper's is 0.1, docs/method.md §3.1). */
 export const FAST_CORESET_RATIO = 0.1;
 export const PAPER_CORESET_RATIO = 0.1;
 

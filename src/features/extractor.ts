@@ -1,6 +1,6 @@
 /**
  * FeatureExtractor: the API the models use. Images -> preprocessing -> backbone -> patch embedding, with a
- * content-keyed disk cache, progress with ETA, and the tail augmentation views (spec §3.3).
+ * content-keyed disk cache, progress with ETA, and the tail augmentation views (docs/method.md §3.3).
  */
 import * as fs from 'node:fs';
 import { Matrix, zeros } from '../linalg/matrix';
@@ -288,7 +288,7 @@ export class FeatureExtractor {
   }
 
   /**
-   * Patch features of the augmentation views of `paths` (spec §3.3): all views of paths[0] first, then paths[1], ...,
+   * Patch features of the augmentation views of `paths` (docs/method.md §3.3): all views of paths[0] first, then paths[1], ...,
    * views in the official order (angle outer, flip inner), identity excluded. (count * views * P) x targetDim.
    */
   async augmentedPatches(paths: string[], type: AugmentationType): Promise<Matrix> {

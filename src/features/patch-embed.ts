@@ -1,5 +1,5 @@
 /**
- * PatchCore-style local patch embedding, exactly as spec §1.3 (official feature_embedder / patch_maker / common):
+ * PatchCore-style local patch embedding, exactly as docs/method.md §1.3 (official feature_embedder / patch_maker / common):
  *  1. 3x3 neighbourhood of every position, zero padding, vector order c*9 + ky*3 + kx;
  *  2. per layer, 1-D adaptive average pooling of that vector to targetDim (window [floor(i*L/D), ceil((i+1)*L/D)));
  *  3. the coarser layers aligned to the first (finest) layer's grid by bilinear interpolation, align_corners=false;

@@ -1,5 +1,5 @@
 /**
- * The paper's preprocessing (spec §1.1): shorter side to `resize` (PIL bilinear), centre crop `crop`, then the
+ * The paper's preprocessing (docs/method.md §1.1): shorter side to `resize` (PIL bilinear), centre crop `crop`, then the
  * backbone's own normalisation. Masks get the same geometry; see preprocessMask for the official uint8 pitfall.
  */
 import { RgbImage } from '../data/types';
@@ -53,7 +53,7 @@ function checkSizes(o: Required<PreprocessOptions>, where: string): void {
   checkOneOf(`${where} normalization`, o.normalization, NORMALIZATIONS);
 }
 
-/** Shorter side to `resize`, no crop, normalised: the starting point of the rotXflip views (spec §3.3). */
+/** Shorter side to `resize`, no crop, normalised: the starting point of the rotXflip views (docs/method.md §3.3). */
 export function preprocessResizeOnly(img: RgbImage, options?: PreprocessOptions): FloatImage {
   const o = resolveOptions(PREPROCESS_DEFAULTS, options, 'preprocess');
   checkSizes(o, 'preprocess');
@@ -80,7 +80,7 @@ export interface MaskPreprocessOptions {
   crop?: number;
   /**
    * 'official': bilinear resize of the 0/255 mask, then the official uint8 cast keeps only pixels that stay exactly
-   * 255 (1.0), which erodes the mask edges (spec §1.1 pitfall). 'nearest': nearest-neighbour resize, no erosion.
+   * 255 (1.0), which erodes the mask edges (docs/method.md §1.1 pitfall). 'nearest': nearest-neighbour resize, no erosion.
    * @default 'official'
    */
   mode?: 'official' | 'nearest';

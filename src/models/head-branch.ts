@@ -1,5 +1,5 @@
 /**
- * Head (denoising) branch, spec §3.2 step 2, on ALL training patches: optional per-position LOF filter
+ * Head (denoising) branch, docs/method.md §3.2 step 2, on ALL training patches: optional per-position LOF filter
  * (keep LOF strictly below the quantile), then a greedy coreset of the kept rows. Also the whole of PatchCore
  * (no filter) and SoftPatch (filter + LOF weights).
  */

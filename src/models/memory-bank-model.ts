@@ -74,7 +74,7 @@ export class MemoryBankModel implements AnomalyModel {
       // Fail before the expensive stages.
       throw new InputError(`${this.name}: option augmentation is '${o.augmentation}' but the training features provide no augmentedPatches; extract the augmentation views or set augmentation: null`);
     }
-    // One seed, independent streams per stage (spec §3.2 "RNG order"): adding draws in one stage never shifts another.
+    // One seed, independent streams per stage (docs/method.md §3.2 "RNG order"): adding draws in one stage never shifts another.
     const rng = createRng(o.seed);
     const lofRng = rng.fork('lof');
     const headRng = rng.fork('head-coreset');

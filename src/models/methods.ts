@@ -1,5 +1,5 @@
 /**
- * The three methods as thin presets of MemoryBankModel (no copied model code; spec §3, §4.1).
+ * The three methods as thin presets of MemoryBankModel (no copied model code; docs/method.md §3, §4.1).
  */
 import { resolveOptions } from '../util/options';
 import { MemoryBankModel } from './memory-bank-model';
@@ -11,9 +11,11 @@ export interface PatchCoreOptions {
   /** @default 0 */ seed: number | string;
   /** @default 4 */ blurSigma: number;
 }
-export const PATCHCORE_DEFAULTS: PatchCoreOptions = { coresetRatio: 0.1, projDim: 128, seed: 0, blurSigma: 4 };
+// Derived from the one set of shared defaults (./options), never restated.
+const SHARED = MEMORY_BANK_MODEL_DEFAULTS;
+export const PATCHCORE_DEFAULTS: PatchCoreOptions = { coresetRatio: SHARED.coresetRatio, projDim: SHARED.projDim, seed: SHARED.seed, blurSigma: SHARED.blurSigma };
 
-/** PatchCore (repo version, spec §4.1): greedy coreset 0.1 of all patches; 1-NN squared L2; image = max. */
+/** PatchCore (repo version, docs/method.md §4.1): greedy coreset 0.1 of all patches; 1-NN squared L2; image = max. */
 export class PatchCore extends MemoryBankModel {
   constructor(options?: Partial<PatchCoreOptions>, name = 'patchcore') {
     super(name, resolveOptions(PATCHCORE_DEFAULTS, options, 'PatchCore'));
@@ -26,10 +28,10 @@ export interface SoftPatchOptions extends PatchCoreOptions {
   /** @default 6 */ lofK: number;
   /** @default 0.85 */ lofQuantile: number;
 }
-export const SOFTPATCH_DEFAULTS: SoftPatchOptions = { ...PATCHCORE_DEFAULTS, weighted: true, lofK: 6, lofQuantile: 0.85 };
+export const SOFTPATCH_DEFAULTS: SoftPatchOptions = { ...PATCHCORE_DEFAULTS, weighted: true, lofK: SHARED.lofK, lofQuantile: SHARED.lofQuantile };
 
 /**
- * SoftPatch (repo version, spec §4.1): per-position LOF (k=6, 128-d), drop patches with LOF >= 0.85-quantile,
+ * SoftPatch (repo version, docs/method.md §4.1): per-position LOF (k=6, 128-d), drop patches with LOF >= 0.85-quantile,
  * coreset 0.1 of the rest; each bank row keeps its LOF score as weight and patch scores are weighted.
  */
 export class SoftPatch extends MemoryBankModel {
@@ -46,12 +48,12 @@ export const TAILEDCORE_DEFAULTS: TailedCoreOptions = {
   denoise: 'lof',
   // {} = TailSampler's defaults: trim_min threshold, mode vote, 15 % percentile cap = the paper's 'ada_trim_min-mode'.
   tail: {},
-  // The MVTec step configs' default; the Pareto configs use 'rot30flip', VisA 'rotflip' (spec §3.1).
+  // The MVTec step configs' default; the Pareto configs use 'rot30flip', VisA 'rotflip' (docs/method.md §3.1).
   augmentation: 'rot15flip',
 };
 
 /**
- * TailedCore (spec §3.2): head branch = per-position LOF on ALL patches, keep < 0.85-quantile, coreset 0.1;
+ * TailedCore (docs/method.md §3.2): head branch = per-position LOF on ALL patches, keep < 0.85-quantile, coreset 0.1;
  * tail branch = TailSampler on the image embeddings -> tail images, their patches + augmentation views, coreset 0.1;
  * memory = [tail; head]. Ablations: tail: null | 'oracle' | {thresholdType: ...}, augmentation: null, denoise: 'none'.
  */

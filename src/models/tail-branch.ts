@@ -1,5 +1,5 @@
 /**
- * Tail branch, spec §3.2 step 3: pick the tail images (TailSampler on the image embeddings, or the oracle's true
+ * Tail branch, docs/method.md §3.2 step 3: pick the tail images (TailSampler on the image embeddings, or the oracle's true
  * tail classes), take all their patches plus their augmentation views, and build a greedy coreset of those.
  */
 import { Matrix, assertFinite, concatRows, takeRows } from '../linalg/matrix';

@@ -6,7 +6,7 @@ import type { AugmentationType } from '../features/augment';
 /** What a method is fitted on: the training set's features, in the fixed training order. */
 export interface TrainFeatures extends FeatureSet {
   /**
-   * Patch features of the augmentation views of the given training images (spec §3.3), all views of image
+   * Patch features of the augmentation views of the given training images (docs/method.md §3.3), all views of image
    * indices[0] first, then indices[1], ... Provided by the feature layer (served from its cache). Optional:
    * a method that needs it and does not get it throws a clear error.
    */
@@ -19,7 +19,7 @@ export interface TrainFeatures extends FeatureSet {
 export type { AugmentationType };
 
 export interface Prediction {
-  /** One score per image: max over raw patch scores (spec §3.4). */
+  /** One score per image: max over raw patch scores (docs/method.md §3.4). */
   imageScores: Float32Array;
   /** imageCount * mapSize * mapSize pixel scores (upsampled + blurred). */
   maps: Float32Array;

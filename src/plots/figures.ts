@@ -16,7 +16,7 @@ export interface FigureOutput {
 }
 
 /** Renders a spec to SVG and, with `out`, writes the SVG, the PNG and the spec. */
-export async function renderFigure(spec: VegaLiteSpec, opts: FigureOutput = {}): Promise<string> {
+async function renderFigure(spec: VegaLiteSpec, opts: FigureOutput = {}): Promise<string> {
   const svg = await renderSvg(spec);
   if (opts.out) {
     writeOutput(`${opts.out}.svg`, svg);
@@ -27,7 +27,7 @@ export async function renderFigure(spec: VegaLiteSpec, opts: FigureOutput = {}):
 }
 
 /** Result rows from a results.csv path, a run folder, or rows already in memory. */
-export function asRows(results: string | readonly ResultRow[]): readonly ResultRow[] {
+function asRows(results: string | readonly ResultRow[]): readonly ResultRow[] {
   return typeof results === 'string' ? readResults(results) : results;
 }
 

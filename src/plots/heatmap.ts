@@ -64,7 +64,7 @@ export function overlayPixels(image: RgbImage, map: Float32Array, mask: Uint8Arr
 }
 
 /** Draws the contour of a mask in white on a copy of the image. */
-export function contourPixels(image: RgbImage, mask: Uint8Array): RgbImage {
+function contourPixels(image: RgbImage, mask: Uint8Array): RgbImage {
   const out = Uint8Array.from(image.data);
   const c = maskContour(mask, image.width, image.height);
   for (let i = 0; i < c.length; i++) if (c[i]) { out[3 * i] = 255; out[3 * i + 1] = 255; out[3 * i + 2] = 255; }

@@ -1,7 +1,7 @@
 /**
  * Aggregation of results.csv rows: for each setting (dataset, tail type, K, noise ratio), method and metric,
  * first the mean over classes of one seed (all classes, head classes, tail classes), then mean ± std over seeds.
- * That is the paper's order (a run's headline is the class mean; seeds are averaged after, spec §5.4).
+ * That is the paper's order (a run's headline is the class mean; seeds are averaged after, docs/method.md §5.4).
  * The numbers stay in plain rows; danfo does the two group-bys.
  */
 import * as dfd from 'danfojs-node';

@@ -1,5 +1,5 @@
 /**
- * Class-size prediction from a cosine self-similarity matrix (spec §2.2-2.3): a similarity threshold per row (or
+ * Class-size prediction from a cosine self-similarity matrix (docs/method.md §2.2-2.3): a similarity threshold per row (or
  * one global threshold), the count map, and the column-wise vote. Pure numbers on a float32 N x N matrix; the
  * N x N count map of the reference is never materialised (memory stays at the similarity matrix plus O(N)).
  *
@@ -269,13 +269,13 @@ export function rowCounts(S: SimilarityMatrix, th: Float32Array): Int32Array {
 }
 
 /**
- * Column-wise vote over the implicit count map count_map_ij = c_i * [S_ij >= th_i] (spec §2.2):
+ * Column-wise vote over the implicit count map count_map_ij = c_i * [S_ij >= th_i] (docs/method.md §2.2):
  * - mode: most frequent non-zero entry of column j, ties to the smallest value (scipy.stats.mode);
  * - mean: mean of the non-zero entries of column j (float32);
  * - none: mean of ROW j including zeros, = c_j^2 / n (the reference's behaviour, kept as is);
  * - nearest: the non-zero entry of column j closest to that column's mean, first row on ties.
  *   Deviation: the reference indexes count_map[j, idx_j] (a row entry); the kit takes the column entry
- *   count_map[idx_j, j] that the description (and the spec) means. The reference offers 'nearest' only with the
+ *   count_map[idx_j, j] that the description (and docs/method.md §2.2) means. The reference offers 'nearest' only with the
  *   global thresholds (its adaptive path has no such vote); the kit allows it with any threshold type.
  * Deviation (all column votes): a column with no vote (possible only when a near-duplicate is more similar to a row
  * than the row is to itself) gets max(1, c_j) instead of the reference's NaN.

@@ -1,5 +1,5 @@
 /**
- * Greedy k-center coreset as in the official TailedCore/PatchCore brute-force sampler (spec §3.1, §8.3):
+ * Greedy k-center coreset as in the official TailedCore/PatchCore brute-force sampler (docs/method.md §3.1, §3.2):
  * a fresh random projection to `projDim` dims for distances only, one random start that is part of the coreset,
  * then repeatedly the point farthest (Euclidean, projected) from the chosen set. Returns indices into `features`.
  *

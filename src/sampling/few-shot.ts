@@ -1,5 +1,5 @@
 /**
- * Few-shot selection (spec §2.4): from one predicted class size per sample to the set of "tail" samples.
+ * Few-shot selection (docs/method.md §2.4): from one predicted class size per sample to the set of "tail" samples.
  * Three steps, each with the official code's arithmetic: an estimated class histogram, the elbow of that
  * histogram, and a cap so that the tail holds at most `percentile` of all samples. Pure numbers, no I/O.
  */
@@ -129,7 +129,7 @@ export function percentileK(desc: readonly number[], percentile: number): number
 }
 
 /**
- * From per-sample class sizes to tail samples (spec §2.4): histogram, elbow, percentile cap, then every sample
+ * From per-sample class sizes to tail samples (docs/method.md §2.4): histogram, elbow, percentile cap, then every sample
  * whose (unrounded) class size is <= maxK.
  */
 export function predictFewShot(classSizes: ArrayLike<number>, options?: Partial<FewShotOptions>): FewShotResult {

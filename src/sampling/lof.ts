@@ -1,7 +1,7 @@
 /**
  * Local Outlier Factor with scikit-learn's semantics (LocalOutlierFactor(n_neighbors=k).fit(X),
  * score = -negative_outlier_factor_), and the per-patch-position LOF that SoftPatch and TailedCore's head branch
- * use to find noisy patches (spec §3.2 step 2b, §8.3).
+ * use to find noisy patches (docs/method.md §3.2 step 2).
  */
 import { Matrix, assertFinite, zeros } from '../linalg/matrix';
 import { knnSquared, randomProjectionAsync, EngineOptions } from '../linalg';
@@ -78,7 +78,7 @@ export interface LofPerPositionOptions {
 export const LOF_PER_POSITION_DEFAULTS: LofPerPositionOptions = { k: 6, projDim: 128, progress: true, engine: {} };
 
 /**
- * LOF per patch position across images (spec §3.2 2a-2b): project all patches with one fresh random map to
+ * LOF per patch position across images (docs/method.md §3.2 2a-2b): project all patches with one fresh random map to
  * projDim, then for every position p run LOF on the imageCount vectors {image n, position p}.
  * Returns one score per patch row (row = image*patchesPerImage + p). `rng` draws the projection only.
  */

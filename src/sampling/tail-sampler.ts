@@ -1,5 +1,5 @@
 /**
- * TailSampler (spec §2, §8.2): finds the training images of rare ("tail") classes from image embeddings alone.
+ * TailSampler (docs/method.md §2): finds the training images of rare ("tail") classes from image embeddings alone.
  * Cosine self-similarity -> one class size per image (threshold + vote, ./class-size) -> few-shot selection
  * (./few-shot). Default = the paper's 'ada_trim_min-mode': per-row trim_min thresholds and a mode vote.
  */
@@ -15,7 +15,7 @@ import { predictFewShot } from './few-shot';
 
 export interface TailSamplerOptions {
   /**
-   * How each image's similarity threshold is chosen (spec §2.3). Per-row ("adaptive"): 'trim_min', 'half_min',
+   * How each image's similarity threshold is chosen (docs/method.md §2.3). Per-row ("adaptive"): 'trim_min', 'half_min',
    * 'truncate_min', 'max_step', 'double_max_step', 'max_step_min_num_neighbors', 'double_min_bin_count',
    * 'min_kde', 'double_min_kde', 'ruled_max_step'. One global threshold: 'symmin', 'symavg', 'indep'.
    * @default 'trim_min'
@@ -31,7 +31,7 @@ export interface TailSamplerOptions {
 
 export const TAIL_SAMPLER_DEFAULTS: TailSamplerOptions = { thresholdType: 'trim_min', vote: 'mode', percentile: 0.15, trimP: 0.85 };
 
-/** The names the official TailedCore constructor accepts (spec §2.3, end). */
+/** The names the official TailedCore constructor accepts (docs/method.md §2.3, end). */
 export type TailSamplerPresetName = 'ada_trim_min-mode' | 'symmin' | 'double_max_step';
 
 /** Options equal to the official constructor names: 'ada_trim_min-mode' (the paper's default), 'symmin' (vote mean), 'double_max_step' (vote none). */

@@ -1,5 +1,5 @@
 /**
- * Gaussian blur with scipy.ndimage.gaussian_filter's defaults (spec §3.4): kernel radius = int(truncate*sigma + 0.5)
+ * Gaussian blur with scipy.ndimage.gaussian_filter's defaults (docs/method.md §3.4): kernel radius = int(truncate*sigma + 0.5)
  * (truncate 4, sigma 4 -> radius 16), weights exp(-x²/2σ²) normalised to sum 1, mode 'reflect'
  * (half-sample symmetric: d c b a | a b c d | d c b a), applied separably along rows then columns with float64 sums.
  */

@@ -1,5 +1,5 @@
 /**
- * Patch scores -> pixel anomaly maps, as the official RescaleSegmentor does (spec §3.4): reshape each image's
+ * Patch scores -> pixel anomaly maps, as the official RescaleSegmentor does (docs/method.md §3.4): reshape each image's
  * scores to gridH x gridW, bilinear upsample (align_corners=false) to inputSize x inputSize, Gaussian blur σ=4
  * (scipy defaults). Scores are never clamped or normalised.
  */
@@ -37,7 +37,7 @@ export function anomalyMaps(
   return out;
 }
 
-/** Image score = max over that image's patch scores (taken before upsampling and blur, spec §3.4 step 3). */
+/** Image score = max over that image's patch scores (taken before upsampling and blur, docs/method.md §3.4 step 3). */
 export function imageMaxScores(patchScores: Float32Array, imageCount: number, patchesPerImage: number): Float32Array {
   if (patchScores.length !== imageCount * patchesPerImage) {
     throw new InputError(`imageMaxScores: ${patchScores.length} patch scores for ${imageCount} images x ${patchesPerImage} patches`);

@@ -1,5 +1,5 @@
 /**
- * The one memory bank and 1-NN scorer shared by PatchCore, SoftPatch and TailedCore (spec §3.2 step 4, §3.4, §4.1).
+ * The one memory bank and 1-NN scorer shared by PatchCore, SoftPatch and TailedCore (docs/method.md §3.2 step 4, §3.4, §4.1).
  * Patch score = squared L2 distance to the nearest bank row (faiss IndexFlatL2 returns squared distances), times
  * that row's weight when the bank is weighted (SoftPatch).
  */
@@ -26,7 +26,7 @@ export interface MemoryBank {
 /** One ArrayBuffer holds at most 4 GiB in Node 20. */
 const MAX_BUFFER_BYTES = 2 ** 32;
 
-/** Builds a bank as [tail; head] (spec §3.2 step 4: no de-duplication). Weights, if any, cover all rows. */
+/** Builds a bank as [tail; head] (docs/method.md §3.2 step 4: no de-duplication). Weights, if any, cover all rows. */
 export function makeMemoryBank(tail: Matrix | null, head: Matrix, weights: Float32Array | null = null): MemoryBank {
   const rows = (tail ? tail.rows : 0) + head.rows;
   if (tail && tail.rows > 0 && rows * head.cols * 4 >= MAX_BUFFER_BYTES) {

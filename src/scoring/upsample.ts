@@ -1,6 +1,6 @@
 /**
  * Bilinear resize of one single-channel map with PyTorch's `F.interpolate(mode='bilinear', align_corners=False)`
- * semantics, which is what the official scorer uses to bring the 28x28 patch scores to 224x224 (spec §3.4).
+ * semantics, which is what the official scorer uses to bring the 28x28 patch scores to 224x224 (docs/method.md §3.4).
  */
 import { InputError } from '../util/errors';
 

@@ -1,7 +1,7 @@
 /** In-memory datasets for split and manifest tests (no files: the builders only read the lists). */
 import { ClassInfo, Dataset, DatasetImage } from '../../src/data/types';
 
-/** MVTec AD's train/good counts (spec §5.1) and a plausible anomaly count per class. */
+/** MVTec AD's train/good counts (docs/method.md §5.1) and a plausible anomaly count per class. */
 export const MVTEC_TRAIN: Record<string, number> = {
   bottle: 209, cable: 224, capsule: 219, carpet: 280, grid: 264, hazelnut: 391, leather: 245, metal_nut: 220, pill: 267,
   screw: 320, tile: 230, toothbrush: 60, transistor: 213, wood: 247, zipper: 240,

@@ -58,7 +58,7 @@ test('step K=4: tail classes keep 4; the anomaly count caps the noise (40% noise
   assertConsistent(m, fakeMvtec(30));
 });
 
-test('Pareto PMF for 15 classes matches the spec list, and sums to 1', () => {
+test('Pareto PMF for 15 classes matches the official list (docs/method.md §5.2), and sums to 1', () => {
   const p = paretoPmf(15, 6);
   const want = [1, 0.606, 0.38, 0.245, 0.162, 0.11, 0.076, 0.054, 0.038, 0.028, 0.021, 0.015, 0.012, 0.009, 0.007];
   want.forEach((w, i) => assert.ok(Math.abs(p[i] / p[0] - w) < 0.0015, `bin ${i}: ${p[i] / p[0]} vs ${w}`));

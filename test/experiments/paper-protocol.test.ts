@@ -13,7 +13,7 @@ import { resolveConfig } from '../../src/experiments/config';
 import { expandGrid } from '../../src/experiments/grid';
 import { runExperiment, preflight } from '../../src/experiments/runner';
 import { preflightSources } from '../../src/experiments/split-source';
-import { readResults } from '../../src/experiments/results-file';
+import { readResults } from '../../src/results/results-file';
 import { kitPipeline } from '../../src/experiments/kit-pipeline';
 import type { Pipeline } from '../../src/experiments/pipeline';
 import { MODEL_NAMES } from '../../src/models';

@@ -10,7 +10,7 @@ function ramp(w: number, h: number): FloatImage {
 }
 const px = (im: FloatImage, x: number, y: number, c = 0) => im.data[(y * im.width + x) * 3 + c];
 
-test('padding before rotation is 47 px at crop 224 (spec §3.3)', () => {
+test('padding before rotation is 47 px at crop 224 (docs/method.md §3.3)', () => {
   assert.equal(rotationPadding(224), 47);
   assert.equal(rotationPadding(112), 24);
 });

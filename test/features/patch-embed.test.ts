@@ -15,7 +15,7 @@ test('adaptive pooling windows match PyTorch: [floor(i*L/D), ceil((i+1)*L/D))', 
   assert.deepEqual([...w.start], [0, 1, 3]);
   assert.deepEqual([...w.end], [2, 4, 5]);
   close(adaptiveAvgPool1d([1, 2, 3, 4, 5], 3), [1.5, 3, 4.5]);
-  // WRN50 layer2: 4608 -> 1024 gives overlapping windows of 5; layer3: 9216 -> 1024 exactly 9 (spec §1.3).
+  // WRN50 layer2: 4608 -> 1024 gives overlapping windows of 5; layer3: 9216 -> 1024 exactly 9 (docs/method.md §1.3).
   const l2 = adaptivePoolWindows(4608, 1024);
   assert.deepEqual([l2.start[0], l2.end[0], l2.start[1], l2.end[1]], [0, 5, 4, 9]);
   const l3 = adaptivePoolWindows(9216, 1024);

@@ -13,7 +13,7 @@ test('roundHalfEven rounds ties to the even neighbour, like torch.round', () => 
   assert.deepEqual([0.5, 1.5, 2.5, 3.5, 2.4999, 2.5001, 7].map(roundHalfEven), [0, 2, 2, 4, 2, 3, 7]);
 });
 
-test('spec §2.4 step K=1: maxK 1 and exactly the 9 singletons', () => {
+test('docs/method.md §2.4 step K=1: maxK 1 and exactly the 9 singletons', () => {
   const sizes = expand([430, 352, 308, 269, 264, 253, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
   const r = predictFewShot(sizes);
   assert.deepEqual(r.classHistogram, [430, 352, 308, 269, 264, 253, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
@@ -22,7 +22,7 @@ test('spec §2.4 step K=1: maxK 1 and exactly the 9 singletons', () => {
   assert.deepEqual(Array.from(r.tailIndices), Array.from({ length: 9 }, (_, i) => sizes.length - 9 + i));
 });
 
-test('spec §2.4 step K=4: maxK 4 and 36 samples', () => {
+test('docs/method.md §2.4 step K=4: maxK 4 and 36 samples', () => {
   const sizes = expand([391, 320, 230, 224, 219, 60, 4, 4, 4, 4, 4, 4, 4, 4, 4]);
   const r = predictFewShot(sizes);
   assert.equal(r.maxK, 4);
@@ -30,7 +30,7 @@ test('spec §2.4 step K=4: maxK 4 and 36 samples', () => {
   assert.ok(Array.from(r.tailIndices).every((i) => sizes[i] === 4));
 });
 
-test('spec §2.4 Pareto seed-101 counts: the 15% cap binds, maxK 29 and 105 samples', () => {
+test('docs/method.md §2.4 Pareto seed-101 counts: the 15% cap binds, maxK 29 and 105 samples', () => {
   const counts = [264, 160, 100, 65, 43, 29, 20, 14, 10, 7, 5, 5, 5, 5, 5];
   const sizes = expand(counts);
   const r = predictFewShot(sizes);

@@ -1,5 +1,5 @@
 /**
- * Long-tail noisy split builders, following the official generator's semantics (spec §5.2-5.3).
+ * Long-tail noisy split builders, following the official generator's semantics (docs/method.md §5.2-5.3).
  * The draws use the kit's seeded Rng, not Python's `random`, so a seed here does not give the official seed's split:
  * for the paper's exact splits load the official manifests (`loadOfficialManifest`).
  */

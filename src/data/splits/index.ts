@@ -4,5 +4,7 @@ export type { SplitOptions, TailType as SplitTailType, ParetoNoiseCap } from './
 export { paretoPmf } from './pareto';
 export { serializeManifest, writeManifest, readManifest } from './manifest';
 export { trainItems, testItems } from './items';
+export { trainTruth } from './truth';
+export type { TrainTruth } from './truth';
 export type { ClassTest } from './items';
 export { formatSplitTable } from './table';

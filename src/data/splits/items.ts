@@ -16,7 +16,7 @@ function lookup(images: DatasetImage[], rel: string, what: string, dataset: Data
 }
 
 /**
- * The training images of a split in the official fixed order (spec §1.1): classes alphabetical; inside a class its
+ * The training images of a split in the official fixed order (docs/method.md §1.1): classes alphabetical; inside a class its
  * kept good images, then its injected anomalies, each sorted. Every path is checked against the dataset.
  */
 export function trainItems(dataset: Dataset, manifest: Manifest): TrainItem[] {

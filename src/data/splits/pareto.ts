@@ -1,5 +1,5 @@
 /**
- * The discrete class-size distribution of the Pareto long-tail setting (spec §5.2): a continuous Pareto law with
+ * The discrete class-size distribution of the Pareto long-tail setting (docs/method.md §5.2): a continuous Pareto law with
  * shape alpha (scipy's `pareto(b=alpha)`, support x >= 1), its [ppf(eps), ppf(1-eps)] range cut into n equal-width
  * bins, and the CDF increments of the bins normalised to sum to 1. Pure function.
  */

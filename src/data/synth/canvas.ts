@@ -21,15 +21,6 @@ export function cover(d: number): number {
   return d <= -0.5 ? 1 : d >= 0.5 ? 0 : 0.5 - d;
 }
 
-/** Blends colour `col` into pixel i (pixel index, not float index) with weight a. */
-export function blendAt(c: Canvas, i: number, col: Rgb, a: number): void {
-  if (a <= 0) return;
-  const k = i * 3, px = c.px;
-  px[k] += (col[0] - px[k]) * a;
-  px[k + 1] += (col[1] - px[k + 1]) * a;
-  px[k + 2] += (col[2] - px[k + 2]) * a;
-}
-
 export function setAt(c: Canvas, i: number, r: number, g: number, b: number): void {
   const k = i * 3;
   c.px[k] = r; c.px[k + 1] = g; c.px[k + 2] = b;
@@ -63,7 +54,7 @@ export function sdHexagon(x: number, y: number, r: number): number {
 export const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 export const mix = (a: number, b: number, t: number) => a + (b - a) * t;
 
-/** blendAt without an array argument (no allocation in per-pixel loops). */
+/** Blends colour (r, g, b) into pixel i (pixel index, not float index) with weight a; no array argument, so no allocation in per-pixel loops. */
 export function blend3(c: Canvas, i: number, r: number, g: number, b: number, a: number): void {
   if (a <= 0) return;
   const k = i * 3, px = c.px;
