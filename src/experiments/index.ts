@@ -16,4 +16,4 @@ export { openSession } from './session';
 export type { Session, SessionOptions, SplitSpec } from './session';
 export { writeRunOutputs } from './outputs';
 export type { RunOutputs } from './outputs';
-export { FAST_FEATURES, DEMO_FEATURES, PAPER_FEATURES, FAST_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from './demo-settings';
+export { FAST_FEATURES, DEMO_FEATURES, PAPER_FEATURES, FAST_CORESET_RATIO, DEMO_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from './demo-settings';
