@@ -12,7 +12,7 @@ import { loadDataset } from '../src/data/mvtec';
 import { buildSplit, formatSplitTable, writeManifest } from '../src/data/splits';
 import type { Manifest } from '../src/data/types';
 import { openSession } from '../src/experiments/session';
-import { DEMO_FEATURES, PAPER_FEATURES, FAST_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from '../src/experiments/demo-settings';
+import { DEMO_FEATURES, PAPER_FEATURES, DEMO_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from '../src/experiments/demo-settings';
 import { summarizeResults } from '../src/report/summary';
 import { formatCell } from '../src/report/markdown';
 import type { ResultRow } from '../src/results/results-file';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   if (args.splitsOnly) return;
 
   const features = args.paper ? PAPER_FEATURES : DEMO_FEATURES;
-  const ratio = args.paper ? PAPER_CORESET_RATIO : FAST_CORESET_RATIO;
+  const ratio = args.paper ? PAPER_CORESET_RATIO : DEMO_CORESET_RATIO;
   console.log(`\n== (b) PatchCore, SoftPatch, TailedCore on step K=1, 10 % noise, seed ${args.seed}`);
   console.log(`settings: ${args.paper ? 'paper' : 'fast (use --paper for the paper\'s)'}: input resize ${features.resize} -> crop ${features.crop}, coreset ratio ${ratio}, ` +
     'backbone = bundled MobileNetV2 (ImageNet layers), tail augmentation rot15flip');

@@ -32,10 +32,21 @@ function makePart(x, d, lo, hi, m) {
   var carg = new Int32Array(m); // global row index of the (lowest-index) maximum
   var movers = new Int32Array(Math.max(1, n));
   var out = { best: -1, idx: 0 };
+  // Pivot rows spread over the whole bank (the same in every part): |d(c,p) - d(a,p)| <= d(c,a) is a cheap lower
+  // bound that skips most far centres without a 16-coordinate partial distance (the origin pivot is cnorm).
+  var P = 4, N = Math.floor(x.length / d);
+  var pivot = new Int32Array(P);
+  for (var q0 = 0; q0 < P; q0++) pivot[q0] = Math.min(N - 1, Math.floor(((q0 + 0.5) * N) / P));
+  var cpiv = new Float64Array(m * P);
   function addCentre(k, c) {
     var src = c * d, s = 0;
     for (var j = 0; j < d; j++) { var v = x[src + j]; cx[k * d + j] = v; s += v * v; }
     cnorm[k] = Math.sqrt(s);
+    for (var q = 0; q < P; q++) {
+      var po = pivot[q] * d, t2 = 0;
+      for (var j2 = 0; j2 < d; j2++) { var u2 = x[src + j2] - x[po + j2]; t2 += u2 * u2; }
+      cpiv[k * P + q] = Math.sqrt(t2);
+    }
   }
   function argmax(kc) {
     var best = -1, c = 0;
@@ -66,6 +77,9 @@ function makePart(x, d, lo, hi, m) {
       var bound = 4 * r2 * SLACK;
       var dn = cnorm[k] - cnorm[a];
       if (dn * dn > bound) continue;
+      var far = false;
+      for (var q = 0; q < P; q++) { var dp = cpiv[k * P + q] - cpiv[a * P + q]; if (dp * dp > bound) { far = true; break; } }
+      if (far) continue;
       var ao = a * d, dc2 = 0;
       for (var j = 0; j < d;) {
         var end = j + CHUNK < d ? j + CHUNK : d;
