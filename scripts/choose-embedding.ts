@@ -13,8 +13,8 @@
  *    parts of both nets) runs TailSampler 'ada_trim_min-mode' on each split and is scored with the authors' measures
  *    (src/report/tail-accuracy.ts): missing tail % and included anomaly % (true tail = class size <= 20), means over
  *    the 5 seeds. Ranked by the worst of the 6 (family x setting) cells of max(missing, included).
- * 4. The tables go to data/embed-search/table.md and between the markers in assets/backbones/README.md and
- *    docs/readme/embed.md.
+ * 4. The full table goes to data/embed-search/table.md and assets/backbones/embedding-search.md, the summary between
+ *    the markers in assets/backbones/README.md and docs/readme/embed.md.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -375,6 +375,7 @@ async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): P
   fs.writeFileSync(path.join(out, 'table.md'), full.join('\n') + '\n');
   console.log(summary.join('\n'));
   if (!p.values['no-write']) {
+    writeFileAtomic(path.join('assets', 'backbones', 'embedding-search.md'), full.join('\n') + '\n');
     for (const f of ['assets/backbones/README.md', 'docs/readme/embed.md']) {
       if (!fs.existsSync(f)) continue;
       const txt = fs.readFileSync(f, 'utf8');
