@@ -15,6 +15,26 @@ import { loadBundledBackbone } from '../src/features/backbones/bundled';
 import { OnnxBackbone } from '../src/features/backbones/onnx';
 import { Backbone } from '../src/features/types';
 import { createRng } from '../src/util/rng';
+import { ImageEmbedder, KIT_DEFAULT_EMBEDDING } from '../src/features/embedding-pass';
+
+/** The kit-default image embedding's own pass (TailSampler's input): decoded images in, embeddings out. */
+async function timeEmbedding(size: number): Promise<BenchRow> {
+  const e = await ImageEmbedder.create(KIT_DEFAULT_EMBEDDING);
+  const imgs = images(9, size);
+  await e.embed(imgs.slice(0, 1)); // warm-up
+  const t0 = Date.now();
+  await e.embed(imgs.slice(1));
+  const perImage = (Date.now() - t0) / 1000 / 8;
+  const d = KIT_DEFAULT_EMBEDDING;
+  const row: BenchRow = {
+    kernel: `embedding kit-default ${e.engine}`,
+    size: `8 images ${size}x${size} -> ${d.resize}/${d.crop} -> ${e.dim}`,
+    seconds: perImage, gflops: null, ratio_vs_naive: null, ratio_vs_python: null,
+    note: `${(1 / perImage).toFixed(2)} images/s; ${d.parts.map((p) => `${p.net}:${p.layer} ${p.pool}`).join(' + ')}${d.flip ? ', flip-averaged' : ''}; extra pass on top of the patch pass`,
+  };
+  e.dispose();
+  return row;
+}
 
 export interface BenchExtractionOptions {
   /** ONNX backbone to time as well (outputs layer2, layer3, avgpool). @default env TAILEDCORE_BENCH_ONNX */
@@ -83,6 +103,7 @@ export async function benchExtraction(options: BenchExtractionOptions = {}): Pro
     const bb = await loadBundledBackbone();
     rows.push(...(await timeEngine(`tfjs/${engine}`, bb, size, budget)));
     bb.dispose();
+    if (engine !== 'cpu') rows.push(await timeEmbedding(size));
   }
   if (onnxModel) {
     const bb = await OnnxBackbone.create({ model: onnxModel });

@@ -202,7 +202,11 @@ export const EMBEDDING_CHOICES: readonly EmbeddingName[] = ['kit-default', 'pape
  */
 export const KIT_DEFAULT_EMBEDDING: EmbeddingSpec = {
   resize: 256, crop: 224, flip: false,
-  parts: [{ net: 'mobilenetv2', layer: 'block_10_expand_relu', pool: 'max' }],
+  parts: [
+    { net: 'mobilenetv2', layer: 'block_10_project_BN', pool: 'cov' },
+    { net: 'mobilenetv2', layer: 'block_5_add', pool: 'cov' },
+    { net: 'inceptionv3', layer: 'mixed2', pool: 'cov' },
+  ],
 };
 
 export interface ResolvedEmbedding {
