@@ -17,6 +17,7 @@ import { RgbImage } from '../data/types';
 import { InputError, OptionError } from '../util/errors';
 import { createRng } from '../util/rng';
 import { TfjsBackbone } from './backbones/tfjs';
+import { withFastestEngine } from './backend';
 import { Backbone } from './types';
 import { preprocess } from './preprocess';
 import { PoolKind, POOL_KINDS, concatNormalized, flipAverage, hflipHwc, poolMap, seededProjection, signedSqrt } from './embedding';
@@ -107,7 +108,7 @@ export class ImageEmbedder {
 
   private constructor(
     readonly spec: EmbeddingSpec,
-    private readonly nets: Map<BundledNet, TfjsBackbone>,
+    private readonly nets: Map<BundledNet, Backbone>,
     /** Weight ids of the nets used, e.g. { mobilenetv2: 'd5e07e62dcd7' }. */
     readonly netIds: Record<string, string>,
     readonly dim: number,
@@ -115,12 +116,14 @@ export class ImageEmbedder {
 
   static async create(spec: EmbeddingSpec): Promise<ImageEmbedder> {
     validateEmbeddingSpec(spec);
-    const nets = new Map<BundledNet, TfjsBackbone>();
+    const nets = new Map<BundledNet, Backbone>();
     const ids: Record<string, string> = {};
     for (const name of [...new Set(spec.parts.map((p) => p.net))]) {
       const layers = [...new Set(spec.parts.filter((p) => p.net === name).map((p) => p.layer))];
       const { model, sha256 } = await loadVendoredModel(BUNDLED_NETS[name].dir);
-      nets.set(name, new TfjsBackbone({ model, id: `${name}@${sha256.slice(0, 12)}`, patchLayers: layers, embeddingLayer: layers[0], inputNormalization: 'mobilenet' }));
+      const tfjsNet = new TfjsBackbone({ model, id: `${name}@${sha256.slice(0, 12)}`, patchLayers: layers, embeddingLayer: layers[0], inputNormalization: 'mobilenet' });
+      // The same engine choice as the patch pass: onnxruntime on both cores unless native tensorflow is active.
+      nets.set(name, await withFastestEngine(tfjsNet, { quiet: true }));
       ids[name] = sha256.slice(0, 12);
     }
     const e = new ImageEmbedder(spec, nets, ids, 0);
