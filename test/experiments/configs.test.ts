@@ -14,6 +14,10 @@ test('the shipped configs validate and expand to the documented grids', () => {
   const paper = readConfigFile('configs/paper-mvtec.json', MODEL_NAMES);
   assert.deepEqual([paper.features.resize, paper.features.crop], [256, 224]);
   assert.equal(expandGrid(paper).length, 3 * 3 * 5);
+  const look = readConfigFile('configs/lookalike-benchmark.json', MODEL_NAMES);
+  // the second generated family at the paper's 10 % noise: 3 settings x 3 methods x 3 seeds
+  assert.equal(expandGrid(look).length, 3 * 3 * 3);
+  assert.deepEqual(look.datasets.map((d) => [d.synthetic, d.syntheticOptions]), [[true, { family: 'lookalike' }]]);
 });
 
 test('a config file error names the file; $comment is the only free key', () => {
