@@ -22,7 +22,18 @@ const config: KnipConfig = {
   compilers: { ipynb: notebookCells },
   ignoreExportsUsedInFile: true,
   // System programs that the tests and the run lock start (Jupyter, SLURM and munge come from apt in .ci/run), not npm packages.
-  ignoreBinaries: ['jupyter', 'flock', 'munged', 'slurmctld', 'slurmd', 'sinfo', 'scontrol', 'scancel', 'mount', 'umount'],
+  ignoreBinaries: [
+    'jupyter',
+    'flock',
+    'munged',
+    'slurmctld',
+    'slurmd',
+    'sinfo',
+    'scontrol',
+    'scancel',
+    'mount',
+    'umount',
+  ],
 };
 
 export default config;

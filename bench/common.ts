@@ -33,13 +33,20 @@ export function makeContext(quick: boolean, usePython: boolean): BenchContext {
   if (!usePython) pythonMissing = 'disabled with --no-python';
   else if (!existsSync(PYTHON)) pythonMissing = `${PYTHON} not found`;
   else {
-    const r = spawnSync(PYTHON, ['-c', 'import numpy, torch, sklearn, scipy; print(torch.__version__, sklearn.__version__)'], { encoding: 'utf8' });
-    if (r.status !== 0) pythonMissing = `${PYTHON} lacks a module (apt-get install python3-numpy python3-torch python3-sklearn python3-scipy): ${(r.stderr || '').trim().split('\n').pop()}`;
+    const r = spawnSync(
+      PYTHON,
+      ['-c', 'import numpy, torch, sklearn, scipy; print(torch.__version__, sklearn.__version__)'],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0)
+      pythonMissing = `${PYTHON} lacks a module (apt-get install python3-numpy python3-torch python3-sklearn python3-scipy): ${(r.stderr || '').trim().split('\n').pop()}`;
   }
   return { quick, dir, pythonMissing, python: PYTHON, log: (l) => process.stderr.write(l + '\n') };
 }
 
-export function cleanup(ctx: BenchContext): void { rmSync(ctx.dir, { recursive: true, force: true }); }
+export function cleanup(ctx: BenchContext): void {
+  rmSync(ctx.dir, { recursive: true, force: true });
+}
 
 /**
  * Wall seconds of one call, and the CPU seconds this process spent meanwhile (all its threads, onnxruntime's
@@ -77,7 +84,7 @@ export function clusteredMatrix(rng: Rng, rows: number, cols: number, clusters =
   for (let j = 0; j < cols; j++) scale[j] = 0.3 * Math.exp(-j / 32) + 0.05; // decaying spectrum
   const m = zeros(rows, cols);
   for (let i = 0; i < rows; i++) {
-    const c = Math.min(clusters - 1, Math.floor(-Math.log(1 - rng.next()) * clusters / 6));
+    const c = Math.min(clusters - 1, Math.floor((-Math.log(1 - rng.next()) * clusters) / 6));
     const spread = 0.5 + (c % 5) * 0.25;
     for (let j = 0; j < cols; j++) m.data[i * cols + j] = centres[c * cols + j] + spread * scale[j] * rng.normal();
   }
@@ -106,10 +113,15 @@ export function readF32(path: string): Float32Array {
  * Runs bench/python/<script> with JSON arguments; the script prints one JSON object on its last stdout line
  * (at least {"seconds": ...}). Returns null with the reason logged when Python is unavailable or fails.
  */
-export function runPython(ctx: BenchContext, script: string, args: Record<string, unknown>): { seconds: number; [k: string]: unknown } | null {
+export function runPython(
+  ctx: BenchContext,
+  script: string,
+  args: Record<string, unknown>,
+): { seconds: number; [k: string]: unknown } | null {
   if (ctx.pythonMissing) return null;
   const r = spawnSync(ctx.python, [join(__dirname, 'python', script), JSON.stringify(args)], {
-    encoding: 'utf8', maxBuffer: 1 << 26,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
     env: { ...process.env, OMP_NUM_THREADS: String(THREADS), MKL_NUM_THREADS: String(THREADS) },
   });
   if (r.status !== 0) {
@@ -117,14 +129,29 @@ export function runPython(ctx: BenchContext, script: string, args: Record<string
     return null;
   }
   const last = r.stdout.trim().split('\n').pop() ?? '';
-  try { return JSON.parse(last); } catch { ctx.log(`  python ${script} printed no JSON: ${last}`); return null; }
+  try {
+    return JSON.parse(last);
+  } catch {
+    ctx.log(`  python ${script} printed no JSON: ${last}`);
+    return null;
+  }
 }
 
 /** Builds a row; ratios are other / kit seconds (so > 1 means the kit is faster). */
-export function row(kernel: string, size: string, seconds: number, flops: number | null, naive: number | null, python: number | null, note: string): BenchRow {
+export function row(
+  kernel: string,
+  size: string,
+  seconds: number,
+  flops: number | null,
+  naive: number | null,
+  python: number | null,
+  note: string,
+): BenchRow {
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   return {
-    kernel, size, seconds: r3(seconds),
+    kernel,
+    size,
+    seconds: r3(seconds),
     gflops: flops === null ? null : Math.round((flops / seconds / 1e9) * 10) / 10,
     ratio_vs_naive: naive === null ? null : Math.round((naive / seconds) * 100) / 100,
     ratio_vs_python: python === null ? null : Math.round((python / seconds) * 100) / 100,

@@ -13,8 +13,15 @@ export async function benchCoreset(ctx: BenchContext): Promise<BenchRow[]> {
   // [rows, ratio, picks timed for the brute force / torch (null = all)]: their per-pick cost is constant (one full
   // pass over the bank), so a prefix scaled to all picks is an exact estimate; the kit always runs in full.
   const sizes: [number, number, number | null][] = ctx.quick
-    ? [[10000, 0.1, null], [50000, 0.01, null]]
-    : [[20000, 0.1, null], [50000, 0.1, 500], [200000, 0.01, 100]];
+    ? [
+        [10000, 0.1, null],
+        [50000, 0.01, null],
+      ]
+    : [
+        [20000, 0.1, null],
+        [50000, 0.1, 500],
+        [200000, 0.01, 100],
+      ];
   const rows: BenchRow[] = [];
   const d = 128;
   for (const [n, ratio, prefix] of sizes) {
@@ -28,7 +35,11 @@ export async function benchCoreset(ctx: BenchContext): Promise<BenchRow[]> {
     const steps = prefix ?? m;
     const brute = await time(() => kCenterBruteForce(f, steps, start));
     let same = true;
-    for (let i = 0; i < steps; i++) if (brute.value[i] !== kit.value[i]) { same = false; break; }
+    for (let i = 0; i < steps; i++)
+      if (brute.value[i] !== kit.value[i]) {
+        same = false;
+        break;
+      }
     let py: number | null = null;
     let pyNote = '';
     if (!ctx.pythonMissing) {
@@ -43,11 +54,22 @@ export async function benchCoreset(ctx: BenchContext): Promise<BenchRow[]> {
       }
     }
     const scaled = prefix ? ` (first ${steps} picks timed, scaled to ${m})` : '';
-    rows.push(row(`greedy coreset ratio ${ratio}`, `${n}x${d} -> ${m}`, kit.seconds, null, (brute.seconds * m) / steps, py,
-      `kit: exact triangle-inequality pruning on ${THREADS} threads (worker_threads, shared bank; ${kit.cpuSeconds.toFixed(1)} CPU-s), ` +
-      `the same on 1 thread ${one.seconds.toFixed(2)} s (${(one.seconds / kit.seconds).toFixed(2)}x), picks identical to it: ${sameAsOne ? 'yes' : 'NO'}; picks identical to brute force: ${same ? 'yes' : 'NO'}` +
-      `${prefix ? ` (first ${steps})` : ''}; naive: brute-force JS loop${scaled}; python: official torch loop, ${THREADS} threads${scaled}${pyNote}; clustered synthetic features`));
-    ctx.log(`  coreset ${n} r=${ratio}: kit ${kit.seconds.toFixed(2)} s (1 thread ${one.seconds.toFixed(2)} s), brute ${(brute.seconds * m / steps).toFixed(2)} s, identical=${same}`);
+    rows.push(
+      row(
+        `greedy coreset ratio ${ratio}`,
+        `${n}x${d} -> ${m}`,
+        kit.seconds,
+        null,
+        (brute.seconds * m) / steps,
+        py,
+        `kit: exact triangle-inequality pruning on ${THREADS} threads (worker_threads, shared bank; ${kit.cpuSeconds.toFixed(1)} CPU-s), ` +
+          `the same on 1 thread ${one.seconds.toFixed(2)} s (${(one.seconds / kit.seconds).toFixed(2)}x), picks identical to it: ${sameAsOne ? 'yes' : 'NO'}; picks identical to brute force: ${same ? 'yes' : 'NO'}` +
+          `${prefix ? ` (first ${steps})` : ''}; naive: brute-force JS loop${scaled}; python: official torch loop, ${THREADS} threads${scaled}${pyNote}; clustered synthetic features`,
+      ),
+    );
+    ctx.log(
+      `  coreset ${n} r=${ratio}: kit ${kit.seconds.toFixed(2)} s (1 thread ${one.seconds.toFixed(2)} s), brute ${((brute.seconds * m) / steps).toFixed(2)} s, identical=${same}`,
+    );
   }
   return rows;
 }

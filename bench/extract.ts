@@ -29,7 +29,10 @@ async function timeEmbedding(size: number): Promise<BenchRow> {
   const row: BenchRow = {
     kernel: `embedding kit-default ${e.engine}`,
     size: `8 images ${size}x${size} -> ${d.resize}/${d.crop} -> ${e.dim}`,
-    seconds: perImage, gflops: null, ratio_vs_naive: null, ratio_vs_python: null,
+    seconds: perImage,
+    gflops: null,
+    ratio_vs_naive: null,
+    ratio_vs_python: null,
     note: `${(1 / perImage).toFixed(2)} images/s; ${d.parts.map((p) => `${p.net}:${p.layer} ${p.pool}`).join(' + ')}${d.flip ? ', flip-averaged' : ''}; extra pass on top of the patch pass`,
   };
   e.dispose();
@@ -54,7 +57,13 @@ function images(n: number, size: number): RgbImage[] {
   });
 }
 
-async function timeEngine(label: string, backbone: Backbone, size: number, budget: number, targetDim?: number): Promise<BenchRow[]> {
+async function timeEngine(
+  label: string,
+  backbone: Backbone,
+  size: number,
+  budget: number,
+  targetDim?: number,
+): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   let perImage = Infinity;
   let spent = 0;
@@ -62,7 +71,8 @@ async function timeEngine(label: string, backbone: Backbone, size: number, budge
     const count = Math.max(batch, batch === 1 ? 4 : batch);
     const est = Number.isFinite(perImage) ? perImage * (count + 1) : 0;
     if (spent + est > budget && rows.length) {
-      rows[rows.length - 1].note += `; batch ${batch} skipped (estimated ${est.toFixed(0)} s, over the ${budget} s budget)`;
+      rows[rows.length - 1].note +=
+        `; batch ${batch} skipped (estimated ${est.toFixed(0)} s, over the ${budget} s budget)`;
       break;
     }
     const fx = await FeatureExtractor.create({ backbone, batchSize: batch, quiet: true, targetDim });
@@ -115,7 +125,12 @@ export async function benchExtraction(options: BenchExtractionOptions = {}): Pro
 }
 
 if (require.main === module) {
-  benchExtraction().then((rows) => {
-    for (const r of rows) console.log(`${r.kernel.padEnd(32)} ${r.seconds.toFixed(4)} s/image  ${r.note}`);
-  }).catch((e) => { console.error(e); process.exit(1); });
+  benchExtraction()
+    .then((rows) => {
+      for (const r of rows) console.log(`${r.kernel.padEnd(32)} ${r.seconds.toFixed(4)} s/image  ${r.note}`);
+    })
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
 }

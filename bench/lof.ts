@@ -16,25 +16,47 @@ export async function benchLof(ctx: BenchContext): Promise<BenchRow[]> {
   for (let i = 0; i < n; i++) sub.data.set(patches.data.subarray(i * p * d, (i * p + p0) * d), i * p0 * d);
   setDefaultEngine('js');
   let naive;
-  try { naive = await time(() => lofPerPosition(sub, n, p0, createRng('lof'), { k, projDim: d })); } finally { setDefaultEngine(undefined); }
+  try {
+    naive = await time(() => lofPerPosition(sub, n, p0, createRng('lof'), { k, projDim: d }));
+  } finally {
+    setDefaultEngine(undefined);
+  }
   let py: number | null = null;
   let agree = '';
   if (!ctx.pythonMissing) {
     const out = join(ctx.dir, 'lof.f32');
-    const r = runPython(ctx, 'lof.py', { patches: writeF32(ctx, 'lof-in.f32', patches), images: n, positions: p, d, k, out });
+    const r = runPython(ctx, 'lof.py', {
+      patches: writeF32(ctx, 'lof-in.f32', patches),
+      images: n,
+      positions: p,
+      d,
+      k,
+      out,
+    });
     if (r) {
       py = r.seconds;
       const ps = readF32(out);
       let worst = 0;
-      for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) {
-        const a = kit.value[i * p + j], b = ps[i * p + j];
-        worst = Math.max(worst, Math.abs(a - b) / Math.max(1e-12, Math.abs(b)));
-      }
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < p; j++) {
+          const a = kit.value[i * p + j],
+            b = ps[i * p + j];
+          worst = Math.max(worst, Math.abs(a - b) / Math.max(1e-12, Math.abs(b)));
+        }
       agree = `; largest relative difference to sklearn's scores ${worst.toExponential(1)}`;
     }
   }
   ctx.log(`  lof ${n}x${p}x${d}: kit ${kit.seconds.toFixed(2)} s`);
-  return [row(`LOF per position (k=${k})`, `${n} images x ${p} positions x ${d}`, kit.seconds, 2 * n * n * d * p, (naive.seconds * p) / p0, py,
-    `kit: lofPerPosition on onnxruntime k-NN blocks, ${THREADS} threads; naive: same on the reference JS k-NN (${p0} positions, scaled); ` +
-    `python: sklearn LocalOutlierFactor(n_neighbors=${k}, n_jobs=${THREADS}) per position${agree}`)];
+  return [
+    row(
+      `LOF per position (k=${k})`,
+      `${n} images x ${p} positions x ${d}`,
+      kit.seconds,
+      2 * n * n * d * p,
+      (naive.seconds * p) / p0,
+      py,
+      `kit: lofPerPosition on onnxruntime k-NN blocks, ${THREADS} threads; naive: same on the reference JS k-NN (${p0} positions, scaled); ` +
+        `python: sklearn LocalOutlierFactor(n_neighbors=${k}, n_jobs=${THREADS}) per position${agree}`,
+    ),
+  ];
 }

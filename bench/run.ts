@@ -34,7 +34,10 @@ async function benchExtractionIfPresent(ctx: BenchContext): Promise<BenchRow[]> 
     ctx.log(`  extraction: bench/extract.ts not loadable (${(e as Error).message.split('\n')[0]}); row skipped`);
     return [];
   }
-  if (typeof mod.benchExtraction !== 'function') { ctx.log('  extraction: bench/extract.ts has no benchExtraction(); row skipped'); return []; }
+  if (typeof mod.benchExtraction !== 'function') {
+    ctx.log('  extraction: bench/extract.ts has no benchExtraction(); row skipped');
+    return [];
+  }
   return mod.benchExtraction({ quick: ctx.quick });
 }
 
@@ -53,37 +56,73 @@ const SECTIONS: Section[] = [
 
 const SPEC: CliSpec = {
   command: 'npm run bench --',
-  summary: 'Times the kit\'s hot paths against its naive reference kernels and the Python originals, in one run on the same inputs.',
+  summary:
+    "Times the kit's hot paths against its naive reference kernels and the Python originals, in one run on the same inputs.",
   flags: {
     quick: { type: 'boolean', description: 'smaller sizes (a smoke run; writes results/bench/latest-quick.json)' },
     'no-python': { type: 'boolean', description: 'skip the Python column' },
-    only: { type: 'string', value: 'LIST', description: `comma-separated sections: ${SECTIONS.map((s) => s.name).join(', ')}` },
-    'paper-scale': { type: 'boolean', description: 'run the paper-sized MVTec step K=1 cell (bench/paper-scale.ts), not part of the default run' },
-    fraction: { type: 'string', value: 'F', description: 'share of the paper cell\'s head images and test images for --paper-scale, in (0, 0.5]', default: '0.05' },
-    'skip-full-coreset': { type: 'boolean', description: 'with --paper-scale: bound the head coreset quadratically instead of measuring it at full size (1.256 M rows, 125.6 k picks)' },
-    device: { type: 'string', value: 'D', description: "GEMM device: auto, cpu or cuda ('cuda' is an error when onnxruntime's CUDA provider is absent)", default: 'auto' },
+    only: {
+      type: 'string',
+      value: 'LIST',
+      description: `comma-separated sections: ${SECTIONS.map((s) => s.name).join(', ')}`,
+    },
+    'paper-scale': {
+      type: 'boolean',
+      description: 'run the paper-sized MVTec step K=1 cell (bench/paper-scale.ts), not part of the default run',
+    },
+    fraction: {
+      type: 'string',
+      value: 'F',
+      description: "share of the paper cell's head images and test images for --paper-scale, in (0, 0.5]",
+      default: '0.05',
+    },
+    'skip-full-coreset': {
+      type: 'boolean',
+      description:
+        'with --paper-scale: bound the head coreset quadratically instead of measuring it at full size (1.256 M rows, 125.6 k picks)',
+    },
+    device: {
+      type: 'string',
+      value: 'D',
+      description: "GEMM device: auto, cpu or cuda ('cuda' is an error when onnxruntime's CUDA provider is absent)",
+      default: 'auto',
+    },
   },
 };
 
 /** The sections to run: --only (validated against the known names), else --paper-scale, else the default set. */
 export function pickSections(only: string | undefined, paperScale: boolean): Section[] {
   if (only !== undefined) {
-    const names = only.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+    const names = only
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0);
     const known = SECTIONS.map((s) => s.name);
     const bad = names.filter((x) => !known.includes(x));
     if (names.length === 0 || bad.length) {
-      throw new OptionError(`--only: unknown section${bad.length > 1 ? 's' : ''} ${bad.length ? bad.map((b) => `"${b}"`).join(', ') : '(empty list)'}; valid names: ${known.join(', ')}`);
+      throw new OptionError(
+        `--only: unknown section${bad.length > 1 ? 's' : ''} ${bad.length ? bad.map((b) => `"${b}"`).join(', ') : '(empty list)'}; valid names: ${known.join(', ')}`,
+      );
     }
     return SECTIONS.filter((s) => names.includes(s.name) || (paperScale && s.name === 'paper-scale'));
   }
   return SECTIONS.filter((s) => (paperScale ? s.name === 'paper-scale' : s.byDefault));
 }
 
-function fmt(v: number | null, digits = 2): string { return v === null ? '-' : v.toFixed(digits); }
+function fmt(v: number | null, digits = 2): string {
+  return v === null ? '-' : v.toFixed(digits);
+}
 
 export function formatTable(rows: BenchRow[]): string {
   const head = ['kernel', 'size', 'seconds', 'GFLOP/s', 'x naive', 'x python'];
-  const body = rows.map((r) => [r.kernel, r.size, fmt(r.seconds, 3), fmt(r.gflops, 1), fmt(r.ratio_vs_naive, 1), fmt(r.ratio_vs_python, 1)]);
+  const body = rows.map((r) => [
+    r.kernel,
+    r.size,
+    fmt(r.seconds, 3),
+    fmt(r.gflops, 1),
+    fmt(r.ratio_vs_naive, 1),
+    fmt(r.ratio_vs_python, 1),
+  ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
   return [line(head), w.map((x) => '-'.repeat(x)).join('  '), ...body.map(line)].join('\n');
@@ -95,20 +134,28 @@ async function main(p: import('../src/util/cli').ParsedCli): Promise<void> {
   const paperScale = p.values['paper-scale'] === true;
   const fraction = numberFlag(p, 'fraction', { min: 0, max: 0.5 });
   if (fraction !== undefined) {
-    if (!paperScale && !(only ?? '').includes('paper-scale')) throw new OptionError('--fraction applies to --paper-scale only');
+    if (!paperScale && !(only ?? '').includes('paper-scale'))
+      throw new OptionError('--fraction applies to --paper-scale only');
     if (!(fraction > 0)) throw new OptionError(`--fraction must be in (0, 0.5], got ${fraction}`);
     paperFraction = fraction;
   }
   skipFullCoreset = p.values['skip-full-coreset'] === true;
   const device = stringFlag(p, 'device') ?? 'auto';
-  if (!['auto', 'cpu', 'cuda'].includes(device)) throw new OptionError(`--device must be auto, cpu or cuda, got "${device}"`);
+  if (!['auto', 'cpu', 'cuda'].includes(device))
+    throw new OptionError(`--device must be auto, cpu or cuda, got "${device}"`);
   setDefaultDevice(device as 'auto' | 'cpu' | 'cuda');
   const gemmDevice = resolveDevice(); // throws an OptionError for 'cuda' without the provider
   const sections = pickSections(only, paperScale);
   const ctx = makeContext(quick, p.values['no-python'] !== true);
-  ctx.log(`tailedcore-kit bench (${quick ? 'quick' : 'full'}), ${THREADS} threads per side, GEMM device ${gemmDevice}` +
-    `${ortCudaInstalled() ? '' : " (GPU rows skipped: onnxruntime-node's CUDA provider is not installed here, and no tfjs-node-gpu)"}`);
-  ctx.log(ctx.pythonMissing ? `python column skipped: ${ctx.pythonMissing}` : `python column: ${ctx.python} (benchmark harness only, not a kit dependency)`);
+  ctx.log(
+    `tailedcore-kit bench (${quick ? 'quick' : 'full'}), ${THREADS} threads per side, GEMM device ${gemmDevice}` +
+      `${ortCudaInstalled() ? '' : " (GPU rows skipped: onnxruntime-node's CUDA provider is not installed here, and no tfjs-node-gpu)"}`,
+  );
+  ctx.log(
+    ctx.pythonMissing
+      ? `python column skipped: ${ctx.pythonMissing}`
+      : `python column: ${ctx.python} (benchmark harness only, not a kit dependency)`,
+  );
   const rows: BenchRow[] = [];
   const t0 = performance.now();
   try {
@@ -121,16 +168,29 @@ async function main(p: import('../src/util/cli').ParsedCli): Promise<void> {
         rows.push(...got);
       } catch (e) {
         ctx.log(`  ${s.name} failed: ${(e as Error).stack ?? e}`);
-        rows.push({ kernel: s.name, size: '-', seconds: NaN, gflops: null, ratio_vs_naive: null, ratio_vs_python: null, note: `failed: ${(e as Error).message}` });
+        rows.push({
+          kernel: s.name,
+          size: '-',
+          seconds: NaN,
+          gflops: null,
+          ratio_vs_naive: null,
+          ratio_vs_python: null,
+          note: `failed: ${(e as Error).message}`,
+        });
       }
     }
-  } finally { cleanup(ctx); }
+  } finally {
+    cleanup(ctx);
+  }
   console.log(formatTable(rows));
   for (const r of rows) if (r.note) console.log(`- ${r.kernel} ${r.size}: ${r.note}`);
   const dir = join(__dirname, '..', 'results', 'bench');
   mkdirSync(dir, { recursive: true });
   // Only a full, unfiltered run replaces the committed latest.json.
-  const file = join(dir, quick ? 'latest-quick.json' : paperScale ? 'paper-scale.json' : only ? 'latest-partial.json' : 'latest.json');
+  const file = join(
+    dir,
+    quick ? 'latest-quick.json' : paperScale ? 'paper-scale.json' : only ? 'latest-partial.json' : 'latest.json',
+  );
   writeFileAtomic(file, JSON.stringify(rows, null, 2) + '\n');
   console.log(`wrote ${file} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }

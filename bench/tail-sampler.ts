@@ -7,7 +7,12 @@ import { BenchRow } from './types';
 import { BenchContext, THREADS, readI32, row, runPython, time, writeF32 } from './common';
 
 /** Non-negative (avgpool-like) embeddings: one direction per class plus noise; returns the class of each row too. */
-export function plantedEmbeddings(rng: Rng, classSizes: number[], d: number, noise = 0.35): { e: Matrix; cls: Int32Array } {
+export function plantedEmbeddings(
+  rng: Rng,
+  classSizes: number[],
+  d: number,
+  noise = 0.35,
+): { e: Matrix; cls: Int32Array } {
   const n = classSizes.reduce((a, b) => a + b, 0);
   const e = zeros(n, d);
   const cls = new Int32Array(n);
@@ -33,7 +38,11 @@ export async function benchTailSampler(ctx: BenchContext): Promise<BenchRow[]> {
   const kit = await time(() => tailSampler(e));
   setDefaultEngine('js');
   let naive;
-  try { naive = await time(() => tailSampler(e)); } finally { setDefaultEngine(undefined); }
+  try {
+    naive = await time(() => tailSampler(e));
+  } finally {
+    setDefaultEngine(undefined);
+  }
   let py: number | null = null;
   let agree = '';
   if (!ctx.pythonMissing) {
@@ -46,7 +55,16 @@ export async function benchTailSampler(ctx: BenchContext): Promise<BenchRow[]> {
     }
   }
   ctx.log(`  tailsampler ${n}x${d}: kit ${kit.seconds.toFixed(2)} s, ${kit.value.tailIndices.length} tail images`);
-  return [row('TailSampler (ada_trim_min-mode)', `${n}x${d}`, kit.seconds, null, naive.seconds, py,
-    `kit: similarity on onnxruntime (${THREADS} threads) + per-row thresholds/votes in JS, found ${kit.value.tailIndices.length} tail images; ` +
-    `naive: same on the reference JS kernels; python: torch cosine + the official per-row loop and scipy mode (single process)${agree}`)];
+  return [
+    row(
+      'TailSampler (ada_trim_min-mode)',
+      `${n}x${d}`,
+      kit.seconds,
+      null,
+      naive.seconds,
+      py,
+      `kit: similarity on onnxruntime (${THREADS} threads) + per-row thresholds/votes in JS, found ${kit.value.tailIndices.length} tail images; ` +
+        `naive: same on the reference JS kernels; python: torch cosine + the official per-row loop and scipy mode (single process)${agree}`,
+    ),
+  ];
 }

@@ -27,8 +27,18 @@ const SPEC: CliSpec = {
   command: 'npx tsx scripts/choose-dim.ts',
   summary: 'Mean image and pixel AUROC of PatchCore at several patch dimensions (targetDim) on a small synthetic set.',
   flags: {
-    data: { type: 'string', value: 'DIR', description: 'where the small synthetic set is written (reused when complete)', default: path.join('data', 'synth-dim') },
-    dims: { type: 'string', value: 'LIST', description: 'comma-separated targetDim values, integers in [1, 65536]', default: '64,128,192,256,384,512' },
+    data: {
+      type: 'string',
+      value: 'DIR',
+      description: 'where the small synthetic set is written (reused when complete)',
+      default: path.join('data', 'synth-dim'),
+    },
+    dims: {
+      type: 'string',
+      value: 'LIST',
+      description: 'comma-separated targetDim values, integers in [1, 65536]',
+      default: '64,128,192,256,384,512',
+    },
   },
   epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the data folder), 3 not yet built.',
 };
@@ -48,7 +58,15 @@ runCli(SPEC, async (p) => {
   const dataDir = stringFlag(p, 'data') ?? path.join('data', 'synth-dim');
   const dims = parseDims(stringFlag(p, 'dims') ?? '64,128,192,256,384,512');
   const crop = 224;
-  await generateSynthetic({ out: dataDir, seed: 1, size: 256, trainCount: 30, testGood: 10, defectsPerType: 2, classes: ['fabric', 'wood', 'tile', 'bottle', 'screw', 'pcb'] });
+  await generateSynthetic({
+    out: dataDir,
+    seed: 1,
+    size: 256,
+    trainCount: 30,
+    testGood: 10,
+    defectsPerType: 2,
+    classes: ['fabric', 'wood', 'tile', 'bottle', 'screw', 'pcb'],
+  });
   const dataset = await openDataset(dataDir);
   await selectTfBackend();
   const bb = await loadBundledBackbone();
@@ -59,7 +77,11 @@ runCli(SPEC, async (p) => {
       const out: LayerMap[][] = [];
       const bar = progress(`${cls.name} backbone`, paths.length);
       for (let b = 0; b < paths.length; b += 8) {
-        const imgs = await Promise.all(paths.slice(b, b + 8).map(async (p) => preprocess(await readRgb(p), { resize: 256, crop, normalization: 'mobilenet' })));
+        const imgs = await Promise.all(
+          paths
+            .slice(b, b + 8)
+            .map(async (p) => preprocess(await readRgb(p), { resize: 256, crop, normalization: 'mobilenet' })),
+        );
         const data = new Float32Array(imgs.length * crop * crop * 3);
         imgs.forEach((im, i) => data.set(im.data, i * crop * crop * 3));
         const o = await bb.extract({ data, count: imgs.length, height: crop, width: crop });
@@ -72,27 +94,40 @@ runCli(SPEC, async (p) => {
     const trainMaps = await maps(cls.train.map((t) => t.path));
     const testMaps = await maps(cls.test.map((t) => t.path));
     const labels = cls.test.map((t) => t.label);
-    const masks = await extractMaskBatch(cls.test.map((t) => t.maskPath ?? null), { resize: 256, crop });
+    const masks = await extractMaskBatch(
+      cls.test.map((t) => t.maskPath ?? null),
+      { resize: 256, crop },
+    );
     for (const D of dims) {
       const embed = (ms: LayerMap[][]) => {
         const P = ms[0][0].height * ms[0][0].width;
         const m = zeros(ms.length * P, D);
         ms.forEach((l, i) => patchEmbed(l, { targetDim: D }, m, i * P));
-        return { patches: m, embeddings: zeros(ms.length, 1), gridH: ms[0][0].height, gridW: ms[0][0].width, imageCount: ms.length, inputSize: crop };
+        return {
+          patches: m,
+          embeddings: zeros(ms.length, 1),
+          gridH: ms[0][0].height,
+          gridW: ms[0][0].width,
+          imageCount: ms.length,
+          inputSize: crop,
+        };
       };
       const model = createModel('patchcore', { seed: 0 });
       await model.fit(embed(trainMaps));
       const pred = await model.predict(embed(testMaps));
-      const ia = auroc(pred.imageScores, labels), pa = pixelAuroc(pred.maps, masks);
+      const ia = auroc(pred.imageScores, labels),
+        pa = pixelAuroc(pred.maps, masks);
       res.get(D)!.img.push(ia);
       res.get(D)!.pix.push(pa);
       rows.push(`| ${cls.name} | ${D} | ${(100 * ia).toFixed(1)} | ${(100 * pa).toFixed(1)} |`);
       model.dispose();
     }
   }
-  const mean = (v: number[]) => (100 * v.reduce((a, b) => a + b, 0) / v.length).toFixed(2);
+  const mean = (v: number[]) => ((100 * v.reduce((a, b) => a + b, 0)) / v.length).toFixed(2);
   console.log('\n| class | targetDim | image AUROC | pixel AUROC |\n|---|---|---|---|\n' + rows.join('\n'));
-  console.log(`\nPatchCore on ${dataset.classes.length} synthetic classes (30 train images each, seed 1), bundled MobileNetV2, resize 256 crop 224:\n`);
+  console.log(
+    `\nPatchCore on ${dataset.classes.length} synthetic classes (30 train images each, seed 1), bundled MobileNetV2, resize 256 crop 224:\n`,
+  );
   console.log('| targetDim | mean image AUROC % | mean pixel AUROC % |\n|---|---|---|');
   for (const D of dims) console.log(`| ${D} | ${mean(res.get(D)!.img)} | ${mean(res.get(D)!.pix)} |`);
   bb.dispose();

@@ -28,7 +28,17 @@ import { selectTfBackend } from '../src/features/backend';
 import { preprocess } from '../src/features/preprocess';
 import { cutNsfwjsModel, loadCut, NsfwjsNet } from '../src/features/backbones/nsfwjs-cut';
 import { TfjsBackbone } from '../src/features/backbones/tfjs';
-import { PoolKind, concatNormalized, flipAverage, hflipHwc, poolMap, poolSecondOrder, projectChannels, seededProjection, signedSqrt } from '../src/features/embedding';
+import {
+  PoolKind,
+  concatNormalized,
+  flipAverage,
+  hflipHwc,
+  poolMap,
+  poolSecondOrder,
+  projectChannels,
+  seededProjection,
+  signedSqrt,
+} from '../src/features/embedding';
 import { LayerMap } from '../src/features/types';
 import { selfSimilarity, predictClassSizes } from '../src/sampling/tail-sampler';
 import { predictFewShot } from '../src/sampling/few-shot';
@@ -44,12 +54,37 @@ const SPEC: CliSpec = {
   command: 'npx tsx scripts/choose-embedding.ts',
   summary: 'Searches offline image embeddings for TailSampler on two generated families and writes the table.',
   flags: {
-    out: { type: 'string', description: 'folder for data, caches and the full table', default: 'data/embed-search', value: 'DIR' },
+    out: {
+      type: 'string',
+      description: 'folder for data, caches and the full table',
+      default: 'data/embed-search',
+      value: 'DIR',
+    },
     seeds: { type: 'string', description: 'split seeds 0..N-1', default: '5', value: 'N' },
-    passes: { type: 'string', description: 'comma-separated pass ids (mnv2-224, incv3-224, mnv2-224-flip, mnv2-320, incv3-224-flip) or all', default: 'mnv2-224,incv3-224', value: 'LIST' },
-    synthetic: { type: 'string', description: 'root of the default family (generated there when absent)', default: 'data/synthetic', value: 'DIR' },
-    lookalike: { type: 'string', description: 'root of the look-alike family (generated there when absent)', default: 'data/synth-lookalike', value: 'DIR' },
-    families: { type: 'string', description: 'comma-separated families to use: synthetic, lookalike', default: 'synthetic,lookalike', value: 'LIST' },
+    passes: {
+      type: 'string',
+      description: 'comma-separated pass ids (mnv2-224, incv3-224, mnv2-224-flip, mnv2-320, incv3-224-flip) or all',
+      default: 'mnv2-224,incv3-224',
+      value: 'LIST',
+    },
+    synthetic: {
+      type: 'string',
+      description: 'root of the default family (generated there when absent)',
+      default: 'data/synthetic',
+      value: 'DIR',
+    },
+    lookalike: {
+      type: 'string',
+      description: 'root of the look-alike family (generated there when absent)',
+      default: 'data/synth-lookalike',
+      value: 'DIR',
+    },
+    families: {
+      type: 'string',
+      description: 'comma-separated families to use: synthetic, lookalike',
+      default: 'synthetic,lookalike',
+      value: 'LIST',
+    },
     'extract-only': { type: 'boolean', description: 'fill the caches, do not score' },
     'no-write': { type: 'boolean', description: 'print the table, do not write it into the READMEs' },
   },
@@ -57,15 +92,36 @@ const SPEC: CliSpec = {
 
 // ---------------------------------------------------------------- what is searched
 
-interface NetSpec { net: NsfwjsNet; last: string; taps: string[] }
+interface NetSpec {
+  net: NsfwjsNet;
+  last: string;
+  taps: string[];
+}
 const NETS: Record<'mnv2' | 'incv3', NetSpec> = {
   // nsfwjs's MobileNetV2: frozen (ImageNet) through block_10_project_BN.
-  mnv2: { net: 'mobilenet_v2', last: 'block_10_project_BN', taps: ['block_3_expand_relu', 'block_5_add', 'block_6_expand_relu', 'block_9_add', 'block_10_expand_relu', 'block_10_project_BN'] },
+  mnv2: {
+    net: 'mobilenet_v2',
+    last: 'block_10_project_BN',
+    taps: [
+      'block_3_expand_relu',
+      'block_5_add',
+      'block_6_expand_relu',
+      'block_9_add',
+      'block_10_expand_relu',
+      'block_10_project_BN',
+    ],
+  },
   // nsfwjs's InceptionV3: frozen (ImageNet) through mixed5 (conv2d_56 onward is fine-tuned).
   incv3: { net: 'inception_v3', last: 'mixed5', taps: ['mixed0', 'mixed1', 'mixed2', 'mixed3', 'mixed4', 'mixed5'] },
 };
 
-interface Pass { id: string; net: keyof typeof NETS; resize: number; crop: number; flip: boolean }
+interface Pass {
+  id: string;
+  net: keyof typeof NETS;
+  resize: number;
+  crop: number;
+  flip: boolean;
+}
 /** In order of priority (the extraction runs them in this order). */
 const PASSES: Pass[] = [
   { id: 'mnv2-224', net: 'mnv2', resize: 256, crop: 224, flip: false },
@@ -80,23 +136,62 @@ const SECOND_ORDER_DIM = 64;
 const CHUNK = 128;
 const CACHE_VERSION = 1;
 
-interface Family { id: string; root: string; make: () => Promise<unknown> }
+interface Family {
+  id: string;
+  root: string;
+  make: () => Promise<unknown>;
+}
 
 // ---------------------------------------------------------------- extraction with a chunked cache
 
-interface Slot { name: string; offset: number; length: number }
-interface PassIndex { version: number; key: string; slots: Slot[]; stride: number; count: number }
+interface Slot {
+  name: string;
+  offset: number;
+  length: number;
+}
+interface PassIndex {
+  version: number;
+  key: string;
+  slots: Slot[];
+  stride: number;
+  count: number;
+}
 
-function passDir(out: string, fam: string, pass: Pass): string { return path.join(out, fam, pass.id); }
+function passDir(out: string, fam: string, pass: Pass): string {
+  return path.join(out, fam, pass.id);
+}
 
-async function runPass(out: string, fam: string, pass: Pass, paths: string[], modelCache: Map<string, TfjsBackbone>): Promise<{ index: PassIndex; data: Float32Array }> {
+async function runPass(
+  out: string,
+  fam: string,
+  pass: Pass,
+  paths: string[],
+  modelCache: Map<string, TfjsBackbone>,
+): Promise<{ index: PassIndex; data: Float32Array }> {
   const dir = passDir(out, fam, pass);
   const spec = NETS[pass.net];
-  const key = crypto.createHash('sha256').update(JSON.stringify({ v: CACHE_VERSION, pass, spec, paths: paths.map((p) => path.relative(out, p)), pools: STORED_POOLS, SECOND_ORDER_DIM })).digest('hex').slice(0, 16);
+  const key = crypto
+    .createHash('sha256')
+    .update(
+      JSON.stringify({
+        v: CACHE_VERSION,
+        pass,
+        spec,
+        paths: paths.map((p) => path.relative(out, p)),
+        pools: STORED_POOLS,
+        SECOND_ORDER_DIM,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16);
   fs.mkdirSync(dir, { recursive: true });
   const idxFile = path.join(dir, 'index.json');
   let index: PassIndex | null = fs.existsSync(idxFile) ? JSON.parse(fs.readFileSync(idxFile, 'utf8')) : null;
-  if (index && index.key !== key) { fs.rmSync(dir, { recursive: true, force: true }); fs.mkdirSync(dir, { recursive: true }); index = null; }
+  if (index && index.key !== key) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    index = null;
+  }
   const nChunks = Math.ceil(paths.length / CHUNK);
   const chunkFile = (k: number) => path.join(dir, `chunk-${k}.f32`);
   const missing = Array.from({ length: nChunks }, (_, k) => k).filter((k) => !index || !fs.existsSync(chunkFile(k)));
@@ -105,20 +200,36 @@ async function runPass(out: string, fam: string, pass: Pass, paths: string[], mo
     if (!bb) {
       const cut = cutNsfwjsModel(spec.net, spec.last, `${pass.net}_search`);
       const model = await loadCut(cut.modelTopology, cut.weightSpecs, cut.weights);
-      bb = new TfjsBackbone({ model, id: `${pass.net}@${cut.sha256.slice(0, 12)}`, patchLayers: spec.taps, embeddingLayer: spec.last, embeddingPool: 'avg', inputNormalization: 'mobilenet' });
+      bb = new TfjsBackbone({
+        model,
+        id: `${pass.net}@${cut.sha256.slice(0, 12)}`,
+        patchLayers: spec.taps,
+        embeddingLayer: spec.last,
+        embeddingPool: 'avg',
+        inputNormalization: 'mobilenet',
+      });
       modelCache.set(pass.net, bb);
     }
     const projections = new Map<string, { matrix: Float32Array; dim: number }>();
-    const bar = progress(`${fam}/${pass.id}`, missing.reduce((a, k) => a + Math.min(CHUNK, paths.length - k * CHUNK), 0));
+    const bar = progress(
+      `${fam}/${pass.id}`,
+      missing.reduce((a, k) => a + Math.min(CHUNK, paths.length - k * CHUNK), 0),
+    );
     for (const k of missing) {
       const chunkPaths = paths.slice(k * CHUNK, (k + 1) * CHUNK);
       const vectors: Float32Array[][] = [];
       for (let b = 0; b < chunkPaths.length; b += 8) {
         const sub = chunkPaths.slice(b, b + 8);
-        const imgs = await Promise.all(sub.map(async (p) => {
-          const im = preprocess(await readRgb(p), { resize: pass.resize, crop: pass.crop, normalization: 'mobilenet' });
-          return pass.flip ? hflipHwc(im.data, pass.crop, pass.crop, 3) : im.data;
-        }));
+        const imgs = await Promise.all(
+          sub.map(async (p) => {
+            const im = preprocess(await readRgb(p), {
+              resize: pass.resize,
+              crop: pass.crop,
+              normalization: 'mobilenet',
+            });
+            return pass.flip ? hflipHwc(im.data, pass.crop, pass.crop, 3) : im.data;
+          }),
+        );
         const data = new Float32Array(imgs.length * pass.crop * pass.crop * 3);
         imgs.forEach((d, i) => data.set(d, i * pass.crop * pass.crop * 3));
         const res = await bb.extract({ data, count: imgs.length, height: pass.crop, width: pass.crop });
@@ -129,10 +240,14 @@ async function runPass(out: string, fam: string, pass: Pass, paths: string[], mo
             // Project a wide map once for both second-order poolings (same numbers as projecting inside each).
             let projected: LayerMap | null = null;
             for (const pool of STORED_POOLS) {
-              if ((pool === 'cov' || pool === 'gram')) {
+              if (pool === 'cov' || pool === 'gram') {
                 if (m.channels > SECOND_ORDER_DIM && !projected) {
                   const pk = `${tap}/${m.channels}`;
-                  if (!projections.has(pk)) projections.set(pk, { matrix: seededProjection(m.channels, SECOND_ORDER_DIM, createRng(`embedding/projection/${tap}`)), dim: SECOND_ORDER_DIM });
+                  if (!projections.has(pk))
+                    projections.set(pk, {
+                      matrix: seededProjection(m.channels, SECOND_ORDER_DIM, createRng(`embedding/projection/${tap}`)),
+                      dim: SECOND_ORDER_DIM,
+                    });
                   projected = projectChannels(m, projections.get(pk)!.matrix, SECOND_ORDER_DIM);
                 }
                 parts.push(poolSecondOrder(projected ?? m, { centre: pool === 'cov' }));
@@ -147,12 +262,23 @@ async function runPass(out: string, fam: string, pass: Pass, paths: string[], mo
         const slots: Slot[] = [];
         let off = 0;
         let i = 0;
-        for (const tap of spec.taps) for (const pool of STORED_POOLS) { slots.push({ name: `${tap}:${pool}`, offset: off, length: vectors[0][i].length }); off += vectors[0][i].length; i++; }
+        for (const tap of spec.taps)
+          for (const pool of STORED_POOLS) {
+            slots.push({ name: `${tap}:${pool}`, offset: off, length: vectors[0][i].length });
+            off += vectors[0][i].length;
+            i++;
+          }
         index = { version: CACHE_VERSION, key, slots, stride: off, count: paths.length };
         writeFileAtomic(idxFile, JSON.stringify(index));
       }
       const buf = new Float32Array(vectors.length * index.stride);
-      vectors.forEach((parts, r) => { let off = r * index!.stride; for (const p of parts) { buf.set(p, off); off += p.length; } });
+      vectors.forEach((parts, r) => {
+        let off = r * index!.stride;
+        for (const p of parts) {
+          buf.set(p, off);
+          off += p.length;
+        }
+      });
       writeFileAtomic(chunkFile(k), Buffer.from(buf.buffer));
     }
     bar.done();
@@ -168,8 +294,17 @@ async function runPass(out: string, fam: string, pass: Pass, paths: string[], mo
 // ---------------------------------------------------------------- candidates
 
 /** One part of a candidate: a stored pooled vector of one pass (or the flip average of two passes). */
-interface Part { pass: string; flipPass?: string; tap: string; pool: PoolKind | 'meanmax'; sqrt?: boolean }
-interface Candidate { label: string; parts: Part[] }
+interface Part {
+  pass: string;
+  flipPass?: string;
+  tap: string;
+  pool: PoolKind | 'meanmax';
+  sqrt?: boolean;
+}
+interface Candidate {
+  label: string;
+  parts: Part[];
+}
 
 function partLabel(p: Part): string {
   const net = p.pass.split('-')[0];
@@ -216,8 +351,17 @@ const SETTINGS = [
   { label: 'Pareto', opts: { tail: 'pareto' as const } },
 ];
 
-interface SplitRef { setting: string; seed: number; rows: number[]; trueSizes: number[]; isNoise: boolean[] }
-interface Cell { missing: number; incl: number }
+interface SplitRef {
+  setting: string;
+  seed: number;
+  rows: number[];
+  trueSizes: number[];
+  isNoise: boolean[];
+}
+interface Cell {
+  missing: number;
+  incl: number;
+}
 type Scores = Map<string, Cell>; // key `${family}|${setting}`
 
 async function score(S: { data: Float32Array; n: number }, splits: SplitRef[], fam: string): Promise<Scores> {
@@ -225,7 +369,10 @@ async function score(S: { data: Float32Array; n: number }, splits: SplitRef[], f
   for (const sp of splits) {
     const m = sp.rows.length;
     const sub = new Float32Array(m * m);
-    for (let a = 0; a < m; a++) { const ra = sp.rows[a] * S.n; for (let b = 0; b < m; b++) sub[a * m + b] = S.data[ra + sp.rows[b]]; }
+    for (let a = 0; a < m; a++) {
+      const ra = sp.rows[a] * S.n;
+      for (let b = 0; b < m; b++) sub[a * m + b] = S.data[ra + sp.rows[b]];
+    }
     const { classSizes } = predictClassSizes({ data: sub, n: m });
     const fs2 = predictFewShot(classSizes);
     const sel = new Uint8Array(m);
@@ -233,15 +380,21 @@ async function score(S: { data: Float32Array; n: number }, splits: SplitRef[], f
     const t = tailAccuracy(sp.trueSizes, sel, sp.isNoise, classSizes);
     const k = `${fam}|${sp.setting}`;
     const a = acc.get(k) ?? { missing: [], incl: [] };
-    a.missing.push(t.missingTailPct); a.incl.push(t.inclAnomalyPct);
+    a.missing.push(t.missingTailPct);
+    a.incl.push(t.inclAnomalyPct);
     acc.set(k, a);
   }
   const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
   return new Map([...acc].map(([k, a]) => [k, { missing: mean(a.missing), incl: mean(a.incl) }]));
 }
 
-function worst(s: Scores): number { return Math.max(...[...s.values()].map((c) => Math.max(c.missing, c.incl))); }
-function average(s: Scores): number { const v = [...s.values()]; return v.reduce((a, c) => a + c.missing + c.incl, 0) / (2 * v.length); }
+function worst(s: Scores): number {
+  return Math.max(...[...s.values()].map((c) => Math.max(c.missing, c.incl)));
+}
+function average(s: Scores): number {
+  const v = [...s.values()];
+  return v.reduce((a, c) => a + c.missing + c.incl, 0) / (2 * v.length);
+}
 
 // ---------------------------------------------------------------- main
 
@@ -252,37 +405,84 @@ async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): P
   // (about an hour of extraction each on a shared 2-core machine).
   const passFilter = stringFlag(p, 'passes') ?? 'mnv2-224,incv3-224';
   const passes = passFilter === 'all' ? PASSES : PASSES.filter((x) => passFilter.split(',').includes(x.id));
-  for (const id of passFilter === 'all' ? [] : passFilter.split(',')) if (!PASSES.some((x) => x.id === id)) throw new InputError(`--passes: unknown pass "${id}" (known: ${PASSES.map((x) => x.id).join(', ')}, all)`);
+  for (const id of passFilter === 'all' ? [] : passFilter.split(','))
+    if (!PASSES.some((x) => x.id === id))
+      throw new InputError(`--passes: unknown pass "${id}" (known: ${PASSES.map((x) => x.id).join(', ')}, all)`);
   const synRoot = stringFlag(p, 'synthetic') ?? path.join('data', 'synthetic');
   const laRoot = stringFlag(p, 'lookalike') ?? path.join('data', 'synth-lookalike');
   // An existing folder is used as it is (generateSynthetic would refuse or rewrite a folder made with other options).
   const families: Family[] = [
-    { id: 'synthetic', root: synRoot, make: async () => { if (!fs.existsSync(synRoot)) await generateSynthetic({ out: synRoot, seed: 0 }); } },
-    { id: 'lookalike', root: laRoot, make: async () => { if (!fs.existsSync(laRoot)) await generateSynthetic({ out: laRoot, family: 'lookalike', seed: 0, testGood: 10 }); } },
+    {
+      id: 'synthetic',
+      root: synRoot,
+      make: async () => {
+        if (!fs.existsSync(synRoot)) await generateSynthetic({ out: synRoot, seed: 0 });
+      },
+    },
+    {
+      id: 'lookalike',
+      root: laRoot,
+      make: async () => {
+        if (!fs.existsSync(laRoot))
+          await generateSynthetic({ out: laRoot, family: 'lookalike', seed: 0, testGood: 10 });
+      },
+    },
   ];
   const famFilter = (stringFlag(p, 'families') ?? 'synthetic,lookalike').split(',');
-  for (const f of famFilter) if (!families.some((x) => x.id === f)) throw new InputError(`--families: unknown family "${f}" (known: ${families.map((x) => x.id).join(', ')})`);
+  for (const f of famFilter)
+    if (!families.some((x) => x.id === f))
+      throw new InputError(`--families: unknown family "${f}" (known: ${families.map((x) => x.id).join(', ')})`);
   await selectTfBackend();
   const models = new Map<string, TfjsBackbone>();
-  const perFamily: { fam: Family; store: Store; splits: SplitRef[]; n: number; classOfRow: number[]; nClasses: number }[] = [];
+  const perFamily: {
+    fam: Family;
+    store: Store;
+    splits: SplitRef[];
+    n: number;
+    classOfRow: number[];
+    nClasses: number;
+  }[] = [];
   for (const fam of families.filter((x) => famFilter.includes(x.id))) {
     await fam.make();
     const ds = loadDataset(fam.root);
     const splitRefs: { setting: string; seed: number; items: ReturnType<typeof trainItems> }[] = [];
-    for (const s of SETTINGS) for (let seed = 0; seed < nSeeds; seed++) splitRefs.push({ setting: s.label, seed, items: trainItems(ds, buildSplit(ds, { ...s.opts, noiseRatio: 0.1, seed })) });
+    for (const s of SETTINGS)
+      for (let seed = 0; seed < nSeeds; seed++)
+        splitRefs.push({
+          setting: s.label,
+          seed,
+          items: trainItems(ds, buildSplit(ds, { ...s.opts, noiseRatio: 0.1, seed })),
+        });
     const paths = [...new Set(splitRefs.flatMap((s) => s.items.map((t) => t.image.path)))].sort();
     const row = new Map(paths.map((q, i) => [q, i]));
     const classNames = ds.classes.map((c) => c.name);
     const classOfRow = new Array<number>(paths.length).fill(-1);
-    for (const s of splitRefs) for (const t of s.items) classOfRow[row.get(t.image.path)!] = classNames.indexOf(t.className);
+    for (const s of splitRefs)
+      for (const t of s.items) classOfRow[row.get(t.image.path)!] = classNames.indexOf(t.className);
     const splits: SplitRef[] = splitRefs.map((s) => {
       const size = new Map<string, number>();
       for (const t of s.items) size.set(t.className, (size.get(t.className) ?? 0) + 1);
-      return { setting: s.setting, seed: s.seed, rows: s.items.map((t) => row.get(t.image.path)!), trueSizes: s.items.map((t) => size.get(t.className)!), isNoise: s.items.map((t) => t.isNoise) };
+      return {
+        setting: s.setting,
+        seed: s.seed,
+        rows: s.items.map((t) => row.get(t.image.path)!),
+        trueSizes: s.items.map((t) => size.get(t.className)!),
+        isNoise: s.items.map((t) => t.isNoise),
+      };
     });
     console.log(`${fam.id}: ${splits.length} splits, ${paths.length} distinct images`);
     const store: Store = new Map();
-    for (const pass of passes) store.set(pass.id, await runPass(out, fam.id, pass, paths.map((q) => path.resolve(q)), models));
+    for (const pass of passes)
+      store.set(
+        pass.id,
+        await runPass(
+          out,
+          fam.id,
+          pass,
+          paths.map((q) => path.resolve(q)),
+          models,
+        ),
+      );
     perFamily.push({ fam, store, splits, n: paths.length, classOfRow, nClasses: classNames.length });
   }
   for (const m of models.values()) m.dispose();
@@ -293,12 +493,13 @@ async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): P
   const add = (parts: Part[]) => singles.push({ label: parts.map(partLabel).join(' ⊕ '), parts });
   const pools: (PoolKind | 'meanmax')[] = ['mean', 'max', 'gem', 'meanmax', 'cov', 'gram'];
   for (const pass of passes.filter((x) => !x.flip)) {
-    for (const tap of NETS[pass.net].taps) for (const pool of pools) {
-      add([{ pass: pass.id, tap, pool }]);
-      if (pool === 'mean' || pool === 'max' || pool === 'gem') add([{ pass: pass.id, tap, pool, sqrt: true }]);
-      const flipId = `${pass.id}-flip`;
-      if (have.has(flipId)) add([{ pass: pass.id, flipPass: flipId, tap, pool }]);
-    }
+    for (const tap of NETS[pass.net].taps)
+      for (const pool of pools) {
+        add([{ pass: pass.id, tap, pool }]);
+        if (pool === 'mean' || pool === 'max' || pool === 'gem') add([{ pass: pass.id, tap, pool, sqrt: true }]);
+        const flipId = `${pass.id}-flip`;
+        if (have.has(flipId)) add([{ pass: pass.id, flipPass: flipId, tap, pool }]);
+      }
   }
   const results = new Map<string, Scores>();
   const evalCandidate = async (c: Candidate): Promise<Scores> => {
@@ -316,26 +517,50 @@ async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): P
   const oracle: Scores = new Map();
   for (const f of perFamily) {
     const E = zeros(f.n, f.nClasses);
-    f.classOfRow.forEach((c, i) => { E.data[i * f.nClasses + c] = 1; });
+    f.classOfRow.forEach((c, i) => {
+      E.data[i * f.nClasses + c] = 1;
+    });
     for (const [k, v] of await score(await selfSimilarity(E), f.splits, f.fam.id)) oracle.set(k, v);
   }
-  const excess = (s: Scores) => Math.max(...[...s].map(([k, c]) => Math.max(c.missing - oracle.get(k)!.missing, c.incl)));
+  const excess = (s: Scores) =>
+    Math.max(...[...s].map(([k, c]) => Math.max(c.missing - oracle.get(k)!.missing, c.incl)));
   const bar = progress('scoring candidates', singles.length);
-  for (const c of singles) { await evalCandidate(c); bar.tick(); }
+  for (const c of singles) {
+    await evalCandidate(c);
+    bar.tick();
+  }
   bar.done();
   // Concatenations: pairs among the best 6 single parts (by worst cell), at most one part per (net, tap).
-  const order = (a: Candidate, b: Candidate) => excess(results.get(a.label)!) - excess(results.get(b.label)!) || worst(results.get(a.label)!) - worst(results.get(b.label)!) || average(results.get(a.label)!) - average(results.get(b.label)!);
+  const order = (a: Candidate, b: Candidate) =>
+    excess(results.get(a.label)!) - excess(results.get(b.label)!) ||
+    worst(results.get(a.label)!) - worst(results.get(b.label)!) ||
+    average(results.get(a.label)!) - average(results.get(b.label)!);
   const ranked = singles.slice().sort(order);
   const top: Candidate[] = [];
-  for (const c of ranked) { if (top.length < 6 && !top.some((t) => t.parts[0].tap === c.parts[0].tap)) top.push(c); }
+  for (const c of ranked) {
+    if (top.length < 6 && !top.some((t) => t.parts[0].tap === c.parts[0].tap)) top.push(c);
+  }
   const bestOf = (net: string) => ranked.find((c) => c.parts[0].pass.startsWith(net));
   const combos: Candidate[] = [];
-  for (let i = 0; i < top.length; i++) for (let j = i + 1; j < top.length; j++) combos.push({ label: `${top[i].label} ⊕ ${top[j].label}`, parts: [...top[i].parts, ...top[j].parts] });
-  for (let i = 0; i < Math.min(4, top.length); i++) for (let j = i + 1; j < Math.min(4, top.length); j++) for (let k = j + 1; k < Math.min(4, top.length); k++) {
-    combos.push({ label: `${top[i].label} ⊕ ${top[j].label} ⊕ ${top[k].label}`, parts: [...top[i].parts, ...top[j].parts, ...top[k].parts] });
-  }
-  const bm = bestOf('mnv2'), bi = bestOf('incv3');
-  if (bm && bi && !combos.some((c) => c.label === `${bm.label} ⊕ ${bi.label}` || c.label === `${bi.label} ⊕ ${bm.label}`)) combos.push({ label: `${bm.label} ⊕ ${bi.label}`, parts: [...bm.parts, ...bi.parts] });
+  for (let i = 0; i < top.length; i++)
+    for (let j = i + 1; j < top.length; j++)
+      combos.push({ label: `${top[i].label} ⊕ ${top[j].label}`, parts: [...top[i].parts, ...top[j].parts] });
+  for (let i = 0; i < Math.min(4, top.length); i++)
+    for (let j = i + 1; j < Math.min(4, top.length); j++)
+      for (let k = j + 1; k < Math.min(4, top.length); k++) {
+        combos.push({
+          label: `${top[i].label} ⊕ ${top[j].label} ⊕ ${top[k].label}`,
+          parts: [...top[i].parts, ...top[j].parts, ...top[k].parts],
+        });
+      }
+  const bm = bestOf('mnv2'),
+    bi = bestOf('incv3');
+  if (
+    bm &&
+    bi &&
+    !combos.some((c) => c.label === `${bm.label} ⊕ ${bi.label}` || c.label === `${bi.label} ⊕ ${bm.label}`)
+  )
+    combos.push({ label: `${bm.label} ⊕ ${bi.label}`, parts: [...bm.parts, ...bi.parts] });
   for (const c of combos) await evalCandidate(c);
   const every = [...singles, ...combos];
   every.sort(order);
@@ -345,12 +570,22 @@ async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): P
   const dimOf = (c: Candidate) => embed(perFamily[0].store, c, 1).cols;
   const line = (c: Candidate, bold = false, display = c.label) => {
     const s = results.get(c.label)!;
-    const cells = famIds.flatMap((f) => SETTINGS.map((st) => { const x = s.get(`${f}|${st.label}`)!; return `${x.missing.toFixed(1)} / ${x.incl.toFixed(1)}`; }));
+    const cells = famIds.flatMap((f) =>
+      SETTINGS.map((st) => {
+        const x = s.get(`${f}|${st.label}`)!;
+        return `${x.missing.toFixed(1)} / ${x.incl.toFixed(1)}`;
+      }),
+    );
     const b = (t: string) => (bold ? `**${t}**` : t);
     return `| ${b(display)} | ${dimOf(c)} | ${cells.join(' | ')} | ${b(worst(s).toFixed(1))} | ${b(excess(s).toFixed(1))} |`;
   };
   const oracleLine = () => {
-    const cells = famIds.flatMap((f) => SETTINGS.map((st) => { const x = oracle.get(`${f}|${st.label}`)!; return `${x.missing.toFixed(1)} / ${x.incl.toFixed(1)}`; }));
+    const cells = famIds.flatMap((f) =>
+      SETTINGS.map((st) => {
+        const x = oracle.get(`${f}|${st.label}`)!;
+        return `${x.missing.toFixed(1)} / ${x.incl.toFixed(1)}`;
+      }),
+    );
     return `| *oracle: one-hot true class (what the rule allows)* | – | ${cells.join(' | ')} | ${worst(oracle).toFixed(1)} | 0.0 |`;
   };
   const head = [
@@ -359,21 +594,40 @@ async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): P
   ];
   const refs = [
     { label: 'mnv2 block_10_expand_relu max', why: 'previous default' },
-    { label: 'mnv2 block_10_expand_relu mean', why: "paper's form on the bundled net (raw cosine of the average pool of its deepest non-negative frozen layer; `embedding: 'paper'`)" },
+    {
+      label: 'mnv2 block_10_expand_relu mean',
+      why: "paper's form on the bundled net (raw cosine of the average pool of its deepest non-negative frozen layer; `embedding: 'paper'`)",
+    },
     { label: 'incv3 mixed5 mean', why: "paper's form on InceptionV3's frozen part" },
   ];
   const nImages = perFamily.map((f) => `${f.fam.id} ${f.n}`).join(', ');
   const summary = [
-    `Cells: missing tail % / included anomaly %, TailSampler \`ada_trim_min-mode\`, mean over split seeds 0-${nSeeds - 1} at 10 % noise `
-      + `(true tail = class size ≤ 20); "worst" = the largest cell value; "excess" = the largest of (missing − the oracle's missing, included), `
-      + `the ranking key. Distinct images per family: ${nImages}. ${every.length} candidates scored; the best 15 and the reference rows:`,
+    `Cells: missing tail % / included anomaly %, TailSampler \`ada_trim_min-mode\`, mean over split seeds 0-${nSeeds - 1} at 10 % noise ` +
+      `(true tail = class size ≤ 20); "worst" = the largest cell value; "excess" = the largest of (missing − the oracle's missing, included), ` +
+      `the ranking key. Distinct images per family: ${nImages}. ${every.length} candidates scored; the best 15 and the reference rows:`,
     '',
     ...head,
     oracleLine(),
     ...every.slice(0, 15).map((c, i) => line(c, i === 0)),
-    ...refs.filter((r) => results.has(r.label)).map((r) => line(every.find((c) => c.label === r.label)!, false, `${r.label} — ${r.why}`)),
+    ...refs
+      .filter((r) => results.has(r.label))
+      .map((r) =>
+        line(
+          every.find((c) => c.label === r.label)!,
+          false,
+          `${r.label} — ${r.why}`,
+        ),
+      ),
   ];
-  const full = ['# TailSampler embedding search (all candidates)', '', `Command: \`npx tsx scripts/choose-embedding.ts\`.`, '', ...head, oracleLine(), ...every.map((c) => line(c))];
+  const full = [
+    '# TailSampler embedding search (all candidates)',
+    '',
+    `Command: \`npx tsx scripts/choose-embedding.ts\`.`,
+    '',
+    ...head,
+    oracleLine(),
+    ...every.map((c) => line(c)),
+  ];
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'table.md'), full.join('\n') + '\n');
   console.log(summary.join('\n'));
@@ -382,9 +636,13 @@ async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): P
     for (const f of ['assets/backbones/README.md', 'docs/readme/embed.md']) {
       if (!fs.existsSync(f)) continue;
       const txt = fs.readFileSync(f, 'utf8');
-      const a = txt.indexOf('<!-- embedding-search:begin -->'), b = txt.indexOf('<!-- embedding-search:end -->');
+      const a = txt.indexOf('<!-- embedding-search:begin -->'),
+        b = txt.indexOf('<!-- embedding-search:end -->');
       if (a < 0 || b < 0) continue;
-      writeFileAtomic(f, txt.slice(0, a) + '<!-- embedding-search:begin -->\n' + summary.join('\n') + '\n' + txt.slice(b));
+      writeFileAtomic(
+        f,
+        txt.slice(0, a) + '<!-- embedding-search:begin -->\n' + summary.join('\n') + '\n' + txt.slice(b),
+      );
       console.log(`table written into ${f}`);
     }
   }

@@ -12,7 +12,13 @@ import { loadDataset } from '../src/data/mvtec';
 import { buildSplit, formatSplitTable, writeManifest } from '../src/data/splits';
 import type { Manifest } from '../src/data/types';
 import { openSession } from '../src/experiments/session';
-import { DEMO_FEATURES, PAPER_FEATURES, DEMO_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from '../src/experiments/demo-settings';
+import {
+  DEMO_FEATURES,
+  PAPER_FEATURES,
+  DEMO_CORESET_RATIO,
+  PAPER_CORESET_RATIO,
+  coresetOptions,
+} from '../src/experiments/demo-settings';
 import { summarizeResults } from '../src/report/summary';
 import { formatCell } from '../src/report/markdown';
 import type { ResultRow } from '../src/results/results-file';
@@ -23,7 +29,8 @@ const SPLITS_DIR = 'data/splits';
 const METHODS = ['patchcore', 'softpatch', 'tailedcore'];
 const CLI: CliSpec = {
   command: 'npm run demo --',
-  summary: 'The main job on the embedded default data: the synthetic set, three long-tail noisy splits, then PatchCore, SoftPatch and TailedCore on step K=1.',
+  summary:
+    'The main job on the embedded default data: the synthetic set, three long-tail noisy splits, then PatchCore, SoftPatch and TailedCore on step K=1.',
   flags: {
     paper: { type: 'boolean', description: "the paper's 256 -> 224 input and coreset ratio 0.1 (slower)" },
     'splits-only': { type: 'boolean', description: 'write the dataset and the splits, fit nothing' },
@@ -35,14 +42,20 @@ const pad = (s: string, n: number) => s.padEnd(n);
 const lpad = (s: string, n: number) => s.padStart(n);
 
 async function main(cli: ParsedCli): Promise<void> {
-  const args = { paper: cli.values.paper === true, splitsOnly: cli.values['splits-only'] === true, seed: intFlag(cli, 'seed', { min: 0 }) ?? 0 };
+  const args = {
+    paper: cli.values.paper === true,
+    splitsOnly: cli.values['splits-only'] === true,
+    seed: intFlag(cli, 'seed', { min: 0 }) ?? 0,
+  };
   const t0 = Date.now();
   console.log(`== (a) synthetic dataset and splits`);
   const rep = await generateSynthetic({ out: ROOT });
   console.log(`${rep.reused ? 'reused' : 'wrote'} ${ROOT}: ${rep.classes.length} classes, ${rep.images} images`);
   const dataset = loadDataset(ROOT);
   const specs: [string, Record<string, unknown>][] = [
-    ['step-k1-noise10', { tail: 'step', k: 1 }], ['step-k4-noise10', { tail: 'step', k: 4 }], ['pareto-noise10', { tail: 'pareto' }],
+    ['step-k1-noise10', { tail: 'step', k: 1 }],
+    ['step-k4-noise10', { tail: 'step', k: 4 }],
+    ['pareto-noise10', { tail: 'pareto' }],
   ];
   const manifests: Record<string, Manifest> = {};
   for (const [name, opt] of specs) {
@@ -57,17 +70,25 @@ async function main(cli: ParsedCli): Promise<void> {
   const features = args.paper ? PAPER_FEATURES : DEMO_FEATURES;
   const ratio = args.paper ? PAPER_CORESET_RATIO : DEMO_CORESET_RATIO;
   console.log(`\n== (b) PatchCore, SoftPatch, TailedCore on step K=1, 10 % noise, seed ${args.seed}`);
-  console.log(`settings: ${args.paper ? 'paper' : 'fast (use --paper for the paper\'s)'}: input resize ${features.resize} -> crop ${features.crop}, coreset ratio ${ratio}, ` +
-    'backbone = bundled MobileNetV2 (ImageNet layers), tail augmentation rot15flip');
+  console.log(
+    `settings: ${args.paper ? 'paper' : "fast (use --paper for the paper's)"}: input resize ${features.resize} -> crop ${features.crop}, coreset ratio ${ratio}, ` +
+      'backbone = bundled MobileNetV2 (ImageNet layers), tail augmentation rot15flip',
+  );
   const session = await openSession({ root: ROOT, features });
   console.log(`feature extractor: ${JSON.stringify(session.fx.describe())}`);
   const rows: ResultRow[] = [];
   try {
     for (const method of METHODS) {
       const t = Date.now();
-      const r = await session.evaluate(manifests['step-k1-noise10'], { name: method, options: coresetOptions(method, ratio) }, { seed: args.seed });
+      const r = await session.evaluate(
+        manifests['step-k1-noise10'],
+        { name: method, options: coresetOptions(method, ratio) },
+        { seed: args.seed },
+      );
       rows.push(...r.rows);
-      console.log(`${method}: fit ${r.fitSeconds.toFixed(1)} s, predict ${r.predictSeconds.toFixed(1)} s, total ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      console.log(
+        `${method}: fit ${r.fitSeconds.toFixed(1)} s, predict ${r.predictSeconds.toFixed(1)} s, total ${((Date.now() - t) / 1000).toFixed(1)} s`,
+      );
     }
   } finally {
     session.dispose();
@@ -75,24 +96,42 @@ async function main(cli: ParsedCli): Promise<void> {
   const metrics = ['image_auroc', 'pixel_auroc', 'aupro'];
   const short: Record<string, string> = { image_auroc: 'img', pixel_auroc: 'pix', aupro: 'pro' };
   const classes = [...new Set(rows.map((r) => r.class))];
-  const val = (cls: string, method: string, metric: string) => rows.find((r) => r.class === cls && r.method === method && r.metric === metric)?.value ?? NaN;
-  const head = [pad('class', 12), pad('role', 5), lpad('train', 5), lpad('noise', 5), ...METHODS.flatMap((m) => metrics.map((x) => lpad(`${m.slice(0, 5)}:${short[x]}`, 10)))];
+  const val = (cls: string, method: string, metric: string) =>
+    rows.find((r) => r.class === cls && r.method === method && r.metric === metric)?.value ?? NaN;
+  const head = [
+    pad('class', 12),
+    pad('role', 5),
+    lpad('train', 5),
+    lpad('noise', 5),
+    ...METHODS.flatMap((m) => metrics.map((x) => lpad(`${m.slice(0, 5)}:${short[x]}`, 10))),
+  ];
   console.log(`\nper class (percent; img = image AUROC, pix = pixel AUROC, pro = AUPRO):\n${head.join(' ')}`);
   for (const c of classes) {
     const r0 = rows.find((r) => r.class === c)!;
-    console.log([pad(c, 12), pad(r0.is_tail ? 'tail' : 'head', 5), lpad(String(r0.train_count), 5), lpad(String(r0.noise_count), 5),
-      ...METHODS.flatMap((m) => metrics.map((x) => lpad(formatCell(val(c, m, x), NaN), 10)))].join(' '));
+    console.log(
+      [
+        pad(c, 12),
+        pad(r0.is_tail ? 'tail' : 'head', 5),
+        lpad(String(r0.train_count), 5),
+        lpad(String(r0.noise_count), 5),
+        ...METHODS.flatMap((m) => metrics.map((x) => lpad(formatCell(val(c, m, x), NaN), 10))),
+      ].join(' '),
+    );
   }
   const summary = summarizeResults(rows);
   console.log('\nmean over classes:');
   for (const g of ['all', 'head', 'tail'] as const) {
-    const cells = METHODS.flatMap((m) => metrics.map((x) => {
-      const s = summary.find((r) => r.method === m && r.metric === x && r.group === g);
-      return lpad(s ? formatCell(s.mean, NaN) : '–', 10);
-    }));
+    const cells = METHODS.flatMap((m) =>
+      metrics.map((x) => {
+        const s = summary.find((r) => r.method === m && r.metric === x && r.group === g);
+        return lpad(s ? formatCell(s.mean, NaN) : '–', 10);
+      }),
+    );
     console.log([pad(`${g} classes`, 12), pad('', 5), lpad('', 5), lpad('', 5), ...cells].join(' '));
   }
-  console.log(`\ndone in ${((Date.now() - t0) / 1000).toFixed(0)} s. One seed only; run \`npm run experiment -- --config configs/synthetic-benchmark.json\` for mean ± std over seeds.`);
+  console.log(
+    `\ndone in ${((Date.now() - t0) / 1000).toFixed(0)} s. One seed only; run \`npm run experiment -- --config configs/synthetic-benchmark.json\` for mean ± std over seeds.`,
+  );
 }
 
 runCli(CLI, main);

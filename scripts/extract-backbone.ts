@@ -17,21 +17,36 @@ import { OptionError } from '../src/util/errors';
 
 export const LAST_LAYER = 'block_10_project_BN';
 
-interface Target { net: NsfwjsNet; last: string; folder: string; modelName: string; imagenet: string }
+interface Target {
+  net: NsfwjsNet;
+  last: string;
+  folder: string;
+  modelName: string;
+  imagenet: string;
+}
 export const TARGETS: Record<'mobilenetv2' | 'inceptionv3', Target> = {
   mobilenetv2: {
-    net: 'mobilenet_v2', last: LAST_LAYER, folder: 'mobilenetv2-imagenet-block10', modelName: 'mobilenetv2_imagenet_block10',
-    imagenet: 'frozen Keras MobileNetV2 ImageNet weights (alpha 1.0), as quantised by nsfwjs; layers after block_10 are NOT ImageNet and are not included',
+    net: 'mobilenet_v2',
+    last: LAST_LAYER,
+    folder: 'mobilenetv2-imagenet-block10',
+    modelName: 'mobilenetv2_imagenet_block10',
+    imagenet:
+      'frozen Keras MobileNetV2 ImageNet weights (alpha 1.0), as quantised by nsfwjs; layers after block_10 are NOT ImageNet and are not included',
   },
   inceptionv3: {
-    net: 'inception_v3', last: 'mixed5', folder: 'inceptionv3-imagenet-mixed5', modelName: 'inceptionv3_imagenet_mixed5',
-    imagenet: 'frozen Keras InceptionV3 ImageNet weights, as quantised by nsfwjs; layers after mixed5 (conv2d_56 onward) are NOT ImageNet and are not included',
+    net: 'inception_v3',
+    last: 'mixed5',
+    folder: 'inceptionv3-imagenet-mixed5',
+    modelName: 'inceptionv3_imagenet_mixed5',
+    imagenet:
+      'frozen Keras InceptionV3 ImageNet weights, as quantised by nsfwjs; layers after mixed5 (conv2d_56 onward) are NOT ImageNet and are not included',
   },
 };
 
 const SPEC: CliSpec = {
   command: 'npx tsx scripts/extract-backbone.ts',
-  summary: 'Cuts the frozen ImageNet part of nsfwjs\'s bundled nets into assets/backbones/<folder>/{model.json,weights.bin}.',
+  summary:
+    "Cuts the frozen ImageNet part of nsfwjs's bundled nets into assets/backbones/<folder>/{model.json,weights.bin}.",
   flags: {
     net: { type: 'string', description: 'mobilenetv2, inceptionv3 or all', default: 'all', value: 'NET' },
     out: { type: 'string', description: 'parent folder of the net folders', default: 'assets/backbones', value: 'DIR' },
@@ -41,7 +56,8 @@ const SPEC: CliSpec = {
 export function writeCut(t: Target, parent: string): void {
   const cut = cutNsfwjsModel(t.net, t.last, t.modelName);
   const label = t.net === 'mobilenet_v2' ? 'MobileNetV2' : 'InceptionV3';
-  const firstLayer = (cut.modelTopology as { model_config: { config: { layers: { name: string }[] } } }).model_config.config.layers[0].name;
+  const firstLayer = (cut.modelTopology as { model_config: { config: { layers: { name: string }[] } } }).model_config
+    .config.layers[0].name;
   const modelJson = {
     format: 'layers-model',
     generatedBy: `tailedcore-kit scripts/extract-backbone.ts from nsfwjs ${cut.nsfwjsVersion} (MIT) dist/models/${t.net}`,
@@ -59,7 +75,9 @@ export function writeCut(t: Target, parent: string): void {
   fs.mkdirSync(outDir, { recursive: true });
   writeFileAtomic(path.join(outDir, 'weights.bin'), cut.weights);
   writeFileAtomic(path.join(outDir, 'model.json'), JSON.stringify(modelJson));
-  console.log(`wrote ${outDir}: ${cut.layerCount} layers, ${cut.weightSpecs.length} tensors, ${cut.weights.length} weight bytes, sha256 ${cut.sha256.slice(0, 16)}...`);
+  console.log(
+    `wrote ${outDir}: ${cut.layerCount} layers, ${cut.weightSpecs.length} tensors, ${cut.weights.length} weight bytes, sha256 ${cut.sha256.slice(0, 16)}...`,
+  );
 }
 
 if (require.main === module) {

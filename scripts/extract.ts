@@ -22,13 +22,35 @@ const SPEC: CliSpec = {
   command: 'npm run extract --',
   summary: 'Extracts patch features and image embeddings of a dataset (MVTec layout) into the feature cache.',
   flags: {
-    data: { type: 'string', value: 'DIR', description: 'dataset root in the MVTec layout (e.g. from npm run synth); required' },
-    manifest: { type: 'string', value: 'FILE', description: 'split manifest: its training images and classes (default: every train/good image)' },
+    data: {
+      type: 'string',
+      value: 'DIR',
+      description: 'dataset root in the MVTec layout (e.g. from npm run synth); required',
+    },
+    manifest: {
+      type: 'string',
+      value: 'FILE',
+      description: 'split manifest: its training images and classes (default: every train/good image)',
+    },
     resize: { type: 'string', value: 'PX', description: 'shorter side after resize', default: '256' },
     crop: { type: 'string', value: 'PX', description: 'centre crop side', default: '224' },
-    dim: { type: 'string', value: 'N', description: 'patch feature dimension (default 192 for the bundled backbone, 1024 for --onnx)' },
-    cache: { type: 'string', value: 'DIR', description: 'feature cache folder', default: path.join('results', 'cache', 'features') },
-    backend: { type: 'string', value: 'NAME', description: 'tfjs backend for the bundled backbone: auto, tensorflow, wasm or cpu', default: 'auto' },
+    dim: {
+      type: 'string',
+      value: 'N',
+      description: 'patch feature dimension (default 192 for the bundled backbone, 1024 for --onnx)',
+    },
+    cache: {
+      type: 'string',
+      value: 'DIR',
+      description: 'feature cache folder',
+      default: path.join('results', 'cache', 'features'),
+    },
+    backend: {
+      type: 'string',
+      value: 'NAME',
+      description: 'tfjs backend for the bundled backbone: auto, tensorflow, wasm or cpu',
+      default: 'auto',
+    },
     batch: { type: 'string', value: 'N', description: 'images per backbone call', default: '8' },
     onnx: { type: 'string', value: 'FILE', description: 'an ONNX backbone instead of the bundled MobileNetV2' },
   },
@@ -36,20 +58,37 @@ const SPEC: CliSpec = {
 };
 
 /** The extractor's option names as this tool's flags, so its range errors name the flag the user typed. */
-const FLAG_OF: Record<string, string> = { resize: '--resize', crop: '--crop', targetDim: '--dim', batchSize: '--batch', backend: '--backend', cacheDir: '--cache' };
+const FLAG_OF: Record<string, string> = {
+  resize: '--resize',
+  crop: '--crop',
+  targetDim: '--dim',
+  batchSize: '--batch',
+  backend: '--backend',
+  cacheDir: '--cache',
+};
 
 runCli(SPEC, async (p) => {
   const data = requiredFlag(p, SPEC, 'data');
   const manifestFile = stringFlag(p, 'manifest');
   const cache = stringFlag(p, 'cache') ?? path.join('results', 'cache', 'features');
   // Ranges are the extractor's own (checked in FeatureExtractor.create); the flags only have to be integers.
-  const resize = intFlag(p, 'resize') ?? 256, crop = intFlag(p, 'crop') ?? 224, batch = intFlag(p, 'batch') ?? 8;
+  const resize = intFlag(p, 'resize') ?? 256,
+    crop = intFlag(p, 'crop') ?? 224,
+    batch = intFlag(p, 'batch') ?? 8;
   const dim = intFlag(p, 'dim');
   const onnx = stringFlag(p, 'onnx');
   const backbone = onnx ? await OnnxBackbone.create({ model: onnx }) : undefined;
-  const fx = await withFlagNames(FLAG_OF, () => FeatureExtractor.create({
-    backbone, resize, crop, targetDim: dim, cacheDir: cache, batchSize: batch, backend: (stringFlag(p, 'backend') ?? 'auto') as TfBackendChoice,
-  }));
+  const fx = await withFlagNames(FLAG_OF, () =>
+    FeatureExtractor.create({
+      backbone,
+      resize,
+      crop,
+      targetDim: dim,
+      cacheDir: cache,
+      batchSize: batch,
+      backend: (stringFlag(p, 'backend') ?? 'auto') as TfBackendChoice,
+    }),
+  );
   try {
     // Options first (cheap, and a typo must not wait for the dataset check), then the dataset, then the work.
     const dataset = await openDataset(data);
@@ -61,21 +100,30 @@ runCli(SPEC, async (p) => {
       const names = new Set(manifest.classes.map((c) => c.name));
       classes = dataset.classes.filter((c) => names.has(c.name));
     } else {
-      train = allImages(dataset).filter((im) => im.split === 'train').map((im) => im.path);
+      train = allImages(dataset)
+        .filter((im) => im.split === 'train')
+        .map((im) => im.path);
     }
     const test = classes.flatMap((c) => c.test.map((t) => t.path));
     const d = fx.describe();
-    console.log(`backbone ${d.backboneId} on ${d.backend}; layers ${d.patchLayers.join(' + ')} -> ${d.gridH}x${d.gridW} x ${d.targetDim}-d patches; ` +
-      `embedding ${d.embeddingLayer} (${d.embedDim}-d); resize ${d.resize}, crop ${d.crop}; cache ${path.resolve(cache)}`);
-    for (const [what, paths] of [['train', train], ['test', test]] as const) {
+    console.log(
+      `backbone ${d.backboneId} on ${d.backend}; layers ${d.patchLayers.join(' + ')} -> ${d.gridH}x${d.gridW} x ${d.targetDim}-d patches; ` +
+        `embedding ${d.embeddingLayer} (${d.embedDim}-d); resize ${d.resize}, crop ${d.crop}; cache ${path.resolve(cache)}`,
+    );
+    for (const [what, paths] of [
+      ['train', train],
+      ['test', test],
+    ] as const) {
       fx.resetStats();
       const t0 = Date.now();
       const fs_ = await fx.extract(paths);
       const s = fx.stats;
       const secs = (Date.now() - t0) / 1000;
       const served = s.misses === 0 ? ' (all served from cache)' : s.hits > 0 ? ` (${s.hits} served from cache)` : '';
-      console.log(`${what}: ${fs_.imageCount} images, ${fs_.patches.rows} patches x ${fs_.patches.cols}, embeddings ${fs_.embeddings.rows} x ${fs_.embeddings.cols}; ` +
-        `cache hits ${s.hits}, misses ${s.misses}${s.corrupt ? `, corrupt entries rebuilt ${s.corrupt}` : ''}; ${secs.toFixed(1)} s${served}`);
+      console.log(
+        `${what}: ${fs_.imageCount} images, ${fs_.patches.rows} patches x ${fs_.patches.cols}, embeddings ${fs_.embeddings.rows} x ${fs_.embeddings.cols}; ` +
+          `cache hits ${s.hits}, misses ${s.misses}${s.corrupt ? `, corrupt entries rebuilt ${s.corrupt}` : ''}; ${secs.toFixed(1)} s${served}`,
+      );
     }
   } finally {
     fx.dispose();

@@ -9,14 +9,13 @@
 //                                             (no static checks; add SKIP_TYPECHECK=1 out of habit, it is implied)
 //   SKIP_CHECKS=1 npm test                    all tests, no static checks
 //
-// FORMAT_CHECK=strict|warn|off: what a prettier finding does. The default is 'warn' (report, do not fail) until the
-// one repository-wide `npm run format` lands on main; then flip DEFAULT_FORMAT_CHECK below to 'strict'.
+// FORMAT_CHECK=strict|warn|off: what a prettier finding does (strict fails the run; `npm run format` fixes it).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { readdirSync, statSync } = require('node:fs');
 const { join, dirname } = require('node:path');
 
-const DEFAULT_FORMAT_CHECK = 'warn';
+const DEFAULT_FORMAT_CHECK = 'strict';
 
 function find(dir) {
   const out = [];

@@ -13,13 +13,28 @@ import { SEED_MAX } from '../src/util/options';
 
 const SPEC: CliSpec = {
   command: 'npm run split --',
-  summary: 'Builds a long-tail noisy split (manifest JSON) of a dataset in the MVTec layout and prints its per-class table.',
+  summary:
+    'Builds a long-tail noisy split (manifest JSON) of a dataset in the MVTec layout and prints its per-class table.',
   flags: {
-    data: { type: 'string', value: 'DIR', description: 'dataset root in the MVTec layout (e.g. from npm run synth); required' },
+    data: {
+      type: 'string',
+      value: 'DIR',
+      description: 'dataset root in the MVTec layout (e.g. from npm run synth); required',
+    },
     tail: { type: 'string', value: 'T', description: 'step (K-shot tail classes) or pareto', default: 'step' },
     k: { type: 'string', value: 'K', description: 'step only: images kept per tail class', default: '1' },
-    noise: { type: 'string', value: 'R', description: 'noise ratio in [0, 1): test anomalies copied into training', default: '0.1' },
-    seed: { type: 'string', value: 'N', description: 'integer seed >= 0; same inputs and seed give a byte-identical manifest', default: '0' },
+    noise: {
+      type: 'string',
+      value: 'R',
+      description: 'noise ratio in [0, 1): test anomalies copied into training',
+      default: '0.1',
+    },
+    seed: {
+      type: 'string',
+      value: 'N',
+      description: 'integer seed >= 0; same inputs and seed give a byte-identical manifest',
+      default: '0',
+    },
     'no-overlap': { type: 'boolean', description: 'remove injected anomalies from the test set (paper: they stay)' },
     out: { type: 'string', value: 'FILE', description: 'manifest to write (JSON); required' },
   },

@@ -11,11 +11,28 @@ const SPEC: CliSpec = {
   command: 'npm run synth --',
   summary: 'Writes the synthetic industrial dataset (12 classes, MVTec layout) deterministically from a seed.',
   flags: {
-    out: { type: 'string', value: 'DIR', description: 'output folder (new, empty, or an earlier synthetic output); required' },
-    seed: { type: 'string', value: 'N', description: 'integer seed >= 0; the same seed gives byte-identical files', default: '0' },
+    out: {
+      type: 'string',
+      value: 'DIR',
+      description: 'output folder (new, empty, or an earlier synthetic output); required',
+    },
+    seed: {
+      type: 'string',
+      value: 'N',
+      description: 'integer seed >= 0; the same seed gives byte-identical files',
+      default: '0',
+    },
     size: { type: 'string', value: 'PX', description: 'image side in pixels, 32-4096', default: '256' },
-    classes: { type: 'string', value: 'LIST', description: `comma-separated subset of: ${SYNTH_CLASS_NAMES.join(', ')}` },
-    train: { type: 'string', value: 'N', description: 'train good images per class, instead of the per-class sizes (60-200)' },
+    classes: {
+      type: 'string',
+      value: 'LIST',
+      description: `comma-separated subset of: ${SYNTH_CLASS_NAMES.join(', ')}`,
+    },
+    train: {
+      type: 'string',
+      value: 'N',
+      description: 'train good images per class, instead of the per-class sizes (60-200)',
+    },
     force: { type: 'boolean', description: 'regenerate even if DIR already holds the same set' },
   },
   epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the output folder), 3 not yet built.',
@@ -25,15 +42,27 @@ runCli(SPEC, async (p) => {
   const classes = stringFlag(p, 'classes');
   // Ranges are generateSynthetic's own (one rule, one message); the flags only check that they are integers.
   const flagOf = { out: '--out', seed: '--seed', size: '--size', trainCount: '--train', classes: '--classes' };
-  const r = await withFlagNames(flagOf, () => generateSynthetic({
-    out: requiredFlag(p, SPEC, 'out'),
-    seed: intFlag(p, 'seed', { min: 0, max: SEED_MAX }) ?? 0,
-    size: intFlag(p, 'size') ?? 256,
-    trainCount: intFlag(p, 'train'),
-    classes: classes !== undefined ? classes.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-    reuse: p.values.force !== true,
-  }));
-  const perClass = r.classes.map((c) => `${c.name} ${c.train}/${c.testGood}/${Object.values(c.defects).reduce((a, b) => a + b, 0)}`).join(', ');
-  console.log(`${r.reused ? 'reused' : 'wrote'} ${r.images} images and ${r.masks} masks in ${r.out} (${r.classes.length} classes, seed ${r.seed}, ${r.size}px) in ${r.seconds.toFixed(1)} s`);
+  const r = await withFlagNames(flagOf, () =>
+    generateSynthetic({
+      out: requiredFlag(p, SPEC, 'out'),
+      seed: intFlag(p, 'seed', { min: 0, max: SEED_MAX }) ?? 0,
+      size: intFlag(p, 'size') ?? 256,
+      trainCount: intFlag(p, 'train'),
+      classes:
+        classes !== undefined
+          ? classes
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : undefined,
+      reuse: p.values.force !== true,
+    }),
+  );
+  const perClass = r.classes
+    .map((c) => `${c.name} ${c.train}/${c.testGood}/${Object.values(c.defects).reduce((a, b) => a + b, 0)}`)
+    .join(', ');
+  console.log(
+    `${r.reused ? 'reused' : 'wrote'} ${r.images} images and ${r.masks} masks in ${r.out} (${r.classes.length} classes, seed ${r.seed}, ${r.size}px) in ${r.seconds.toFixed(1)} s`,
+  );
   console.log(`train good / test good / test defective: ${perClass}`);
 });

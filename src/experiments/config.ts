@@ -125,35 +125,47 @@ export const EXPERIMENT_KEY_DOCS: Record<keyof ExperimentConfig, string> = {
   resultsDir: 'folder holding one sub-folder per run',
   datasets: [
     'dataset roots in MVTec layout: "path" or {root, name?, synthetic?, syntheticOptions?, officialManifests?, kind?, augmentation?, noiseRatios?}',
-    'officialManifests: the authors\' manifest folder, <setting>/seedNN/{prune_good,inject_defects}.txt with settings',
+    "officialManifests: the authors' manifest folder, <setting>/seedNN/{prune_good,inject_defects}.txt with settings",
     '  step_k1, step_k4, pareto: each cell loads seedNN (seed 1 -> seed01) instead of drawing a split; noiseRatios must be',
-    '  the manifests\' own (0.1 MVTec, 0.05 VisA); checked in preflight',
+    "  the manifests' own (0.1 MVTec, 0.05 VisA); checked in preflight",
     'kind: mvtec|visa|synthetic|other; default synthetic with synthetic: true, visa when name/root/officialManifests say',
     '  "visa", else mvtec. visa gets rotflip for every tail type (official VisA config)',
-    'augmentation: {step?, pareto?} for this dataset (over the kind\'s default); noiseRatios: this dataset\'s own',
+    "augmentation: {step?, pareto?} for this dataset (over the kind's default); noiseRatios: this dataset's own",
   ].join(HELP_INDENT),
   tailTypes: 'tail types: "step" and/or "pareto"',
   ks: 'shots per tail class for the step tail (Pareto ignores it)',
   noiseRatios: 'noise ratios in [0, 1): share of test anomalies injected into training',
   methods: 'methods/ablations: "name" or {name, label?, options?}; names from MODEL_NAMES',
   seeds: 'split seeds (integers): the split draw, or the official manifest seedNN',
-  modelSeed: 'seed of the models\' randomness; the official runs use 0 whatever the split seed; "split" = each cell\'s split seed',
+  modelSeed:
+    'seed of the models\' randomness; the official runs use 0 whatever the split seed; "split" = each cell\'s split seed',
   tailRatio: 'share of classes that are tail in the step setting',
   overlap: 'keep injected images in the test set (paper protocol)',
   tailMaxCount: 'a class with <= this many training images is reported as tail',
-  augmentation: 'tail augmentation per tail type: {step, pareto} of rot15flip|rot30flip|rot45flip|rotflip (for mvtec/synthetic/other datasets; VisA: rotflip; datasets[].augmentation overrides)',
+  augmentation:
+    'tail augmentation per tail type: {step, pareto} of rot15flip|rot30flip|rot45flip|rotflip (for mvtec/synthetic/other datasets; VisA: rotflip; datasets[].augmentation overrides)',
   features: [
     'options for FeatureExtractor.create (resize, crop, targetDim, cacheDir, backend, batchSize, ...)',
     'features.backbone: a bundled name or your ONNX export; missing file, wrong output names or outputs of the wrong rank',
     '  fail in preflight. Default "mobilenetv2". Forms:',
     ...backboneHelp().map((l) => `  ${l}`),
   ].join(HELP_INDENT),
-  split: 'extra options for the split builder (drawn splits only), e.g. {"paretoNoiseCap": "redistribute"}; the default\n' +
+  split:
+    'extra options for the split builder (drawn splits only), e.g. {"paretoNoiseCap": "redistribute"}; the default\n' +
     `${''.padEnd(16)}Pareto noise rule is the official generator's (count draws, then cap at each class's anomalies)`,
   metrics: 'metrics kept in results.csv, from image_auroc, pixel_auroc, aupro, f1_max',
 };
 
-const DATASET_KEYS = ['root', 'name', 'synthetic', 'syntheticOptions', 'officialManifests', 'kind', 'augmentation', 'noiseRatios'];
+const DATASET_KEYS = [
+  'root',
+  'name',
+  'synthetic',
+  'syntheticOptions',
+  'officialManifests',
+  'kind',
+  'augmentation',
+  'noiseRatios',
+];
 const METHOD_KEYS = ['name', 'label', 'options'];
 
 /** The `--help` text: every key with its default. */
@@ -178,16 +190,19 @@ function checkKeys(obj: Record<string, unknown>, known: readonly string[], where
 }
 
 function nonEmptyArray(v: unknown, key: string): unknown[] {
-  if (!Array.isArray(v) || v.length === 0) throw new OptionError(`config key "${key}" must be a non-empty array, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) || v.length === 0)
+    throw new OptionError(`config key "${key}" must be a non-empty array, got ${JSON.stringify(v)}`);
   return v;
 }
 
 function numbers(v: unknown, key: string, ok: (x: number) => boolean, what: string): number[] {
   const arr = nonEmptyArray(v, key);
   for (const x of arr) {
-    if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) throw new OptionError(`config key "${key}": ${JSON.stringify(x)} is not ${what}`);
+    if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x))
+      throw new OptionError(`config key "${key}": ${JSON.stringify(x)} is not ${what}`);
   }
-  if (new Set(arr).size !== arr.length) throw new OptionError(`config key "${key}" lists a value twice: ${JSON.stringify(arr)}`);
+  if (new Set(arr).size !== arr.length)
+    throw new OptionError(`config key "${key}" lists a value twice: ${JSON.stringify(arr)}`);
   return arr as number[];
 }
 
@@ -210,7 +225,12 @@ export function officialAugmentation(kind: DatasetKind): Record<TailType, Augmen
   return kind === 'visa' ? { step: 'rotflip', pareto: 'rotflip' } : null;
 }
 
-function inferKind(e: { root: string; name?: string; synthetic?: boolean; officialManifests?: string | null }): DatasetKind {
+function inferKind(e: {
+  root: string;
+  name?: string;
+  synthetic?: boolean;
+  officialManifests?: string | null;
+}): DatasetKind {
   if (e.synthetic === true) return 'synthetic';
   return /visa/i.test([e.name ?? '', e.root, e.officialManifests ?? ''].join(' ')) ? 'visa' : 'mvtec';
 }
@@ -220,13 +240,19 @@ function checkAugmentation(v: unknown, where: string): Partial<Record<TailType, 
   checkKeys(v, TAIL_TYPES, where);
   for (const [t, a] of Object.entries(v)) {
     if (!AUGMENTATION_TYPES.includes(a as AugmentationType)) {
-      throw new OptionError(`${where}.${t}: unknown augmentation ${JSON.stringify(a)} (known: ${AUGMENTATION_TYPES.join(', ')})`);
+      throw new OptionError(
+        `${where}.${t}: unknown augmentation ${JSON.stringify(a)} (known: ${AUGMENTATION_TYPES.join(', ')})`,
+      );
     }
   }
   return v as Partial<Record<TailType, AugmentationType>>;
 }
 /** A method entry with its defaults filled in. */
-export interface ResolvedMethod { name: string; label: string; options: Record<string, unknown> }
+export interface ResolvedMethod {
+  name: string;
+  label: string;
+  options: Record<string, unknown>;
+}
 
 /** A validated config with shorthands expanded. */
 export interface ResolvedConfig extends Omit<ExperimentConfig, 'datasets' | 'methods'> {
@@ -250,12 +276,19 @@ export function resolveConfig(given: unknown, modelNames: readonly string[]): Re
   const c = { ...EXPERIMENT_DEFAULTS, ...given } as ExperimentConfig;
 
   if (typeof c.run !== 'string' || !/^[A-Za-z0-9._-]+$/.test(c.run)) {
-    throw new OptionError(`config key "run" must be a folder name of letters, digits, ".", "_" or "-", got ${JSON.stringify(c.run)}`);
+    throw new OptionError(
+      `config key "run" must be a folder name of letters, digits, ".", "_" or "-", got ${JSON.stringify(c.run)}`,
+    );
   }
-  if (typeof c.resultsDir !== 'string' || c.resultsDir === '') throw new OptionError('config key "resultsDir" must be a folder path');
+  if (typeof c.resultsDir !== 'string' || c.resultsDir === '')
+    throw new OptionError('config key "resultsDir" must be a folder path');
 
   const tailTypes = nonEmptyArray(c.tailTypes, 'tailTypes') as TailType[];
-  for (const t of tailTypes) if (!TAIL_TYPES.includes(t)) throw new OptionError(`config key "tailTypes": unknown tail type ${JSON.stringify(t)} (known: ${TAIL_TYPES.join(', ')})`);
+  for (const t of tailTypes)
+    if (!TAIL_TYPES.includes(t))
+      throw new OptionError(
+        `config key "tailTypes": unknown tail type ${JSON.stringify(t)} (known: ${TAIL_TYPES.join(', ')})`,
+      );
   const ks = numbers(c.ks, 'ks', (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
   const noiseRatios = numbers(c.noiseRatios, 'noiseRatios', (x) => x >= 0 && x < 1, 'a ratio in [0, 1)');
   const seeds = numbers(c.seeds, 'seeds', (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');
@@ -265,20 +298,31 @@ export function resolveConfig(given: unknown, modelNames: readonly string[]): Re
     if (!isObject(e)) throw new OptionError(`methods[${i}] must be a name or an object`);
     checkKeys(e as unknown as Record<string, unknown>, METHOD_KEYS, `methods[${i}]`);
     if (typeof e.name !== 'string' || !modelNames.includes(e.name)) {
-      throw new OptionError(`methods[${i}]: unknown method ${JSON.stringify(e.name)} (known methods, MODEL_NAMES: ${modelNames.join(', ')})`);
+      throw new OptionError(
+        `methods[${i}]: unknown method ${JSON.stringify(e.name)} (known methods, MODEL_NAMES: ${modelNames.join(', ')})`,
+      );
     }
-    if (e.options !== undefined && !isObject(e.options)) throw new OptionError(`methods[${i}].options must be an object`);
+    if (e.options !== undefined && !isObject(e.options))
+      throw new OptionError(`methods[${i}].options must be an object`);
     return { name: e.name, label: e.label ?? e.name, options: e.options ?? {} };
   });
-  if (new Set(methods.map((m) => m.label)).size !== methods.length) throw new OptionError('config key "methods": two methods have the same label; give them distinct "label"s');
+  if (new Set(methods.map((m) => m.label)).size !== methods.length)
+    throw new OptionError('config key "methods": two methods have the same label; give them distinct "label"s');
 
-  if (typeof c.tailRatio !== 'number' || !(c.tailRatio > 0 && c.tailRatio < 1)) throw new OptionError(`config key "tailRatio" must be in (0, 1), got ${JSON.stringify(c.tailRatio)}`);
+  if (typeof c.tailRatio !== 'number' || !(c.tailRatio > 0 && c.tailRatio < 1))
+    throw new OptionError(`config key "tailRatio" must be in (0, 1), got ${JSON.stringify(c.tailRatio)}`);
   if (typeof c.overlap !== 'boolean') throw new OptionError('config key "overlap" must be true or false');
-  if (!Number.isInteger(c.tailMaxCount) || c.tailMaxCount < 0) throw new OptionError('config key "tailMaxCount" must be an integer >= 0');
+  if (!Number.isInteger(c.tailMaxCount) || c.tailMaxCount < 0)
+    throw new OptionError('config key "tailMaxCount" must be an integer >= 0');
 
-  const augmentation = { ...EXPERIMENT_DEFAULTS.augmentation, ...checkAugmentation(c.augmentation, 'config key "augmentation"') };
+  const augmentation = {
+    ...EXPERIMENT_DEFAULTS.augmentation,
+    ...checkAugmentation(c.augmentation, 'config key "augmentation"'),
+  };
   if (!(c.modelSeed === 'split' || (Number.isInteger(c.modelSeed) && (c.modelSeed as number) >= 0))) {
-    throw new OptionError(`config key "modelSeed" must be an integer >= 0 or "split", got ${JSON.stringify(c.modelSeed)}`);
+    throw new OptionError(
+      `config key "modelSeed" must be an integer >= 0 or "split", got ${JSON.stringify(c.modelSeed)}`,
+    );
   }
 
   const datasets: ResolvedDataset[] = nonEmptyArray(c.datasets, 'datasets').map((d, i) => {
@@ -286,28 +330,51 @@ export function resolveConfig(given: unknown, modelNames: readonly string[]): Re
     if (!isObject(e)) throw new OptionError(`datasets[${i}] must be a path or an object`);
     checkKeys(e as unknown as Record<string, unknown>, DATASET_KEYS, `datasets[${i}]`);
     if (typeof e.root !== 'string' || e.root === '') throw new OptionError(`datasets[${i}].root must be a folder path`);
-    if (e.syntheticOptions !== undefined && !isObject(e.syntheticOptions)) throw new OptionError(`datasets[${i}].syntheticOptions must be an object`);
+    if (e.syntheticOptions !== undefined && !isObject(e.syntheticOptions))
+      throw new OptionError(`datasets[${i}].syntheticOptions must be an object`);
     const official = e.officialManifests ?? null;
-    if (official !== null && (typeof official !== 'string' || official === '')) throw new OptionError(`datasets[${i}].officialManifests must be a folder path (or null)`);
-    if (official !== null && e.synthetic === true) throw new OptionError(`datasets[${i}]: officialManifests name files of MVTec AD or VisA; they cannot be used with synthetic: true`);
-    if (e.kind !== undefined && !DATASET_KINDS.includes(e.kind)) throw new OptionError(`datasets[${i}].kind: unknown kind ${JSON.stringify(e.kind)} (known: ${DATASET_KINDS.join(', ')})`);
+    if (official !== null && (typeof official !== 'string' || official === ''))
+      throw new OptionError(`datasets[${i}].officialManifests must be a folder path (or null)`);
+    if (official !== null && e.synthetic === true)
+      throw new OptionError(
+        `datasets[${i}]: officialManifests name files of MVTec AD or VisA; they cannot be used with synthetic: true`,
+      );
+    if (e.kind !== undefined && !DATASET_KINDS.includes(e.kind))
+      throw new OptionError(
+        `datasets[${i}].kind: unknown kind ${JSON.stringify(e.kind)} (known: ${DATASET_KINDS.join(', ')})`,
+      );
     const kind = e.kind ?? inferKind(e);
     const own = e.augmentation === undefined ? {} : checkAugmentation(e.augmentation, `datasets[${i}].augmentation`);
-    const noise = e.noiseRatios === undefined ? noiseRatios : numbers(e.noiseRatios, `datasets[${i}].noiseRatios`, (x) => x >= 0 && x < 1, 'a ratio in [0, 1)');
+    const noise =
+      e.noiseRatios === undefined
+        ? noiseRatios
+        : numbers(e.noiseRatios, `datasets[${i}].noiseRatios`, (x) => x >= 0 && x < 1, 'a ratio in [0, 1)');
     return {
-      root: e.root, name: e.name ?? baseName(e.root), synthetic: e.synthetic === true, syntheticOptions: e.syntheticOptions ?? {},
-      officialManifests: official, kind, augmentation: { ...(officialAugmentation(kind) ?? augmentation), ...own }, noiseRatios: noise,
+      root: e.root,
+      name: e.name ?? baseName(e.root),
+      synthetic: e.synthetic === true,
+      syntheticOptions: e.syntheticOptions ?? {},
+      officialManifests: official,
+      kind,
+      augmentation: { ...(officialAugmentation(kind) ?? augmentation), ...own },
+      noiseRatios: noise,
     };
   });
-  if (new Set(datasets.map((d) => d.name)).size !== datasets.length) throw new OptionError('config key "datasets": two datasets have the same name; give them distinct "name"s');
+  if (new Set(datasets.map((d) => d.name)).size !== datasets.length)
+    throw new OptionError('config key "datasets": two datasets have the same name; give them distinct "name"s');
 
-  if (!isObject(c.features)) throw new OptionError('config key "features" must be an object of FeatureExtractor options');
+  if (!isObject(c.features))
+    throw new OptionError('config key "features" must be an object of FeatureExtractor options');
   const features = { ...c.features };
-  if (features.backbone !== undefined) features.backbone = parseBackboneSpec(features.backbone, 'config key "features.backbone"');
+  if (features.backbone !== undefined)
+    features.backbone = parseBackboneSpec(features.backbone, 'config key "features.backbone"');
   if (!isObject(c.split)) throw new OptionError('config key "split" must be an object of split-builder options');
   const metrics = nonEmptyArray(c.metrics, 'metrics') as string[];
   for (const m of metrics) {
-    if (!(METRIC_NAMES as readonly string[]).includes(m)) throw new OptionError(`config key "metrics": unknown metric ${JSON.stringify(m)} (known: ${METRIC_NAMES.join(', ')})`);
+    if (!(METRIC_NAMES as readonly string[]).includes(m))
+      throw new OptionError(
+        `config key "metrics": unknown metric ${JSON.stringify(m)} (known: ${METRIC_NAMES.join(', ')})`,
+      );
   }
   return { ...c, datasets, tailTypes, ks, noiseRatios, seeds, methods, augmentation, features, metrics };
 }

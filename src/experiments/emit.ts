@@ -91,7 +91,11 @@ function stageArgs(o: EmitOptions, stage: 'features' | 'fits' | 'merge'): string
   return args.map(shellQuote).join(' ');
 }
 
-export interface EmitResult { files: string[]; memMiB: number; cells: number }
+export interface EmitResult {
+  files: string[];
+  memMiB: number;
+  cells: number;
+}
 
 function planCells(config: ResolvedConfig, shards: number): { lines: string[]; memMiB: number } {
   const cells = expandGrid(config);
@@ -109,9 +113,11 @@ function planCells(config: ResolvedConfig, shards: number): { lines: string[]; m
 
 /** Writes the job files of `target` into o.out and returns their paths. */
 export function emitJobs(config: ResolvedConfig, target: EmitTarget, o: EmitOptions): EmitResult {
-  if (!EMIT_TARGETS.includes(target)) throw new OptionError(`--emit must be one of ${EMIT_TARGETS.join(', ')}, got "${target}"`);
+  if (!EMIT_TARGETS.includes(target))
+    throw new OptionError(`--emit must be one of ${EMIT_TARGETS.join(', ')}, got "${target}"`);
   if (!Number.isInteger(o.shards) || o.shards < 1) throw new OptionError('--shards must be an integer >= 1');
-  if (o.gres !== undefined && !/^[A-Za-z0-9_:-]+$/.test(o.gres)) throw new OptionError(`--gres must look like gpu:1, got "${o.gres}"`);
+  if (o.gres !== undefined && !/^[A-Za-z0-9_:-]+$/.test(o.gres))
+    throw new OptionError(`--gres must look like gpu:1, got "${o.gres}"`);
   const plan = planCells(config, o.shards);
   const mem = o.mem ?? `${plan.memMiB}M`;
   if (!/^\d+[KMGT]?$/.test(mem)) throw new OptionError(`--mem must be a size like 16G or 4000M, got "${mem}"`);
@@ -142,24 +148,37 @@ export function emitJobs(config: ResolvedConfig, target: EmitTarget, o: EmitOpti
       'set -euo pipefail',
       `cd ${shellQuote(o.workdir)}`,
     ];
-    write('features.sbatch', [...header('features', true), '# shard index and count come from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT', `exec ${stageArgs(o, 'features')}`, ''].join('\n'));
+    write(
+      'features.sbatch',
+      [
+        ...header('features', true),
+        '# shard index and count come from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT',
+        `exec ${stageArgs(o, 'features')}`,
+        '',
+      ].join('\n'),
+    );
     write('fits.sbatch', [...header('fits', true), `exec ${stageArgs(o, 'fits')}`, ''].join('\n'));
     write('merge.sbatch', [...header('merge', false), `exec ${stageArgs(o, 'merge')}`, ''].join('\n'));
-    write('submit.sh', [
-      '#!/bin/bash',
-      `# Submits run "${config.run}": features (array of ${o.shards}), then fits (array of ${o.shards}), then merge.`,
-      'set -euo pipefail',
-      'cd "$(dirname "$0")"',
-      'features=$(sbatch --parsable features.sbatch); features=${features%%;*}',
-      'fits=$(sbatch --parsable --dependency=afterok:$features fits.sbatch); fits=${fits%%;*}',
-      'merge=$(sbatch --parsable --dependency=afterok:$fits merge.sbatch); merge=${merge%%;*}',
-      'echo "submitted: features $features, fits $fits, merge $merge"',
-      'echo "$features $fits $merge" > job-ids',
-      '',
-    ].join('\n'), true);
+    write(
+      'submit.sh',
+      [
+        '#!/bin/bash',
+        `# Submits run "${config.run}": features (array of ${o.shards}), then fits (array of ${o.shards}), then merge.`,
+        'set -euo pipefail',
+        'cd "$(dirname "$0")"',
+        'features=$(sbatch --parsable features.sbatch); features=${features%%;*}',
+        'fits=$(sbatch --parsable --dependency=afterok:$features fits.sbatch); fits=${fits%%;*}',
+        'merge=$(sbatch --parsable --dependency=afterok:$fits merge.sbatch); merge=${merge%%;*}',
+        'echo "submitted: features $features, fits $fits, merge $merge"',
+        'echo "$features $fits $merge" > job-ids',
+        '',
+      ].join('\n'),
+      true,
+    );
   } else {
     const gpus = o.gres ? /^gpu(?::[A-Za-z0-9_-]+)?:(\d+)$/.exec(o.gres)?.[1] : undefined;
-    if (o.gres && gpus === undefined) throw new OptionError(`--gres for k8s must be gpu:N (or gpu:TYPE:N), got "${o.gres}"`);
+    if (o.gres && gpus === undefined)
+      throw new OptionError(`--gres for k8s must be gpu:N (or gpu:TYPE:N), got "${o.gres}"`);
     const memK8s = mem.replace(/^(\d+)([KMGT])$/, '$1$2i').replace(/^(\d+)$/, '$1Mi');
     const job = (stage: 'features' | 'fits' | 'merge') => {
       const indexed = stage !== 'merge';
@@ -167,7 +186,10 @@ export function emitJobs(config: ResolvedConfig, target: EmitTarget, o: EmitOpti
       return {
         apiVersion: 'batch/v1',
         kind: 'Job',
-        metadata: { name: `${config.run}-${stage}`.toLowerCase().replace(/[^a-z0-9-]/g, '-'), labels: { app: 'tailedcore-kit', run: config.run.toLowerCase().replace(/[^a-z0-9-]/g, '-'), stage } },
+        metadata: {
+          name: `${config.run}-${stage}`.toLowerCase().replace(/[^a-z0-9-]/g, '-'),
+          labels: { app: 'tailedcore-kit', run: config.run.toLowerCase().replace(/[^a-z0-9-]/g, '-'), stage },
+        },
         spec: {
           ...(indexed ? { completionMode: 'Indexed' } : {}),
           completions: n,
@@ -176,18 +198,23 @@ export function emitJobs(config: ResolvedConfig, target: EmitTarget, o: EmitOpti
           template: {
             spec: {
               restartPolicy: 'Never',
-              containers: [{
-                name: stage,
-                image: o.image ?? 'node:20-bookworm',
-                workingDir: o.workdir,
-                // JOB_COMPLETION_INDEX is set by Kubernetes in Indexed Jobs; --shards gives the count.
-                command: ['bash', '-c', `exec ${stageArgs(o, stage)}`],
-                resources: {
-                  requests: { cpu: String(cpus), memory: memK8s },
-                  limits: { memory: memK8s, ...(gpus && stage !== 'merge' ? { 'nvidia.com/gpu': Number(gpus) } : {}) },
+              containers: [
+                {
+                  name: stage,
+                  image: o.image ?? 'node:20-bookworm',
+                  workingDir: o.workdir,
+                  // JOB_COMPLETION_INDEX is set by Kubernetes in Indexed Jobs; --shards gives the count.
+                  command: ['bash', '-c', `exec ${stageArgs(o, stage)}`],
+                  resources: {
+                    requests: { cpu: String(cpus), memory: memK8s },
+                    limits: {
+                      memory: memK8s,
+                      ...(gpus && stage !== 'merge' ? { 'nvidia.com/gpu': Number(gpus) } : {}),
+                    },
+                  },
+                  volumeMounts: [{ name: 'work', mountPath: o.mount ?? '/work' }],
                 },
-                volumeMounts: [{ name: 'work', mountPath: o.mount ?? '/work' }],
-              }],
+              ],
               volumes: [{ name: 'work', persistentVolumeClaim: { claimName: o.pvc ?? 'tailedcore' } }],
             },
           },
@@ -198,18 +225,25 @@ export function emitJobs(config: ResolvedConfig, target: EmitTarget, o: EmitOpti
     for (const stage of ['features', 'fits', 'merge'] as const) {
       const j = job(stage);
       names.push(j.metadata.name);
-      write(`${stage}-job.yaml`, `# estimated memory of the largest cell: ${plan.memMiB} MiB (per-cell estimates in cells.tsv)\n${toYaml(j)}`);
+      write(
+        `${stage}-job.yaml`,
+        `# estimated memory of the largest cell: ${plan.memMiB} MiB (per-cell estimates in cells.tsv)\n${toYaml(j)}`,
+      );
     }
-    write('submit.sh', [
-      '#!/bin/bash',
-      `# Runs "${config.run}" on Kubernetes: features, then fits, then merge (each waits for the previous Job to complete).`,
-      'set -euo pipefail',
-      'cd "$(dirname "$0")"',
-      `kubectl apply -f features-job.yaml && kubectl wait --for=condition=complete --timeout=-1s job/${names[0]}`,
-      `kubectl apply -f fits-job.yaml && kubectl wait --for=condition=complete --timeout=-1s job/${names[1]}`,
-      `kubectl apply -f merge-job.yaml && kubectl wait --for=condition=complete --timeout=-1s job/${names[2]}`,
-      '',
-    ].join('\n'), true);
+    write(
+      'submit.sh',
+      [
+        '#!/bin/bash',
+        `# Runs "${config.run}" on Kubernetes: features, then fits, then merge (each waits for the previous Job to complete).`,
+        'set -euo pipefail',
+        'cd "$(dirname "$0")"',
+        `kubectl apply -f features-job.yaml && kubectl wait --for=condition=complete --timeout=-1s job/${names[0]}`,
+        `kubectl apply -f fits-job.yaml && kubectl wait --for=condition=complete --timeout=-1s job/${names[1]}`,
+        `kubectl apply -f merge-job.yaml && kubectl wait --for=condition=complete --timeout=-1s job/${names[2]}`,
+        '',
+      ].join('\n'),
+      true,
+    );
   }
   return { files, memMiB: plan.memMiB, cells: plan.lines.length - 1 };
 }
@@ -220,23 +254,28 @@ export function toYaml(v: unknown, indent = 0): string {
   const scalar = (x: unknown) => (typeof x === 'string' ? JSON.stringify(x) : String(x));
   if (Array.isArray(v)) {
     if (v.length === 0) return `${pad}[]\n`;
-    return v.map((x) => {
-      if (x !== null && typeof x === 'object') {
-        const inner = toYaml(x, indent + 2);
-        return `${pad}- ${inner.slice(indent + 2)}`;
-      }
-      return `${pad}- ${scalar(x)}\n`;
-    }).join('');
+    return v
+      .map((x) => {
+        if (x !== null && typeof x === 'object') {
+          const inner = toYaml(x, indent + 2);
+          return `${pad}- ${inner.slice(indent + 2)}`;
+        }
+        return `${pad}- ${scalar(x)}\n`;
+      })
+      .join('');
   }
   if (v !== null && typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>);
     if (entries.length === 0) return `${pad}{}\n`;
-    return entries.map(([k, x]) => {
-      const key = /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(k) ? k : JSON.stringify(k);
-      if (x !== null && typeof x === 'object' && (Array.isArray(x) ? x.length > 0 : Object.keys(x).length > 0)) return `${pad}${key}:\n${toYaml(x, indent + 2)}`;
-      if (x !== null && typeof x === 'object') return `${pad}${key}: ${Array.isArray(x) ? '[]' : '{}'}\n`;
-      return `${pad}${key}: ${scalar(x)}\n`;
-    }).join('');
+    return entries
+      .map(([k, x]) => {
+        const key = /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(k) ? k : JSON.stringify(k);
+        if (x !== null && typeof x === 'object' && (Array.isArray(x) ? x.length > 0 : Object.keys(x).length > 0))
+          return `${pad}${key}:\n${toYaml(x, indent + 2)}`;
+        if (x !== null && typeof x === 'object') return `${pad}${key}: ${Array.isArray(x) ? '[]' : '{}'}\n`;
+        return `${pad}${key}: ${scalar(x)}\n`;
+      })
+      .join('');
   }
   return `${pad}${scalar(v)}\n`;
 }

@@ -4,7 +4,20 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { execFileSync } from 'node:child_process';
 
-const PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', 'sharp', 'danfojs-node', 'vega', 'vega-lite', 'nsfwjs', 'seedrandom', 'tsx', 'typescript'];
+const PACKAGES = [
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-node-gpu',
+  'onnxruntime-node',
+  'sharp',
+  'danfojs-node',
+  'vega',
+  'vega-lite',
+  'nsfwjs',
+  'seedrandom',
+  'tsx',
+  'typescript',
+];
 
 /** Installed versions of the kit's main packages (null when absent). */
 export function packageVersions(cwd = process.cwd()): Record<string, string | null> {
@@ -22,8 +35,13 @@ export function packageVersions(cwd = process.cwd()): Record<string, string | nu
 /** HEAD commit and whether the working tree has changes; nulls outside a git checkout. */
 export function gitState(cwd = process.cwd()): { commit: string | null; dirty: boolean | null } {
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
     return { commit, dirty: status.trim() !== '' };
   } catch {
     return { commit: null, dirty: null };

@@ -47,9 +47,14 @@ export interface EvaluateSplitArgs {
 }
 
 function classTestSet(cls: Dataset['classes'][number], manifest: Manifest, overlap: boolean): ClassTestSet {
-  const injected = new Set(overlap ? [] : manifest.classes.find((c) => c.name === cls.name)?.injected ?? []);
+  const injected = new Set(overlap ? [] : (manifest.classes.find((c) => c.name === cls.name)?.injected ?? []));
   const images = cls.test.filter((im) => !injected.has(im.rel));
-  return { name: cls.name, images, paths: images.map((im) => im.path), labels: Uint8Array.from(images.map((im) => im.label)) };
+  return {
+    name: cls.name,
+    images,
+    paths: images.map((im) => im.path),
+    labels: Uint8Array.from(images.map((im) => im.label)),
+  };
 }
 
 export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluation> {
@@ -62,9 +67,16 @@ export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluati
   const train: TrainFeatures = {
     ...a.store.take(paths),
     classNames,
-    augmentedPatches: (indices, type) => a.fx.augmentedPatches(indices.map((i) => paths[i]), type),
+    augmentedPatches: (indices, type) =>
+      a.fx.augmentedPatches(
+        indices.map((i) => paths[i]),
+        type,
+      ),
   };
-  const model = a.pipeline.createModel(a.method.name, a.method.options ?? {}, { seed: a.modelSeed ?? a.seed, augmentation: a.augmentation });
+  const model = a.pipeline.createModel(a.method.name, a.method.options ?? {}, {
+    seed: a.modelSeed ?? a.seed,
+    augmentation: a.augmentation,
+  });
   const rows: ResultRow[] = [];
   const classes: ClassEvaluation[] = [];
   let fitSeconds: number;
@@ -77,7 +89,10 @@ export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluati
     for (const cls of a.dataset.classes) {
       const key = `${overlap ? 'overlap' : JSON.stringify(a.manifest.classes.find((c) => c.name === cls.name)?.injected ?? [])}|${cls.name}`;
       let t = cache.get(key);
-      if (!t) { t = classTestSet(cls, a.manifest, overlap); cache.set(key, t); }
+      if (!t) {
+        t = classTestSet(cls, a.manifest, overlap);
+        cache.set(key, t);
+      }
       if (t.images.length > 0) sets.push(t);
     }
     // One predict over every class's test images (fewer calls, same numbers), then split per class.
@@ -88,17 +103,45 @@ export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluati
     let off = 0;
     for (const t of sets) {
       const n = t.images.length;
-      const pred: Prediction = { imageScores: all.imageScores.subarray(off, off + n), maps: all.maps.subarray(off * px, (off + n) * px), mapSize: all.mapSize };
+      const pred: Prediction = {
+        imageScores: all.imageScores.subarray(off, off + n),
+        maps: all.maps.subarray(off * px, (off + n) * px),
+        mapSize: all.mapSize,
+      };
       off += n;
       if (!t.masks) t.masks = await a.pipeline.loadMasks(t.images, pred.mapSize);
-      const m = a.pipeline.evaluateClass({ labels: t.labels, imageScores: pred.imageScores, masks: t.masks, maps: pred.maps, mapSize: pred.mapSize });
+      const m = a.pipeline.evaluateClass({
+        labels: t.labels,
+        imageScores: pred.imageScores,
+        masks: t.masks,
+        maps: pred.maps,
+        mapSize: pred.mapSize,
+      });
       const mc = a.manifest.classes.find((c) => c.name === t.name);
       const noiseCount = mc ? mc.injected.length : 0;
       const trainCount = mc ? mc.trainGood.length + noiseCount : 0;
       const isTail = trainCount <= tailMax;
-      classes.push({ name: t.name, isTail, trainCount, noiseCount, metrics: m, test: t, prediction: a.keepPredictions ? pred : undefined });
+      classes.push({
+        name: t.name,
+        isTail,
+        trainCount,
+        noiseCount,
+        metrics: m,
+        test: t,
+        prediction: a.keepPredictions ? pred : undefined,
+      });
       for (const metric of metrics) {
-        rows.push({ ...a.labels, seed: a.seed, method: a.method.label ?? a.method.name, class: t.name, is_tail: isTail, train_count: trainCount, noise_count: noiseCount, metric, value: m[metric] });
+        rows.push({
+          ...a.labels,
+          seed: a.seed,
+          method: a.method.label ?? a.method.name,
+          class: t.name,
+          is_tail: isTail,
+          train_count: trainCount,
+          noise_count: noiseCount,
+          metric,
+          value: m[metric],
+        });
       }
     }
   } finally {

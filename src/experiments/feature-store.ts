@@ -32,7 +32,10 @@ function select(parts: FeatureSet[], where: ArrayLike<number>, row: ArrayLike<nu
   return {
     patches: { data: patches, rows: n * per, cols: dim },
     embeddings: { data: emb, rows: n, cols: edim },
-    gridH: f.gridH, gridW: f.gridW, imageCount: n, inputSize: f.inputSize,
+    gridH: f.gridH,
+    gridW: f.gridW,
+    imageCount: n,
+    inputSize: f.inputSize,
   };
 }
 
@@ -42,8 +45,15 @@ export function concatFeatureSets(parts: FeatureSet[]): FeatureSet {
   const f = parts[0];
   let images = 0;
   for (const p of parts) {
-    if (p.gridH !== f.gridH || p.gridW !== f.gridW || p.patches.cols !== f.patches.cols || p.embeddings.cols !== f.embeddings.cols) {
-      throw new InputError('feature sets of different geometry cannot be concatenated (did the feature options change mid-run?)');
+    if (
+      p.gridH !== f.gridH ||
+      p.gridW !== f.gridW ||
+      p.patches.cols !== f.patches.cols ||
+      p.embeddings.cols !== f.embeddings.cols
+    ) {
+      throw new InputError(
+        'feature sets of different geometry cannot be concatenated (did the feature options change mid-run?)',
+      );
     }
     images += p.imageCount;
   }
@@ -53,18 +63,27 @@ export function concatFeatureSets(parts: FeatureSet[]): FeatureSet {
   let po = 0;
   let eo = 0;
   for (const p of parts) {
-    patches.set(p.patches.data, po); po += p.patches.data.length;
-    emb.set(p.embeddings.data, eo); eo += p.embeddings.data.length;
+    patches.set(p.patches.data, po);
+    po += p.patches.data.length;
+    emb.set(p.embeddings.data, eo);
+    eo += p.embeddings.data.length;
   }
   return {
     patches: { data: patches, rows: images * per, cols: f.patches.cols },
     embeddings: { data: emb, rows: images, cols: f.embeddings.cols },
-    gridH: f.gridH, gridW: f.gridW, imageCount: images, inputSize: f.inputSize,
+    gridH: f.gridH,
+    gridW: f.gridW,
+    imageCount: images,
+    inputSize: f.inputSize,
   };
 }
 
 /** Extracts every path once (in chunks, with a progress line) and keeps the result in memory. */
-export async function buildFeatureStore(fx: FeatureSource, paths: string[], opts: { chunk?: number; quiet?: boolean; label?: string } = {}): Promise<FeatureStore> {
+export async function buildFeatureStore(
+  fx: FeatureSource,
+  paths: string[],
+  opts: { chunk?: number; quiet?: boolean; label?: string } = {},
+): Promise<FeatureStore> {
   const unique = [...new Set(paths)];
   const chunk = opts.chunk ?? 32;
   const parts: FeatureSet[] = [];
@@ -72,7 +91,8 @@ export async function buildFeatureStore(fx: FeatureSource, paths: string[], opts
   for (let i = 0; i < unique.length; i += chunk) {
     const part = unique.slice(i, i + chunk);
     const fs = await fx.extract(part);
-    if (fs.imageCount !== part.length) throw new InputError(`feature extractor returned ${fs.imageCount} images for ${part.length} paths`);
+    if (fs.imageCount !== part.length)
+      throw new InputError(`feature extractor returned ${fs.imageCount} images for ${part.length} paths`);
     parts.push(fs);
     bar.tick(part.length);
   }
@@ -81,8 +101,15 @@ export async function buildFeatureStore(fx: FeatureSource, paths: string[], opts
   // images x 784 patches x 1024 dims = 4.3e9 floats) is past the largest typed array Node allows (2^32 elements).
   for (const p of parts) {
     const f = parts[0];
-    if (p.gridH !== f.gridH || p.gridW !== f.gridW || p.patches.cols !== f.patches.cols || p.embeddings.cols !== f.embeddings.cols) {
-      throw new InputError('feature sets of different geometry cannot be combined (did the feature options change mid-run?)');
+    if (
+      p.gridH !== f.gridH ||
+      p.gridW !== f.gridW ||
+      p.patches.cols !== f.patches.cols ||
+      p.embeddings.cols !== f.embeddings.cols
+    ) {
+      throw new InputError(
+        'feature sets of different geometry cannot be combined (did the feature options change mid-run?)',
+      );
     }
   }
   const where = new Map(unique.map((p, i) => [p, i] as [string, number]));
@@ -94,7 +121,8 @@ export async function buildFeatureStore(fx: FeatureSource, paths: string[], opts
       const row = new Int32Array(list.length);
       list.forEach((p, k) => {
         const i = where.get(p);
-        if (i === undefined) throw new InputError(`image ${p} was not extracted into the feature store (is it outside the dataset root?)`);
+        if (i === undefined)
+          throw new InputError(`image ${p} was not extracted into the feature store (is it outside the dataset root?)`);
         part[k] = Math.floor(i / chunk);
         row[k] = i % chunk;
       });

@@ -28,7 +28,11 @@ export function configFingerprint(config: ResolvedConfig): string {
   const { resultsDir: _r, ...rest } = config;
   const features = { ...(config.features ?? {}) };
   delete features.cacheDir;
-  return crypto.createHash('sha256').update(JSON.stringify(canonical({ ...rest, features }))).digest('hex').slice(0, 16);
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(canonical({ ...rest, features })))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** One file of a dataset: path relative to the root (always with "/"), size in bytes, mtime in whole milliseconds. */
@@ -63,7 +67,13 @@ export function datasetFingerprint(root: string): DatasetFingerprint {
   list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const h = crypto.createHash('sha256');
   for (const [r, s, m] of list) h.update(`${r}\t${s}\t${m}\n`);
-  return { id: h.digest('hex').slice(0, 16), root, files: list.length, bytes: list.reduce((a, f) => a + f[1], 0), list };
+  return {
+    id: h.digest('hex').slice(0, 16),
+    root,
+    files: list.length,
+    bytes: list.reduce((a, f) => a + f[1], 0),
+    list,
+  };
 }
 
 /** What changed between two fingerprints, in words ("2 files added: a/..., b/...; 1 changed (size or time): c/..."). */
@@ -72,8 +82,22 @@ export function describeDatasetChange(before: DatasetFingerprint, now: DatasetFi
   const cur = new Map(now.list.map((f) => [f[0], f] as [string, FileEntry]));
   const added = now.list.filter((f) => !old.has(f[0])).map((f) => f[0]);
   const removed = before.list.filter((f) => !cur.has(f[0])).map((f) => f[0]);
-  const changed = now.list.filter((f) => { const o = old.get(f[0]); return o !== undefined && (o[1] !== f[1] || o[2] !== f[2]); }).map((f) => f[0]);
-  const part = (n: string[], what: string) => (n.length === 0 ? [] : [`${n.length} file${n.length === 1 ? '' : 's'} ${what}: ${n.slice(0, show).join(', ')}${n.length > show ? ', ...' : ''}`]);
-  const parts = [...part(added, 'added'), ...part(removed, 'removed'), ...part(changed, 'changed (size or modification time)')];
+  const changed = now.list
+    .filter((f) => {
+      const o = old.get(f[0]);
+      return o !== undefined && (o[1] !== f[1] || o[2] !== f[2]);
+    })
+    .map((f) => f[0]);
+  const part = (n: string[], what: string) =>
+    n.length === 0
+      ? []
+      : [
+          `${n.length} file${n.length === 1 ? '' : 's'} ${what}: ${n.slice(0, show).join(', ')}${n.length > show ? ', ...' : ''}`,
+        ];
+  const parts = [
+    ...part(added, 'added'),
+    ...part(removed, 'removed'),
+    ...part(changed, 'changed (size or modification time)'),
+  ];
   return parts.length ? parts.join('; ') : 'the file list differs';
 }

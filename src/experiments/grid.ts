@@ -24,7 +24,9 @@ export interface Cell extends SplitKey {
 }
 
 /** The id of a split (shared by the cells of every method on it). */
-export function splitId(s: Pick<SplitKey, 'tailType' | 'k' | 'noiseRatio' | 'seed'> & { dataset: { name: string } }): string {
+export function splitId(
+  s: Pick<SplitKey, 'tailType' | 'k' | 'noiseRatio' | 'seed'> & { dataset: { name: string } },
+): string {
   return `${s.dataset.name}|${s.tailType}|${s.k ?? ''}|${s.noiseRatio}|${s.seed}`;
 }
 
@@ -43,7 +45,12 @@ export function expandGrid(config: ResolvedConfig): Cell[] {
           for (const seed of config.seeds) {
             const split: SplitKey = { dataset, tailType, k, noiseRatio, seed };
             for (const method of config.methods) {
-              cells.push({ ...split, method, augmentation: dataset.augmentation[tailType], key: cellKey(split, method.label) });
+              cells.push({
+                ...split,
+                method,
+                augmentation: dataset.augmentation[tailType],
+                key: cellKey(split, method.label),
+              });
             }
           }
         }

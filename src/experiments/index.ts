@@ -30,6 +30,14 @@ export type { Session, SessionOptions, SplitSpec, OfficialSplitSpec } from './se
 export { splitForCell, preflightSources } from './split-source';
 export { writeRunOutputs } from './outputs';
 export type { RunOutputs } from './outputs';
-export { FAST_FEATURES, DEMO_FEATURES, PAPER_FEATURES, FAST_CORESET_RATIO, DEMO_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from './demo-settings';
+export {
+  FAST_FEATURES,
+  DEMO_FEATURES,
+  PAPER_FEATURES,
+  FAST_CORESET_RATIO,
+  DEMO_CORESET_RATIO,
+  PAPER_CORESET_RATIO,
+  coresetOptions,
+} from './demo-settings';
 export { notebookSettings } from './notebook-settings';
 export type { NotebookSettings, NotebookScale } from './notebook-settings';

@@ -30,7 +30,12 @@ export function kitPipeline(): Pipeline {
     buildSplit(dataset, req) {
       return buildSplit(dataset, {
         ...(req.extra as Record<string, never>),
-        tail: req.tailType, ...(req.k !== null ? { k: req.k } : {}), noiseRatio: req.noiseRatio, seed: req.seed, tailRatio: req.tailRatio, overlap: req.overlap,
+        tail: req.tailType,
+        ...(req.k !== null ? { k: req.k } : {}),
+        noiseRatio: req.noiseRatio,
+        seed: req.seed,
+        tailRatio: req.tailRatio,
+        overlap: req.overlap,
       });
     },
     trainPaths(dataset, manifest) {
@@ -42,9 +47,17 @@ export function kitPipeline(): Pipeline {
       // features.backbone is a name or an ONNX spec (src/features/backbones/registry); the extractor wants the Backbone.
       // Errors name the config key path: "option features.resize must be ...".
       const { backbone, backend, ...rest } = options;
-      const fx = await atKeyPath('features', async () => backbone === undefined
-        ? FeatureExtractor.create({ quiet: true, ...options } as FeatureExtractorOptions)
-        : FeatureExtractor.create({ quiet: true, ...rest, backbone: await atKeyPath('backbone', () => loadBackbone(backbone, { backend: backend as TfBackendChoice | undefined, quiet: true })) } as FeatureExtractorOptions));
+      const fx = await atKeyPath('features', async () =>
+        backbone === undefined
+          ? FeatureExtractor.create({ quiet: true, ...options } as FeatureExtractorOptions)
+          : FeatureExtractor.create({
+              quiet: true,
+              ...rest,
+              backbone: await atKeyPath('backbone', () =>
+                loadBackbone(backbone, { backend: backend as TfBackendChoice | undefined, quiet: true }),
+              ),
+            } as FeatureExtractorOptions),
+      );
       const d = fx.describe();
       geometry = { resize: d.resize, crop: d.crop };
       return fx;
@@ -53,8 +66,12 @@ export function kitPipeline(): Pipeline {
       return createModelForCell(name, options, ctx);
     },
     async loadMasks(images, size) {
-      if (size !== geometry.crop) throw new RangeError(`maps are ${size}px but the extractor crops to ${geometry.crop}px`);
-      return extractMaskBatch(images.map((im) => im.maskPath ?? null), { resize: geometry.resize, crop: geometry.crop });
+      if (size !== geometry.crop)
+        throw new RangeError(`maps are ${size}px but the extractor crops to ${geometry.crop}px`);
+      return extractMaskBatch(
+        images.map((im) => im.maskPath ?? null),
+        { resize: geometry.resize, crop: geometry.crop },
+      );
     },
     evaluateClass({ labels, imageScores, masks, maps, mapSize }) {
       const m = evaluateClass({ labels, imageScores, masks, maps, width: mapSize, height: mapSize });

@@ -34,7 +34,10 @@ export async function writeRunOutputs(runDir: string): Promise<RunOutputs> {
   const settings = new Map<string, { tailType: string; k: number | null }>();
   for (const r of results) settings.set(settingLabel(r.tail_type, r.k), { tailType: r.tail_type, k: r.k });
   for (const [label, s] of settings) {
-    const out = path.join(runDir, `per-class-${label.replace(/[^A-Za-z0-9]+/g, '-')}-noise${Math.round(noise * 100)}-seed${seed}`);
+    const out = path.join(
+      runDir,
+      `per-class-${label.replace(/[^A-Za-z0-9]+/g, '-')}-noise${Math.round(noise * 100)}-seed${seed}`,
+    );
     await plotPerClass(results, { tailType: s.tailType, k: s.k, noiseRatio: noise, seed, out });
     figures.push(`${out}.svg`);
   }

@@ -34,7 +34,10 @@ export interface CellRecord {
   data: string;
 }
 
-export interface VerifiedCell { record: CellRecord; text: string }
+export interface VerifiedCell {
+  record: CellRecord;
+  text: string;
+}
 
 export interface PartState {
   dir: string;
@@ -52,8 +55,16 @@ export function rowsChecksum(text: string): string {
 
 function isRecord(v: unknown): v is CellRecord {
   const r = v as CellRecord;
-  return !!r && typeof r === 'object' && typeof r.cell === 'string' && Number.isInteger(r.rows) && r.rows >= 0 &&
-    typeof r.sha256 === 'string' && typeof r.config === 'string' && typeof r.data === 'string';
+  return (
+    !!r &&
+    typeof r === 'object' &&
+    typeof r.cell === 'string' &&
+    Number.isInteger(r.rows) &&
+    r.rows >= 0 &&
+    typeof r.sha256 === 'string' &&
+    typeof r.config === 'string' &&
+    typeof r.data === 'string'
+  );
 }
 
 /** Reads a part and verifies every logged cell against its rows; changes nothing on disk. */
@@ -70,9 +81,23 @@ export function readPart(dir: string): PartState {
     lines.forEach((l, i) => {
       if (l === '') return;
       let r: unknown;
-      try { r = JSON.parse(l); } catch { r = null; }
-      if (!isRecord(r)) { problems.push(`${logFile}:${i + 1}: unreadable line ignored`); return; }
-      if (seen.has(r.cell)) { problems.push(`${logFile}:${i + 1}: cell ${r.cell} logged twice; recomputing it`); records.splice(records.findIndex((x) => x.cell === r.cell), 1); return; }
+      try {
+        r = JSON.parse(l);
+      } catch {
+        r = null;
+      }
+      if (!isRecord(r)) {
+        problems.push(`${logFile}:${i + 1}: unreadable line ignored`);
+        return;
+      }
+      if (seen.has(r.cell)) {
+        problems.push(`${logFile}:${i + 1}: cell ${r.cell} logged twice; recomputing it`);
+        records.splice(
+          records.findIndex((x) => x.cell === r.cell),
+          1,
+        );
+        return;
+      }
       seen.add(r.cell);
       records.push(r);
     });
@@ -86,12 +111,21 @@ export function readPart(dir: string): PartState {
     const last = lines.pop()!;
     if (last !== '') problems.push(`${resFile}: torn last row (${JSON.stringify(last.slice(0, 40))}...) ignored`);
     if (lines.length > 0 && lines[0] + '\n' !== RESULTS_HEADER) {
-      throw new InputError(`${resFile}: header is not "${RESULTS_HEADER.trim()}"; this is not a tailedcore-kit part; delete the run folder and rerun`);
+      throw new InputError(
+        `${resFile}: header is not "${RESULTS_HEADER.trim()}"; this is not a tailedcore-kit part; delete the run folder and rerun`,
+      );
     }
     for (let i = 1; i < lines.length; i++) {
       let row: ResultRow | undefined;
-      try { row = parseResults(RESULTS_HEADER + lines[i] + '\n', resFile)[0]; } catch { row = undefined; }
-      if (!row) { problems.push(`${resFile}:${i + 1}: unreadable row ignored`); continue; }
+      try {
+        row = parseResults(RESULTS_HEADER + lines[i] + '\n', resFile)[0];
+      } catch {
+        row = undefined;
+      }
+      if (!row) {
+        problems.push(`${resFile}:${i + 1}: unreadable row ignored`);
+        continue;
+      }
       const key = rowCellKey(row);
       const g = groups.get(key) ?? { n: 0, text: '' };
       g.n++;
@@ -104,13 +138,29 @@ export function readPart(dir: string): PartState {
   for (const r of records) {
     const g = groups.get(r.cell);
     groups.delete(r.cell);
-    if (!g && r.rows === 0 && r.sha256 === rowsChecksum('')) { cells.set(r.cell, { record: r, text: '' }); continue; }
-    if (!g) { problems.push(`cell ${r.cell}: logged with ${r.rows} rows but none found; recomputing it`); dropped.push(r.cell); continue; }
-    if (g.n !== r.rows) { problems.push(`cell ${r.cell}: ${g.n} of its ${r.rows} rows found (a torn or cut row?); recomputing it`); dropped.push(r.cell); continue; }
-    if (rowsChecksum(g.text) !== r.sha256) { problems.push(`cell ${r.cell}: its rows do not match their checksum; recomputing it`); dropped.push(r.cell); continue; }
+    if (!g && r.rows === 0 && r.sha256 === rowsChecksum('')) {
+      cells.set(r.cell, { record: r, text: '' });
+      continue;
+    }
+    if (!g) {
+      problems.push(`cell ${r.cell}: logged with ${r.rows} rows but none found; recomputing it`);
+      dropped.push(r.cell);
+      continue;
+    }
+    if (g.n !== r.rows) {
+      problems.push(`cell ${r.cell}: ${g.n} of its ${r.rows} rows found (a torn or cut row?); recomputing it`);
+      dropped.push(r.cell);
+      continue;
+    }
+    if (rowsChecksum(g.text) !== r.sha256) {
+      problems.push(`cell ${r.cell}: its rows do not match their checksum; recomputing it`);
+      dropped.push(r.cell);
+      continue;
+    }
     cells.set(r.cell, { record: r, text: g.text });
   }
-  for (const [key, g] of groups) problems.push(`cell ${key}: ${g.n} rows without a cells.log line (killed before it was committed) dropped`);
+  for (const [key, g] of groups)
+    problems.push(`cell ${key}: ${g.n} rows without a cells.log line (killed before it was committed) dropped`);
   return { dir, cells, problems, dropped };
 }
 
@@ -131,13 +181,23 @@ export function recoverPart(dir: string): PartState {
 }
 
 /** Commits one finished cell: its rows in one durable append, then its record in cells.log. */
-export function commitCell(dir: string, ids: { cell: string; config: string; data: string }, rows: ResultRow[]): CellRecord {
+export function commitCell(
+  dir: string,
+  ids: { cell: string; config: string; data: string },
+  rows: ResultRow[],
+): CellRecord {
   if (/[\n\r]/.test(ids.cell)) throw new InputError(`cell id must be one line: ${JSON.stringify(ids.cell)}`);
   for (const r of rows) {
     if (rowCellKey(r) !== ids.cell) throw new Error(`row of cell ${rowCellKey(r)} committed under cell ${ids.cell}`);
   }
   const text = rows.map(formatRow).join('');
-  const record: CellRecord = { cell: ids.cell, rows: rows.length, sha256: rowsChecksum(text), config: ids.config, data: ids.data };
+  const record: CellRecord = {
+    cell: ids.cell,
+    rows: rows.length,
+    sha256: rowsChecksum(text),
+    config: ids.config,
+    data: ids.data,
+  };
   appendFileDurable(path.join(dir, PART_RESULTS), text);
   appendFileDurable(path.join(dir, CELLS_LOG), JSON.stringify(record) + '\n');
   return record;

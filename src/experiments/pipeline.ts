@@ -47,11 +47,21 @@ export interface Pipeline {
    * cell's tail augmentation (official configs: rot15flip for step, rot30flip for Pareto), used by methods with a
    * tail branch unless the method's own options set one.
    */
-  createModel(name: string, options: Record<string, unknown>, context: { seed: number; augmentation: AugmentationType }): AnomalyModel;
+  createModel(
+    name: string,
+    options: Record<string, unknown>,
+    context: { seed: number; augmentation: AugmentationType },
+  ): AnomalyModel;
   /** Ground-truth masks at size x size for the given test images (zeros for normal images). */
   loadMasks(images: DatasetImage[], size: number): Promise<Uint8Array>;
   /** The four metrics of one class's test set. */
-  evaluateClass(input: { labels: Uint8Array; imageScores: Float32Array; masks: Uint8Array; maps: Float32Array; mapSize: number }): Record<MetricName, number>;
+  evaluateClass(input: {
+    labels: Uint8Array;
+    imageScores: Float32Array;
+    masks: Uint8Array;
+    maps: Float32Array;
+    mapSize: number;
+  }): Record<MetricName, number>;
   /** The active numeric backend, for env.json (e.g. 'wasm'). */
   backend(): string;
 }

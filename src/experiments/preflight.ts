@@ -16,7 +16,9 @@ import type { Pipeline } from './pipeline';
 /** A run name is one plain folder name: letters, digits, ".", "_", "-"; not "." or "..", no separators. */
 export function checkRunName(run: unknown): string {
   if (typeof run !== 'string' || !/^[A-Za-z0-9._-]+$/.test(run) || /^\.+$/.test(run)) {
-    throw new OptionError(`config key "run" must be a plain folder name (letters, digits, ".", "_", "-"; not "." or "..", no "/" or "\\"), got ${JSON.stringify(run)}`);
+    throw new OptionError(
+      `config key "run" must be a plain folder name (letters, digits, ".", "_", "-"; not "." or "..", no "/" or "\\"), got ${JSON.stringify(run)}`,
+    );
   }
   return run;
 }
@@ -25,7 +27,10 @@ export function checkRunName(run: unknown): string {
 export function runDir(config: Pick<ResolvedConfig, 'resultsDir' | 'run'>): string {
   const base = path.resolve(config.resultsDir);
   const dir = path.resolve(base, checkRunName(config.run));
-  if (path.dirname(dir) !== base) throw new OptionError(`config key "run" (${JSON.stringify(config.run)}) must name a folder directly inside resultsDir`);
+  if (path.dirname(dir) !== base)
+    throw new OptionError(
+      `config key "run" (${JSON.stringify(config.run)}) must name a folder directly inside resultsDir`,
+    );
   return dir;
 }
 
@@ -42,11 +47,16 @@ function checkCreatable(dir: string, what: string): void {
     if (up === p) break;
     p = up;
   }
-  if (!fs.statSync(p).isDirectory()) throw new InputError(`cannot create ${what} "${dir}": ${p} is a file, not a folder (ENOTDIR); move that file or choose another folder`);
+  if (!fs.statSync(p).isDirectory())
+    throw new InputError(
+      `cannot create ${what} "${dir}": ${p} is a file, not a folder (ENOTDIR); move that file or choose another folder`,
+    );
   try {
     fs.accessSync(p, fs.constants.W_OK);
   } catch {
-    throw new InputError(`cannot create ${what} "${dir}": no write permission on ${p} (EACCES); choose another folder or fix its permissions`);
+    throw new InputError(
+      `cannot create ${what} "${dir}": no write permission on ${p} (EACCES); choose another folder or fix its permissions`,
+    );
   }
 }
 
@@ -61,7 +71,10 @@ function checkNestedMethodOptions(config: ResolvedConfig): void {
         // The TailSampler's own option check (unknown keys, value ranges), on a trivial 2 x 2 similarity matrix.
         predictClassSizes({ data: Float32Array.of(1, 0, 0, 1), n: 2 }, tail as Record<string, never>);
       } catch (e) {
-        if (e instanceof OptionError) throw new OptionError(`methods[${i}].options.tail (${m.label}): ${e.message.replace(/^predictClassSizes: /, '')}`);
+        if (e instanceof OptionError)
+          throw new OptionError(
+            `methods[${i}].options.tail (${m.label}): ${e.message.replace(/^predictClassSizes: /, '')}`,
+          );
         throw e;
       }
     }
@@ -76,16 +89,24 @@ export function preflight(config: ResolvedConfig, pipeline: Pipeline): void {
   const dir = runDir(config);
   const resultsDir = path.resolve(config.resultsDir);
   if (fs.existsSync(resultsDir) && !fs.statSync(resultsDir).isDirectory()) {
-    throw new InputError(`cannot create results folder "${dir}": ${resultsDir} is a file, not a folder (ENOTDIR); move that file or choose another folder`);
+    throw new InputError(
+      `cannot create results folder "${dir}": ${resultsDir} is a file, not a folder (ENOTDIR); move that file or choose another folder`,
+    );
   }
   checkCreatable(dir, 'results folder');
   for (const d of config.datasets) {
-    if (ID_UNSAFE.test(d.name)) throw new OptionError(`datasets: name ${JSON.stringify(d.name)} may not contain "|", tabs or line breaks (it is part of every cell id)`);
+    if (ID_UNSAFE.test(d.name))
+      throw new OptionError(
+        `datasets: name ${JSON.stringify(d.name)} may not contain "|", tabs or line breaks (it is part of every cell id)`,
+      );
     if (d.synthetic) continue; // the generator checks (and reuses or refuses) its own folder later
     checkMvtecLayout(d.root);
   }
   config.methods.forEach((m, i) => {
-    if (ID_UNSAFE.test(m.label)) throw new OptionError(`methods[${i}].label ${JSON.stringify(m.label)} may not contain "|", tabs or line breaks (it is part of every cell id)`);
+    if (ID_UNSAFE.test(m.label))
+      throw new OptionError(
+        `methods[${i}].label ${JSON.stringify(m.label)} may not contain "|", tabs or line breaks (it is part of every cell id)`,
+      );
   });
   checkNestedMethodOptions(config);
   config.methods.forEach((m, i) => {
@@ -101,9 +122,15 @@ export function preflight(config: ResolvedConfig, pipeline: Pipeline): void {
   const cfgFile = path.join(dir, 'config.json');
   if (fs.existsSync(cfgFile)) {
     let old: ResolvedConfig | null;
-    try { old = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as ResolvedConfig; } catch { old = null; }
+    try {
+      old = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as ResolvedConfig;
+    } catch {
+      old = null;
+    }
     if (!old || configFingerprint(old) !== configFingerprint(config)) {
-      throw new OptionError(`results folder ${dir} holds a run with a different config (${cfgFile}); use another "run" name, or delete that folder to start over`);
+      throw new OptionError(
+        `results folder ${dir} holds a run with a different config (${cfgFile}); use another "run" name, or delete that folder to start over`,
+      );
     }
   }
 }

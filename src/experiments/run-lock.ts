@@ -22,7 +22,12 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-export interface LockHolder { pid: number; host: string; since: string; what: string }
+export interface LockHolder {
+  pid: number;
+  host: string;
+  since: string;
+  what: string;
+}
 
 /** The holder recorded in a lock file (informational: whether the lock is held is the kernel's answer, not this text). */
 export function readLockHolder(file: string): LockHolder | null {
@@ -53,15 +58,24 @@ function holdOnce(file: string, wait: boolean): Promise<{ child: ChildProcess } 
     let settled = false;
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (!settled && out.includes('locked\n')) { settled = true; resolve({ child }); }
+      if (!settled && out.includes('locked\n')) {
+        settled = true;
+        resolve({ child });
+      }
     });
-    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (settled) return;
       settled = true;
-      reject(e.code === 'ENOENT'
-        ? new InputError('run locks need flock(1) from util-linux (present on Linux and on SLURM/Kubernetes nodes); install util-linux')
-        : e);
+      reject(
+        e.code === 'ENOENT'
+          ? new InputError(
+              'run locks need flock(1) from util-linux (present on Linux and on SLURM/Kubernetes nodes); install util-linux',
+            )
+          : e,
+      );
     });
     child.on('exit', (code) => {
       if (settled) return;
@@ -76,7 +90,10 @@ function holdOnce(file: string, wait: boolean): Promise<{ child: ChildProcess } 
  * Takes the lock on `file` (created when absent). With `wait: false` returns null at once when another process
  * holds it; with `wait: true` blocks until it is free (calling `onWait` once first).
  */
-export async function acquireLock(file: string, opts: { wait?: boolean; what?: string; onWait?: (holder: string) => void } = {}): Promise<HeldLock | null> {
+export async function acquireLock(
+  file: string,
+  opts: { wait?: boolean; what?: string; onWait?: (holder: string) => void } = {},
+): Promise<HeldLock | null> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   if (!fs.existsSync(file)) fs.writeFileSync(file, '', { flag: 'a' });
   let got = await holdOnce(file, false);
@@ -92,10 +109,17 @@ export async function acquireLock(file: string, opts: { wait?: boolean; what?: s
   (child.stdout as unknown as { unref?: () => void }).unref?.();
   (child.stderr as unknown as { unref?: () => void }).unref?.();
   (child.stdin as unknown as { unref?: () => void }).unref?.();
-  const holder: LockHolder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), what: opts.what ?? 'lock' };
+  const holder: LockHolder = {
+    pid: process.pid,
+    host: os.hostname(),
+    since: new Date().toISOString(),
+    what: opts.what ?? 'lock',
+  };
   try {
     fs.writeFileSync(file, JSON.stringify(holder) + '\n');
-  } catch { /* the text is informational only */ }
+  } catch {
+    /* the text is informational only */
+  }
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null) resolve();
     else child.once('exit', () => resolve());
@@ -114,7 +138,12 @@ export async function acquireLock(file: string, opts: { wait?: boolean; what?: s
 }
 
 /** Runs `fn` while holding the lock on `file` (waiting for it). */
-export async function withLock<T>(file: string, what: string, fn: () => Promise<T> | T, onWait?: (holder: string) => void): Promise<T> {
+export async function withLock<T>(
+  file: string,
+  what: string,
+  fn: () => Promise<T> | T,
+  onWait?: (holder: string) => void,
+): Promise<T> {
   const lock = await acquireLock(file, { wait: true, what, onWait });
   try {
     return await fn();

@@ -69,51 +69,100 @@ export interface Session {
    * Rows carry the manifest's tail type, K, noise ratio and seed. opts.modelSeed seeds the model (default 0, as the
    * official runs; opts.seed is an older name for it); opts.augmentation defaults to the kind's official one.
    */
-  evaluate(manifest: Manifest, method: string | { name: string; label?: string; options?: Record<string, unknown> }, opts?: { modelSeed?: number; seed?: number; augmentation?: AugmentationType; keepPredictions?: boolean; keepModel?: boolean }): Promise<SplitEvaluation>;
+  evaluate(
+    manifest: Manifest,
+    method: string | { name: string; label?: string; options?: Record<string, unknown> },
+    opts?: {
+      modelSeed?: number;
+      seed?: number;
+      augmentation?: AugmentationType;
+      keepPredictions?: boolean;
+      keepModel?: boolean;
+    },
+  ): Promise<SplitEvaluation>;
   dispose(): void;
 }
 
 export async function openSession(o: SessionOptions): Promise<Session> {
   const pipeline = o.pipeline ?? kitPipeline();
-  if (o.synthetic) await pipeline.generateSynthetic(o.root, o.synthetic === true ? { quiet: o.quiet ?? false } : { quiet: o.quiet ?? false, ...o.synthetic });
+  if (o.synthetic)
+    await pipeline.generateSynthetic(
+      o.root,
+      o.synthetic === true ? { quiet: o.quiet ?? false } : { quiet: o.quiet ?? false, ...o.synthetic },
+    );
   else if (!fs.existsSync(o.root)) throw new Error(`dataset root ${o.root} does not exist`);
   const dataset = await pipeline.loadDataset(o.root);
-  const kind: DatasetKind = o.kind ?? (o.synthetic ? 'synthetic' : detectBenchmark(dataset.classes.map((c) => c.name)) ?? 'other');
+  const kind: DatasetKind =
+    o.kind ?? (o.synthetic ? 'synthetic' : (detectBenchmark(dataset.classes.map((c) => c.name)) ?? 'other'));
   const fx = await pipeline.createExtractor(o.features ?? { cacheDir: 'data/cache' });
   const paths = dataset.classes.flatMap((c) => [...c.train, ...c.test].map((im) => im.path));
   const store = await buildFeatureStore(fx, paths, { quiet: o.quiet, label: 'features' });
   const testCache = new Map<string, ClassTestSet>();
   const overlapOf = new WeakMap<Manifest, boolean>();
   return {
-    dataset, fx, store, pipeline, kind,
+    dataset,
+    fx,
+    store,
+    pipeline,
+    kind,
     async split(s) {
       const m = await pipeline.buildSplit(dataset, {
-        tailType: s.tailType, k: s.tailType === 'step' ? s.k ?? 1 : null, noiseRatio: s.noiseRatio ?? 0.1, seed: s.seed ?? 0,
-        tailRatio: s.tailRatio ?? SPLIT_DEFAULTS.tailRatio, overlap: s.overlap ?? true, extra: {},
+        tailType: s.tailType,
+        k: s.tailType === 'step' ? (s.k ?? 1) : null,
+        noiseRatio: s.noiseRatio ?? 0.1,
+        seed: s.seed ?? 0,
+        tailRatio: s.tailRatio ?? SPLIT_DEFAULTS.tailRatio,
+        overlap: s.overlap ?? true,
+        extra: {},
       });
       overlapOf.set(m, s.overlap ?? true);
       return m;
     },
     officialSplit(spec) {
       if (typeof spec === 'string') return loadOfficialManifest(spec, dataset);
-      return loadOfficialSplit(spec.folder, dataset, { tail: spec.tailType, k: spec.tailType === 'step' ? spec.k ?? 1 : null, seed: spec.seed });
+      return loadOfficialSplit(spec.folder, dataset, {
+        tail: spec.tailType,
+        k: spec.tailType === 'step' ? (spec.k ?? 1) : null,
+        seed: spec.seed,
+      });
     },
     async evaluate(manifest, method, opts = {}) {
       const m = typeof method === 'string' ? { name: method } : method;
       const tail = manifest.options.tail;
       if (tail !== 'step' && tail !== 'pareto') {
-        throw new OptionError(`session.evaluate: the manifest has no tail type (options.tail = ${JSON.stringify(tail)}); build it with session.split or session.officialSplit`);
+        throw new OptionError(
+          `session.evaluate: the manifest has no tail type (options.tail = ${JSON.stringify(tail)}); build it with session.split or session.officialSplit`,
+        );
       }
       const k = tail === 'step' ? Number(manifest.options.k ?? 1) : null;
       const overlap = overlapOf.get(manifest) ?? manifest.options.overlap !== false;
-      if (opts.modelSeed !== undefined && opts.seed !== undefined && opts.modelSeed !== opts.seed) throw new OptionError('session.evaluate: give modelSeed or its older name seed, not both');
+      if (opts.modelSeed !== undefined && opts.seed !== undefined && opts.modelSeed !== opts.seed)
+        throw new OptionError('session.evaluate: give modelSeed or its older name seed, not both');
       return evaluateSplit({
-        pipeline, fx, store, dataset, manifest, method: m, seed: manifest.seed, modelSeed: opts.modelSeed ?? opts.seed ?? 0,
+        pipeline,
+        fx,
+        store,
+        dataset,
+        manifest,
+        method: m,
+        seed: manifest.seed,
+        modelSeed: opts.modelSeed ?? opts.seed ?? 0,
         augmentation: opts.augmentation ?? (officialAugmentation(kind) ?? EXPERIMENT_DEFAULTS.augmentation)[tail],
-        labels: { run: 'session', dataset: dataset.root.split(/[\\/]/).pop() ?? 'dataset', tail_type: tail, k, noise_ratio: Number(manifest.options.noiseRatio ?? 0) },
-        overlap, testCache: overlap ? testCache : undefined, keepPredictions: opts.keepPredictions, keepModel: opts.keepModel,
+        labels: {
+          run: 'session',
+          dataset: dataset.root.split(/[\\/]/).pop() ?? 'dataset',
+          tail_type: tail,
+          k,
+          noise_ratio: Number(manifest.options.noiseRatio ?? 0),
+        },
+        overlap,
+        testCache: overlap ? testCache : undefined,
+        keepPredictions: opts.keepPredictions,
+        keepModel: opts.keepModel,
       });
     },
-    dispose() { fx.dispose?.(); },
+    dispose() {
+      fx.dispose?.();
+    },
   };
 }

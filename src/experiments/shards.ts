@@ -6,7 +6,10 @@ import { OptionError } from '../util/errors';
 import type { Cell } from './grid';
 
 /** Shard `index` of `count` (0-based). A single process is shard 0 of 1. */
-export interface ShardSpec { index: number; count: number }
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
 
 export const SINGLE: ShardSpec = { index: 0, count: 1 };
 
@@ -34,13 +37,17 @@ function int(s: string | undefined, what: string): number | undefined {
  * or Kubernetes' JOB_COMPLETION_INDEX; a SLURM array alone (index SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, count
  * SLURM_ARRAY_TASK_COUNT or MAX - MIN + 1). Otherwise shard 0 of 1.
  */
-export function resolveShard(flags: { shard?: string; shards?: string }, env: Record<string, string | undefined> = process.env): ShardSpec {
+export function resolveShard(
+  flags: { shard?: string; shards?: string },
+  env: Record<string, string | undefined> = process.env,
+): ShardSpec {
   if (flags.shard !== undefined) {
     const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(flags.shard);
     if (!m) throw new OptionError(`--shard must be I/N (shard I of N, 0 <= I < N), got "${flags.shard}"`);
     const s = { index: Number(m[1]), count: Number(m[2]) };
     if (s.count < 1 || s.index >= s.count) throw new OptionError(`--shard ${flags.shard}: need 0 <= I < N`);
-    if (flags.shards !== undefined && Number(flags.shards) !== s.count) throw new OptionError(`--shard ${flags.shard} and --shards ${flags.shards} disagree on the number of shards`);
+    if (flags.shards !== undefined && Number(flags.shards) !== s.count)
+      throw new OptionError(`--shard ${flags.shard} and --shards ${flags.shards} disagree on the number of shards`);
     return s;
   }
   const given = int(flags.shards, '--shards');
@@ -59,17 +66,24 @@ export function resolveShard(flags: { shard?: string; shards?: string }, env: Re
     } else {
       const min = int(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN') ?? 0;
       const max = int(env.SLURM_ARRAY_TASK_MAX, 'SLURM_ARRAY_TASK_MAX');
-      count = int(env.SLURM_ARRAY_TASK_COUNT, 'SLURM_ARRAY_TASK_COUNT') ?? (max !== undefined ? max - min + 1 : undefined);
+      count =
+        int(env.SLURM_ARRAY_TASK_COUNT, 'SLURM_ARRAY_TASK_COUNT') ?? (max !== undefined ? max - min + 1 : undefined);
       index = taskId - min;
-      if (count === undefined) throw new OptionError('SLURM_ARRAY_TASK_ID is set but not the array size; pass --shards N');
+      if (count === undefined)
+        throw new OptionError('SLURM_ARRAY_TASK_ID is set but not the array size; pass --shards N');
     }
   } else if (k8s !== undefined) {
     index = k8s;
     source = `JOB_COMPLETION_INDEX=${k8s}`;
-    if (count === undefined) throw new OptionError('JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job): pass --shards N equal to the Job\'s completions');
+    if (count === undefined)
+      throw new OptionError(
+        "JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job): pass --shards N equal to the Job's completions",
+      );
   } else if (count !== undefined) {
     if (count === 1) return { ...SINGLE };
-    throw new OptionError(`--shards ${count} needs the shard index: --shard I/${count}, or run inside a SLURM array or a Kubernetes Indexed Job`);
+    throw new OptionError(
+      `--shards ${count} needs the shard index: --shard I/${count}, or run inside a SLURM array or a Kubernetes Indexed Job`,
+    );
   }
   if (index === undefined || count === undefined) return { ...SINGLE };
   if (index < 0 || index >= count) throw new OptionError(`${source} gives shard ${index}, outside 0..${count - 1}`);
@@ -91,7 +105,11 @@ export function estimateCellCost(cell: Pick<Cell, 'method' | 'noiseRatio'>): num
  * Shard of every cell (same order as `cells`): longest-processing-time-first onto the least loaded shard, ties
  * broken by grid position and shard index, so every process gets the same answer.
  */
-export function assignShards(cells: readonly Cell[], count: number, cost: (c: Cell) => number = estimateCellCost): number[] {
+export function assignShards(
+  cells: readonly Cell[],
+  count: number,
+  cost: (c: Cell) => number = estimateCellCost,
+): number[] {
   const order = cells.map((c, i) => ({ i, w: cost(c) })).sort((a, b) => b.w - a.w || a.i - b.i);
   const load = new Array<number>(count).fill(0);
   const out = new Array<number>(cells.length).fill(0);

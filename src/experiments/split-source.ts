@@ -15,18 +15,30 @@ import type { Pipeline } from './pipeline';
 
 /** The split of one cell: official manifest seedNN (its noise ratio must be the cell's) or a drawn one. */
 export async function splitForCell(
-  config: ResolvedConfig, pipeline: Pipeline, entry: ResolvedDataset, dataset: Dataset, cell: Pick<SplitKey, 'tailType' | 'k' | 'noiseRatio' | 'seed'>,
+  config: ResolvedConfig,
+  pipeline: Pipeline,
+  entry: ResolvedDataset,
+  dataset: Dataset,
+  cell: Pick<SplitKey, 'tailType' | 'k' | 'noiseRatio' | 'seed'>,
 ): Promise<Manifest> {
   if (entry.officialManifests === null) {
     return pipeline.buildSplit(dataset, {
-      tailType: cell.tailType, k: cell.k, noiseRatio: cell.noiseRatio, seed: cell.seed, tailRatio: config.tailRatio, overlap: config.overlap, extra: config.split,
+      tailType: cell.tailType,
+      k: cell.k,
+      noiseRatio: cell.noiseRatio,
+      seed: cell.seed,
+      tailRatio: config.tailRatio,
+      overlap: config.overlap,
+      extra: config.split,
     });
   }
   const m = loadOfficialSplit(entry.officialManifests, dataset, { tail: cell.tailType, k: cell.k, seed: cell.seed });
   const ratio = m.options.noiseRatio as number;
   if (ratio !== cell.noiseRatio) {
-    throw new OptionError(`dataset "${entry.name}": the official manifest ${officialManifestDir(entry.officialManifests, cell.tailType, cell.k, cell.seed)} has noise ratio ${ratio}, ` +
-      `but the config asks for ${cell.noiseRatio}; the authors' manifests fix it (0.1 MVTec, 0.05 VisA): set ${entry.noiseRatios === config.noiseRatios ? '"noiseRatios"' : `datasets[].noiseRatios of "${entry.name}"`} to [${ratio}]`);
+    throw new OptionError(
+      `dataset "${entry.name}": the official manifest ${officialManifestDir(entry.officialManifests, cell.tailType, cell.k, cell.seed)} has noise ratio ${ratio}, ` +
+        `but the config asks for ${cell.noiseRatio}; the authors' manifests fix it (0.1 MVTec, 0.05 VisA): set ${entry.noiseRatios === config.noiseRatios ? '"noiseRatios"' : `datasets[].noiseRatios of "${entry.name}"`} to [${ratio}]`,
+    );
   }
   return m;
 }
@@ -44,17 +56,22 @@ export async function preflightSources(config: ResolvedConfig, pipeline: Pipelin
     const classes = checkMvtecLayout(d.root);
     const bench = detectBenchmark(classes);
     if (bench === 'visa' && (d.kind === 'mvtec' || d.kind === 'synthetic')) {
-      throw new OptionError(`datasets[${i}] ("${d.name}", ${d.root}) holds VisA's classes but its kind is "${d.kind}"; set "kind": "visa" (the official VisA config uses rotflip: VisA images are not square) or "kind": "other" to keep the augmentation given`);
+      throw new OptionError(
+        `datasets[${i}] ("${d.name}", ${d.root}) holds VisA's classes but its kind is "${d.kind}"; set "kind": "visa" (the official VisA config uses rotflip: VisA images are not square) or "kind": "other" to keep the augmentation given`,
+      );
     }
     if (bench === 'mvtec' && d.kind === 'visa') {
-      throw new OptionError(`datasets[${i}] ("${d.name}", ${d.root}) holds MVTec AD's classes but its kind is "visa"; set "kind": "mvtec"`);
+      throw new OptionError(
+        `datasets[${i}] ("${d.name}", ${d.root}) holds MVTec AD's classes but its kind is "visa"; set "kind": "mvtec"`,
+      );
     }
     if (d.officialManifests === null) continue;
     const dataset = await pipeline.loadDataset(d.root);
     for (const t of config.tailTypes) {
       for (const k of t === 'step' ? config.ks : [null]) {
         for (const seed of config.seeds) {
-          for (const noiseRatio of d.noiseRatios) await splitForCell(config, pipeline, d, dataset, { tailType: t, k, noiseRatio, seed });
+          for (const noiseRatio of d.noiseRatios)
+            await splitForCell(config, pipeline, d, dataset, { tailType: t, k, noiseRatio, seed });
         }
       }
     }

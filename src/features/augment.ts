@@ -26,11 +26,21 @@ export function augmentationViews(type: AugmentationType): AugmentationView[] {
   let step: number;
   let source: AugmentationView['source'] = 'resized';
   switch (type) {
-    case 'rot15flip': step = 15; break;
-    case 'rot30flip': step = 30; break;
-    case 'rot45flip': step = 45; break;
-    case 'rotflip': step = 90; source = 'cropped'; break;
-    default: throw new OptionError(`augmentation type must be one of ${AUGMENTATION_TYPES.join(', ')}, got "${String(type)}"`);
+    case 'rot15flip':
+      step = 15;
+      break;
+    case 'rot30flip':
+      step = 30;
+      break;
+    case 'rot45flip':
+      step = 45;
+      break;
+    case 'rotflip':
+      step = 90;
+      source = 'cropped';
+      break;
+    default:
+      throw new OptionError(`augmentation type must be one of ${AUGMENTATION_TYPES.join(', ')}, got "${String(type)}"`);
   }
   const views: AugmentationView[] = [];
   for (let angle = 0; angle < 360; angle += step) {
@@ -41,7 +51,10 @@ export function augmentationViews(type: AugmentationType): AugmentationView[] {
 
 /** Views per tail image that each augmentation type adds (identity excluded): rot15flip 47, rot30flip 23, rot45flip 15, rotflip 7. */
 export const AUGMENTATION_VIEWS: Readonly<Record<AugmentationType, number>> = Object.freeze(
-  Object.fromEntries(AUGMENTATION_TYPES.map((t) => [t, augmentationViews(t).length])) as Record<AugmentationType, number>,
+  Object.fromEntries(AUGMENTATION_TYPES.map((t) => [t, augmentationViews(t).length])) as Record<
+    AugmentationType,
+    number
+  >,
 );
 
 /** Stable text of a view for cache keys; rot15flip and rot30flip share their common views. */
@@ -59,7 +72,8 @@ export function hflip(img: FloatImage, channels = 3): FloatImage {
   const out = new Float32Array(img.data.length);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const s = (y * w + x) * channels, d = (y * w + (w - 1 - x)) * channels;
+      const s = (y * w + x) * channels,
+        d = (y * w + (w - 1 - x)) * channels;
       for (let c = 0; c < channels; c++) out[d + c] = img.data[s + c];
     }
   }
@@ -69,13 +83,15 @@ export function hflip(img: FloatImage, channels = 3): FloatImage {
 /** Replicate (edge) padding by `pad` pixels on every side. */
 export function replicatePad(img: FloatImage, pad: number, channels = 3): FloatImage {
   const { width: w, height: h } = img;
-  const W = w + 2 * pad, H = h + 2 * pad;
+  const W = w + 2 * pad,
+    H = h + 2 * pad;
   const out = new Float32Array(W * H * channels);
   for (let y = 0; y < H; y++) {
     const sy = Math.min(h - 1, Math.max(0, y - pad));
     for (let x = 0; x < W; x++) {
       const sx = Math.min(w - 1, Math.max(0, x - pad));
-      const s = (sy * w + sx) * channels, d = (y * W + x) * channels;
+      const s = (sy * w + sx) * channels,
+        d = (y * W + x) * channels;
       for (let c = 0; c < channels; c++) out[d + c] = img.data[s + c];
     }
   }
@@ -96,7 +112,8 @@ export function rotateNearest(img: FloatImage, angle: number, channels = 3): Flo
   const rad = (a * Math.PI) / 180;
   const cos = a === 90 || a === 270 ? 0 : a === 180 ? -1 : a === 0 ? 1 : Math.cos(rad);
   const sin = a === 0 || a === 180 ? 0 : a === 90 ? 1 : a === 270 ? -1 : Math.sin(rad);
-  const cx = (w - 1) / 2, cy = (h - 1) / 2;
+  const cx = (w - 1) / 2,
+    cy = (h - 1) / 2;
   for (let y = 0; y < h; y++) {
     const dy = y - cy;
     for (let x = 0; x < w; x++) {
@@ -105,7 +122,8 @@ export function rotateNearest(img: FloatImage, angle: number, channels = 3): Flo
       const sx = roundHalfEven(cos * dx - sin * dy + cx);
       const sy = roundHalfEven(sin * dx + cos * dy + cy);
       if (sx < 0 || sy < 0 || sx >= w || sy >= h) continue;
-      const s = (sy * w + sx) * channels, d = (y * w + x) * channels;
+      const s = (sy * w + sx) * channels,
+        d = (y * w + x) * channels;
       for (let c = 0; c < channels; c++) out[d + c] = img.data[s + c];
     }
   }
@@ -116,7 +134,11 @@ export function rotateNearest(img: FloatImage, angle: number, channels = 3): Flo
  * One augmentation view. `resized` is the normalised resize-only image (for 'resized' views), `cropped` the
  * normalised centre crop (for 'cropped' views). Returns a crop x crop image.
  */
-export function renderView(view: AugmentationView, src: { resized?: FloatImage; cropped?: FloatImage }, crop: number): FloatImage {
+export function renderView(
+  view: AugmentationView,
+  src: { resized?: FloatImage; cropped?: FloatImage },
+  crop: number,
+): FloatImage {
   if (view.source === 'cropped') {
     if (!src.cropped) throw new Error('renderView: a rotflip view needs the cropped image');
     let z = view.flip ? hflip(src.cropped) : src.cropped;

@@ -117,8 +117,10 @@ export async function selectTfBackend(opts: SelectTfBackendOptions = {}): Promis
       else skipped.push(`tensorflow: ${err}`);
     }
     if (!info && choice === 'tensorflow') {
-      throw new OptionError(`backend 'tensorflow' requested (${chosenBy === 'env' ? 'TAILEDCORE_TF_BACKEND' : 'option backend'}) but unavailable: ${skipped.join('; ')}. ` +
-        `Install @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu 4.22 (needs libtensorflow), or use backend 'wasm'.`);
+      throw new OptionError(
+        `backend 'tensorflow' requested (${chosenBy === 'env' ? 'TAILEDCORE_TF_BACKEND' : 'option backend'}) but unavailable: ${skipped.join('; ')}. ` +
+          `Install @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu 4.22 (needs libtensorflow), or use backend 'wasm'.`,
+      );
     }
   }
   if (!info && (choice === 'wasm' || choice === 'auto')) {
@@ -126,7 +128,10 @@ export async function selectTfBackend(opts: SelectTfBackendOptions = {}): Promis
     if (err === null) info = { backend: 'wasm', chosenBy, skipped };
     else {
       skipped.push(`wasm: ${err}`);
-      if (choice === 'wasm') throw new OptionError(`backend 'wasm' requested but it failed to start: ${err}. Reinstall @tensorflow/tfjs-backend-wasm 4.22 or use backend 'cpu'.`);
+      if (choice === 'wasm')
+        throw new OptionError(
+          `backend 'wasm' requested but it failed to start: ${err}. Reinstall @tensorflow/tfjs-backend-wasm 4.22 or use backend 'cpu'.`,
+        );
     }
   }
   if (!info) {
@@ -137,7 +142,9 @@ export async function selectTfBackend(opts: SelectTfBackendOptions = {}): Promis
   const changed = !active || active.backend !== info.backend;
   active = info;
   if (!opts.quiet && changed && process.env.TAILEDCORE_QUIET !== '1') {
-    process.stderr.write(`tfjs backend: ${info.backend} (${info.chosenBy}${info.nativePackage ? `, from ${info.nativePackage}` : ''})\n`);
+    process.stderr.write(
+      `tfjs backend: ${info.backend} (${info.chosenBy}${info.nativePackage ? `, from ${info.nativePackage}` : ''})\n`,
+    );
   }
   return info;
 }
@@ -175,24 +182,44 @@ export async function withFastestEngine(backbone: TfjsBackbone, opts: BackboneEn
     checkOneOf('TAILEDCORE_BACKBONE_ENGINE (environment variable)', env, BACKBONE_ENGINE_CHOICES);
     choice = env;
   }
-  const log = (m: string) => { if (!opts.quiet && process.env.TAILEDCORE_QUIET !== '1') process.stderr.write(m + '\n'); };
+  const log = (m: string) => {
+    if (!opts.quiet && process.env.TAILEDCORE_QUIET !== '1') process.stderr.write(m + '\n');
+  };
   if (choice === 'tfjs') return backbone;
-  if (choice === 'auto' && tf.getBackend() === 'tensorflow') { log('backbone engine: tfjs (native tensorflow backend active)'); return backbone; }
+  if (choice === 'auto' && tf.getBackend() === 'tensorflow') {
+    log('backbone engine: tfjs (native tensorflow backend active)');
+    return backbone;
+  }
   if (!(backbone.model instanceof tf.LayersModel)) {
-    if (choice === 'onnxruntime') throw new OptionError('backbone engine onnxruntime: only tfjs layers models can be converted (this is a graph model)');
+    if (choice === 'onnxruntime')
+      throw new OptionError(
+        'backbone engine onnxruntime: only tfjs layers models can be converted (this is a graph model)',
+      );
     return backbone;
   }
   try {
-    const ort = await OrtLayersBackbone.fromLayers({
-      model: backbone.model, id: backbone.id, patchLayers: backbone.patchLayers, embeddingLayer: backbone.embeddingLayer,
-      embeddingPool: backbone.embeddingPool, inputNormalization: backbone.inputNormalization,
-    }, { ...(opts.threads !== undefined ? { threads: opts.threads } : {}), ...(opts.device !== undefined ? { device: opts.device } : {}) });
+    const ort = await OrtLayersBackbone.fromLayers(
+      {
+        model: backbone.model,
+        id: backbone.id,
+        patchLayers: backbone.patchLayers,
+        embeddingLayer: backbone.embeddingLayer,
+        embeddingPool: backbone.embeddingPool,
+        inputNormalization: backbone.inputNormalization,
+      },
+      {
+        ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+        ...(opts.device !== undefined ? { device: opts.device } : {}),
+      },
+    );
     backbone.dispose();
     log(`backbone engine: ${ort.engine}`);
     return ort;
   } catch (e) {
     if (choice === 'onnxruntime') throw e;
-    log(`backbone engine: tfjs/${tf.getBackend()} (onnxruntime conversion unavailable: ${(e as Error).message.split('\n')[0]})`);
+    log(
+      `backbone engine: tfjs/${tf.getBackend()} (onnxruntime conversion unavailable: ${(e as Error).message.split('\n')[0]})`,
+    );
     return backbone;
   }
 }

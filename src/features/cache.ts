@@ -62,7 +62,10 @@ export class FeatureCache {
   corrupt = 0;
   private readonly warn: (msg: string) => void;
 
-  constructor(readonly dir: string, opts: { warn?: (msg: string) => void; staleTemps?: StaleTempOptions } = {}) {
+  constructor(
+    readonly dir: string,
+    opts: { warn?: (msg: string) => void; staleTemps?: StaleTempOptions } = {},
+  ) {
     this.warn = opts.warn ?? ((m) => process.stderr.write(m + '\n'));
     ensureDir(dir, 'feature cache folder');
     const removed = this.removeStaleTemps(opts.staleTemps);
@@ -73,7 +76,11 @@ export class FeatureCache {
   removeStaleTemps(opts?: StaleTempOptions): number {
     let removed = 0;
     let names: string[];
-    try { names = fs.readdirSync(this.dir); } catch { return 0; }
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return 0;
+    }
     for (const name of names) {
       if (/^[0-9a-f]{2}$/.test(name)) removed += removeStaleTemps(path.join(this.dir, name), opts);
     }
@@ -106,21 +113,31 @@ export class FeatureCache {
       const payloadFloats = shape.gridH * shape.gridW * shape.dim + shape.embedDim;
       if (fs.readSync(fd, header, 0, CACHE_HEADER_BYTES, 0) !== CACHE_HEADER_BYTES) problem = 'truncated header';
       else if (header.readUInt32LE(0) !== CACHE_MAGIC) problem = 'bad magic';
-      else if (header.readUInt32LE(4) !== CACHE_VERSION) problem = `format version ${header.readUInt32LE(4)}, expected ${CACHE_VERSION}`;
-      else if (header.readUInt32LE(8) !== shape.gridH || header.readUInt32LE(12) !== shape.gridW || header.readUInt32LE(16) !== shape.dim || header.readUInt32LE(20) !== shape.embedDim) {
+      else if (header.readUInt32LE(4) !== CACHE_VERSION)
+        problem = `format version ${header.readUInt32LE(4)}, expected ${CACHE_VERSION}`;
+      else if (
+        header.readUInt32LE(8) !== shape.gridH ||
+        header.readUInt32LE(12) !== shape.gridW ||
+        header.readUInt32LE(16) !== shape.dim ||
+        header.readUInt32LE(20) !== shape.embedDim
+      ) {
         problem = 'shape differs from the request';
-      } else if (size !== CACHE_HEADER_BYTES + 4 * payloadFloats) problem = `size ${size} bytes, expected ${CACHE_HEADER_BYTES + 4 * payloadFloats}`;
+      } else if (size !== CACHE_HEADER_BYTES + 4 * payloadFloats)
+        problem = `size ${size} bytes, expected ${CACHE_HEADER_BYTES + 4 * payloadFloats}`;
       else {
         const np = shape.gridH * shape.gridW * shape.dim;
-        if (patchesDst.length !== np) throw new Error(`cache read: destination holds ${patchesDst.length} floats, entry has ${np}`);
+        if (patchesDst.length !== np)
+          throw new Error(`cache read: destination holds ${patchesDst.length} floats, entry has ${np}`);
         const hash = crypto.createHash('sha256');
         const pBytes = Buffer.from(patchesDst.buffer, patchesDst.byteOffset, patchesDst.byteLength);
         if (fs.readSync(fd, pBytes, 0, pBytes.length, CACHE_HEADER_BYTES) !== pBytes.length) problem = 'short read';
         hash.update(pBytes);
         if (!problem && shape.embedDim > 0) {
-          if (!embeddingDst || embeddingDst.length !== shape.embedDim) throw new Error('cache read: embedding destination missing or of the wrong length');
+          if (!embeddingDst || embeddingDst.length !== shape.embedDim)
+            throw new Error('cache read: embedding destination missing or of the wrong length');
           const eBytes = Buffer.from(embeddingDst.buffer, embeddingDst.byteOffset, embeddingDst.byteLength);
-          if (fs.readSync(fd, eBytes, 0, eBytes.length, CACHE_HEADER_BYTES + pBytes.length) !== eBytes.length) problem = 'short read';
+          if (fs.readSync(fd, eBytes, 0, eBytes.length, CACHE_HEADER_BYTES + pBytes.length) !== eBytes.length)
+            problem = 'short read';
           hash.update(eBytes);
         }
         if (!problem && !hash.digest().equals(header.subarray(24, 56))) problem = 'checksum mismatch';
@@ -132,7 +149,11 @@ export class FeatureCache {
     this.corrupt++;
     this.warn(`feature cache: entry ${file} is unusable (${problem}); deleted, recomputing`);
     // Delete only the file that was read: another process may have renamed a fresh entry over it meanwhile.
-    try { if (fs.statSync(file).ino === ino) fs.rmSync(file, { force: true }); } catch { /* already gone */ }
+    try {
+      if (fs.statSync(file).ino === ino) fs.rmSync(file, { force: true });
+    } catch {
+      /* already gone */
+    }
     return 'corrupt';
   }
 
@@ -140,7 +161,8 @@ export class FeatureCache {
   write(key: string, shape: CacheShape, patches: Float32Array, embedding?: Float32Array): void {
     const np = shape.gridH * shape.gridW * shape.dim;
     if (patches.length !== np) throw new Error(`cache write: ${patches.length} patch floats, shape needs ${np}`);
-    if ((embedding?.length ?? 0) !== shape.embedDim) throw new Error(`cache write: embedding length ${embedding?.length ?? 0}, shape needs ${shape.embedDim}`);
+    if ((embedding?.length ?? 0) !== shape.embedDim)
+      throw new Error(`cache write: embedding length ${embedding?.length ?? 0}, shape needs ${shape.embedDim}`);
     const buf = Buffer.alloc(CACHE_HEADER_BYTES + 4 * (np + shape.embedDim));
     buf.writeUInt32LE(CACHE_MAGIC, 0);
     buf.writeUInt32LE(CACHE_VERSION, 4);

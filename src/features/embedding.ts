@@ -18,7 +18,12 @@ export type PoolKind = 'mean' | 'max' | 'gem' | 'meanmax' | 'cov' | 'gram';
 export const POOL_KINDS: readonly PoolKind[] = ['mean', 'max', 'gem', 'meanmax', 'cov', 'gram'];
 
 function checkMap(m: LayerMap, where: string): void {
-  if (!m || !(m.data instanceof Float32Array) || m.data.length !== m.height * m.width * m.channels || m.height * m.width < 1) {
+  if (
+    !m ||
+    !(m.data instanceof Float32Array) ||
+    m.data.length !== m.height * m.width * m.channels ||
+    m.height * m.width < 1
+  ) {
     throw new InputError(`${where}: feature map must be HWC float32 with height*width*channels values`);
   }
 }
@@ -26,7 +31,9 @@ function checkMap(m: LayerMap, where: string): void {
 /** Global average pool: v_c = mean over positions of x(p, c). */
 export function poolMean(m: LayerMap): Float32Array {
   checkMap(m, 'poolMean');
-  const C = m.channels, P = m.height * m.width, acc = new Float64Array(C);
+  const C = m.channels,
+    P = m.height * m.width,
+    acc = new Float64Array(C);
   for (let p = 0; p < P; p++) for (let c = 0; c < C; c++) acc[c] += m.data[p * C + c];
   const out = new Float32Array(C);
   for (let c = 0; c < C; c++) out[c] = acc[c] / P;
@@ -36,7 +43,9 @@ export function poolMean(m: LayerMap): Float32Array {
 /** Global max pool: v_c = max over positions of x(p, c). */
 export function poolMax(m: LayerMap): Float32Array {
   checkMap(m, 'poolMax');
-  const C = m.channels, P = m.height * m.width, out = new Float32Array(C).fill(-Infinity);
+  const C = m.channels,
+    P = m.height * m.width,
+    out = new Float32Array(C).fill(-Infinity);
   for (let p = 0; p < P; p++) for (let c = 0; c < C; c++) if (m.data[p * C + c] > out[c]) out[c] = m.data[p * C + c];
   return out;
 }
@@ -48,7 +57,9 @@ export function poolMax(m: LayerMap): Float32Array {
 export function poolGeM(m: LayerMap, p = 3, eps = 1e-6): Float32Array {
   checkMap(m, 'poolGeM');
   if (!(p > 0) || !Number.isFinite(p)) throw new OptionError(`poolGeM: p must be a positive number, got ${p}`);
-  const C = m.channels, P = m.height * m.width, acc = new Float64Array(C);
+  const C = m.channels,
+    P = m.height * m.width,
+    acc = new Float64Array(C);
   for (let q = 0; q < P; q++) for (let c = 0; c < C; c++) acc[c] += Math.pow(Math.max(m.data[q * C + c], eps), p);
   const out = new Float32Array(C);
   for (let c = 0; c < C; c++) out[c] = Math.pow(acc[c] / P, 1 / p);
@@ -59,7 +70,8 @@ export function poolGeM(m: LayerMap, p = 3, eps = 1e-6): Float32Array {
 export function l2Normalize(v: ArrayLike<number>): Float32Array {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  const n = Math.sqrt(s), out = new Float32Array(v.length);
+  const n = Math.sqrt(s),
+    out = new Float32Array(v.length);
   if (n > 0) for (let i = 0; i < v.length; i++) out[i] = v[i] / n;
   return out;
 }
@@ -75,7 +87,10 @@ export function signedSqrt(v: ArrayLike<number>): Float32Array {
 export function concatNormalized(parts: ArrayLike<number>[]): Float32Array {
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let off = 0;
-  for (const p of parts) { out.set(l2Normalize(p), off); off += p.length; }
+  for (const p of parts) {
+    out.set(l2Normalize(p), off);
+    off += p.length;
+  }
   return out;
 }
 
@@ -86,7 +101,8 @@ export function poolMeanMax(m: LayerMap): Float32Array {
 
 /** Flip averaging: the mean of the embedding of an image and that of its mirror image. */
 export function flipAverage(a: ArrayLike<number>, b: ArrayLike<number>): Float32Array {
-  if (a.length !== b.length) throw new InputError(`flipAverage: embeddings of different lengths (${a.length} vs ${b.length})`);
+  if (a.length !== b.length)
+    throw new InputError(`flipAverage: embeddings of different lengths (${a.length} vs ${b.length})`);
   const out = new Float32Array(a.length);
   for (let i = 0; i < a.length; i++) out[i] = (a[i] + b[i]) / 2;
   return out;
@@ -97,8 +113,10 @@ export function flipAverage(a: ArrayLike<number>, b: ArrayLike<number>): Float32
  * are projected to d before their (d x d) second moment is taken, so the descriptor has d(d+1)/2 values, not C(C+1)/2.
  */
 export function seededProjection(channels: number, dim: number, rng: Rng): Float32Array {
-  if (!Number.isInteger(channels) || channels < 1 || !Number.isInteger(dim) || dim < 1) throw new OptionError(`seededProjection: channels and dim must be positive integers, got ${channels}, ${dim}`);
-  const out = new Float32Array(channels * dim), s = 1 / Math.sqrt(dim);
+  if (!Number.isInteger(channels) || channels < 1 || !Number.isInteger(dim) || dim < 1)
+    throw new OptionError(`seededProjection: channels and dim must be positive integers, got ${channels}, ${dim}`);
+  const out = new Float32Array(channels * dim),
+    s = 1 / Math.sqrt(dim);
   for (let i = 0; i < out.length; i++) out[i] = rng.normal() * s;
   return out;
 }
@@ -118,16 +136,21 @@ export interface SecondOrderOptions {
  */
 export function projectChannels(m: LayerMap, projection: Float32Array, dim: number): LayerMap {
   checkMap(m, 'projectChannels');
-  const P = m.height * m.width, C = m.channels, d = dim;
+  const P = m.height * m.width,
+    C = m.channels,
+    d = dim;
   if (!Number.isInteger(d) || d < 1 || projection.length !== C * d) {
-    throw new OptionError(`projection must be ${C} x projectedDim values (got ${projection.length} values, projectedDim ${String(dim)})`);
+    throw new OptionError(
+      `projection must be ${C} x projectedDim values (got ${projection.length} values, projectedDim ${String(dim)})`,
+    );
   }
   const X = new Float32Array(P * d);
   for (let p = 0; p < P; p++) {
     for (let c = 0; c < C; c++) {
       const v = m.data[p * C + c];
       if (v === 0) continue;
-      const wr = c * d, xr = p * d;
+      const wr = c * d,
+        xr = p * d;
       for (let k = 0; k < d; k++) X[xr + k] += v * projection[wr + k];
     }
   }
@@ -143,11 +166,14 @@ export function projectChannels(m: LayerMap, projection: Float32Array, dim: numb
 export function poolSecondOrder(m: LayerMap, options: SecondOrderOptions = {}): Float32Array {
   checkMap(m, 'poolSecondOrder');
   const centre = options.centre ?? true;
-  const P = m.height * m.width, C = m.channels;
-  let X = m.data, d = C;
+  const P = m.height * m.width,
+    C = m.channels;
+  let X = m.data,
+    d = C;
   if (options.projection) {
     const pm = projectChannels(m, options.projection, options.projectedDim ?? 0);
-    X = pm.data; d = pm.channels;
+    X = pm.data;
+    d = pm.channels;
   }
   const mu = new Float64Array(d);
   if (centre) {
@@ -175,20 +201,35 @@ export function poolSecondOrder(m: LayerMap, options: SecondOrderOptions = {}): 
 /** Length of the vector that `pool` gives for a map of `channels` channels (second order: after projection to `projectedDim` when given). */
 export function pooledLength(pool: PoolKind, channels: number, projectedDim?: number): number {
   if (pool === 'meanmax') return 2 * channels;
-  if (pool === 'cov' || pool === 'gram') { const d = projectedDim ?? channels; return (d * (d + 1)) / 2; }
+  if (pool === 'cov' || pool === 'gram') {
+    const d = projectedDim ?? channels;
+    return (d * (d + 1)) / 2;
+  }
   return channels;
 }
 
 /** One pooling by name (GeM with p = 3; second order centred for 'cov', uncentred for 'gram'). */
-export function poolMap(m: LayerMap, pool: PoolKind, projection?: { matrix: Float32Array; dim: number } | null): Float32Array {
+export function poolMap(
+  m: LayerMap,
+  pool: PoolKind,
+  projection?: { matrix: Float32Array; dim: number } | null,
+): Float32Array {
   switch (pool) {
-    case 'mean': return poolMean(m);
-    case 'max': return poolMax(m);
-    case 'gem': return poolGeM(m, 3);
-    case 'meanmax': return poolMeanMax(m);
+    case 'mean':
+      return poolMean(m);
+    case 'max':
+      return poolMax(m);
+    case 'gem':
+      return poolGeM(m, 3);
+    case 'meanmax':
+      return poolMeanMax(m);
     case 'cov':
     case 'gram':
-      return poolSecondOrder(m, { centre: pool === 'cov', projection: projection?.matrix ?? null, projectedDim: projection?.dim });
+      return poolSecondOrder(m, {
+        centre: pool === 'cov',
+        projection: projection?.matrix ?? null,
+        projectedDim: projection?.dim,
+      });
     default:
       throw new OptionError(`unknown pooling "${String(pool)}" (known: ${POOL_KINDS.join(', ')})`);
   }
@@ -199,7 +240,8 @@ export function hflipHwc(data: Float32Array, height: number, width: number, chan
   const out = new Float32Array(data.length);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const s = (y * width + x) * channels, t = (y * width + (width - 1 - x)) * channels;
+      const s = (y * width + x) * channels,
+        t = (y * width + (width - 1 - x)) * channels;
       for (let c = 0; c < channels; c++) out[t + c] = data[s + c];
     }
   }

@@ -12,7 +12,13 @@ import { progress } from '../util/progress';
 import { Backbone, FeatureSet, ImageBatch, LayerMap } from './types';
 import { activeTfBackend, selectTfBackend, TfBackendChoice, withFastestEngine } from './backend';
 import { loadBundledBackbone, BUNDLED_DEFAULTS } from './backbones/bundled';
-import { ImageEmbedder, EmbeddingChoice, EMBEDDING_CHOICES, resolveEmbedding, ResolvedEmbedding } from './embedding-pass';
+import {
+  ImageEmbedder,
+  EmbeddingChoice,
+  EMBEDDING_CHOICES,
+  resolveEmbedding,
+  ResolvedEmbedding,
+} from './embedding-pass';
 import { preprocess, preprocessResizeOnly, preprocessMask, FloatImage, MaskPreprocessOptions } from './preprocess';
 import { augmentationViews, renderView, viewKey, AugmentationType } from './augment';
 import { patchEmbed } from './patch-embed';
@@ -132,25 +138,36 @@ export class FeatureExtractor {
     checkRange('batchSize', o.batchSize, 1, 4096, { integer: true });
     let backbone = o.backbone;
     if (backbone && o.backend !== 'auto') {
-      throw new OptionError(`FeatureExtractor.create: option backend applies only when it loads the bundled backbone; with your own backbone, call selectTfBackend({ backend: '${o.backend}' }) before loading it`);
+      throw new OptionError(
+        `FeatureExtractor.create: option backend applies only when it loads the bundled backbone; with your own backbone, call selectTfBackend({ backend: '${o.backend}' }) before loading it`,
+      );
     }
     const ownBackbone = !backbone;
     const choice: EmbeddingChoice = o.embedding ?? (ownBackbone ? 'kit-default' : 'backbone');
     if (typeof choice === 'string' && !EMBEDDING_CHOICES.includes(choice)) {
-      throw new OptionError(`FeatureExtractor.create: option embedding must be one of ${EMBEDDING_CHOICES.join(', ')} or an object { resize, crop, flip, parts }, got "${choice}"`);
+      throw new OptionError(
+        `FeatureExtractor.create: option embedding must be one of ${EMBEDDING_CHOICES.join(', ')} or an object { resize, crop, flip, parts }, got "${choice}"`,
+      );
     }
     if (!backbone) {
       await selectTfBackend({ backend: o.backend, quiet: o.quiet });
       // The bundled backbone pools its embedding layer by max (the previous default) unless the paper's form is asked for;
       // tfjs for an explicit tfjs backend, else the faster engine (onnxruntime unless native tensorflow is active).
-      const bundled = await loadBundledBackbone({ embeddingPool: choice === 'paper' ? 'avg' : BUNDLED_DEFAULTS.embeddingPool });
+      const bundled = await loadBundledBackbone({
+        embeddingPool: choice === 'paper' ? 'avg' : BUNDLED_DEFAULTS.embeddingPool,
+      });
       backbone = o.backend === 'auto' ? await withFastestEngine(bundled, { quiet: o.quiet }) : bundled;
     }
     const bundled = backbone.id.startsWith('mobilenetv2-imagenet-block10@');
     const targetDim = o.targetDim ?? (bundled ? BUNDLED_TARGET_DIM : 1024);
     checkRange('targetDim', targetDim, 1, 65536, { integer: true });
     // One forward pass on a blank image: validates the backbone and gives the grid and embedding sizes.
-    const out = await backbone.extract({ data: new Float32Array(o.crop * o.crop * 3), count: 1, height: o.crop, width: o.crop });
+    const out = await backbone.extract({
+      data: new Float32Array(o.crop * o.crop * 3),
+      count: 1,
+      height: o.crop,
+      width: o.crop,
+    });
     const shapes: Record<string, [number, number, number]> = {};
     for (const name of backbone.patchLayers) {
       const m = out.layers[0][name];
@@ -160,16 +177,28 @@ export class FeatureExtractor {
     const first = shapes[backbone.patchLayers[0]];
     for (const name of backbone.patchLayers) {
       if (shapes[name][0] > first[0] || shapes[name][1] > first[1]) {
-        throw new OptionError(`patch layers must be listed finest first: ${name} (${shapes[name][0]}x${shapes[name][1]}) is finer than ${backbone.patchLayers[0]} (${first[0]}x${first[1]})`);
+        throw new OptionError(
+          `patch layers must be listed finest first: ${name} (${shapes[name][0]}x${shapes[name][1]}) is finer than ${backbone.patchLayers[0]} (${first[0]}x${first[1]})`,
+        );
       }
     }
     const emb = resolveEmbedding(choice, backbone, { resize: o.resize, crop: o.crop });
     const embedder = emb.spec ? await ImageEmbedder.create(emb.spec) : null;
-    return new FeatureExtractor(backbone, { ...o, targetDim }, { shapes, embedDim: embedder ? embedder.dim : out.embeddings.cols }, emb, embedder);
+    return new FeatureExtractor(
+      backbone,
+      { ...o, targetDim },
+      { shapes, embedDim: embedder ? embedder.dim : out.embeddings.cols },
+      emb,
+      embedder,
+    );
   }
 
-  get targetDim(): number { return this.o.targetDim; }
-  get patchesPerImage(): number { return this.gridH * this.gridW; }
+  get targetDim(): number {
+    return this.o.targetDim;
+  }
+  get patchesPerImage(): number {
+    return this.gridH * this.gridW;
+  }
 
   describe(): FeatureExtractorInfo {
     return {
@@ -177,7 +206,7 @@ export class FeatureExtractor {
       backboneId: this.backbone.id,
       patchLayers: [...this.backbone.patchLayers],
       embeddingLayer: this.embedder ? this.emb.description.layers : this.backbone.embeddingLayer,
-      embeddingPool: this.embedder ? this.emb.description.pools : this.backbone.embeddingPool ?? 'avg',
+      embeddingPool: this.embedder ? this.emb.description.pools : (this.backbone.embeddingPool ?? 'avg'),
       normalization: this.backbone.inputNormalization,
       resize: this.o.resize,
       crop: this.o.crop,
@@ -192,7 +221,11 @@ export class FeatureExtractor {
     };
   }
 
-  resetStats(): void { this.stats.hits = 0; this.stats.misses = 0; this.stats.corrupt = 0; }
+  resetStats(): void {
+    this.stats.hits = 0;
+    this.stats.misses = 0;
+    this.stats.corrupt = 0;
+  }
 
   /** What changes patch numbers (cache key part); embeddings add their layer. */
   private keyConfig(withEmbedding: boolean): Record<string, unknown> {
@@ -200,7 +233,7 @@ export class FeatureExtractor {
       backbone: this.backbone.id,
       patchLayers: this.backbone.patchLayers,
       embeddingLayer: withEmbedding ? this.backbone.embeddingLayer : null,
-      embeddingPool: withEmbedding ? this.backbone.embeddingPool ?? 'avg' : null,
+      embeddingPool: withEmbedding ? (this.backbone.embeddingPool ?? 'avg') : null,
       // Only an embedding of its own pass adds a key part, so caches made with the backbone's embedding stay valid.
       ...(withEmbedding && this.embedder ? { embedding: this.emb.description } : {}),
       normalization: this.backbone.inputNormalization,
@@ -229,17 +262,27 @@ export class FeatureExtractor {
 
   /** Features of decoded images, no cache (notebooks, benchmarks). */
   async extractImages(images: RgbImage[]): Promise<FeatureSet> {
-    const P = this.patchesPerImage, D = this.o.targetDim;
+    const P = this.patchesPerImage,
+      D = this.o.targetDim;
     const patches = zeros(images.length * P, D);
     const embeddings = zeros(images.length, this.embedDim);
     for (let b = 0; b < images.length; b += this.o.batchSize) {
       const rgbs = images.slice(b, b + this.o.batchSize);
       const chunk = rgbs.map((im) => preprocess(im, this.prepOpts()));
       const out = await this.backbone.extract(this.pack(chunk));
-      out.layers.forEach((rec, k) => patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, patches, (b + k) * P));
+      out.layers.forEach((rec, k) =>
+        patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, patches, (b + k) * P),
+      );
       embeddings.data.set((this.embedder ? await this.embedder.embed(rgbs) : out.embeddings).data, b * this.embedDim);
     }
-    return { patches, embeddings, gridH: this.gridH, gridW: this.gridW, imageCount: images.length, inputSize: this.o.crop };
+    return {
+      patches,
+      embeddings,
+      gridH: this.gridH,
+      gridW: this.gridW,
+      imageCount: images.length,
+      inputSize: this.o.crop,
+    };
   }
 
   private hashes(paths: string[]): string[] {
@@ -251,7 +294,10 @@ export class FeatureExtractor {
 
   /** Patch features + embeddings of image files, in the given order; served from the cache where possible. */
   async extract(paths: string[]): Promise<FeatureSet> {
-    const n = paths.length, P = this.patchesPerImage, D = this.o.targetDim, E = this.embedDim;
+    const n = paths.length,
+      P = this.patchesPerImage,
+      D = this.o.targetDim,
+      E = this.embedDim;
     const patches = zeros(n * P, D);
     const embeddings = zeros(n, E);
     const shape: CacheShape = { gridH: this.gridH, gridW: this.gridW, dim: D, embedDim: E };
@@ -259,10 +305,21 @@ export class FeatureExtractor {
     const keys = this.cache ? this.hashes(paths).map((h) => cacheKey(h, cfg, 'base')) : [];
     const todo: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (!this.cache) { todo.push(i); continue; }
-      const r = this.cache.read(keys[i], shape, patches.data.subarray(i * P * D, (i + 1) * P * D), embeddings.data.subarray(i * E, (i + 1) * E));
+      if (!this.cache) {
+        todo.push(i);
+        continue;
+      }
+      const r = this.cache.read(
+        keys[i],
+        shape,
+        patches.data.subarray(i * P * D, (i + 1) * P * D),
+        embeddings.data.subarray(i * E, (i + 1) * E),
+      );
       if (r === 'hit') this.stats.hits++;
-      else { if (r === 'corrupt') this.stats.corrupt++; todo.push(i); }
+      else {
+        if (r === 'corrupt') this.stats.corrupt++;
+        todo.push(i);
+      }
     }
     this.stats.misses += todo.length;
     if (todo.length) {
@@ -271,14 +328,23 @@ export class FeatureExtractor {
         const idx = todo.slice(b, b + this.o.batchSize);
         const imgs: FloatImage[] = [];
         const rgbs: RgbImage[] = [];
-        for (const i of idx) { const rgb = await readRgb(paths[i]); rgbs.push(rgb); imgs.push(preprocess(rgb, this.prepOpts())); }
+        for (const i of idx) {
+          const rgb = await readRgb(paths[i]);
+          rgbs.push(rgb);
+          imgs.push(preprocess(rgb, this.prepOpts()));
+        }
         const out = await this.backbone.extract(this.pack(imgs));
         const emb = this.embedder ? await this.embedder.embed(rgbs) : out.embeddings;
         out.layers.forEach((rec, k) => {
           const i = idx[k];
           patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, patches, i * P);
           embeddings.data.set(emb.data.subarray(k * E, (k + 1) * E), i * E);
-          this.cache?.write(keys[i], shape, patches.data.subarray(i * P * D, (i + 1) * P * D), embeddings.data.subarray(i * E, (i + 1) * E));
+          this.cache?.write(
+            keys[i],
+            shape,
+            patches.data.subarray(i * P * D, (i + 1) * P * D),
+            embeddings.data.subarray(i * E, (i + 1) * E),
+          );
         });
         bar.tick(idx.length);
       }
@@ -293,7 +359,10 @@ export class FeatureExtractor {
    */
   async augmentedPatches(paths: string[], type: AugmentationType): Promise<Matrix> {
     const views = augmentationViews(type);
-    const V = views.length, n = paths.length, P = this.patchesPerImage, D = this.o.targetDim;
+    const V = views.length,
+      n = paths.length,
+      P = this.patchesPerImage,
+      D = this.o.targetDim;
     const out = zeros(n * V * P, D);
     const shape: CacheShape = { gridH: this.gridH, gridW: this.gridW, dim: D, embedDim: 0 };
     const cfg = this.keyConfig(false);
@@ -303,8 +372,15 @@ export class FeatureExtractor {
       for (let v = 0; v < V; v++) {
         const slot = (i * V + v) * P;
         if (this.cache) {
-          const r = this.cache.read(cacheKey(hashes[i], cfg, viewKey(views[v])), shape, out.data.subarray(slot * D, (slot + P) * D));
-          if (r === 'hit') { this.stats.hits++; continue; }
+          const r = this.cache.read(
+            cacheKey(hashes[i], cfg, viewKey(views[v])),
+            shape,
+            out.data.subarray(slot * D, (slot + P) * D),
+          );
+          if (r === 'hit') {
+            this.stats.hits++;
+            continue;
+          }
           if (r === 'corrupt') this.stats.corrupt++;
         }
         todo.push({ img: i, view: v });
@@ -321,7 +397,11 @@ export class FeatureExtractor {
         const { img, view } = pending[k];
         const slot = (img * V + view) * P;
         patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, out, slot);
-        this.cache?.write(cacheKey(hashes[img], cfg, viewKey(views[view])), shape, out.data.subarray(slot * D, (slot + P) * D));
+        this.cache?.write(
+          cacheKey(hashes[img], cfg, viewKey(views[view])),
+          shape,
+          out.data.subarray(slot * D, (slot + P) * D),
+        );
       });
       bar.tick(pending.length);
       pending = [];
@@ -330,9 +410,10 @@ export class FeatureExtractor {
     while (t < todo.length) {
       const img = todo[t].img;
       const rgb = await readRgb(paths[img]);
-      const src = views[0].source === 'resized'
-        ? { resized: preprocessResizeOnly(rgb, this.prepOpts()) }
-        : { cropped: preprocess(rgb, this.prepOpts()) };
+      const src =
+        views[0].source === 'resized'
+          ? { resized: preprocessResizeOnly(rgb, this.prepOpts()) }
+          : { cropped: preprocess(rgb, this.prepOpts()) };
       for (; t < todo.length && todo[t].img === img; t++) {
         pending.push({ img, view: todo[t].view, image: renderView(views[todo[t].view], src, this.o.crop) });
         if (pending.length >= this.o.batchSize) await flush();
@@ -359,7 +440,10 @@ export function tfBackendForMetadata(): string | null {
  * Ground-truth masks for the metrics: n * crop * crop bytes (0/1), same geometry as the images.
  * A null path is a normal image (all zero).
  */
-export async function extractMaskBatch(maskPaths: (string | null | undefined)[], options?: MaskPreprocessOptions): Promise<Uint8Array> {
+export async function extractMaskBatch(
+  maskPaths: (string | null | undefined)[],
+  options?: MaskPreprocessOptions,
+): Promise<Uint8Array> {
   const crop = options?.crop ?? 224;
   const out = new Uint8Array(maskPaths.length * crop * crop);
   for (let i = 0; i < maskPaths.length; i++) {

@@ -3,13 +3,43 @@ export * from './types';
 export { selectTfBackend, activeTfBackend, TF_BACKEND_CHOICES } from './backend';
 export type { TfBackendName, TfBackendChoice, TfBackendInfo, SelectTfBackendOptions } from './backend';
 export * from './backbones';
-export { preprocess, preprocessResizeOnly, preprocessMask, normalizeRgb, PREPROCESS_DEFAULTS, MASK_DEFAULTS } from './preprocess';
+export {
+  preprocess,
+  preprocessResizeOnly,
+  preprocessMask,
+  normalizeRgb,
+  PREPROCESS_DEFAULTS,
+  MASK_DEFAULTS,
+} from './preprocess';
 export type { PreprocessOptions, MaskPreprocessOptions, FloatImage } from './preprocess';
-export { augmentationViews, renderView, rotateNearest, hflip, replicatePad, rotationPadding, viewKey, AUGMENTATION_TYPES, AUGMENTATION_VIEWS } from './augment';
+export {
+  augmentationViews,
+  renderView,
+  rotateNearest,
+  hflip,
+  replicatePad,
+  rotationPadding,
+  viewKey,
+  AUGMENTATION_TYPES,
+  AUGMENTATION_VIEWS,
+} from './augment';
 export type { AugmentationView, AugmentationType } from './augment';
-export { patchEmbed, unfold, unfoldPool, adaptiveAvgPool1d, adaptivePoolWindows, PATCH_EMBED_DEFAULTS } from './patch-embed';
+export {
+  patchEmbed,
+  unfold,
+  unfoldPool,
+  adaptiveAvgPool1d,
+  adaptivePoolWindows,
+  PATCH_EMBED_DEFAULTS,
+} from './patch-embed';
 export type { PatchEmbedOptions } from './patch-embed';
-export { resizeBilinearU8, resizeBilinearHwc, alignCornersFalseTaps, centerCropOffsets, shorterSideSize } from './resize';
+export {
+  resizeBilinearU8,
+  resizeBilinearHwc,
+  alignCornersFalseTaps,
+  centerCropOffsets,
+  shorterSideSize,
+} from './resize';
 export { FeatureCache, cacheKey, sha256File, CACHE_VERSION } from './cache';
 export type { CacheShape } from './cache';
 export { FeatureExtractor, extractMaskBatch, BUNDLED_TARGET_DIM, tfBackendForMetadata } from './extractor';

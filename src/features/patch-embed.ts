@@ -16,7 +16,8 @@ import { resizeBilinearHwc } from './resize';
 
 /** Window bounds of PyTorch's adaptive_avg_pool1d from length L to D: [floor(i*L/D), ceil((i+1)*L/D)). */
 export function adaptivePoolWindows(inLen: number, outLen: number): { start: Int32Array; end: Int32Array } {
-  const start = new Int32Array(outLen), end = new Int32Array(outLen);
+  const start = new Int32Array(outLen),
+    end = new Int32Array(outLen);
   for (let i = 0; i < outLen; i++) {
     start[i] = Math.floor((i * inLen) / outLen);
     end[i] = Math.ceil(((i + 1) * inLen) / outLen);
@@ -42,7 +43,9 @@ export function adaptiveAvgPool1d(v: ArrayLike<number>, outLen: number): Float32
  */
 export function unfold(map: LayerMap, patchSize = 3): Matrix {
   const { height: H, width: W, channels: C, data } = map;
-  const p = patchSize, r = (p - 1) >> 1, L = C * p * p;
+  const p = patchSize,
+    r = (p - 1) >> 1,
+    L = C * p * p;
   const out = zeros(H * W, L);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
@@ -69,7 +72,10 @@ export function unfold(map: LayerMap, patchSize = 3): Matrix {
  */
 export function unfoldPool(map: LayerMap, targetDim: number, patchSize = 3): LayerMap {
   const { height: H, width: W, channels: C, data } = map;
-  const p = patchSize, pp = p * p, r = (p - 1) >> 1, L = C * pp;
+  const p = patchSize,
+    pp = p * p,
+    r = (p - 1) >> 1,
+    L = C * pp;
   const { start, end } = adaptivePoolWindows(L, targetDim);
   // Per window: the flat list of (channel, dy, dx) it averages and 1/length.
   const offsets: Int32Array[] = [];
@@ -78,8 +84,12 @@ export function unfoldPool(map: LayerMap, targetDim: number, patchSize = 3): Lay
     const n = end[i] - start[i];
     const list = new Int32Array(n * 3);
     for (let k = 0; k < n; k++) {
-      const j = start[i] + k, c = Math.floor(j / pp), rem = j - c * pp;
-      list[3 * k] = c; list[3 * k + 1] = Math.floor(rem / p) - r; list[3 * k + 2] = (rem % p) - r;
+      const j = start[i] + k,
+        c = Math.floor(j / pp),
+        rem = j - c * pp;
+      list[3 * k] = c;
+      list[3 * k + 1] = Math.floor(rem / p) - r;
+      list[3 * k + 2] = (rem % p) - r;
     }
     offsets.push(list);
     inv[i] = 1 / n;
@@ -93,7 +103,8 @@ export function unfoldPool(map: LayerMap, targetDim: number, patchSize = 3): Lay
         const list = offsets[i];
         let s = 0;
         for (let k = 0; k < list.length; k += 3) {
-          const yy = y + list[k + 1], xx = x + list[k + 2];
+          const yy = y + list[k + 1],
+            xx = x + list[k + 2];
           if (!interior && (yy < 0 || yy >= H || xx < 0 || xx >= W)) continue; // zero padding
           s += data[(yy * W + xx) * C + list[k]];
         }
@@ -117,21 +128,33 @@ export const PATCH_EMBED_DEFAULTS: Required<PatchEmbedOptions> = { targetDim: 10
  * Patch features of one image from its layer maps (finest grid first). Returns (H0*W0) x targetDim, row y*W0 + x.
  * If `out` is given, writes into it at row offset `rowOffset` instead of allocating.
  */
-export function patchEmbed(layerMaps: readonly LayerMap[], options?: PatchEmbedOptions, out?: Matrix, rowOffset = 0): Matrix {
+export function patchEmbed(
+  layerMaps: readonly LayerMap[],
+  options?: PatchEmbedOptions,
+  out?: Matrix,
+  rowOffset = 0,
+): Matrix {
   const o = resolveOptions(PATCH_EMBED_DEFAULTS, options, 'patchEmbed');
   checkRange('targetDim', o.targetDim, 1, 1 << 16, { integer: true });
   checkRange('patchSize', o.patchSize, 1, 15, { integer: true });
-  if (o.patchSize % 2 !== 1) throw new OptionError(`option patchSize must be odd (padding (p-1)/2 keeps the grid), got ${o.patchSize}`);
+  if (o.patchSize % 2 !== 1)
+    throw new OptionError(`option patchSize must be odd (padding (p-1)/2 keeps the grid), got ${o.patchSize}`);
   if (layerMaps.length === 0) throw new InputError('patchEmbed needs at least one layer map');
   for (const m of layerMaps) {
     if (m.data.length !== m.height * m.width * m.channels) {
-      throw new InputError(`layer map data has ${m.data.length} values, shape ${m.height}x${m.width}x${m.channels} needs ${m.height * m.width * m.channels}`);
+      throw new InputError(
+        `layer map data has ${m.data.length} values, shape ${m.height}x${m.width}x${m.channels} needs ${m.height * m.width * m.channels}`,
+      );
     }
   }
-  const D = o.targetDim, nl = layerMaps.length;
-  const H0 = layerMaps[0].height, W0 = layerMaps[0].width, P = H0 * W0;
+  const D = o.targetDim,
+    nl = layerMaps.length;
+  const H0 = layerMaps[0].height,
+    W0 = layerMaps[0].width,
+    P = H0 * W0;
   const result = out ?? zeros(P, D);
-  if (result.cols !== D || rowOffset + P > result.rows) throw new InputError(`patchEmbed output ${result.rows}x${result.cols} cannot hold ${P}x${D} at row ${rowOffset}`);
+  if (result.cols !== D || rowOffset + P > result.rows)
+    throw new InputError(`patchEmbed output ${result.rows}x${result.cols} cannot hold ${P}x${D} at row ${rowOffset}`);
   const pooled: Float32Array[] = layerMaps.map((m) => {
     const q = unfoldPool(m, D, o.patchSize);
     return m.height === H0 && m.width === W0 ? q.data : resizeBilinearHwc(q.data, m.width, m.height, D, W0, H0);

@@ -39,9 +39,14 @@ export function normalizeRgb(data: Uint8Array, normalization: InputNormalization
   } else if (normalization === 'unit') {
     for (let i = 0; i < data.length; i++) out[i] = data[i] / 255;
   } else if (normalization === 'imagenet') {
-    for (let i = 0; i < data.length; i++) { const c = i % 3; out[i] = (data[i] / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c]; }
+    for (let i = 0; i < data.length; i++) {
+      const c = i % 3;
+      out[i] = (data[i] / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
+    }
   } else {
-    throw new OptionError(`option normalization must be one of ${NORMALIZATIONS.join(', ')}, got "${String(normalization)}"`);
+    throw new OptionError(
+      `option normalization must be one of ${NORMALIZATIONS.join(', ')}, got "${String(normalization)}"`,
+    );
   }
   return out;
 }
@@ -49,7 +54,8 @@ export function normalizeRgb(data: Uint8Array, normalization: InputNormalization
 function checkSizes(o: Required<PreprocessOptions>, where: string): void {
   checkRange(`${where} resize`, o.resize, 8, 8192, { integer: true });
   checkRange(`${where} crop`, o.crop, 8, 8192, { integer: true });
-  if (o.crop > o.resize) throw new OptionError(`${where}: option crop (${o.crop}) must not exceed resize (${o.resize})`);
+  if (o.crop > o.resize)
+    throw new OptionError(`${where}: option crop (${o.crop}) must not exceed resize (${o.resize})`);
   checkOneOf(`${where} normalization`, o.normalization, NORMALIZATIONS);
 }
 

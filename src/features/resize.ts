@@ -15,11 +15,21 @@ export function shorterSideSize(width: number, height: number, size: number): { 
 }
 
 /** torchvision center_crop offsets: top = round((H - crop) / 2), left = round((W - crop) / 2), half to even. */
-export function centerCropOffsets(height: number, width: number, cropH: number, cropW = cropH): { top: number; left: number } {
+export function centerCropOffsets(
+  height: number,
+  width: number,
+  cropH: number,
+  cropW = cropH,
+): { top: number; left: number } {
   return { top: roundHalfEven((height - cropH) / 2), left: roundHalfEven((width - cropW) / 2) };
 }
 
-interface Taps { start: Int32Array; count: Int32Array; weights: Float64Array; maxCount: number }
+interface Taps {
+  start: Int32Array;
+  count: Int32Array;
+  weights: Float64Array;
+  maxCount: number;
+}
 
 /**
  * PIL's resampling coefficients for the bilinear (triangle) filter: when shrinking, the filter support grows with
@@ -73,7 +83,14 @@ function clip8(acc: number): number {
  * images): horizontal pass then vertical pass, each with PIL's fixed-point coefficients and rounding, so the
  * result is byte-identical to Pillow's (checked against Pillow 9.4 on random images).
  */
-export function resizeBilinearU8(src: Uint8Array, width: number, height: number, channels: number, outW: number, outH: number): Uint8Array {
+export function resizeBilinearU8(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  outW: number,
+  outH: number,
+): Uint8Array {
   if (outW === width && outH === height) return src.slice();
   const hx = bilinearTaps(width, outW);
   const kx = fixedPoint(hx.weights);
@@ -82,7 +99,9 @@ export function resizeBilinearU8(src: Uint8Array, width: number, height: number,
     const rowIn = y * width * channels;
     const rowOut = y * outW * channels;
     for (let x = 0; x < outW; x++) {
-      const s = hx.start[x], n = hx.count[x], wo = x * hx.maxCount;
+      const s = hx.start[x],
+        n = hx.count[x],
+        wo = x * hx.maxCount;
       for (let c = 0; c < channels; c++) {
         let acc = HALF;
         for (let k = 0; k < n; k++) acc += kx[wo + k] * src[rowIn + (s + k) * channels + c];
@@ -95,7 +114,9 @@ export function resizeBilinearU8(src: Uint8Array, width: number, height: number,
   const out = new Uint8Array(outH * outW * channels);
   const rowLen = outW * channels;
   for (let y = 0; y < outH; y++) {
-    const s = vy.start[y], n = vy.count[y], wo = y * vy.maxCount;
+    const s = vy.start[y],
+      n = vy.count[y],
+      wo = y * vy.maxCount;
     for (let i = 0; i < rowLen; i++) {
       let acc = HALF;
       for (let k = 0; k < n; k++) acc += ky[wo + k] * tmp[(s + k) * rowLen + i];
@@ -106,7 +127,16 @@ export function resizeBilinearU8(src: Uint8Array, width: number, height: number,
 }
 
 /** Copies the window [top, top+cropH) x [left, left+cropW) of an HWC buffer (typed array of any kind). */
-export function cropHwc<T extends Uint8Array | Float32Array>(src: T, width: number, height: number, channels: number, top: number, left: number, cropW: number, cropH: number): T {
+export function cropHwc<T extends Uint8Array | Float32Array>(
+  src: T,
+  width: number,
+  height: number,
+  channels: number,
+  top: number,
+  left: number,
+  cropW: number,
+  cropH: number,
+): T {
   if (top < 0 || left < 0 || top + cropH > height || left + cropW > width) {
     throw new RangeError(`crop ${cropW}x${cropH} at (${left}, ${top}) does not fit in ${width}x${height}`);
   }
@@ -119,8 +149,13 @@ export function cropHwc<T extends Uint8Array | Float32Array>(src: T, width: numb
 }
 
 /** Source indices and weights of PyTorch bilinear interpolation with align_corners=false along one axis. */
-export function alignCornersFalseTaps(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w1: Float32Array } {
-  const i0 = new Int32Array(outSize), i1 = new Int32Array(outSize), w1 = new Float32Array(outSize);
+export function alignCornersFalseTaps(
+  inSize: number,
+  outSize: number,
+): { i0: Int32Array; i1: Int32Array; w1: Float32Array } {
+  const i0 = new Int32Array(outSize),
+    i1 = new Int32Array(outSize),
+    w1 = new Float32Array(outSize);
   const scale = inSize / outSize;
   for (let o = 0; o < outSize; o++) {
     // PyTorch: src = (o + 0.5) * scale - 0.5, clamped below at 0; upper neighbour clamped to the last index.
@@ -135,18 +170,37 @@ export function alignCornersFalseTaps(inSize: number, outSize: number): { i0: In
 }
 
 /** Bilinear resize (align_corners=false) of an HWC float map: every channel is interpolated independently. */
-export function resizeBilinearHwc(src: Float32Array, width: number, height: number, channels: number, outW: number, outH: number): Float32Array {
+export function resizeBilinearHwc(
+  src: Float32Array,
+  width: number,
+  height: number,
+  channels: number,
+  outW: number,
+  outH: number,
+): Float32Array {
   if (outW === width && outH === height) return src.slice();
-  const tx = alignCornersFalseTaps(width, outW), ty = alignCornersFalseTaps(height, outH);
+  const tx = alignCornersFalseTaps(width, outW),
+    ty = alignCornersFalseTaps(height, outH);
   const out = new Float32Array(outW * outH * channels);
   for (let y = 0; y < outH; y++) {
-    const r0 = ty.i0[y] * width, r1 = ty.i1[y] * width, wy = ty.w1[y];
+    const r0 = ty.i0[y] * width,
+      r1 = ty.i1[y] * width,
+      wy = ty.w1[y];
     for (let x = 0; x < outW; x++) {
-      const c0 = tx.i0[x], c1 = tx.i1[x], wx = tx.w1[x];
-      const a = (r0 + c0) * channels, b = (r0 + c1) * channels, c = (r1 + c0) * channels, d = (r1 + c1) * channels;
-      const w00 = (1 - wy) * (1 - wx), w01 = (1 - wy) * wx, w10 = wy * (1 - wx), w11 = wy * wx;
+      const c0 = tx.i0[x],
+        c1 = tx.i1[x],
+        wx = tx.w1[x];
+      const a = (r0 + c0) * channels,
+        b = (r0 + c1) * channels,
+        c = (r1 + c0) * channels,
+        d = (r1 + c1) * channels;
+      const w00 = (1 - wy) * (1 - wx),
+        w01 = (1 - wy) * wx,
+        w10 = wy * (1 - wx),
+        w11 = wy * wx;
       const o = (y * outW + x) * channels;
-      for (let k = 0; k < channels; k++) out[o + k] = w00 * src[a + k] + w01 * src[b + k] + w10 * src[c + k] + w11 * src[d + k];
+      for (let k = 0; k < channels; k++)
+        out[o + k] = w00 * src[a + k] + w01 * src[b + k] + w10 * src[c + k] + w11 * src[d + k];
     }
   }
   return out;

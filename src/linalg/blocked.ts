@@ -36,7 +36,8 @@ export function blockSizes(nq: number, nb: number, o: BlockOptions): { qb: numbe
 }
 
 function checkShape(m: Matrix, what: string): void {
-  if (m.data.length !== m.rows * m.cols) throw new InputError(`${what}: data length ${m.data.length} does not match shape ${m.rows}x${m.cols}`);
+  if (m.data.length !== m.rows * m.cols)
+    throw new InputError(`${what}: data length ${m.data.length} does not match shape ${m.rows}x${m.cols}`);
 }
 
 /** Squared row norms, accumulated in float64. */
@@ -46,7 +47,10 @@ function rowNorms(m: Matrix, from: number, to: number): Float32Array {
   for (let r = from; r < to; r++) {
     let s = 0;
     const o = r * d;
-    for (let c = 0; c < d; c++) { const v = m.data[o + c]; s += v * v; }
+    for (let c = 0; c < d; c++) {
+      const v = m.data[o + c];
+      s += v * v;
+    }
     out[r - from] = s;
   }
   return out;
@@ -55,19 +59,29 @@ function rowNorms(m: Matrix, from: number, to: number): Float32Array {
 /** Exact squared distance between row i of a and row j of b, with the reference kernels' arithmetic. */
 function exactSq(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
   let s = 0;
-  for (let c = 0; c < d; c++) { const t = a[ao + c] - b[bo + c]; s += t * t; }
+  for (let c = 0; c < d; c++) {
+    const t = a[ao + c] - b[bo + c];
+    s += t * t;
+  }
   return s;
 }
 
 /** Nearest bank row for every query, the bank given whole or as shards (global indices run across shards in order). */
-export async function nearestSquaredBlocked(queries: Matrix, bank: Matrix | Matrix[], o: BlockOptions = {}): Promise<NearestResult> {
+export async function nearestSquaredBlocked(
+  queries: Matrix,
+  bank: Matrix | Matrix[],
+  o: BlockOptions = {},
+): Promise<NearestResult> {
   const shards = Array.isArray(bank) ? bank : [bank];
   checkShape(queries, 'nearest neighbour search: queries');
   const d = queries.cols;
   let total = 0;
   shards.forEach((s, i) => {
     checkShape(s, `nearest neighbour search: bank shard ${i}`);
-    if (s.cols !== d) throw new InputError(`nearest neighbour search: dimension mismatch (queries have ${d} columns, bank shard ${i} has ${s.cols})`);
+    if (s.cols !== d)
+      throw new InputError(
+        `nearest neighbour search: dimension mismatch (queries have ${d} columns, bank shard ${i} has ${s.cols})`,
+      );
     total += s.rows;
   });
   if (total === 0) throw new InputError('nearest neighbour search: the memory bank is empty');
@@ -90,7 +104,11 @@ export async function nearestSquaredBlocked(queries: Matrix, bank: Matrix | Matr
           for (let i = q0; i < q1; i++) {
             const v = r.values[i - q0];
             // Strict '<': on equal scores the earlier block (lower global index) wins, as in the reference.
-            if (v < bestVal[i]) { bestVal[i] = v; bestShard[i] = si; bestRow[i] = m0 + Number(r.indices[i - q0]); }
+            if (v < bestVal[i]) {
+              bestVal[i] = v;
+              bestShard[i] = si;
+              bestRow[i] = m0 + Number(r.indices[i - q0]);
+            }
           }
         }
       }
@@ -98,7 +116,10 @@ export async function nearestSquaredBlocked(queries: Matrix, bank: Matrix | Matr
   }
   const offsets: number[] = [];
   let off = 0;
-  for (const s of shards) { offsets.push(off); off += s.rows; }
+  for (const s of shards) {
+    offsets.push(off);
+    off += s.rows;
+  }
   const dist = new Float32Array(nq);
   const index = new Int32Array(nq);
   for (let i = 0; i < nq; i++) {
@@ -110,7 +131,12 @@ export async function nearestSquaredBlocked(queries: Matrix, bank: Matrix | Matr
 }
 
 /** k nearest neighbours among the rows of `points` (ascending squared L2, ties by lower index, self excluded on request). */
-export async function knnSquaredBlocked(points: Matrix, k: number, excludeSelf: boolean, o: BlockOptions = {}): Promise<KnnResult> {
+export async function knnSquaredBlocked(
+  points: Matrix,
+  k: number,
+  excludeSelf: boolean,
+  o: BlockOptions = {},
+): Promise<KnnResult> {
   checkShape(points, 'k-NN points');
   const n = points.rows;
   const d = points.cols;
@@ -139,9 +165,12 @@ export async function knnSquaredBlocked(points: Matrix, k: number, excludeSelf: 
           let pos = kk - 1;
           if (!(v < cv[base + pos] || (v === cv[base + pos] && (ci[base + pos] < 0 || j < ci[base + pos])))) break;
           while (pos > 0 && (v < cv[base + pos - 1] || (v === cv[base + pos - 1] && j < ci[base + pos - 1]))) {
-            cv[base + pos] = cv[base + pos - 1]; ci[base + pos] = ci[base + pos - 1]; pos--;
+            cv[base + pos] = cv[base + pos - 1];
+            ci[base + pos] = ci[base + pos - 1];
+            pos--;
           }
-          cv[base + pos] = v; ci[base + pos] = j;
+          cv[base + pos] = v;
+          ci[base + pos] = j;
         }
       }
     }
@@ -160,7 +189,10 @@ export async function knnSquaredBlocked(points: Matrix, k: number, excludeSelf: 
       order.push(t);
     }
     order.sort((a, b) => ex[a] - ex[b] || ci[i * kk + a] - ci[i * kk + b]);
-    for (let t = 0; t < k; t++) { dist[i * k + t] = ex[order[t]]; index[i * k + t] = ci[i * kk + order[t]]; }
+    for (let t = 0; t < k; t++) {
+      dist[i * k + t] = ex[order[t]];
+      index[i * k + t] = ci[i * kk + order[t]];
+    }
   }
   return { k, dist, index };
 }
@@ -178,7 +210,14 @@ export async function matmulTransposedBlocked(a: Matrix, b: Matrix, o: BlockOpti
     const m1 = Math.min(b.rows, m0 + mb);
     for (let q0 = 0; q0 < a.rows; q0 += qb) {
       const q1 = Math.min(a.rows, q0 + qb);
-      const blk = await ortProductBlock(a.data.subarray(q0 * d, q1 * d), q1 - q0, b.data.subarray(m0 * d, m1 * d), m1 - m0, d, o);
+      const blk = await ortProductBlock(
+        a.data.subarray(q0 * d, q1 * d),
+        q1 - q0,
+        b.data.subarray(m0 * d, m1 * d),
+        m1 - m0,
+        d,
+        o,
+      );
       const w = m1 - m0;
       if (w === b.rows) out.set(blk, q0 * b.rows);
       else for (let i = q0; i < q1; i++) out.set(blk.subarray((i - q0) * w, (i - q0 + 1) * w), i * b.rows + m0);

@@ -8,7 +8,14 @@ export * from './matrix';
 export { randomProjection, drawProjectionWeights } from './projection';
 // `attr` is re-exported as onnxAttr so that the top-level barrel (src/index.ts: export * from './linalg') stays unambiguous.
 export { buildOnnxModel, ONNX_ELEM_TYPES, attr as onnxAttr } from './onnx-builder';
-export type { OnnxElemType, OnnxValueInfo, OnnxAttribute, OnnxNode, OnnxInitializer, OnnxGraphSpec } from './onnx-builder';
+export type {
+  OnnxElemType,
+  OnnxValueInfo,
+  OnnxAttribute,
+  OnnxNode,
+  OnnxInitializer,
+  OnnxGraphSpec,
+} from './onnx-builder';
 export type { NearestResult, KnnResult } from './reference';
 export { nearestSquaredRef, knnSquaredRef, matmulTransposedRef } from './reference';
 export { loadOrt, ortCudaInstalled, setDefaultDevice, resolveDevice } from './ort-engine';
@@ -54,7 +61,11 @@ export function resolveEngine(engine?: EngineOptions['engine']): 'ort' | 'js' {
  * Squared L2 distance and index of the nearest bank row for every query row (running minimum over bank blocks, never
  * Q x M). A bank past the 4 GiB buffer limit can be given as a list of shards; indices then run across the shards in order.
  */
-export async function nearestSquared(queries: Matrix, bank: Matrix | Matrix[], opts: EngineOptions = {}): Promise<NearestResult> {
+export async function nearestSquared(
+  queries: Matrix,
+  bank: Matrix | Matrix[],
+  opts: EngineOptions = {},
+): Promise<NearestResult> {
   const shards = Array.isArray(bank) ? bank : [bank];
   if (resolveEngine(opts.engine) === 'js' || queries.cols === 0) {
     if (shards.length === 1) return nearestSquaredRef(queries, shards[0]);
@@ -72,7 +83,11 @@ function nearestShardsRef(queries: Matrix, shards: Matrix[]): NearestResult {
   for (const s of shards) {
     if (s.rows > 0) {
       const r = nearestSquaredRef(queries, s);
-      for (let i = 0; i < queries.rows; i++) if (r.dist[i] < dist[i]) { dist[i] = r.dist[i]; index[i] = off + r.index[i]; }
+      for (let i = 0; i < queries.rows; i++)
+        if (r.dist[i] < dist[i]) {
+          dist[i] = r.dist[i];
+          index[i] = off + r.index[i];
+        }
     }
     off += s.rows;
   }
@@ -80,7 +95,12 @@ function nearestShardsRef(queries: Matrix, shards: Matrix[]): NearestResult {
 }
 
 /** k nearest neighbours among the rows of `points` (squared L2, ascending, ties by lower index). */
-export async function knnSquared(points: Matrix, k: number, excludeSelf = true, opts: EngineOptions = {}): Promise<KnnResult> {
+export async function knnSquared(
+  points: Matrix,
+  k: number,
+  excludeSelf = true,
+  opts: EngineOptions = {},
+): Promise<KnnResult> {
   if (resolveEngine(opts.engine) === 'js' || points.cols === 0) return knnSquaredRef(points, k, excludeSelf);
   return knnSquaredBlocked(points, k, excludeSelf, opts);
 }
@@ -95,8 +115,14 @@ export async function matmulTransposed(a: Matrix, b: Matrix, opts: EngineOptions
  * randomProjection on the GEMM engine: the same W (same rng draws, same order), F·W computed as F·(Wᵀ)ᵀ in float32.
  * Values agree with randomProjection to float32 rounding (it accumulates in float64). If D === dim, F is returned.
  */
-export async function randomProjectionAsync(f: Matrix, dim: number, rng: Rng, opts: EngineOptions = {}): Promise<Matrix> {
-  if (!Number.isInteger(dim) || dim < 1) throw new InputError(`projection dimension must be a positive integer, got ${dim}`);
+export async function randomProjectionAsync(
+  f: Matrix,
+  dim: number,
+  rng: Rng,
+  opts: EngineOptions = {},
+): Promise<Matrix> {
+  if (!Number.isInteger(dim) || dim < 1)
+    throw new InputError(`projection dimension must be a positive integer, got ${dim}`);
   const D = f.cols;
   if (D === dim) return f;
   const wt = transposeWeights(drawProjectionWeights(D, dim, rng), D, dim);

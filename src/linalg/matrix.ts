@@ -66,7 +66,10 @@ export function concatRows(parts: Matrix[]): Matrix {
   }
   const out = zeros(rows, cols);
   let off = 0;
-  for (const p of parts) { out.data.set(p.data, off); off += p.data.length; }
+  for (const p of parts) {
+    out.data.set(p.data, off);
+    off += p.data.length;
+  }
   return out;
 }
 

@@ -81,22 +81,38 @@ class ProtoWriter {
   private length = 0;
 
   private flushScratch(): void {
-    if (this.scratch.length) { this.push(Uint8Array.from(this.scratch)); this.scratch = []; }
+    if (this.scratch.length) {
+      this.push(Uint8Array.from(this.scratch));
+      this.scratch = [];
+    }
   }
-  private push(bytes: Uint8Array): void { this.chunks.push(bytes); this.length += bytes.length; }
+  private push(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    this.length += bytes.length;
+  }
 
   /** Raw varint; negative int64 values use the 10-byte two's complement form, as protobuf does. */
   varint(v: number | bigint): void {
     let x = BigInt.asUintN(64, BigInt(v));
-    if (x < 0x80n) { this.scratch.push(Number(x)); return; }
-    while (x >= 0x80n) { this.scratch.push(Number(x & 0x7fn) | 0x80); x >>= 7n; }
+    if (x < 0x80n) {
+      this.scratch.push(Number(x));
+      return;
+    }
+    while (x >= 0x80n) {
+      this.scratch.push(Number(x & 0x7fn) | 0x80);
+      x >>= 7n;
+    }
     this.scratch.push(Number(x));
   }
-  private tag(field: number, wire: number): void { this.varint((field << 3) | wire); }
+  private tag(field: number, wire: number): void {
+    this.varint((field << 3) | wire);
+  }
 
   int(field: number, v: number | bigint): void {
-    if (typeof v === 'number' && !Number.isInteger(v)) throw new OptionError(`ONNX builder: field ${field} needs an integer, got ${v}`);
-    this.tag(field, 0); this.varint(v);
+    if (typeof v === 'number' && !Number.isInteger(v))
+      throw new OptionError(`ONNX builder: field ${field} needs an integer, got ${v}`);
+    this.tag(field, 0);
+    this.varint(v);
   }
   float(field: number, v: number): void {
     this.tag(field, 5);
@@ -105,9 +121,14 @@ class ProtoWriter {
     for (const x of b) this.scratch.push(x);
   }
   bytes(field: number, b: Uint8Array): void {
-    this.tag(field, 2); this.varint(b.length); this.flushScratch(); this.push(b);
+    this.tag(field, 2);
+    this.varint(b.length);
+    this.flushScratch();
+    this.push(b);
   }
-  string(field: number, s: string): void { this.bytes(field, utf8.encode(s)); }
+  string(field: number, s: string): void {
+    this.bytes(field, utf8.encode(s));
+  }
   message(field: number, build: (w: ProtoWriter) => void): void {
     const w = new ProtoWriter();
     build(w);
@@ -126,7 +147,10 @@ class ProtoWriter {
     this.flushScratch();
     const out = new Uint8Array(this.length);
     let o = 0;
-    for (const c of this.chunks) { out.set(c, o); o += c.length; }
+    for (const c of this.chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
     return out;
   }
 }
@@ -135,7 +159,10 @@ class ProtoWriter {
 
 function elemCode(t: OnnxElemType, where: string): number {
   const c = ONNX_ELEM_TYPES[t];
-  if (c === undefined) throw new OptionError(`ONNX builder: ${where} has unknown element type '${t}' (use one of ${Object.keys(ONNX_ELEM_TYPES).join(', ')})`);
+  if (c === undefined)
+    throw new OptionError(
+      `ONNX builder: ${where} has unknown element type '${t}' (use one of ${Object.keys(ONNX_ELEM_TYPES).join(', ')})`,
+    );
   return c;
 }
 
@@ -151,9 +178,13 @@ function initializerElemType(t: OnnxInitializer): OnnxElemType {
 function writeTensor(w: ProtoWriter, t: OnnxInitializer): void {
   const n = t.dims.reduce((a, b) => a * b, 1);
   if (n !== t.data.length) {
-    throw new OptionError(`ONNX builder: initializer '${t.name}' has ${t.data.length} values but dims [${t.dims.join(', ')}] need ${n}`);
+    throw new OptionError(
+      `ONNX builder: initializer '${t.name}' has ${t.data.length} values but dims [${t.dims.join(', ')}] need ${n}`,
+    );
   }
-  for (const d of t.dims) if (!Number.isInteger(d) || d < 0) throw new OptionError(`ONNX builder: initializer '${t.name}' has a bad dim ${d}`);
+  for (const d of t.dims)
+    if (!Number.isInteger(d) || d < 0)
+      throw new OptionError(`ONNX builder: initializer '${t.name}' has a bad dim ${d}`);
   if (t.dims.length) w.packedInts(1, t.dims);
   w.int(2, ONNX_ELEM_TYPES[initializerElemType(t)]);
   w.string(8, t.name);
@@ -163,33 +194,55 @@ function writeTensor(w: ProtoWriter, t: OnnxInitializer): void {
 /** ValueInfoProto{name=1, type=2} -> TypeProto{tensor_type=1} -> Tensor{elem_type=1, shape=2} -> Shape{dim=1}. */
 function writeValueInfo(w: ProtoWriter, v: OnnxValueInfo): void {
   w.string(1, v.name);
-  w.message(2, (type) => type.message(1, (tensor) => {
-    tensor.int(1, elemCode(v.elemType, `value '${v.name}'`));
-    tensor.message(2, (shape) => {
-      for (const d of v.dims) {
-        shape.message(1, (dim) => {
-          if (typeof d === 'number') {
-            if (!Number.isInteger(d) || d < 0) throw new OptionError(`ONNX builder: value '${v.name}' has a bad dim ${d}`);
-            dim.int(1, d);
-          } else if (typeof d === 'string') dim.string(2, d);
-          // null: an unknown dim is an empty Dimension message
-        });
-      }
-    });
-  }));
+  w.message(2, (type) =>
+    type.message(1, (tensor) => {
+      tensor.int(1, elemCode(v.elemType, `value '${v.name}'`));
+      tensor.message(2, (shape) => {
+        for (const d of v.dims) {
+          shape.message(1, (dim) => {
+            if (typeof d === 'number') {
+              if (!Number.isInteger(d) || d < 0)
+                throw new OptionError(`ONNX builder: value '${v.name}' has a bad dim ${d}`);
+              dim.int(1, d);
+            } else if (typeof d === 'string') dim.string(2, d);
+            // null: an unknown dim is an empty Dimension message
+          });
+        }
+      });
+    }),
+  );
 }
 
 /** AttributeProto: name=1, f=2, i=3, s=4, t=5, floats=7, ints=8, type=20 (FLOAT=1, INT=2, STRING=3, TENSOR=4, FLOATS=6, INTS=7). */
 function writeAttribute(w: ProtoWriter, name: string, a: OnnxAttribute): void {
   w.string(1, name);
   switch (a.type) {
-    case 'float': w.float(2, a.value); w.int(20, 1); break;
-    case 'int': w.int(3, a.value); w.int(20, 2); break;
-    case 'string': w.string(4, a.value); w.int(20, 3); break;
-    case 'tensor': w.message(5, (t) => writeTensor(t, a.value)); w.int(20, 4); break;
-    case 'floats': for (const v of a.value) w.float(7, v); w.int(20, 6); break;
-    case 'ints': for (const v of a.value) w.int(8, v); w.int(20, 7); break;
-    default: throw new OptionError(`ONNX builder: attribute '${name}' has unknown type '${(a as { type: string }).type}'`);
+    case 'float':
+      w.float(2, a.value);
+      w.int(20, 1);
+      break;
+    case 'int':
+      w.int(3, a.value);
+      w.int(20, 2);
+      break;
+    case 'string':
+      w.string(4, a.value);
+      w.int(20, 3);
+      break;
+    case 'tensor':
+      w.message(5, (t) => writeTensor(t, a.value));
+      w.int(20, 4);
+      break;
+    case 'floats':
+      for (const v of a.value) w.float(7, v);
+      w.int(20, 6);
+      break;
+    case 'ints':
+      for (const v of a.value) w.int(8, v);
+      w.int(20, 7);
+      break;
+    default:
+      throw new OptionError(`ONNX builder: attribute '${name}' has unknown type '${(a as { type: string }).type}'`);
   }
 }
 
@@ -215,10 +268,15 @@ export function buildOnnxModel(spec: OnnxGraphSpec): Uint8Array {
     names.add(v.name);
   }
   for (const n of spec.nodes) {
-    for (const i of n.inputs) if (i !== '' && !names.has(i)) throw new OptionError(`ONNX builder: node ${n.opType} reads '${i}', which no input, initializer or earlier node defines`);
+    for (const i of n.inputs)
+      if (i !== '' && !names.has(i))
+        throw new OptionError(
+          `ONNX builder: node ${n.opType} reads '${i}', which no input, initializer or earlier node defines`,
+        );
     for (const o of n.outputs) names.add(o);
   }
-  for (const o of spec.outputs) if (!names.has(o.name)) throw new OptionError(`ONNX builder: graph output '${o.name}' is not produced by any node`);
+  for (const o of spec.outputs)
+    if (!names.has(o.name)) throw new OptionError(`ONNX builder: graph output '${o.name}' is not produced by any node`);
 
   const w = new ProtoWriter();
   w.int(1, spec.irVersion ?? 8);
@@ -231,7 +289,14 @@ export function buildOnnxModel(spec: OnnxGraphSpec): Uint8Array {
     for (const v of spec.inputs) g.message(11, (vw) => writeValueInfo(vw, v));
     for (const v of spec.outputs) g.message(12, (vw) => writeValueInfo(vw, v));
   });
-  w.message(8, (o) => { o.string(1, ''); o.int(2, opset); });
-  for (const [domain, version] of Object.entries(spec.extraOpsets ?? {})) w.message(8, (o) => { o.string(1, domain); o.int(2, version); });
+  w.message(8, (o) => {
+    o.string(1, '');
+    o.int(2, opset);
+  });
+  for (const [domain, version] of Object.entries(spec.extraOpsets ?? {}))
+    w.message(8, (o) => {
+      o.string(1, domain);
+      o.int(2, version);
+    });
   return w.finish();
 }

@@ -46,9 +46,17 @@ export function loadOrt(): Ort | null {
 /** Whether the CUDA execution provider's library ships with this onnxruntime-node install (its postinstall fetches it). */
 export function ortCudaInstalled(): boolean {
   try {
-    const bindingDir = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+    const bindingDir = join(
+      dirname(require.resolve('onnxruntime-node/package.json')),
+      'bin',
+      'napi-v6',
+      process.platform,
+      process.arch,
+    );
     return existsSync(join(bindingDir, 'libonnxruntime_providers_cuda.so'));
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 let defaultDevice: OrtSettings['device'] | undefined;
@@ -58,7 +66,8 @@ let defaultDevice: OrtSettings['device'] | undefined;
  * `undefined` restores the default: env TAILEDCORE_DEVICE if set, else 'auto'.
  */
 export function setDefaultDevice(device: OrtSettings['device'] | undefined): void {
-  if (device !== undefined && !['auto', 'cpu', 'cuda'].includes(device)) throw new OptionError(`device must be 'auto', 'cpu' or 'cuda', got '${device}'`);
+  if (device !== undefined && !['auto', 'cpu', 'cuda'].includes(device))
+    throw new OptionError(`device must be 'auto', 'cpu' or 'cuda', got '${device}'`);
   defaultDevice = device;
 }
 
@@ -67,16 +76,20 @@ export function resolveDevice(device?: OrtSettings['device']): 'cpu' | 'cuda' {
   const d = device ?? defaultDevice ?? (process.env.TAILEDCORE_DEVICE as OrtSettings['device']) ?? 'auto';
   if (!['auto', 'cpu', 'cuda'].includes(d)) throw new OptionError(`device must be 'auto', 'cpu' or 'cuda', got '${d}'`);
   if (d === 'cuda' && !ortCudaInstalled()) {
-    throw new OptionError("device 'cuda' was asked for but onnxruntime-node's CUDA provider (libonnxruntime_providers_cuda.so) is not installed; see the README's GPU section, or use device 'cpu'");
+    throw new OptionError(
+      "device 'cuda' was asked for but onnxruntime-node's CUDA provider (libonnxruntime_providers_cuda.so) is not installed; see the README's GPU section, or use device 'cpu'",
+    );
   }
   return d === 'cuda' || (d === 'auto' && ortCudaInstalled()) ? 'cuda' : 'cpu';
 }
 
 function resolveSettings(s: OrtSettings): { threads: number; providers: string[] } {
   const threads = s.threads ?? availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) throw new OptionError(`threads must be a positive integer, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new OptionError(`threads must be a positive integer, got ${threads}`);
   const device = s.device ?? defaultDevice ?? (process.env.TAILEDCORE_DEVICE as OrtSettings['device']) ?? 'auto';
-  if (!['auto', 'cpu', 'cuda'].includes(device)) throw new OptionError(`device must be 'auto', 'cpu' or 'cuda', got '${device}'`);
+  if (!['auto', 'cpu', 'cuda'].includes(device))
+    throw new OptionError(`device must be 'auto', 'cpu' or 'cuda', got '${device}'`);
   const cuda = device === 'cuda' || (device === 'auto' && ortCudaInstalled());
   return { threads, providers: cuda ? ['cuda', 'cpu'] : ['cpu'] };
 }
@@ -85,17 +98,25 @@ const sessions = new Map<string, Promise<Session>>();
 
 async function session(kind: 'topk' | 'product', s: OrtSettings): Promise<Session> {
   const ort = loadOrt();
-  if (!ort) throw new OptionError(`engine 'ort' was asked for but onnxruntime-node does not load here (${loadError}); use engine: 'js' or 'auto'`);
+  if (!ort)
+    throw new OptionError(
+      `engine 'ort' was asked for but onnxruntime-node does not load here (${loadError}); use engine: 'js' or 'auto'`,
+    );
   const { threads, providers } = resolveSettings(s);
   const key = `${kind}|${threads}|${providers.join(',')}`;
   let p = sessions.get(key);
   if (!p) {
     const model = kind === 'topk' ? topkGraph() : productGraph();
     p = ort.InferenceSession.create(model, {
-      intraOpNumThreads: threads, interOpNumThreads: 1, executionProviders: providers, graphOptimizationLevel: 'all',
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionProviders: providers,
+      graphOptimizationLevel: 'all',
     }).catch((e: Error) => {
       if (providers.includes('cuda')) {
-        throw new OptionError(`onnxruntime could not start its CUDA provider (${e.message}); install onnxruntime-node's CUDA files or use device: 'cpu'`);
+        throw new OptionError(
+          `onnxruntime could not start its CUDA provider (${e.message}); install onnxruntime-node's CUDA files or use device: 'cpu'`,
+        );
       }
       throw e;
     });
@@ -119,8 +140,18 @@ function topkGraph(): Uint8Array {
       { name: 'indices', elemType: 'int64', dims: ['nq', 'k'] },
     ],
     nodes: [
-      { opType: 'Gemm', inputs: ['q', 'b', 'bnorm'], outputs: ['scores'], attributes: { alpha: attr.float(-2), beta: attr.float(1), transB: attr.int(1) } },
-      { opType: 'TopK', inputs: ['scores', 'k'], outputs: ['values', 'indices'], attributes: { axis: attr.int(1), largest: attr.int(0), sorted: attr.int(1) } },
+      {
+        opType: 'Gemm',
+        inputs: ['q', 'b', 'bnorm'],
+        outputs: ['scores'],
+        attributes: { alpha: attr.float(-2), beta: attr.float(1), transB: attr.int(1) },
+      },
+      {
+        opType: 'TopK',
+        inputs: ['scores', 'k'],
+        outputs: ['values', 'indices'],
+        attributes: { axis: attr.int(1), largest: attr.int(0), sorted: attr.int(1) },
+      },
     ],
   });
 }
@@ -128,7 +159,10 @@ function topkGraph(): Uint8Array {
 function productGraph(): Uint8Array {
   return buildOnnxModel({
     name: 'a_times_b_transposed',
-    inputs: [{ name: 'a', elemType: 'float', dims: ['na', 'd'] }, { name: 'b', elemType: 'float', dims: ['nb', 'd'] }],
+    inputs: [
+      { name: 'a', elemType: 'float', dims: ['na', 'd'] },
+      { name: 'b', elemType: 'float', dims: ['nb', 'd'] },
+    ],
     outputs: [{ name: 'c', elemType: 'float', dims: ['na', 'nb'] }],
     nodes: [{ opType: 'Gemm', inputs: ['a', 'b'], outputs: ['c'], attributes: { transB: attr.int(1) } }],
   });
@@ -139,7 +173,14 @@ function productGraph(): Uint8Array {
  * their row indices inside the block. `q` and `b` may be subarray views; onnxruntime honours their offsets.
  */
 export async function ortTopkBlock(
-  q: Float32Array, nq: number, b: Float32Array, nb: number, bnorm: Float32Array, d: number, k: number, s: OrtSettings,
+  q: Float32Array,
+  nq: number,
+  b: Float32Array,
+  nb: number,
+  bnorm: Float32Array,
+  d: number,
+  k: number,
+  s: OrtSettings,
 ): Promise<{ values: Float32Array; indices: BigInt64Array }> {
   const ort = loadOrt()!;
   const sess = await session('topk', s);
@@ -153,7 +194,14 @@ export async function ortTopkBlock(
 }
 
 /** A·Bᵀ for one block (na x nb, row-major). */
-export async function ortProductBlock(a: Float32Array, na: number, b: Float32Array, nb: number, d: number, s: OrtSettings): Promise<Float32Array> {
+export async function ortProductBlock(
+  a: Float32Array,
+  na: number,
+  b: Float32Array,
+  nb: number,
+  d: number,
+  s: OrtSettings,
+): Promise<Float32Array> {
   const ort = loadOrt()!;
   const sess = await session('product', s);
   const out = await sess.run({ a: new ort.Tensor('float32', a, [na, d]), b: new ort.Tensor('float32', b, [nb, d]) });

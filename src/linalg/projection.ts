@@ -8,7 +8,8 @@ import { InputError } from '../util/errors';
  * If D === dim the input is returned unchanged (the official sampler skips the projection then).
  */
 export function randomProjection(f: Matrix, dim: number, rng: Rng): Matrix {
-  if (!Number.isInteger(dim) || dim < 1) throw new InputError(`projection dimension must be a positive integer, got ${dim}`);
+  if (!Number.isInteger(dim) || dim < 1)
+    throw new InputError(`projection dimension must be a positive integer, got ${dim}`);
   const D = f.cols;
   if (D === dim) return f;
   const w = drawProjectionWeights(D, dim, rng);
@@ -24,22 +25,40 @@ export function projectRows(f: Matrix, w: Float32Array, dim: number): Matrix {
   const n = f.rows;
   const x = f.data;
   const out = zeros(n, dim);
-  const a0 = new Float64Array(dim), a1 = new Float64Array(dim), a2 = new Float64Array(dim), a3 = new Float64Array(dim);
+  const a0 = new Float64Array(dim),
+    a1 = new Float64Array(dim),
+    a2 = new Float64Array(dim),
+    a3 = new Float64Array(dim);
   let r = 0;
   for (; r + 4 <= n; r += 4) {
-    a0.fill(0); a1.fill(0); a2.fill(0); a3.fill(0);
-    const o0 = r * D, o1 = o0 + D, o2 = o1 + D, o3 = o2 + D;
+    a0.fill(0);
+    a1.fill(0);
+    a2.fill(0);
+    a3.fill(0);
+    const o0 = r * D,
+      o1 = o0 + D,
+      o2 = o1 + D,
+      o3 = o2 + D;
     for (let c = 0; c < D; c++) {
-      const v0 = x[o0 + c], v1 = x[o1 + c], v2 = x[o2 + c], v3 = x[o3 + c];
+      const v0 = x[o0 + c],
+        v1 = x[o1 + c],
+        v2 = x[o2 + c],
+        v3 = x[o3 + c];
       const wo = c * dim;
       for (let j = 0; j < dim; j++) {
         const wj = w[wo + j];
-        a0[j] += v0 * wj; a1[j] += v1 * wj; a2[j] += v2 * wj; a3[j] += v3 * wj;
+        a0[j] += v0 * wj;
+        a1[j] += v1 * wj;
+        a2[j] += v2 * wj;
+        a3[j] += v3 * wj;
       }
     }
     const oo = r * dim;
     for (let j = 0; j < dim; j++) {
-      out.data[oo + j] = a0[j]; out.data[oo + dim + j] = a1[j]; out.data[oo + 2 * dim + j] = a2[j]; out.data[oo + 3 * dim + j] = a3[j];
+      out.data[oo + j] = a0[j];
+      out.data[oo + dim + j] = a1[j];
+      out.data[oo + 2 * dim + j] = a2[j];
+      out.data[oo + 3 * dim + j] = a3[j];
     }
   }
   for (; r < n; r++) {

@@ -38,8 +38,14 @@ export function nearestSquaredRef(queries: Matrix, bank: Matrix): NearestResult 
     for (let j = 0; j < bank.rows; j++) {
       const bo = j * d;
       let s = 0;
-      for (let c = 0; c < d; c++) { const t = queries.data[qo + c] - bank.data[bo + c]; s += t * t; }
-      if (s < best) { best = s; bi = j; }
+      for (let c = 0; c < d; c++) {
+        const t = queries.data[qo + c] - bank.data[bo + c];
+        s += t * t;
+      }
+      if (s < best) {
+        best = s;
+        bi = j;
+      }
     }
     dist[i] = best;
     index[i] = bi;
@@ -64,13 +70,19 @@ export function knnSquaredRef(points: Matrix, k: number, excludeSelf = true): Kn
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let c = 0; c < d; c++) { const t = points.data[i * d + c] - points.data[j * d + c]; s += t * t; }
+      for (let c = 0; c < d; c++) {
+        const t = points.data[i * d + c] - points.data[j * d + c];
+        s += t * t;
+      }
       all[j] = s;
       order[j] = j;
     }
     const cand = Array.from(order).filter((j) => !(excludeSelf && j === i));
     cand.sort((a, b) => all[a] - all[b] || a - b);
-    for (let t = 0; t < k; t++) { dist[i * k + t] = all[cand[t]]; index[i * k + t] = cand[t]; }
+    for (let t = 0; t < k; t++) {
+      dist[i * k + t] = all[cand[t]];
+      index[i * k + t] = cand[t];
+    }
   }
   return { k, dist, index };
 }

@@ -21,7 +21,11 @@ function radixPasses(keys: Uint32Array, idx: Uint32Array | null): { keys: Uint32
     count.fill(0);
     for (let i = 0; i < n; i++) count[(k1[i] >>> shift) & 0x7ff]++;
     let sum = 0;
-    for (let b = 0; b < 2048; b++) { const c = count[b]; count[b] = sum; sum += c; }
+    for (let b = 0; b < 2048; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
     for (let i = 0; i < n; i++) {
       const p = count[(k1[i] >>> shift) & 0x7ff]++;
       k2[p] = k1[i];
@@ -39,7 +43,10 @@ export function argsortDescending(values: Float32Array): Uint32Array {
   const bits = new Uint32Array(values.buffer, values.byteOffset, n);
   const keys = new Uint32Array(n);
   const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) { keys[i] = ~ascKey(bits[i]) >>> 0; idx[i] = i; }
+  for (let i = 0; i < n; i++) {
+    keys[i] = ~ascKey(bits[i]) >>> 0;
+    idx[i] = i;
+  }
   return radixPasses(keys, idx).idx as Uint32Array;
 }
 

@@ -35,15 +35,21 @@ export function checkMapsAndMasks(maps: Float32Array, masks: ArrayLike<number>, 
 }
 
 /** AUPRO of anomaly maps against binary masks (both image-major, width x height per image). */
-export function aupro(maps: Float32Array, masks: Uint8Array | ArrayLike<number>, options: Partial<AuproOptions> & { width: number; height: number }): number {
+export function aupro(
+  maps: Float32Array,
+  masks: Uint8Array | ArrayLike<number>,
+  options: Partial<AuproOptions> & { width: number; height: number },
+): number {
   const o = resolveOptions<AuproOptions>({ width: 0, height: 0, ...AUPRO_DEFAULTS }, options, 'aupro');
   checkMapsAndMasks(maps, masks, o.width, o.height);
   checkRange('fprLimit', o.fprLimit, 0, 1, { minOpen: true });
   const nPos = countPositives(masks, 'masks');
   checkFinite(maps, 'anomaly maps');
   const nBg = maps.length - nPos;
-  if (nPos === 0) throw new InputError('aupro: the masks hold no anomalous pixel; AUPRO needs at least one defect region');
-  if (nBg === 0) throw new InputError('aupro: the masks hold no normal pixel; AUPRO needs background pixels for the FPR');
+  if (nPos === 0)
+    throw new InputError('aupro: the masks hold no anomalous pixel; AUPRO needs at least one defect region');
+  if (nBg === 0)
+    throw new InputError('aupro: the masks hold no normal pixel; AUPRO needs background pixels for the FPR');
   const regions = labelRegions8(masks, o.width, o.height);
   const invSize = new Float64Array(regions.count);
   for (let r = 0; r < regions.count; r++) invSize[r] = 1 / regions.size[r];
@@ -61,7 +67,8 @@ export function aupro(maps: Float32Array, masks: Uint8Array | ArrayLike<number>,
     const v = maps[order[i]];
     while (i < P && maps[order[i]] === v) {
       const r = regions.label[order[i]];
-      if (r < 0) fp++; else proSum += invSize[r];
+      if (r < 0) fp++;
+      else proSum += invSize[r];
       i++;
     }
     const fpr = fp / nBg;

@@ -37,7 +37,10 @@ export function labelRegions8(masks: ArrayLike<number>, width: number, height: n
             const xx = x + dx;
             if (xx < 0 || xx >= width || (dx === 0 && dy === 0)) continue;
             const q = yy * width + xx;
-            if (masks[base + q] === 1 && label[base + q] === -1) { label[base + q] = id; stack[top++] = q; }
+            if (masks[base + q] === 1 && label[base + q] === -1) {
+              label[base + q] = id;
+              stack[top++] = q;
+            }
           }
         }
       }

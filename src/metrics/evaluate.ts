@@ -41,13 +41,18 @@ export function evaluateClass(input: EvaluateClassInput): ClassMetrics {
   const { imageScores, labels, maps, masks } = input;
   const out: ClassMetrics = { image_auroc: auroc(imageScores, labels), f1_max: f1Max(imageScores, labels).f1 };
   if ((maps === undefined) !== (masks === undefined)) {
-    throw new InputError(`evaluateClass: ${maps ? 'maps given without masks' : 'masks given without maps'}; pass both for pixel metrics, or neither`);
+    throw new InputError(
+      `evaluateClass: ${maps ? 'maps given without masks' : 'masks given without maps'}; pass both for pixel metrics, or neither`,
+    );
   }
   if (maps && masks) {
-    if (input.width === undefined || input.height === undefined) throw new InputError('evaluateClass: width and height are needed with maps');
+    if (input.width === undefined || input.height === undefined)
+      throw new InputError('evaluateClass: width and height are needed with maps');
     const images = checkMapsAndMasks(maps, masks, input.width, input.height);
     if (images !== imageScores.length) {
-      throw new InputError(`evaluateClass: ${images} anomaly maps of ${input.width}x${input.height} but ${imageScores.length} image scores; they must describe the same images`);
+      throw new InputError(
+        `evaluateClass: ${images} anomaly maps of ${input.width}x${input.height} but ${imageScores.length} image scores; they must describe the same images`,
+      );
     }
     out.pixel_auroc = pixelAuroc(maps, masks);
     out.aupro = aupro(maps, masks, { width: input.width, height: input.height, fprLimit: input.fprLimit ?? 0.3 });

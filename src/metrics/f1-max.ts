@@ -20,7 +20,10 @@ export function f1Max(scores: Scores, labels: Labels): F1MaxResult {
   const Ctor = scores instanceof Float32Array ? Float32Array : Float64Array;
   const pos = new Ctor(nPos);
   const neg = new Ctor(n - nPos);
-  for (let i = 0, p = 0, q = 0; i < n; i++) { if (labels[i] === 1) pos[p++] = scores[i]; else neg[q++] = scores[i]; }
+  for (let i = 0, p = 0, q = 0; i < n; i++) {
+    if (labels[i] === 1) pos[p++] = scores[i];
+    else neg[q++] = scores[i];
+  }
   pos.sort();
   neg.sort();
   // Walk distinct thresholds from the top: TP = positives >= t, FP = negatives >= t.
@@ -37,7 +40,10 @@ export function f1Max(scores: Scores, labels: Labels): F1MaxResult {
     const precision = tp / (tp + fp);
     const recall = tp / nPos;
     const f1 = (2 * precision * recall) / (precision + recall + 1e-10);
-    if (f1 >= best) { best = f1; bestT = t; }
+    if (f1 >= best) {
+      best = f1;
+      bestT = t;
+    }
   }
   return { f1: best, threshold: bestT };
 }

@@ -13,14 +13,17 @@ export function countPositives(labels: Labels, what: string): number {
     const v = labels[i];
     if (v === 1) pos++;
     else if (v !== 0) {
-      throw new InputError(`${what}: value ${String(v)} at index ${i}; ${what} must be binary (0 or 1). Threshold masks at 0.5 (or divide 0/255 masks by 255) first`);
+      throw new InputError(
+        `${what}: value ${String(v)} at index ${i}; ${what} must be binary (0 or 1). Threshold masks at 0.5 (or divide 0/255 masks by 255) first`,
+      );
     }
   }
   return pos;
 }
 
 export function checkSameLength(a: { length: number }, b: { length: number }, aName: string, bName: string): void {
-  if (a.length !== b.length) throw new InputError(`${aName} has ${a.length} values but ${bName} has ${b.length}; they must match one to one`);
+  if (a.length !== b.length)
+    throw new InputError(`${aName} has ${a.length} values but ${bName} has ${b.length}; they must match one to one`);
 }
 
 /**
@@ -32,7 +35,9 @@ export function checkFinite(scores: Scores, what: string): void {
   for (let i = 0; i < scores.length; i++) {
     const v = scores[i];
     if (!Number.isFinite(v)) {
-      throw new InputError(`${what}: ${Number.isNaN(v) ? 'NaN' : String(v)} at index ${i}; scores must be finite (an Infinity usually means the features overflowed upstream; check the model's output)`);
+      throw new InputError(
+        `${what}: ${Number.isNaN(v) ? 'NaN' : String(v)} at index ${i}; scores must be finite (an Infinity usually means the features overflowed upstream; check the model's output)`,
+      );
     }
   }
 }
@@ -41,6 +46,8 @@ export function checkFinite(scores: Scores, what: string): void {
 export function checkBothClasses(pos: number, n: number, what: string): void {
   if (n === 0) throw new InputError(`${what}: no values to evaluate`);
   if (pos === 0 || pos === n) {
-    throw new InputError(`${what}: only ${pos === 0 ? 'negatives (0)' : 'positives (1)'} among ${n} labels; AUROC needs both classes`);
+    throw new InputError(
+      `${what}: only ${pos === 0 ? 'negatives (0)' : 'positives (1)'} among ${n} labels; AUROC needs both classes`,
+    );
   }
 }

@@ -8,12 +8,27 @@ type Variant = { make: (o: Record<string, unknown>, name: string) => AnomalyMode
 const VARIANTS: Record<string, Variant> = {
   patchcore: { make: (o, n) => new PatchCore(o as Partial<PatchCoreOptions>, n), fixed: {} },
   softpatch: { make: (o, n) => new SoftPatch(o as Partial<SoftPatchOptions>, n), fixed: { weighted: true } },
-  'softpatch-noweight': { make: (o, n) => new SoftPatch(o as Partial<SoftPatchOptions>, n), fixed: { weighted: false } },
+  'softpatch-noweight': {
+    make: (o, n) => new SoftPatch(o as Partial<SoftPatchOptions>, n),
+    fixed: { weighted: false },
+  },
   tailedcore: { make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n), fixed: {} },
-  'tailedcore-noaug': { make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n), fixed: { augmentation: null } },
-  'tailedcore-nodenoise': { make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n), fixed: { denoise: 'none' } },
-  'tailedcore-notail': { make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n), fixed: { tail: null, augmentation: null } },
-  'tailedcore-oracle': { make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n), fixed: { tail: 'oracle' } },
+  'tailedcore-noaug': {
+    make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n),
+    fixed: { augmentation: null },
+  },
+  'tailedcore-nodenoise': {
+    make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n),
+    fixed: { denoise: 'none' },
+  },
+  'tailedcore-notail': {
+    make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n),
+    fixed: { tail: null, augmentation: null },
+  },
+  'tailedcore-oracle': {
+    make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n),
+    fixed: { tail: 'oracle' },
+  },
 };
 
 /** Variants whose augmentation is a free option (they have a tail branch and do not fix augmentation). */
@@ -31,10 +46,13 @@ export const MODEL_NAMES = Object.freeze(Object.keys(VARIANTS)) as readonly stri
 export function createModel(name: string, options: Record<string, unknown> = {}): AnomalyModel {
   const v = Object.prototype.hasOwnProperty.call(VARIANTS, name) ? VARIANTS[name] : undefined;
   if (!v) throw new OptionError(`unknown model "${name}"; known models: ${MODEL_NAMES.join(', ')}`);
-  if (options === null || typeof options !== 'object') throw new OptionError(`createModel("${name}"): options must be an object`);
+  if (options === null || typeof options !== 'object')
+    throw new OptionError(`createModel("${name}"): options must be an object`);
   for (const key of Object.keys(v.fixed)) {
     if (key in options && options[key] !== undefined) {
-      throw new OptionError(`createModel("${name}"): option ${key} is fixed by this variant to ${JSON.stringify(v.fixed[key])}; use another model name to change it`);
+      throw new OptionError(
+        `createModel("${name}"): option ${key} is fixed by this variant to ${JSON.stringify(v.fixed[key])}; use another model name to change it`,
+      );
     }
   }
   return v.make({ ...options, ...v.fixed }, name);
@@ -46,10 +64,13 @@ export function createModel(name: string, options: Record<string, unknown> = {})
  * unless `options` set either themselves.
  */
 export function createModelForCell(
-  name: string, options: Record<string, unknown>, context: { seed: number | string; augmentation?: AugmentationType | null },
+  name: string,
+  options: Record<string, unknown>,
+  context: { seed: number | string; augmentation?: AugmentationType | null },
 ): AnomalyModel {
   const o: Record<string, unknown> = { ...options };
   if (o.seed === undefined) o.seed = context.seed;
-  if (TAKES_AUGMENTATION.has(name) && o.augmentation === undefined && context.augmentation !== undefined) o.augmentation = context.augmentation;
+  if (TAKES_AUGMENTATION.has(name) && o.augmentation === undefined && context.augmentation !== undefined)
+    o.augmentation = context.augmentation;
   return createModel(name, o);
 }

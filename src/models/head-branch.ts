@@ -33,7 +33,12 @@ export interface HeadBranchResult {
 }
 
 export async function buildHeadBranch(
-  patches: Matrix, imageCount: number, patchesPerImage: number, o: HeadBranchOptions, lofRng: Rng, coresetRng: Rng,
+  patches: Matrix,
+  imageCount: number,
+  patchesPerImage: number,
+  o: HeadBranchOptions,
+  lofRng: Rng,
+  coresetRng: Rng,
 ): Promise<HeadBranchResult> {
   const t0 = performance.now();
   let candidates: Int32Array | null = null;
@@ -45,14 +50,22 @@ export async function buildHeadBranch(
       lofThreshold = quantileLinear(lofScores, o.lofQuantile);
       candidates = keepBelow(lofScores, lofThreshold);
       if (candidates.length === 0) {
-        throw new InputError(`LOF filter kept no patch (every LOF score equals the ${o.lofQuantile} quantile ${lofThreshold}); the training features are degenerate (all identical?)`);
+        throw new InputError(
+          `LOF filter kept no patch (every LOF score equals the ${o.lofQuantile} quantile ${lofThreshold}); the training features are degenerate (all identical?)`,
+        );
       }
     }
   }
   const t1 = performance.now();
   // Projection on the GEMM engine (float32) + the exact pruned loop on all cores: the brute-force picks for that
   // projection. The kept rows are projected in place (no full-dimension copy of the pool).
-  const picks = await greedyCoresetParallel(patches, coresetRng, { ratio: o.coresetRatio, projDim: o.projDim, progress: true, label: 'head coreset' }, {}, candidates);
+  const picks = await greedyCoresetParallel(
+    patches,
+    coresetRng,
+    { ratio: o.coresetRatio, projDim: o.projDim, progress: true, label: 'head coreset' },
+    {},
+    candidates,
+  );
   const rows = candidates ? picks.map((p) => candidates![p]) : picks;
   const features = takeRows(patches, rows);
   let weights: Float32Array | null = null;
@@ -61,7 +74,14 @@ export async function buildHeadBranch(
     for (let i = 0; i < picks.length; i++) weights[i] = lofScores[rows[i]];
   }
   const t2 = performance.now();
-  return { features, weights, keptRows: candidates ? candidates.length : patches.rows, lofThreshold, lofMs: t1 - t0, coresetMs: t2 - t1 };
+  return {
+    features,
+    weights,
+    keptRows: candidates ? candidates.length : patches.rows,
+    lofThreshold,
+    lofMs: t1 - t0,
+    coresetMs: t2 - t1,
+  };
 }
 
 /** Indices whose score is strictly below the threshold (official: `scores < thr`). */

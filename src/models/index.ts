@@ -3,7 +3,14 @@ export { MemoryBankModel } from './memory-bank-model';
 export type { ModelInfo } from './memory-bank-model';
 export { MEMORY_BANK_MODEL_DEFAULTS, resolveModelOptions } from './options';
 export type { MemoryBankModelOptions, TailChoice } from './options';
-export { PatchCore, SoftPatch, TailedCore, PATCHCORE_DEFAULTS, SOFTPATCH_DEFAULTS, TAILEDCORE_DEFAULTS } from './methods';
+export {
+  PatchCore,
+  SoftPatch,
+  TailedCore,
+  PATCHCORE_DEFAULTS,
+  SOFTPATCH_DEFAULTS,
+  TAILEDCORE_DEFAULTS,
+} from './methods';
 export type { PatchCoreOptions, SoftPatchOptions, TailedCoreOptions } from './methods';
 export { createModel, createModelForCell, MODEL_NAMES } from './factory';
 export { buildHeadBranch, keepBelow } from './head-branch';

@@ -33,7 +33,14 @@ export interface ModelInfo {
   /** Rows the tail coreset was drawn from (base + augmented tail patches). */
   tailCandidateRows: number;
   /** Milliseconds per stage. */
-  timings: { lof: number; headCoreset: number; tailSampler: number; augmentation: number; tailCoreset: number; fit: number };
+  timings: {
+    lof: number;
+    headCoreset: number;
+    tailSampler: number;
+    augmentation: number;
+    tailCoreset: number;
+    fit: number;
+  };
   /** The resolved options the model was fitted with. */
   options: MemoryBankModelOptions;
 }
@@ -69,10 +76,13 @@ export class MemoryBankModel implements AnomalyModel {
     this.fitInfo = null;
     const ppi = checkFeatureSet(train, 'training features');
     // TailSampler normalises the image embeddings: a huge value overflows its norm (NaN similarities).
-    if (o.tail !== null && o.tail !== 'oracle') checkMagnitude(train.embeddings, 'training features (image embeddings)');
+    if (o.tail !== null && o.tail !== 'oracle')
+      checkMagnitude(train.embeddings, 'training features (image embeddings)');
     if (o.augmentation && o.tail !== null && typeof train.augmentedPatches !== 'function') {
       // Fail before the expensive stages.
-      throw new InputError(`${this.name}: option augmentation is '${o.augmentation}' but the training features provide no augmentedPatches; extract the augmentation views or set augmentation: null`);
+      throw new InputError(
+        `${this.name}: option augmentation is '${o.augmentation}' but the training features provide no augmentedPatches; extract the augmentation views or set augmentation: null`,
+      );
     }
     // One seed, independent streams per stage (docs/method.md §3.2 "RNG order"): adding draws in one stage never shifts another.
     const rng = createRng(o.seed);
@@ -95,8 +105,11 @@ export class MemoryBankModel implements AnomalyModel {
       maxK: tail ? tail.maxK : null,
       tailCandidateRows: tail ? tail.candidateRows : 0,
       timings: {
-        lof: head.lofMs, headCoreset: head.coresetMs,
-        tailSampler: tail ? tail.samplerMs : 0, augmentation: tail ? tail.augmentationMs : 0, tailCoreset: tail ? tail.coresetMs : 0,
+        lof: head.lofMs,
+        headCoreset: head.coresetMs,
+        tailSampler: tail ? tail.samplerMs : 0,
+        augmentation: tail ? tail.augmentationMs : 0,
+        tailCoreset: tail ? tail.coresetMs : 0,
         fit: performance.now() - t0,
       },
       options: o,
@@ -125,10 +138,14 @@ export class MemoryBankModel implements AnomalyModel {
 function checkFeatureSet(f: FeatureSet, what: string): number {
   if (!f || !f.patches) throw new InputError(`${what}: no patch features given`);
   const ppi = f.gridH * f.gridW;
-  if (!Number.isInteger(f.imageCount) || f.imageCount < 1) throw new InputError(`${what}: imageCount must be a positive integer, got ${f.imageCount}`);
-  if (!Number.isInteger(ppi) || ppi < 1) throw new InputError(`${what}: grid ${f.gridH}x${f.gridW} is not a positive integer size`);
+  if (!Number.isInteger(f.imageCount) || f.imageCount < 1)
+    throw new InputError(`${what}: imageCount must be a positive integer, got ${f.imageCount}`);
+  if (!Number.isInteger(ppi) || ppi < 1)
+    throw new InputError(`${what}: grid ${f.gridH}x${f.gridW} is not a positive integer size`);
   if (f.patches.rows !== f.imageCount * ppi) {
-    throw new InputError(`${what}: ${f.patches.rows} patch rows but ${f.imageCount} images x ${f.gridH}x${f.gridW} patches need ${f.imageCount * ppi}`);
+    throw new InputError(
+      `${what}: ${f.patches.rows} patch rows but ${f.imageCount} images x ${f.gridH}x${f.gridW} patches need ${f.imageCount * ppi}`,
+    );
   }
   checkMagnitude(f.patches, `${what} (patches)`);
   return ppi;
@@ -158,8 +175,8 @@ function checkMagnitude(m: Matrix, what: string): void {
       const r = Math.floor(i / m.cols);
       throw new InputError(
         `${what}: value ${v.toExponential(3)} at row ${r}, column ${i - r * m.cols} is too large (|x| > ${limit.toExponential(2)} for ${m.cols} columns): ` +
-        'squared distances would overflow float32 to Infinity, every score would tie and AUROC would read 0.5. ' +
-        'Rescale the features (e.g. divide by a constant or L2-normalise) or check the backbone\'s output',
+          'squared distances would overflow float32 to Infinity, every score would tie and AUROC would read 0.5. ' +
+          "Rescale the features (e.g. divide by a constant or L2-normalise) or check the backbone's output",
       );
     }
   }
@@ -169,7 +186,9 @@ function checkMagnitude(m: Matrix, what: string): void {
 function checkScores(scores: Float32Array, model: string): void {
   for (let i = 0; i < scores.length; i++) {
     if (!Number.isFinite(scores[i])) {
-      throw new InputError(`${model} scoring: patch score ${scores[i]} at patch ${i}; scores must be finite (check the features' scale and the memory bank)`);
+      throw new InputError(
+        `${model} scoring: patch score ${scores[i]} at patch ${i}; scores must be finite (check the features' scale and the memory bank)`,
+      );
     }
   }
 }

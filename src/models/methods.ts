@@ -13,7 +13,12 @@ export interface PatchCoreOptions {
 }
 // Derived from the one set of shared defaults (./options), never restated.
 const SHARED = MEMORY_BANK_MODEL_DEFAULTS;
-export const PATCHCORE_DEFAULTS: PatchCoreOptions = { coresetRatio: SHARED.coresetRatio, projDim: SHARED.projDim, seed: SHARED.seed, blurSigma: SHARED.blurSigma };
+export const PATCHCORE_DEFAULTS: PatchCoreOptions = {
+  coresetRatio: SHARED.coresetRatio,
+  projDim: SHARED.projDim,
+  seed: SHARED.seed,
+  blurSigma: SHARED.blurSigma,
+};
 
 /** PatchCore (repo version, docs/method.md §4.1): greedy coreset 0.1 of all patches; 1-NN squared L2; image = max. */
 export class PatchCore extends MemoryBankModel {
@@ -28,7 +33,12 @@ export interface SoftPatchOptions extends PatchCoreOptions {
   /** @default 6 */ lofK: number;
   /** @default 0.85 */ lofQuantile: number;
 }
-export const SOFTPATCH_DEFAULTS: SoftPatchOptions = { ...PATCHCORE_DEFAULTS, weighted: true, lofK: SHARED.lofK, lofQuantile: SHARED.lofQuantile };
+export const SOFTPATCH_DEFAULTS: SoftPatchOptions = {
+  ...PATCHCORE_DEFAULTS,
+  weighted: true,
+  lofK: SHARED.lofK,
+  lofQuantile: SHARED.lofQuantile,
+};
 
 /**
  * SoftPatch (repo version, docs/method.md §4.1): per-position LOF (k=6, 128-d), drop patches with LOF >= 0.85-quantile,
@@ -37,7 +47,11 @@ export const SOFTPATCH_DEFAULTS: SoftPatchOptions = { ...PATCHCORE_DEFAULTS, wei
 export class SoftPatch extends MemoryBankModel {
   constructor(options?: Partial<SoftPatchOptions>, name?: string) {
     const { weighted, ...rest } = resolveOptions(SOFTPATCH_DEFAULTS, options, 'SoftPatch');
-    super(name ?? (weighted ? 'softpatch' : 'softpatch-noweight'), { ...rest, denoise: 'lof', weighting: weighted ? 'lof' : 'none' });
+    super(name ?? (weighted ? 'softpatch' : 'softpatch-noweight'), {
+      ...rest,
+      denoise: 'lof',
+      weighting: weighted ? 'lof' : 'none',
+    });
   }
 }
 

@@ -64,7 +64,10 @@ export const MEMORY_BANK_MODEL_DEFAULTS: MemoryBankModelOptions = {
 };
 
 /** Merges and checks options; every message names the option. */
-export function resolveModelOptions(given: Partial<MemoryBankModelOptions> | undefined, where: string): MemoryBankModelOptions {
+export function resolveModelOptions(
+  given: Partial<MemoryBankModelOptions> | undefined,
+  where: string,
+): MemoryBankModelOptions {
   const o = resolveOptions(MEMORY_BANK_MODEL_DEFAULTS, given, where);
   checkOneOf('denoise', o.denoise, ['none', 'lof'] as const);
   checkOneOf('weighting', o.weighting, ['none', 'lof'] as const);
@@ -74,27 +77,36 @@ export function resolveModelOptions(given: Partial<MemoryBankModelOptions> | und
   checkRange('lofK', o.lofK, 1, 1 << 20, { integer: true });
   checkRange('lofQuantile', o.lofQuantile, 0, 1, { minOpen: true });
   checkRange('blurSigma', o.blurSigma, 0, 1000);
-  if (typeof o.seed !== 'number' && typeof o.seed !== 'string') throw new OptionError(`${where}: option seed must be a number or a string`);
+  if (typeof o.seed !== 'number' && typeof o.seed !== 'string')
+    throw new OptionError(`${where}: option seed must be a number or a string`);
   if (o.augmentation !== null) checkOneOf('augmentation', o.augmentation, AUGMENTATION_TYPES);
   const t = o.tail;
   if (t !== null && t !== 'oracle' && (typeof t !== 'object' || Array.isArray(t))) {
-    throw new OptionError(`${where}: option tail must be null, 'oracle' or an object of TailSampler options, got ${JSON.stringify(t)}`);
+    throw new OptionError(
+      `${where}: option tail must be null, 'oracle' or an object of TailSampler options, got ${JSON.stringify(t)}`,
+    );
   }
   if (t === null && o.augmentation !== null) {
-    throw new OptionError(`${where}: option augmentation ('${o.augmentation}') needs a tail branch; set augmentation: null or give a tail option`);
+    throw new OptionError(
+      `${where}: option augmentation ('${o.augmentation}') needs a tail branch; set augmentation: null or give a tail option`,
+    );
   }
   checkRange('tailMaxCount', o.tailMaxCount, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   if (t === 'oracle') {
     const c = o.oracleTailClasses;
     if (c !== null && (!Array.isArray(c) || c.length === 0 || !c.every((s) => typeof s === 'string'))) {
-      throw new OptionError(`${where}: option oracleTailClasses must be null or a non-empty list of the true tail class names`);
+      throw new OptionError(
+        `${where}: option oracleTailClasses must be null or a non-empty list of the true tail class names`,
+      );
     }
   } else if (o.oracleTailClasses !== null) {
     throw new OptionError(`${where}: option oracleTailClasses is only used with tail: 'oracle'`);
   }
   if (o.weighting === 'lof' && t !== null) {
     // Augmented tail views have no LOF score to weight by; the official code never combines the two.
-    throw new OptionError(`${where}: option weighting: 'lof' cannot be combined with a tail branch (tail rows have no LOF weight); use tail: null`);
+    throw new OptionError(
+      `${where}: option weighting: 'lof' cannot be combined with a tail branch (tail rows have no LOF weight); use tail: null`,
+    );
   }
   return o;
 }

@@ -42,9 +42,18 @@ export interface TailBranchResult {
  * Image indices of the classes named in `tailClasses`, or, when it is null, of every class with at most
  * `tailMaxCount` training images (ablation: the split's true tail).
  */
-export function oracleTailIndices(classNames: string[] | undefined, tailClasses: string[] | null, imageCount: number, tailMaxCount = TAIL_MAX_COUNT): Int32Array {
-  if (!classNames) throw new InputError("tail: 'oracle' needs train.classNames (the class of every training image); the feature set has none");
-  if (classNames.length !== imageCount) throw new InputError(`train.classNames has ${classNames.length} entries for ${imageCount} images`);
+export function oracleTailIndices(
+  classNames: string[] | undefined,
+  tailClasses: string[] | null,
+  imageCount: number,
+  tailMaxCount = TAIL_MAX_COUNT,
+): Int32Array {
+  if (!classNames)
+    throw new InputError(
+      "tail: 'oracle' needs train.classNames (the class of every training image); the feature set has none",
+    );
+  if (classNames.length !== imageCount)
+    throw new InputError(`train.classNames has ${classNames.length} entries for ${imageCount} images`);
   if (tailClasses === null) {
     const counts = new Map<string, number>();
     for (const c of classNames) counts.set(c, (counts.get(c) ?? 0) + 1);
@@ -52,14 +61,23 @@ export function oracleTailIndices(classNames: string[] | undefined, tailClasses:
   }
   const present = new Set(classNames);
   const missing = tailClasses.filter((c) => !present.has(c));
-  if (missing.length) throw new OptionError(`option oracleTailClasses names classes that are not in the training set: ${missing.join(', ')}`);
+  if (missing.length)
+    throw new OptionError(
+      `option oracleTailClasses names classes that are not in the training set: ${missing.join(', ')}`,
+    );
   const want = new Set(tailClasses);
   const out: number[] = [];
-  classNames.forEach((c, i) => { if (want.has(c)) out.push(i); });
+  classNames.forEach((c, i) => {
+    if (want.has(c)) out.push(i);
+  });
   return Int32Array.from(out);
 }
 
-export async function buildTailBranch(train: TrainFeatures, o: TailBranchOptions, coresetRng: Rng): Promise<TailBranchResult> {
+export async function buildTailBranch(
+  train: TrainFeatures,
+  o: TailBranchOptions,
+  coresetRng: Rng,
+): Promise<TailBranchResult> {
   const t0 = performance.now();
   const ppi = train.gridH * train.gridW;
   let tailIndices: Int32Array;
@@ -70,10 +88,16 @@ export async function buildTailBranch(train: TrainFeatures, o: TailBranchOptions
   } else {
     assertFinite(train.embeddings, 'image embeddings (TailSampler input)');
     if (train.embeddings.rows !== train.imageCount) {
-      throw new InputError(`image embeddings have ${train.embeddings.rows} rows for ${train.imageCount} training images`);
+      throw new InputError(
+        `image embeddings have ${train.embeddings.rows} rows for ${train.imageCount} training images`,
+      );
     }
     // One step (its N x N similarity and per-row loops have no inner counter): a closing line when it took > 1 s.
-    const bar = progress(`TailSampler (${train.imageCount} images)`, 1, { unit: 'stage', finalLine: 'ifShown', intervalMs: 1000 });
+    const bar = progress(`TailSampler (${train.imageCount} images)`, 1, {
+      unit: 'stage',
+      finalLine: 'ifShown',
+      intervalMs: 1000,
+    });
     const r = await tailSampler(train.embeddings, o.tail);
     bar.tick();
     bar.done();
@@ -84,32 +108,66 @@ export async function buildTailBranch(train: TrainFeatures, o: TailBranchOptions
   // Loader order (ascending) for the base patches, as the official code gathers them.
   tailIndices = Int32Array.from(tailIndices).sort();
   for (const i of tailIndices) {
-    if (!(i >= 0 && i < train.imageCount)) throw new InputError(`tail image index ${i} is outside [0, ${train.imageCount})`);
+    if (!(i >= 0 && i < train.imageCount))
+      throw new InputError(`tail image index ${i} is outside [0, ${train.imageCount})`);
   }
   const t1 = performance.now();
   if (tailIndices.length === 0) {
-    return { features: { data: new Float32Array(0), rows: 0, cols: train.patches.cols }, tailIndices, classSizes, maxK, candidateRows: 0, samplerMs: t1 - t0, augmentationMs: 0, coresetMs: 0 };
+    return {
+      features: { data: new Float32Array(0), rows: 0, cols: train.patches.cols },
+      tailIndices,
+      classSizes,
+      maxK,
+      candidateRows: 0,
+      samplerMs: t1 - t0,
+      augmentationMs: 0,
+      coresetMs: 0,
+    };
   }
   const rows = new Int32Array(tailIndices.length * ppi);
-  tailIndices.forEach((img, k) => { for (let p = 0; p < ppi; p++) rows[k * ppi + p] = img * ppi + p; });
+  tailIndices.forEach((img, k) => {
+    for (let p = 0; p < ppi; p++) rows[k * ppi + p] = img * ppi + p;
+  });
   const parts: Matrix[] = [takeRows(train.patches, rows)];
   if (o.augmentation) parts.push(await augmentedTailPatches(train, tailIndices, o.augmentation));
   const pool = parts.length > 1 ? concatRows(parts) : parts[0];
   const t2 = performance.now();
-  const picks = await greedyCoresetParallel(pool, coresetRng, { ratio: o.tailCoresetRatio, projDim: o.projDim, progress: true, label: 'tail coreset' });
+  const picks = await greedyCoresetParallel(pool, coresetRng, {
+    ratio: o.tailCoresetRatio,
+    projDim: o.projDim,
+    progress: true,
+    label: 'tail coreset',
+  });
   const features = takeRows(pool, picks);
   const t3 = performance.now();
-  return { features, tailIndices, classSizes, maxK, candidateRows: pool.rows, samplerMs: t1 - t0, augmentationMs: t2 - t1, coresetMs: t3 - t2 };
+  return {
+    features,
+    tailIndices,
+    classSizes,
+    maxK,
+    candidateRows: pool.rows,
+    samplerMs: t1 - t0,
+    augmentationMs: t2 - t1,
+    coresetMs: t3 - t2,
+  };
 }
 
-async function augmentedTailPatches(train: TrainFeatures, tailIndices: Int32Array, type: AugmentationType): Promise<Matrix> {
+async function augmentedTailPatches(
+  train: TrainFeatures,
+  tailIndices: Int32Array,
+  type: AugmentationType,
+): Promise<Matrix> {
   if (typeof train.augmentedPatches !== 'function') {
-    throw new OptionError(`option augmentation is '${type}' but the training features provide no augmentedPatches; extract the augmentation views or set augmentation: null`);
+    throw new OptionError(
+      `option augmentation is '${type}' but the training features provide no augmentedPatches; extract the augmentation views or set augmentation: null`,
+    );
   }
   const aug = await train.augmentedPatches(Array.from(tailIndices), type);
   const want = tailIndices.length * AUGMENTATION_VIEWS[type] * train.gridH * train.gridW;
   if (aug.cols !== train.patches.cols || aug.rows !== want) {
-    throw new InputError(`augmentedPatches('${type}') returned ${aug.rows}x${aug.cols}; expected ${want}x${train.patches.cols} (${tailIndices.length} images x ${AUGMENTATION_VIEWS[type]} views x ${train.gridH * train.gridW} patches)`);
+    throw new InputError(
+      `augmentedPatches('${type}') returned ${aug.rows}x${aug.cols}; expected ${want}x${train.patches.cols} (${tailIndices.length} images x ${AUGMENTATION_VIEWS[type]} views x ${train.gridH * train.gridW} patches)`,
+    );
   }
   assertFinite(aug, `augmented patch features ('${type}')`);
   return aug;

@@ -36,30 +36,50 @@ function isSummary(x: readonly unknown[]): x is readonly SummaryRow[] {
 }
 
 /** The tail-versus-noise trade-off from results.csv (path or run folder), result rows or summary rows. */
-export async function plotTradeoff(results: string | readonly ResultRow[] | readonly SummaryRow[], opts: TradeoffOptions & FigureOutput = {}): Promise<string> {
-  const summary = typeof results !== 'string' && isSummary(results) ? results : summarizeResults(asRows(results as string | readonly ResultRow[]));
+export async function plotTradeoff(
+  results: string | readonly ResultRow[] | readonly SummaryRow[],
+  opts: TradeoffOptions & FigureOutput = {},
+): Promise<string> {
+  const summary =
+    typeof results !== 'string' && isSummary(results)
+      ? results
+      : summarizeResults(asRows(results as string | readonly ResultRow[]));
   return renderFigure(tradeoffSpec(summary, opts), opts);
 }
 
 /** Per-class bars (mean over seeds) for one setting. */
-export async function plotPerClass(results: string | readonly ResultRow[], opts: PerClassOptions & FigureOutput = {}): Promise<string> {
+export async function plotPerClass(
+  results: string | readonly ResultRow[],
+  opts: PerClassOptions & FigureOutput = {},
+): Promise<string> {
   return renderFigure(perClassSpec(asRows(results), opts), opts);
 }
 
 /** TailSampler's predicted class size against the true one, per training image. */
-export async function plotTailSampler(input: Parameters<typeof tailSamplerSpec>[0], opts: FigureOutput = {}): Promise<string> {
+export async function plotTailSampler(
+  input: Parameters<typeof tailSamplerSpec>[0],
+  opts: FigureOutput = {},
+): Promise<string> {
   return renderFigure(tailSamplerSpec(input), opts);
 }
 
 /** Class-size histogram of one or more splits (manifests or manifest JSON files). */
-export async function plotClassSizes(splits: Record<string, Manifest | string>, opts: FigureOutput = {}): Promise<string> {
+export async function plotClassSizes(
+  splits: Record<string, Manifest | string>,
+  opts: FigureOutput = {},
+): Promise<string> {
   const loaded: Record<string, Manifest> = {};
-  for (const [k, v] of Object.entries(splits)) loaded[k] = typeof v === 'string' ? (JSON.parse(fs.readFileSync(v, 'utf8')) as Manifest) : v;
+  for (const [k, v] of Object.entries(splits))
+    loaded[k] = typeof v === 'string' ? (JSON.parse(fs.readFileSync(v, 'utf8')) as Manifest) : v;
   return renderFigure(classSizesSpec(loaded), opts);
 }
 
 /** Heatmap overlays (image | contour | map) for chosen test images; returns PNG bytes, writes <out>.png when asked. */
-export async function plotHeatmaps(items: HeatmapItem[], mapSize: number, opts: OverlayOptions & FigureOutput & { gap?: number; panelSize?: number } = {}): Promise<Buffer> {
+export async function plotHeatmaps(
+  items: HeatmapItem[],
+  mapSize: number,
+  opts: OverlayOptions & FigureOutput & { gap?: number; panelSize?: number } = {},
+): Promise<Buffer> {
   const png = await heatmapPng(items, mapSize, opts);
   if (opts.out) writeOutput(`${opts.out}.png`, png);
   return png;

@@ -23,7 +23,17 @@ export function maskContour(mask: Uint8Array, width: number, height: number): Ui
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!mask[i]) continue;
-      if (x === 0 || y === 0 || x === width - 1 || y === height - 1 || !mask[i - 1] || !mask[i + 1] || !mask[i - width] || !mask[i + width]) out[i] = 1;
+      if (
+        x === 0 ||
+        y === 0 ||
+        x === width - 1 ||
+        y === height - 1 ||
+        !mask[i - 1] ||
+        !mask[i + 1] ||
+        !mask[i - width] ||
+        !mask[i + width]
+      )
+        out[i] = 1;
     }
   }
   return out;
@@ -39,15 +49,25 @@ export interface OverlayOptions {
 }
 
 /** Blends a jet-coloured map over an image of the same size; the mask contour is drawn in white. */
-export function overlayPixels(image: RgbImage, map: Float32Array, mask: Uint8Array | null, opts: OverlayOptions = {}): RgbImage {
+export function overlayPixels(
+  image: RgbImage,
+  map: Float32Array,
+  mask: Uint8Array | null,
+  opts: OverlayOptions = {},
+): RgbImage {
   const { width, height } = image;
   const n = width * height;
-  if (map.length !== n) throw new InputError(`heatmap overlay: map has ${map.length} values, image is ${width}x${height}`);
-  if (mask && mask.length !== n) throw new InputError(`heatmap overlay: mask has ${mask.length} values, image is ${width}x${height}`);
+  if (map.length !== n)
+    throw new InputError(`heatmap overlay: map has ${map.length} values, image is ${width}x${height}`);
+  if (mask && mask.length !== n)
+    throw new InputError(`heatmap overlay: mask has ${mask.length} values, image is ${width}x${height}`);
   let lo = opts.lo ?? Infinity;
   let hi = opts.hi ?? -Infinity;
   if (opts.lo === undefined || opts.hi === undefined) {
-    for (let i = 0; i < n; i++) { if (opts.lo === undefined) lo = Math.min(lo, map[i]); if (opts.hi === undefined) hi = Math.max(hi, map[i]); }
+    for (let i = 0; i < n; i++) {
+      if (opts.lo === undefined) lo = Math.min(lo, map[i]);
+      if (opts.hi === undefined) hi = Math.max(hi, map[i]);
+    }
   }
   const span = hi > lo ? hi - lo : 1;
   const a = opts.alpha ?? 0.5;
@@ -58,7 +78,11 @@ export function overlayPixels(image: RgbImage, map: Float32Array, mask: Uint8Arr
     out[3 * i] = Math.round((1 - a) * image.data[3 * i] + a * r);
     out[3 * i + 1] = Math.round((1 - a) * image.data[3 * i + 1] + a * g);
     out[3 * i + 2] = Math.round((1 - a) * image.data[3 * i + 2] + a * b);
-    if (contour && contour[i]) { out[3 * i] = 255; out[3 * i + 1] = 255; out[3 * i + 2] = 255; }
+    if (contour && contour[i]) {
+      out[3 * i] = 255;
+      out[3 * i + 1] = 255;
+      out[3 * i + 2] = 255;
+    }
   }
   return { data: out, width, height };
 }
@@ -67,7 +91,12 @@ export function overlayPixels(image: RgbImage, map: Float32Array, mask: Uint8Arr
 function contourPixels(image: RgbImage, mask: Uint8Array): RgbImage {
   const out = Uint8Array.from(image.data);
   const c = maskContour(mask, image.width, image.height);
-  for (let i = 0; i < c.length; i++) if (c[i]) { out[3 * i] = 255; out[3 * i + 1] = 255; out[3 * i + 2] = 255; }
+  for (let i = 0; i < c.length; i++)
+    if (c[i]) {
+      out[3 * i] = 255;
+      out[3 * i + 1] = 255;
+      out[3 * i + 2] = 255;
+    }
   return { data: out, width: image.width, height: image.height };
 }
 
@@ -104,11 +133,19 @@ export interface HeatmapItem {
  * shared by all items (min and max over every map) unless lo/hi are given, so rows can be compared. panelSize
  * draws each panel at that side (nearest-neighbour), e.g. 224 for 56 px maps.
  */
-export async function heatmapPng(items: HeatmapItem[], mapSize: number, opts: OverlayOptions & { gap?: number; panelSize?: number } = {}): Promise<Buffer> {
+export async function heatmapPng(
+  items: HeatmapItem[],
+  mapSize: number,
+  opts: OverlayOptions & { gap?: number; panelSize?: number } = {},
+): Promise<Buffer> {
   if (items.length === 0) throw new InputError('heatmapPng: no images given');
   let lo = opts.lo ?? Infinity;
   let hi = opts.hi ?? -Infinity;
-  for (const it of items) for (let i = 0; i < it.map.length; i++) { if (opts.lo === undefined) lo = Math.min(lo, it.map[i]); if (opts.hi === undefined) hi = Math.max(hi, it.map[i]); }
+  for (const it of items)
+    for (let i = 0; i < it.map.length; i++) {
+      if (opts.lo === undefined) lo = Math.min(lo, it.map[i]);
+      if (opts.hi === undefined) hi = Math.max(hi, it.map[i]);
+    }
   const gap = opts.gap ?? 4;
   // Panels can be drawn larger than the map (small fast-setting maps are hard to see otherwise).
   const side = opts.panelSize ?? mapSize;
@@ -116,9 +153,14 @@ export async function heatmapPng(items: HeatmapItem[], mapSize: number, opts: Ov
   for (let r = 0; r < items.length; r++) {
     const it = items[r];
     const img = typeof it.image === 'string' ? await readAligned(it.image, mapSize) : it.image;
-    if (img.width !== mapSize || img.height !== mapSize) throw new InputError(`heatmapPng: image ${r} is ${img.width}x${img.height}, the map is ${mapSize}x${mapSize}`);
+    if (img.width !== mapSize || img.height !== mapSize)
+      throw new InputError(`heatmapPng: image ${r} is ${img.width}x${img.height}, the map is ${mapSize}x${mapSize}`);
     const mask = it.mask ?? null;
-    const three = [img, mask ? contourPixels(img, mask) : img, overlayPixels(img, it.map, mask, { alpha: opts.alpha, lo, hi })];
+    const three = [
+      img,
+      mask ? contourPixels(img, mask) : img,
+      overlayPixels(img, it.map, mask, { alpha: opts.alpha, lo, hi }),
+    ];
     for (let c = 0; c < 3; c++) {
       let img = sharp(Buffer.from(three[c].data), { raw: { width: mapSize, height: mapSize, channels: 3 } });
       if (side !== mapSize) img = sharp(await img.png().toBuffer()).resize(side, side, { kernel: 'nearest' });
@@ -127,5 +169,8 @@ export async function heatmapPng(items: HeatmapItem[], mapSize: number, opts: Ov
   }
   const width = 3 * side + 2 * gap;
   const height = items.length * side + (items.length - 1) * gap;
-  return sharp({ create: { width, height, channels: 3, background: { r: 255, g: 255, b: 255 } } }).composite(panels).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 255, g: 255, b: 255 } } })
+    .composite(panels)
+    .png()
+    .toBuffer();
 }

@@ -13,7 +13,10 @@ export interface HeatmapSelection {
 }
 
 /** Heatmap items (image path, map, mask) from an evaluation made with keepPredictions: true. */
-export function heatmapItems(ev: SplitEvaluation, sel: HeatmapSelection = {}): { items: HeatmapItem[]; mapSize: number; labels: string[] } {
+export function heatmapItems(
+  ev: SplitEvaluation,
+  sel: HeatmapSelection = {},
+): { items: HeatmapItem[]; mapSize: number; labels: string[] } {
   const per = sel.perClass ?? 1;
   const items: HeatmapItem[] = [];
   const labels: string[] = [];
@@ -21,14 +24,24 @@ export function heatmapItems(ev: SplitEvaluation, sel: HeatmapSelection = {}): {
   for (const c of ev.classes) {
     if (sel.classes && !sel.classes.includes(c.name)) continue;
     const p = c.prediction;
-    if (!p) throw new InputError('heatmapItems: the evaluation has no predictions; call evaluate(..., { keepPredictions: true })');
+    if (!p)
+      throw new InputError(
+        'heatmapItems: the evaluation has no predictions; call evaluate(..., { keepPredictions: true })',
+      );
     mapSize = p.mapSize;
     const px = p.mapSize * p.mapSize;
     const order = Array.from(c.test.labels.keys()).sort((a, b) => p.imageScores[b] - p.imageScores[a]);
     const pick = order.filter((i) => c.test.labels[i] === 1).slice(0, per);
-    if (sel.withNormal) { const nrm = order.find((i) => c.test.labels[i] === 0); if (nrm !== undefined) pick.push(nrm); }
+    if (sel.withNormal) {
+      const nrm = order.find((i) => c.test.labels[i] === 0);
+      if (nrm !== undefined) pick.push(nrm);
+    }
     for (const i of pick) {
-      items.push({ image: c.test.paths[i], map: p.maps.subarray(i * px, (i + 1) * px), mask: c.test.masks ? c.test.masks.subarray(i * px, (i + 1) * px) : null });
+      items.push({
+        image: c.test.paths[i],
+        map: p.maps.subarray(i * px, (i + 1) * px),
+        mask: c.test.masks ? c.test.masks.subarray(i * px, (i + 1) * px) : null,
+      });
       labels.push(`${c.name}: ${c.test.images[i].rel} (score ${p.imageScores[i].toFixed(3)})`);
     }
   }

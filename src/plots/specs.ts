@@ -6,21 +6,41 @@ import type { ResultRow } from '../results/results-file';
 import type { Manifest } from '../data/types';
 import type { VegaLiteSpec } from './render';
 
-const METRIC_TITLE: Record<string, string> = { image_auroc: 'image AUROC', pixel_auroc: 'pixel AUROC', aupro: 'AUPRO', f1_max: 'F1-max' };
+const METRIC_TITLE: Record<string, string> = {
+  image_auroc: 'image AUROC',
+  pixel_auroc: 'pixel AUROC',
+  aupro: 'AUPRO',
+  f1_max: 'F1-max',
+};
 const metricTitle = (m: string) => METRIC_TITLE[m] ?? m;
 const setting = (tailType: string, k: number | null) => (k === null ? tailType : `${tailType} K=${k}`);
 /** Fixed method colours, so a method keeps its colour across figures. */
 const METHOD_SCALE = {
-  domain: ['patchcore', 'softpatch', 'softpatch-noweight', 'tailedcore', 'tailedcore-noaug', 'tailedcore-nodenoise', 'tailedcore-notail', 'tailedcore-oracle'],
+  domain: [
+    'patchcore',
+    'softpatch',
+    'softpatch-noweight',
+    'tailedcore',
+    'tailedcore-noaug',
+    'tailedcore-nodenoise',
+    'tailedcore-notail',
+    'tailedcore-oracle',
+  ],
   range: ['#4c78a8', '#f58518', '#ff9da6', '#e45756', '#72b7b2', '#54a24b', '#b279a2', '#9d755d'],
 };
 function methodColor(methods: string[]): Record<string, unknown> {
   // Keep the fixed palette only when every method is in it (ablation labels chosen by users fall back to the default
   // scheme); list only the methods present, so the legend shows nothing else.
   const present = new Set(methods);
-  if (![...present].every((m) => METHOD_SCALE.domain.includes(m))) return { field: 'method', type: 'nominal', title: 'method' };
+  if (![...present].every((m) => METHOD_SCALE.domain.includes(m)))
+    return { field: 'method', type: 'nominal', title: 'method' };
   const idx = METHOD_SCALE.domain.map((m, i) => (present.has(m) ? i : -1)).filter((i) => i >= 0);
-  return { field: 'method', type: 'nominal', title: 'method', scale: { domain: idx.map((i) => METHOD_SCALE.domain[i]), range: idx.map((i) => METHOD_SCALE.range[i]) } };
+  return {
+    field: 'method',
+    type: 'nominal',
+    title: 'method',
+    scale: { domain: idx.map((i) => METHOD_SCALE.domain[i]), range: idx.map((i) => METHOD_SCALE.range[i]) },
+  };
 }
 
 export interface TradeoffOptions {
@@ -40,22 +60,51 @@ export interface TradeoffOptions {
 export function tradeoffSpec(summary: readonly SummaryRow[], opts: TradeoffOptions = {}): VegaLiteSpec {
   const metric = opts.metric ?? 'image_auroc';
   const groups = opts.groups ?? ['head', 'tail'];
-  const values = summary.filter((r) => r.metric === metric && groups.includes(r.group)).map((r) => {
-    const sd = Number.isFinite(r.std) ? r.std : 0;
-    return { dataset: r.dataset, setting: setting(r.tail_type, r.k), group: r.group === 'head' ? 'head classes' : r.group === 'tail' ? 'tail classes' : 'all classes', method: r.method, noise: r.noise_ratio, mean: r.mean, lo: r.mean - sd, hi: r.mean + sd };
-  });
+  const values = summary
+    .filter((r) => r.metric === metric && groups.includes(r.group))
+    .map((r) => {
+      const sd = Number.isFinite(r.std) ? r.std : 0;
+      return {
+        dataset: r.dataset,
+        setting: setting(r.tail_type, r.k),
+        group: r.group === 'head' ? 'head classes' : r.group === 'tail' ? 'tail classes' : 'all classes',
+        method: r.method,
+        noise: r.noise_ratio,
+        mean: r.mean,
+        lo: r.mean - sd,
+        hi: r.mean + sd,
+      };
+    });
   const x = { field: 'noise', type: 'quantitative', title: 'noise ratio', axis: { format: '.0%' } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: `${metricTitle(metric)} against noise ratio`,
     data: { values },
-    facet: { column: { field: 'group', type: 'nominal', title: null, sort: groups.map((g) => `${g} classes`) }, row: { field: 'setting', type: 'nominal', title: null } },
+    facet: {
+      column: { field: 'group', type: 'nominal', title: null, sort: groups.map((g) => `${g} classes`) },
+      row: { field: 'setting', type: 'nominal', title: null },
+    },
     spec: {
       width: opts.width ?? 220,
       height: opts.height ?? 160,
       layer: [
-        { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: metricTitle(metric), scale: { zero: false } }, color: methodColor(values.map((v) => v.method)) } },
-        { mark: { type: 'errorbar', ticks: true }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: metricTitle(metric) }, y2: { field: 'hi' }, color: { field: 'method', type: 'nominal' } } },
+        {
+          mark: { type: 'line', point: true },
+          encoding: {
+            x,
+            y: { field: 'mean', type: 'quantitative', title: metricTitle(metric), scale: { zero: false } },
+            color: methodColor(values.map((v) => v.method)),
+          },
+        },
+        {
+          mark: { type: 'errorbar', ticks: true },
+          encoding: {
+            x,
+            y: { field: 'lo', type: 'quantitative', title: metricTitle(metric) },
+            y2: { field: 'hi' },
+            color: { field: 'method', type: 'nominal' },
+          },
+        },
       ],
     },
     resolve: { scale: { y: 'shared' } },
@@ -89,12 +138,20 @@ export function perClassSpec(rows: readonly ResultRow[], opts: PerClassOptions =
     if (opts.seed !== undefined && r.seed !== opts.seed) continue;
     const key = `${r.class}|${r.method}`;
     const a = acc.get(key) ?? { cls: r.class, method: r.method, tails: 0, sum: 0, n: 0 };
-    a.sum += r.value; a.n++; if (r.is_tail) a.tails++;
+    a.sum += r.value;
+    a.n++;
+    if (r.is_tail) a.tails++;
     acc.set(key, a);
   }
   const role = (a: { tails: number; n: number }) => (a.tails === 0 ? 'head' : a.tails === a.n ? 'tail' : 'mixed');
-  const label = (a: { cls: string; tails: number; n: number }) => (role(a) === 'head' ? a.cls : role(a) === 'tail' ? `${a.cls} (tail)` : `${a.cls} (tail in some seeds)`);
-  const values = [...acc.values()].map((a) => ({ class: label(a), method: a.method, value: a.sum / a.n, tail: role(a) }));
+  const label = (a: { cls: string; tails: number; n: number }) =>
+    role(a) === 'head' ? a.cls : role(a) === 'tail' ? `${a.cls} (tail)` : `${a.cls} (tail in some seeds)`;
+  const values = [...acc.values()].map((a) => ({
+    class: label(a),
+    method: a.method,
+    value: a.sum / a.n,
+    tail: role(a),
+  }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: `Per-class ${metricTitle(metric)}${opts.seed !== undefined ? ` (seed ${opts.seed})` : ''}`,
@@ -116,34 +173,66 @@ export function perClassSpec(rows: readonly ResultRow[], opts: PerClassOptions =
  * TailSampler accuracy: predicted class size (per training image) against the true size of its class, log axes,
  * the y = x diagonal and the max_K line; a dot is filled when the image was selected as tail.
  */
-export function tailSamplerSpec(input: { trueSizes: ArrayLike<number>; predictedSizes: ArrayLike<number>; selected?: ArrayLike<boolean | number>; isNoise?: ArrayLike<boolean | number>; maxK?: number | null }): VegaLiteSpec {
+export function tailSamplerSpec(input: {
+  trueSizes: ArrayLike<number>;
+  predictedSizes: ArrayLike<number>;
+  selected?: ArrayLike<boolean | number>;
+  isNoise?: ArrayLike<boolean | number>;
+  maxK?: number | null;
+}): VegaLiteSpec {
   const n = input.trueSizes.length;
-  if (input.predictedSizes.length !== n) throw new RangeError(`tailSamplerSpec: ${n} true sizes but ${input.predictedSizes.length} predicted sizes`);
+  if (input.predictedSizes.length !== n)
+    throw new RangeError(`tailSamplerSpec: ${n} true sizes but ${input.predictedSizes.length} predicted sizes`);
   const values = [];
   let hi = 1;
   for (let i = 0; i < n; i++) {
     const t = input.trueSizes[i];
     const p = input.predictedSizes[i];
     hi = Math.max(hi, t, p);
-    values.push({ true: t, predicted: Math.max(p, 0.5), selected: input.selected ? (input.selected[i] ? 'tail' : 'head') : 'n/a', kind: input.isNoise && input.isNoise[i] ? 'injected noise' : 'normal' });
+    values.push({
+      true: t,
+      predicted: Math.max(p, 0.5),
+      selected: input.selected ? (input.selected[i] ? 'tail' : 'head') : 'n/a',
+      kind: input.isNoise && input.isNoise[i] ? 'injected noise' : 'normal',
+    });
   }
   const scale = { type: 'log', domain: [0.5, hi * 1.5] };
   const layers: Record<string, unknown>[] = [
-    { data: { values: [{ a: 0.5 }, { a: hi * 1.5 }] }, mark: { type: 'line', color: '#999', strokeDash: [4, 4] }, encoding: { x: { field: 'a', type: 'quantitative', scale }, y: { field: 'a', type: 'quantitative', scale } } },
+    {
+      data: { values: [{ a: 0.5 }, { a: hi * 1.5 }] },
+      mark: { type: 'line', color: '#999', strokeDash: [4, 4] },
+      encoding: { x: { field: 'a', type: 'quantitative', scale }, y: { field: 'a', type: 'quantitative', scale } },
+    },
     {
       mark: { type: 'point', filled: true, opacity: 0.6 },
       encoding: {
         x: { field: 'true', type: 'quantitative', scale, title: 'true class size' },
         y: { field: 'predicted', type: 'quantitative', scale, title: 'predicted class size' },
-        color: { field: 'selected', type: 'nominal', title: 'TailSampler', scale: { domain: ['tail', 'head', 'n/a'], range: ['#e45756', '#4c78a8', '#888'] } },
+        color: {
+          field: 'selected',
+          type: 'nominal',
+          title: 'TailSampler',
+          scale: { domain: ['tail', 'head', 'n/a'], range: ['#e45756', '#4c78a8', '#888'] },
+        },
         shape: { field: 'kind', type: 'nominal', title: 'image' },
       },
     },
   ];
   if (input.maxK !== undefined && input.maxK !== null) {
-    layers.push({ data: { values: [{ k: input.maxK }] }, mark: { type: 'rule', color: '#e45756', strokeDash: [2, 2] }, encoding: { y: { field: 'k', type: 'quantitative', scale } } });
+    layers.push({
+      data: { values: [{ k: input.maxK }] },
+      mark: { type: 'rule', color: '#e45756', strokeDash: [2, 2] },
+      encoding: { y: { field: 'k', type: 'quantitative', scale } },
+    });
   }
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: 'TailSampler: predicted vs true class size', width: 320, height: 260, data: { values }, layer: layers };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'TailSampler: predicted vs true class size',
+    width: 320,
+    height: 260,
+    data: { values },
+    layer: layers,
+  };
 }
 
 /**
@@ -154,8 +243,22 @@ export function classSizesSpec(splits: Record<string, Manifest>): VegaLiteSpec {
   for (const [label, m] of Object.entries(splits)) {
     for (const c of m.classes) {
       const total = c.trainGood.length + c.injected.length;
-      values.push({ split: label, class: c.name, part: 'good', count: c.trainGood.length, total, tail: c.isTail ? 'tail' : 'head' });
-      values.push({ split: label, class: c.name, part: 'injected noise', count: c.injected.length, total, tail: c.isTail ? 'tail' : 'head' });
+      values.push({
+        split: label,
+        class: c.name,
+        part: 'good',
+        count: c.trainGood.length,
+        total,
+        tail: c.isTail ? 'tail' : 'head',
+      });
+      values.push({
+        split: label,
+        class: c.name,
+        part: 'injected noise',
+        count: c.injected.length,
+        total,
+        tail: c.isTail ? 'tail' : 'head',
+      });
     }
   }
   return {
@@ -171,7 +274,12 @@ export function classSizesSpec(splits: Record<string, Manifest>): VegaLiteSpec {
       encoding: {
         x: { field: 'class', type: 'nominal', title: null, sort: { field: 'total', order: 'descending' } },
         y: { field: 'count', type: 'quantitative', title: 'training images', stack: 'zero' },
-        color: { field: 'part', type: 'nominal', title: null, scale: { domain: ['good', 'injected noise'], range: ['#4c78a8', '#e45756'] } },
+        color: {
+          field: 'part',
+          type: 'nominal',
+          title: null,
+          scale: { domain: ['good', 'injected noise'], range: ['#4c78a8', '#e45756'] },
+        },
         tooltip: [{ field: 'class' }, { field: 'part' }, { field: 'count' }, { field: 'tail' }],
       },
     },

@@ -10,7 +10,12 @@ export interface MarkdownOptions {
   methodOrder?: string[];
 }
 
-const METRIC_LABEL: Record<string, string> = { image_auroc: 'image AUROC', pixel_auroc: 'pixel AUROC', aupro: 'AUPRO', f1_max: 'F1-max' };
+const METRIC_LABEL: Record<string, string> = {
+  image_auroc: 'image AUROC',
+  pixel_auroc: 'pixel AUROC',
+  aupro: 'AUPRO',
+  f1_max: 'F1-max',
+};
 
 /** "step K=1", "pareto". */
 export function settingLabel(tailType: string, k: number | null): string {
@@ -29,29 +34,58 @@ export function summaryMarkdown(rows: readonly SummaryRow[], opts: MarkdownOptio
   const groups = opts.groups ?? ['all', 'head', 'tail'];
   const order = opts.methodOrder ?? ['patchcore', 'softpatch', 'tailedcore'];
   const index = new Map<string, SummaryRow>();
-  const settings = new Map<string, { dataset: string; tail_type: string; k: number | null; noise_ratio: number; methods: Set<string> }>();
+  const settings = new Map<
+    string,
+    { dataset: string; tail_type: string; k: number | null; noise_ratio: number; methods: Set<string> }
+  >();
   for (const r of rows) {
     const s = `${r.dataset}|${r.tail_type}|${r.k ?? ''}|${r.noise_ratio}`;
     index.set(`${s}|${r.method}|${r.metric}|${r.group}`, r);
-    if (!settings.has(s)) settings.set(s, { dataset: r.dataset, tail_type: r.tail_type, k: r.k, noise_ratio: r.noise_ratio, methods: new Set() });
+    if (!settings.has(s))
+      settings.set(s, {
+        dataset: r.dataset,
+        tail_type: r.tail_type,
+        k: r.k,
+        noise_ratio: r.noise_ratio,
+        methods: new Set(),
+      });
     settings.get(s)!.methods.add(r.method);
   }
   const multiData = new Set(rows.map((r) => r.dataset)).size > 1;
-  const head = [...(multiData ? ['dataset'] : []), 'setting', 'noise', 'method', ...metrics.flatMap((m) => groups.map((g) => `${METRIC_LABEL[m] ?? m} ${g}`))];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < (multiData ? 4 : 3) ? '---' : '---:')).join('|')}|`];
-  const rank = (m: string) => { const i = order.indexOf(m); return i < 0 ? order.length : i; };
+  const head = [
+    ...(multiData ? ['dataset'] : []),
+    'setting',
+    'noise',
+    'method',
+    ...metrics.flatMap((m) => groups.map((g) => `${METRIC_LABEL[m] ?? m} ${g}`)),
+  ];
+  const lines = [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (i < (multiData ? 4 : 3) ? '---' : '---:')).join('|')}|`,
+  ];
+  const rank = (m: string) => {
+    const i = order.indexOf(m);
+    return i < 0 ? order.length : i;
+  };
   for (const [s, info] of settings) {
     const methods = [...info.methods].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     for (const method of methods) {
-      const cells = metrics.flatMap((m) => groups.map((g) => {
-        const r = index.get(`${s}|${method}|${m}|${g}`);
-        return r ? formatCell(r.mean, r.std) : '–';
-      }));
-      lines.push(`| ${[...(multiData ? [info.dataset] : []), settingLabel(info.tail_type, info.k), `${Math.round(info.noise_ratio * 100)}%`, method, ...cells].join(' | ')} |`);
+      const cells = metrics.flatMap((m) =>
+        groups.map((g) => {
+          const r = index.get(`${s}|${method}|${m}|${g}`);
+          return r ? formatCell(r.mean, r.std) : '–';
+        }),
+      );
+      lines.push(
+        `| ${[...(multiData ? [info.dataset] : []), settingLabel(info.tail_type, info.k), `${Math.round(info.noise_ratio * 100)}%`, method, ...cells].join(' | ')} |`,
+      );
     }
   }
   const seeds = rows.length ? Math.max(...rows.map((r) => r.n_seeds)) : 0;
-  lines.push('', `Values: mean ± std over ${seeds} seed(s) of the per-seed class mean, in percent. Tail = classes with at most 20 training images; head = the rest.`);
+  lines.push(
+    '',
+    `Values: mean ± std over ${seeds} seed(s) of the per-seed class mean, in percent. Tail = classes with at most 20 training images; head = the rest.`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -59,22 +93,51 @@ export function summaryMarkdown(rows: readonly SummaryRow[], opts: MarkdownOptio
  * A per-class Markdown table of result rows of one fit (or several methods on one split): class, role, training
  * and noise counts, then one column per method x metric (percent).
  */
-export function perClassMarkdown(rows: readonly { class: string; method: string; metric: string; value: number; is_tail: boolean; train_count: number; noise_count: number }[], metrics: string[] = ['image_auroc', 'pixel_auroc', 'aupro']): string {
+export function perClassMarkdown(
+  rows: readonly {
+    class: string;
+    method: string;
+    metric: string;
+    value: number;
+    is_tail: boolean;
+    train_count: number;
+    noise_count: number;
+  }[],
+  metrics: string[] = ['image_auroc', 'pixel_auroc', 'aupro'],
+): string {
   const methods = [...new Set(rows.map((r) => r.method))];
   const classes = [...new Set(rows.map((r) => r.class))];
-  const head = ['class', 'role', 'train', 'noise', ...methods.flatMap((m) => metrics.map((x) => `${m} ${METRIC_LABEL[x] ?? x}`))];
+  const head = [
+    'class',
+    'role',
+    'train',
+    'noise',
+    ...methods.flatMap((m) => metrics.map((x) => `${m} ${METRIC_LABEL[x] ?? x}`)),
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   const find = new Map(rows.map((r) => [`${r.class}|${r.method}|${r.metric}`, r]));
   for (const c of classes) {
     const r0 = rows.find((r) => r.class === c)!;
-    const vals = methods.flatMap((m) => metrics.map((x) => { const r = find.get(`${c}|${m}|${x}`); return r ? formatCell(r.value, NaN) : '–'; }));
-    lines.push(`| ${[c, r0.is_tail ? 'tail' : 'head', String(r0.train_count), String(r0.noise_count), ...vals].join(' | ')} |`);
+    const vals = methods.flatMap((m) =>
+      metrics.map((x) => {
+        const r = find.get(`${c}|${m}|${x}`);
+        return r ? formatCell(r.value, NaN) : '–';
+      }),
+    );
+    lines.push(
+      `| ${[c, r0.is_tail ? 'tail' : 'head', String(r0.train_count), String(r0.noise_count), ...vals].join(' | ')} |`,
+    );
   }
   for (const g of ['all', 'head', 'tail'] as const) {
-    const vals = methods.flatMap((m) => metrics.map((x) => {
-      const v = rows.filter((r) => r.method === m && r.metric === x && !Number.isNaN(r.value) && (g === 'all' || r.is_tail === (g === 'tail')));
-      return v.length ? formatCell(v.reduce((a, b) => a + b.value, 0) / v.length, NaN) : '–';
-    }));
+    const vals = methods.flatMap((m) =>
+      metrics.map((x) => {
+        const v = rows.filter(
+          (r) =>
+            r.method === m && r.metric === x && !Number.isNaN(r.value) && (g === 'all' || r.is_tail === (g === 'tail')),
+        );
+        return v.length ? formatCell(v.reduce((a, b) => a + b.value, 0) / v.length, NaN) : '–';
+      }),
+    );
     lines.push(`| **${g} classes** | | | | ${vals.join(' | ')} |`);
   }
   return lines.join('\n') + '\n';

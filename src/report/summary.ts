@@ -30,7 +30,19 @@ export interface SummaryRow {
   n_classes: number;
 }
 
-export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = ['dataset', 'tail_type', 'k', 'noise_ratio', 'method', 'metric', 'group', 'mean', 'std', 'n_seeds', 'n_classes'];
+export const SUMMARY_COLUMNS: readonly (keyof SummaryRow)[] = [
+  'dataset',
+  'tail_type',
+  'k',
+  'noise_ratio',
+  'method',
+  'metric',
+  'group',
+  'mean',
+  'std',
+  'n_seeds',
+  'n_classes',
+];
 
 const SEP = '\u001f';
 
@@ -44,7 +56,8 @@ function groupStats(keys: string[], values: number[]): Map<string, { mean: numbe
   const m = g.column('v_mean').values as number[];
   const s = g.column('v_std').values as number[];
   const c = g.column('v_count').values as number[];
-  for (let i = 0; i < k.length; i++) out.set(k[i], { mean: Number(m[i]), std: c[i] > 1 ? Number(s[i]) : NaN, count: Number(c[i]) });
+  for (let i = 0; i < k.length; i++)
+    out.set(k[i], { mean: Number(m[i]), std: c[i] > 1 ? Number(s[i]) : NaN, count: Number(c[i]) });
   return out;
 }
 
@@ -59,8 +72,10 @@ export function summarizeResults(rows: readonly ResultRow[]): SummaryRow[] {
   for (const r of rows) {
     if (Number.isNaN(r.value)) continue;
     const base = [r.dataset, r.tail_type, r.k ?? '', r.noise_ratio, r.method, r.metric].join(SEP);
-    keys.push(`${base}${SEP}all${SEP}${r.seed}`); vals.push(r.value);
-    keys.push(`${base}${SEP}${r.is_tail ? 'tail' : 'head'}${SEP}${r.seed}`); vals.push(r.value);
+    keys.push(`${base}${SEP}all${SEP}${r.seed}`);
+    vals.push(r.value);
+    keys.push(`${base}${SEP}${r.is_tail ? 'tail' : 'head'}${SEP}${r.seed}`);
+    vals.push(r.value);
   }
   const perSeed = groupStats(keys, vals);
   // 2) mean ± std over seeds
@@ -78,20 +93,41 @@ export function summarizeResults(rows: readonly ResultRow[]): SummaryRow[] {
   for (const [key, st] of overSeeds) {
     const [dataset, tail_type, k, noise, method, metric, group] = key.split(SEP);
     out.push({
-      dataset, tail_type, k: k === '' ? null : Number(k), noise_ratio: Number(noise), method, metric, group: group as ClassGroup,
-      mean: st.mean, std: st.std, n_seeds: st.count, n_classes: classCount.get(key)!.mean,
+      dataset,
+      tail_type,
+      k: k === '' ? null : Number(k),
+      noise_ratio: Number(noise),
+      method,
+      metric,
+      group: group as ClassGroup,
+      mean: st.mean,
+      std: st.std,
+      n_seeds: st.count,
+      n_classes: classCount.get(key)!.mean,
     });
   }
   const gi = (g: string) => CLASS_GROUPS.indexOf(g as ClassGroup);
-  out.sort((a, b) =>
-    a.dataset.localeCompare(b.dataset) || a.tail_type.localeCompare(b.tail_type) || (a.k ?? 0) - (b.k ?? 0) ||
-    a.noise_ratio - b.noise_ratio || a.method.localeCompare(b.method) || a.metric.localeCompare(b.metric) || gi(a.group) - gi(b.group));
+  out.sort(
+    (a, b) =>
+      a.dataset.localeCompare(b.dataset) ||
+      a.tail_type.localeCompare(b.tail_type) ||
+      (a.k ?? 0) - (b.k ?? 0) ||
+      a.noise_ratio - b.noise_ratio ||
+      a.method.localeCompare(b.method) ||
+      a.metric.localeCompare(b.metric) ||
+      gi(a.group) - gi(b.group),
+  );
   return out;
 }
 
 /** summary.csv text. */
 export function summaryCsv(rows: readonly SummaryRow[]): string {
   const lines = [SUMMARY_COLUMNS.join(',')];
-  for (const r of rows) lines.push(SUMMARY_COLUMNS.map((c) => csvField(r[c] === null ? '' : Number.isNaN(r[c] as number) ? 'NaN' : String(r[c]))).join(','));
+  for (const r of rows)
+    lines.push(
+      SUMMARY_COLUMNS.map((c) =>
+        csvField(r[c] === null ? '' : Number.isNaN(r[c] as number) ? 'NaN' : String(r[c])),
+      ).join(','),
+    );
   return lines.join('\n') + '\n';
 }

@@ -31,19 +31,36 @@ export interface TailAccuracy {
  * @param predictedSizes TailSampler's predicted class size per image (optional)
  */
 export function tailAccuracy(
-  trueSizes: ArrayLike<number>, selected: ArrayLike<number | boolean>, isNoise: ArrayLike<number | boolean>,
-  predictedSizes?: ArrayLike<number>, tailMaxCount = TAIL_MAX_COUNT,
+  trueSizes: ArrayLike<number>,
+  selected: ArrayLike<number | boolean>,
+  isNoise: ArrayLike<number | boolean>,
+  predictedSizes?: ArrayLike<number>,
+  tailMaxCount = TAIL_MAX_COUNT,
 ): TailAccuracy {
   const n = trueSizes.length;
   if (selected.length !== n || isNoise.length !== n || (predictedSizes && predictedSizes.length !== n)) {
-    throw new RangeError(`tailAccuracy: arrays of different lengths (${n} sizes, ${selected.length} selections, ${isNoise.length} noise flags)`);
+    throw new RangeError(
+      `tailAccuracy: arrays of different lengths (${n} sizes, ${selected.length} selections, ${isNoise.length} noise flags)`,
+    );
   }
-  let tp = 0, fp = 0, fn = 0, tn = 0, noise = 0, noiseSel = 0, err = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    tn = 0,
+    noise = 0,
+    noiseSel = 0,
+    err = 0;
   for (let i = 0; i < n; i++) {
     const t = trueSizes[i] <= tailMaxCount;
     const s = Boolean(selected[i]);
-    if (t && s) tp++; else if (!t && s) fp++; else if (t && !s) fn++; else tn++;
-    if (isNoise[i]) { noise++; if (s) noiseSel++; }
+    if (t && s) tp++;
+    else if (!t && s) fp++;
+    else if (t && !s) fn++;
+    else tn++;
+    if (isNoise[i]) {
+      noise++;
+      if (s) noiseSel++;
+    }
     if (predictedSizes) err += Math.abs(predictedSizes[i] - trueSizes[i]) / trueSizes[i];
   }
   const denom = Math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
@@ -60,7 +77,10 @@ export function tailAccuracy(
 }
 
 /** The truth tailAccuracy needs, from a split's training items: each image's class size (good + injected) and noise flag. */
-export function splitTruth(items: readonly { className: string; isNoise: boolean }[]): { trueSizes: number[]; isNoise: boolean[] } {
+export function splitTruth(items: readonly { className: string; isNoise: boolean }[]): {
+  trueSizes: number[];
+  isNoise: boolean[];
+} {
   const size = new Map<string, number>();
   for (const t of items) size.set(t.className, (size.get(t.className) ?? 0) + 1);
   return { trueSizes: items.map((t) => size.get(t.className)!), isNoise: items.map((t) => t.isNoise) };

@@ -13,8 +13,16 @@ import { roundHalfEven } from './few-shot';
 const f32 = Math.fround;
 
 export const ROW_THRESHOLD_TYPES = [
-  'trim_min', 'half_min', 'truncate_min', 'max_step', 'double_max_step', 'max_step_min_num_neighbors',
-  'double_min_bin_count', 'min_kde', 'double_min_kde', 'ruled_max_step',
+  'trim_min',
+  'half_min',
+  'truncate_min',
+  'max_step',
+  'double_max_step',
+  'max_step_min_num_neighbors',
+  'double_min_bin_count',
+  'min_kde',
+  'double_min_kde',
+  'ruled_max_step',
 ] as const;
 export const GLOBAL_THRESHOLD_TYPES = ['symmin', 'symavg', 'indep'] as const;
 export const THRESHOLD_TYPES = [...ROW_THRESHOLD_TYPES, ...GLOBAL_THRESHOLD_TYPES] as const;
@@ -52,7 +60,11 @@ export function quantisedSort(row: Float32Array, n: number, codes: Int32Array, q
 function argmaxFirst(v: ArrayLike<number>, len = v.length): number {
   let bi = 0;
   let best = v[0];
-  for (let k = 1; k < len; k++) if (v[k] > best) { best = v[k]; bi = k; }
+  for (let k = 1; k < len; k++)
+    if (v[k] > best) {
+      best = v[k];
+      bi = k;
+    }
   return bi;
 }
 
@@ -74,7 +86,11 @@ export function doubleCriterion(crits: ArrayLike<number>, float32: boolean): num
     ratio[k] = r(crits[k] / Math.max(next, eps));
     if (crits[k] > laterMax) laterMax = crits[k];
   }
-  for (let k = 0; k < len; k++) if (ratio[k] > best) { best = ratio[k]; bi = k; }
+  for (let k = 0; k < len; k++)
+    if (ratio[k] > best) {
+      best = ratio[k];
+      bi = k;
+    }
   return bi;
 }
 
@@ -116,7 +132,9 @@ function binCounts(q: Float32Array, n: number, row: number): Float32Array {
   const range = f32(q[n - 1] - q[0]);
   const bins = width > 0 ? roundHalfEven(range / width) : NaN;
   if (!(bins >= 1) || !Number.isFinite(bins)) {
-    throw new InputError(`thresholdType double_min_bin_count: row ${row} has no usable Freedman-Diaconis histogram (IQR ${iqr}, range ${range}); the reference fails here too. Use another thresholdType`);
+    throw new InputError(
+      `thresholdType double_min_bin_count: row ${row} has no usable Freedman-Diaconis histogram (IQR ${iqr}, range ${range}); the reference fails here too. Use another thresholdType`,
+    );
   }
   const edges = new Float64Array(bins + 1);
   const step = (q[n - 1] - q[0]) / bins;
@@ -160,7 +178,15 @@ function tophatLogDensity(q: Float32Array, n: number): Float64Array {
  * The threshold of one row for a per-row ("adaptive") threshold type, as a float32 value.
  * `codes`/`q` are scratch arrays of length n.
  */
-export function rowThreshold(type: RowThresholdType, row: Float32Array, n: number, codes: Int32Array, q: Float32Array, trimP: number, rowIndex: number): number {
+export function rowThreshold(
+  type: RowThresholdType,
+  row: Float32Array,
+  n: number,
+  codes: Int32Array,
+  q: Float32Array,
+  trimP: number,
+  rowIndex: number,
+): number {
   if (type === 'half_min') {
     let m = Infinity;
     for (let j = 0; j < n; j++) if (row[j] < m) m = row[j];
@@ -168,15 +194,24 @@ export function rowThreshold(type: RowThresholdType, row: Float32Array, n: numbe
   }
   quantisedSort(row, n, codes, q);
   switch (type) {
-    case 'trim_min': return trimThreshold(q, n, trimP);
-    case 'truncate_min': return trimThreshold(q, n, 0.5);
+    case 'trim_min':
+      return trimThreshold(q, n, trimP);
+    case 'truncate_min':
+      return trimThreshold(q, n, 0.5);
     case 'max_step': {
       let best = -Infinity;
       let bk = 0;
-      for (let k = 0; k < n - 1; k++) { const d = f32(q[k + 1] - q[k]); if (d > best) { best = d; bk = k; } }
+      for (let k = 0; k < n - 1; k++) {
+        const d = f32(q[k + 1] - q[k]);
+        if (d > best) {
+          best = d;
+          bk = k;
+        }
+      }
       return midpoint(q, bk);
     }
-    case 'double_max_step': return doubleMaxStep(q, n);
+    case 'double_max_step':
+      return doubleMaxStep(q, n);
     case 'max_step_min_num_neighbors': {
       // On the descending order: gap d_k = desc[k] - desc[k+1] weighted by ln(n-1) - ln(k+1).
       const lnLen = Math.log(n - 1);
@@ -186,7 +221,10 @@ export function rowThreshold(type: RowThresholdType, row: Float32Array, n: numbe
         const a = q[n - 1 - k];
         const b = q[n - 2 - k];
         const crit = f32(a - b) * (lnLen - Math.log(k + 1));
-        if (crit > best) { best = crit; bk = k; }
+        if (crit > best) {
+          best = crit;
+          bk = k;
+        }
       }
       return f32(f32(q[n - 1 - bk] + q[n - 2 - bk]) / 2);
     }
@@ -203,7 +241,11 @@ export function rowThreshold(type: RowThresholdType, row: Float32Array, n: numbe
       const ld = tophatLogDensity(q, n);
       let best = Infinity;
       let bk = 0;
-      for (let k = 0; k < n - 1; k++) if (ld[k] < best) { best = ld[k]; bk = k; }
+      for (let k = 0; k < n - 1; k++)
+        if (ld[k] < best) {
+          best = ld[k];
+          bk = k;
+        }
       return midpoint(q, bk);
     }
     case 'double_min_kde': {
@@ -280,7 +322,12 @@ export function rowCounts(S: SimilarityMatrix, th: Float32Array): Int32Array {
  * Deviation (all column votes): a column with no vote (possible only when a near-duplicate is more similar to a row
  * than the row is to itself) gets max(1, c_j) instead of the reference's NaN.
  */
-export function voteClassSizes(S: SimilarityMatrix, th: Float32Array, counts: Int32Array, vote: VoteType): Float32Array {
+export function voteClassSizes(
+  S: SimilarityMatrix,
+  th: Float32Array,
+  counts: Int32Array,
+  vote: VoteType,
+): Float32Array {
   const n = S.n;
   const out = new Float32Array(n);
   if (vote === 'none') {
@@ -308,7 +355,11 @@ export function voteClassSizes(S: SimilarityMatrix, th: Float32Array, counts: In
           const o = i * n;
           for (let j = 0; j < n; j++) if (S.data[o + j] >= t) tally[j]++;
         }
-        for (let j = 0; j < n; j++) if (tally[j] > bestCount[j]) { bestCount[j] = tally[j]; out[j] = v; }
+        for (let j = 0; j < n; j++)
+          if (tally[j] > bestCount[j]) {
+            bestCount[j] = tally[j];
+            out[j] = v;
+          }
       }
       g = e;
     }
@@ -319,7 +370,11 @@ export function voteClassSizes(S: SimilarityMatrix, th: Float32Array, counts: In
     const t = th[i];
     const c = counts[i];
     const o = i * n;
-    for (let j = 0; j < n; j++) if (S.data[o + j] >= t) { sum[j] += c; nz[j]++; }
+    for (let j = 0; j < n; j++)
+      if (S.data[o + j] >= t) {
+        sum[j] += c;
+        nz[j]++;
+      }
   }
   if (vote === 'mean') {
     for (let j = 0; j < n; j++) out[j] = nz[j] > 0 ? f32(sum[j] / nz[j]) : Math.max(1, counts[j]);
@@ -336,7 +391,10 @@ export function voteClassSizes(S: SimilarityMatrix, th: Float32Array, counts: In
     for (let j = 0; j < n; j++) {
       if (S.data[o + j] >= t) {
         const d = Math.abs(f32(c - mean[j]));
-        if (d < bestD[j]) { bestD[j] = d; out[j] = c; }
+        if (d < bestD[j]) {
+          bestD[j] = d;
+          out[j] = c;
+        }
       }
     }
   }

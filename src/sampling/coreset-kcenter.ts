@@ -32,9 +32,15 @@ export function kCenterBruteForce(p: Matrix, m: number, start: number, onPick?: 
     for (let i = 0; i < n; i++) {
       const io = i * d;
       let acc = 0;
-      for (let c = 0; c < d; c++) { const t = x[io + c] - x[lo + c]; acc += t * t; }
+      for (let c = 0; c < d; c++) {
+        const t = x[io + c] - x[lo + c];
+        acc += t * t;
+      }
       if (acc < minD[i]) minD[i] = acc;
-      if (minD[i] > best) { best = minD[i]; bi = i; }
+      if (minD[i] > best) {
+        best = minD[i];
+        bi = i;
+      }
     }
     last = bi;
     picks[s] = bi;
@@ -72,7 +78,11 @@ export function kCenterPruned(p: Matrix, m: number, start: number, onPick?: Pick
   const addCentre = (k: number, c: number): void => {
     const src = c * d;
     let s = 0;
-    for (let j = 0; j < d; j++) { const v = x[src + j]; cx[k * d + j] = v; s += v * v; }
+    for (let j = 0; j < d; j++) {
+      const v = x[src + j];
+      cx[k * d + j] = v;
+      s += v * v;
+    }
     cnorm[k] = Math.sqrt(s);
   };
 
@@ -81,23 +91,37 @@ export function kCenterPruned(p: Matrix, m: number, start: number, onPick?: Pick
   {
     const so = start * d;
     const all = new Int32Array(n);
-    let best = -1, bi = 0;
+    let best = -1,
+      bi = 0;
     for (let i = 0; i < n; i++) {
       const io = i * d;
       let acc = 0;
-      for (let c = 0; c < d; c++) { const t = x[io + c] - x[so + c]; acc += t * t; }
+      for (let c = 0; c < d; c++) {
+        const t = x[io + c] - x[so + c];
+        acc += t * t;
+      }
       minD[i] = acc;
       all[i] = i;
-      if (acc > best) { best = acc; bi = i; }
+      if (acc > best) {
+        best = acc;
+        bi = i;
+      }
     }
-    members[0] = all; count[0] = n; cmax[0] = best; carg[0] = bi;
+    members[0] = all;
+    count[0] = n;
+    cmax[0] = best;
+    carg[0] = bi;
   }
 
   for (let k = 1; k < m; k++) {
     // Global argmax of minD: the largest cluster maximum, lowest point index on ties (the brute force's rule).
-    let best = -1, c = 0;
+    let best = -1,
+      c = 0;
     for (let a = 0; a < k; a++) {
-      if (cmax[a] > best || (cmax[a] === best && carg[a] < c)) { best = cmax[a]; c = carg[a]; }
+      if (cmax[a] > best || (cmax[a] === best && carg[a] < c)) {
+        best = cmax[a];
+        c = carg[a];
+      }
     }
     picks[k] = c;
     addCentre(k, c);
@@ -115,14 +139,19 @@ export function kCenterPruned(p: Matrix, m: number, start: number, onPick?: Pick
       let dc2 = 0;
       for (let j = 0; j < d;) {
         const end = j + CHUNK < d ? j + CHUNK : d;
-        for (; j < end; j++) { const t = cx[ko + j] - cx[ao + j]; dc2 += t * t; }
+        for (; j < end; j++) {
+          const t = cx[ko + j] - cx[ao + j];
+          dc2 += t * t;
+        }
         if (dc2 > bound) break;
       }
       if (dc2 > bound) continue;
       // Visit the members: move the ones that improve, keep the rest (compacted) and refresh the cluster max.
       const list = members[a];
       const len = count[a];
-      let keep = 0, mx = -1, mi = 0;
+      let keep = 0,
+        mx = -1,
+        mi = 0;
       for (let t = 0; t < len; t++) {
         const i = list[t];
         const md = minD[i];
@@ -132,25 +161,42 @@ export function kCenterPruned(p: Matrix, m: number, start: number, onPick?: Pick
           let acc = 0;
           for (let j = 0; j < d;) {
             const end = j + CHUNK < d ? j + CHUNK : d;
-            for (; j < end; j++) { const u = x[io + j] - x[co + j]; acc += u * u; }
+            for (; j < end; j++) {
+              const u = x[io + j] - x[co + j];
+              acc += u * u;
+            }
             if (acc >= md) break;
           }
-          if (acc < md) { minD[i] = acc; movers[nMoved++] = i; continue; }
+          if (acc < md) {
+            minD[i] = acc;
+            movers[nMoved++] = i;
+            continue;
+          }
         }
         list[keep++] = i;
-        if (md > mx || (md === mx && i < mi)) { mx = md; mi = i; }
+        if (md > mx || (md === mx && i < mi)) {
+          mx = md;
+          mi = i;
+        }
       }
       count[a] = keep;
       cmax[a] = keep ? mx : 0;
       carg[a] = keep ? mi : 0;
     }
     const mine = movers.slice(0, nMoved);
-    let mx = 0, mi = nMoved ? mine[0] : 0;
+    let mx = 0,
+      mi = nMoved ? mine[0] : 0;
     for (let t = 0; t < nMoved; t++) {
       const i = mine[t];
-      if (minD[i] > mx || (minD[i] === mx && i < mi)) { mx = minD[i]; mi = i; }
+      if (minD[i] > mx || (minD[i] === mx && i < mi)) {
+        mx = minD[i];
+        mi = i;
+      }
     }
-    members[k] = mine; count[k] = nMoved; cmax[k] = mx; carg[k] = mi;
+    members[k] = mine;
+    count[k] = nMoved;
+    cmax[k] = mx;
+    carg[k] = mi;
     onPick?.(k + 1, m);
   }
   return picks;

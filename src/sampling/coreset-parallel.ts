@@ -118,7 +118,10 @@ function makePart(x, d, lo, hi, m) {
 `;
 
 /** Control words: [0] generation, [1] centre row (-1 = stop), [2] pick number k, [3] unused, [4 + part] part's done generation (-1 = failed). */
-const GEN = 0, CENTRE = 1, PICK = 2, DONE0 = 4;
+const GEN = 0,
+  CENTRE = 1,
+  PICK = 2,
+  DONE0 = 4;
 
 const WORKER_SOURCE = `${KERNEL_SOURCE}
 const { workerData } = require('node:worker_threads');
@@ -149,7 +152,10 @@ for (;;) {
 }
 `;
 
-type Part = { init(start: number): { best: number; idx: number }; step(k: number, c: number): { best: number; idx: number } };
+type Part = {
+  init(start: number): { best: number; idx: number };
+  step(k: number, c: number): { best: number; idx: number };
+};
 let makePartFn: ((x: Float32Array, d: number, lo: number, hi: number, m: number) => Part) | null = null;
 function makePart(x: Float32Array, d: number, lo: number, hi: number, m: number): Part {
   makePartFn ??= new Function(`${KERNEL_SOURCE}\nreturn makePart;`)() as typeof makePartFn;
@@ -175,13 +181,22 @@ export function toShared(data: Float32Array): Float32Array {
  * Exact greedy k-center over several cores: the same picks as kCenterBruteForce(p, m, start), the same arithmetic.
  * `p` is the (projected) bank, row-major float32; it is copied once into shared memory unless it already lives there.
  */
-export async function kCenterParallel(p: Matrix, m: number, start: number, opts: ParallelKCenterOptions = {}): Promise<Int32Array> {
-  const n = p.rows, d = p.cols;
-  if (p.data.length !== n * d) throw new InputError(`coreset bank: data length ${p.data.length} does not match shape ${n}x${d}`);
+export async function kCenterParallel(
+  p: Matrix,
+  m: number,
+  start: number,
+  opts: ParallelKCenterOptions = {},
+): Promise<Int32Array> {
+  const n = p.rows,
+    d = p.cols;
+  if (p.data.length !== n * d)
+    throw new InputError(`coreset bank: data length ${p.data.length} does not match shape ${n}x${d}`);
   if (!Number.isInteger(m) || m < 1 || m > n) throw new InputError(`coreset: cannot pick ${m} of ${n} rows`);
-  if (!Number.isInteger(start) || start < 0 || start >= n) throw new InputError(`coreset: start row ${start} is outside [0, ${n})`);
+  if (!Number.isInteger(start) || start < 0 || start >= n)
+    throw new InputError(`coreset: start row ${start} is outside [0, ${n})`);
   const parts = Math.min(opts.parts ?? availableParallelism(), n);
-  if (!Number.isInteger(parts) || parts < 1) throw new OptionError(`coreset: parts must be a positive integer, got ${opts.parts}`);
+  if (!Number.isInteger(parts) || parts < 1)
+    throw new OptionError(`coreset: parts must be a positive integer, got ${opts.parts}`);
   const onPick = opts.onPick;
   const picks = new Int32Array(m);
   picks[0] = start;
@@ -192,8 +207,10 @@ export async function kCenterParallel(p: Matrix, m: number, start: number, opts:
   const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * n) / parts));
   const ctrlBuf = new SharedArrayBuffer(4 * (DONE0 + parts));
   const ctrl = new Int32Array(ctrlBuf);
-  const resVBuf = new SharedArrayBuffer(8 * parts), resIBuf = new SharedArrayBuffer(4 * parts);
-  const resV = new Float64Array(resVBuf), resI = new Int32Array(resIBuf);
+  const resVBuf = new SharedArrayBuffer(8 * parts),
+    resIBuf = new SharedArrayBuffer(4 * parts);
+  const resV = new Float64Array(resVBuf),
+    resI = new Int32Array(resIBuf);
   const errBufs: SharedArrayBuffer[] = [];
   const workers: Worker[] = [];
   const exited: Promise<void>[] = [];
@@ -203,21 +220,38 @@ export async function kCenterParallel(p: Matrix, m: number, start: number, opts:
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
-        bank: x.buffer, byteOffset: x.byteOffset, length: x.length, d, lo: bounds[w], hi: bounds[w + 1], m,
-        ctrl: ctrlBuf, resV: resVBuf, resI: resIBuf, err, part: w,
+        bank: x.buffer,
+        byteOffset: x.byteOffset,
+        length: x.length,
+        d,
+        lo: bounds[w],
+        hi: bounds[w + 1],
+        m,
+        ctrl: ctrlBuf,
+        resV: resVBuf,
+        resI: resIBuf,
+        err,
+        part: w,
       },
     });
     workers.push(worker);
-    exited.push(new Promise((resolve) => { worker.once('exit', () => resolve()); worker.once('error', () => resolve()); }));
+    exited.push(
+      new Promise((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.once('error', () => resolve());
+      }),
+    );
   }
   const main = makePart(x, d, bounds[0], bounds[1], m);
   let gen = 0;
   const round = (k: number, c: number): number => {
-    ctrl[CENTRE] = c; ctrl[PICK] = k;
+    ctrl[CENTRE] = c;
+    ctrl[PICK] = k;
     gen = Atomics.add(ctrl, GEN, 1) + 1;
     Atomics.notify(ctrl, GEN);
     const r = k === 0 ? main.init(c) : main.step(k, c);
-    let best = r.best, idx = r.idx;
+    let best = r.best,
+      idx = r.idx;
     for (let w = 1; w < parts; w++) {
       for (;;) {
         const v = Atomics.load(ctrl, DONE0 + w);
@@ -225,12 +259,18 @@ export async function kCenterParallel(p: Matrix, m: number, start: number, opts:
         if (v === -1) {
           const b = new Uint8Array(errBufs[w]);
           const end = b.indexOf(0);
-          throw new Error(`coreset worker ${w} failed: ${Buffer.from(b.subarray(0, end < 0 ? b.length : end)).toString()}`);
+          throw new Error(
+            `coreset worker ${w} failed: ${Buffer.from(b.subarray(0, end < 0 ? b.length : end)).toString()}`,
+          );
         }
         Atomics.wait(ctrl, DONE0 + w, v, 1000);
       }
-      const bv = resV[w], bi = resI[w];
-      if (bv > best || (bv === best && bi < idx)) { best = bv; idx = bi; }
+      const bv = resV[w],
+        bi = resI[w];
+      if (bv > best || (bv === best && bi < idx)) {
+        best = bv;
+        idx = bi;
+      }
     }
     return idx;
   };

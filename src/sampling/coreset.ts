@@ -43,12 +43,23 @@ export interface CoresetOptions {
   parts?: number | null;
 }
 
-export const CORESET_DEFAULTS: CoresetOptions = { ratio: 0.1, projDim: 128, progress: false, onProgress: undefined, label: 'greedy coreset', parts: null };
+export const CORESET_DEFAULTS: CoresetOptions = {
+  ratio: 0.1,
+  projDim: 128,
+  progress: false,
+  onProgress: undefined,
+  label: 'greedy coreset',
+  parts: null,
+};
 
 /** Below this many rows greedyCoresetParallel runs in the calling thread unless `parts` is given. */
 export const PARALLEL_MIN_ROWS = 20000;
 
-function prepare(features: Matrix, options: Partial<CoresetOptions> | undefined, where: string): { o: CoresetOptions; m: number } {
+function prepare(
+  features: Matrix,
+  options: Partial<CoresetOptions> | undefined,
+  where: string,
+): { o: CoresetOptions; m: number } {
   const o = resolveOptions(CORESET_DEFAULTS, options, where);
   checkRange('ratio', o.ratio, 0, 1, { minOpen: true });
   checkRange('projDim', o.projDim, 1, 1 << 20, { integer: true });
@@ -87,7 +98,10 @@ export function greedyCoresetBruteForce(features: Matrix, rng: Rng, options?: Pa
  * multiply-adds). Same rng draws as the sync version; picks differ only where projection rounding flips a near-tie.
  */
 export async function greedyCoresetAsync(
-  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {},
+  features: Matrix,
+  rng: Rng,
+  options?: Partial<CoresetOptions>,
+  engine: EngineOptions = {},
 ): Promise<Int32Array> {
   const { o, m } = prepare(features, options, 'greedyCoresetAsync');
   const p = await randomProjectionAsync(features, o.projDim, rng, engine);
@@ -103,12 +117,21 @@ const PROJECTION_CHUNK_ROWS = 65536;
  * computed chunk by chunk on the linalg engine straight into a SharedArrayBuffer (the parallel coreset reads it in
  * place). When D === dim there is no projection (and no draw), as in the official sampler.
  */
-async function projectSubset(features: Matrix, rows: Int32Array | null, dim: number, rng: Rng, engine: EngineOptions): Promise<Matrix> {
+async function projectSubset(
+  features: Matrix,
+  rows: Int32Array | null,
+  dim: number,
+  rng: Rng,
+  engine: EngineOptions,
+): Promise<Matrix> {
   const D = features.cols;
   const n = rows ? rows.length : features.rows;
   const out = new Float32Array(new SharedArrayBuffer(n * dim * 4));
   if (D === dim) {
-    if (!rows) { out.set(features.data); return { data: out, rows: n, cols: dim }; }
+    if (!rows) {
+      out.set(features.data);
+      return { data: out, rows: n, cols: dim };
+    }
     for (let k = 0; k < n; k++) out.set(features.data.subarray(rows[k] * D, (rows[k] + 1) * D), k * D);
     return { data: out, rows: n, cols: dim };
   }
@@ -128,7 +151,8 @@ function checkRows(features: Matrix, rows: Int32Array | null): void {
   if (!rows) return;
   if (rows.length === 0) throw new InputError('coreset: the list of candidate rows is empty');
   for (let k = 0; k < rows.length; k++) {
-    if (!(rows[k] >= 0 && rows[k] < features.rows)) throw new InputError(`coreset: candidate row ${rows[k]} is outside [0, ${features.rows})`);
+    if (!(rows[k] >= 0 && rows[k] < features.rows))
+      throw new InputError(`coreset: candidate row ${rows[k]} is outside [0, ${features.rows})`);
   }
 }
 
@@ -138,7 +162,11 @@ function checkRows(features: Matrix, rows: Int32Array | null): void {
  * full-dimension subset is made), and indices refer to positions in `rows`.
  */
 export async function coresetProjection(
-  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {}, rows: Int32Array | null = null,
+  features: Matrix,
+  rng: Rng,
+  options?: Partial<CoresetOptions>,
+  engine: EngineOptions = {},
+  rows: Int32Array | null = null,
 ): Promise<{ projected: Matrix; start: number; m: number; options: CoresetOptions }> {
   const o = resolveOptions(CORESET_DEFAULTS, options, 'coresetProjection');
   checkRange('ratio', o.ratio, 0, 1, { minOpen: true });
@@ -158,7 +186,11 @@ export async function coresetProjection(
  * With `rows`, the candidates are those rows of `features` and the returned picks index into `rows`.
  */
 export async function greedyCoresetParallel(
-  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {}, rows: Int32Array | null = null,
+  features: Matrix,
+  rng: Rng,
+  options?: Partial<CoresetOptions>,
+  engine: EngineOptions = {},
+  rows: Int32Array | null = null,
 ): Promise<Int32Array> {
   const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine, rows);
   if (o.parts !== null && o.parts !== undefined) checkRange('parts', o.parts, 1, 1024, { integer: true });
@@ -170,7 +202,11 @@ export async function greedyCoresetParallel(
 
 /** The brute-force loop on greedyCoresetParallel's projection and start: the reference it is tested against. */
 export async function greedyCoresetReference(
-  features: Matrix, rng: Rng, options?: Partial<CoresetOptions>, engine: EngineOptions = {}, rows: Int32Array | null = null,
+  features: Matrix,
+  rng: Rng,
+  options?: Partial<CoresetOptions>,
+  engine: EngineOptions = {},
+  rows: Int32Array | null = null,
 ): Promise<Int32Array> {
   const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine, rows);
   return kCenterBruteForce(projected, m, start, reporter(o, m));

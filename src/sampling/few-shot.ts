@@ -65,7 +65,9 @@ export function estimateClassHistogram(classSizes: ArrayLike<number>): number[] 
     const k0 = s[p];
     if (rem < k0) {
       if (classes.length === 0) {
-        throw new InputError(`estimateClassHistogram: every predicted class size (smallest ${k0}) exceeds the ${n} samples; sizes must come from the same ${n} samples`);
+        throw new InputError(
+          `estimateClassHistogram: every predicted class size (smallest ${k0}) exceeds the ${n} samples; sizes must come from the same ${n} samples`,
+        );
       }
       classes[classes.length - 1] += rem;
       break;
@@ -102,7 +104,10 @@ export function elbowK(desc: readonly number[]): number {
     const xi = (cp - c) / (m - mp);
     const yi = m * xi + c;
     const dist = f32(Math.sqrt((xi - k) ** 2 + (yi - y) ** 2));
-    if (dist > best) { best = dist; bi = k; }
+    if (dist > best) {
+      best = dist;
+      bi = k;
+    }
   }
   return desc[bi];
 }

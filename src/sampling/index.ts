@@ -3,9 +3,22 @@ export * from './coreset';
 export { lof, lofPerPosition } from './lof';
 export type { LofOptions, LofPerPositionOptions } from './lof';
 export { quantileLinear } from './quantile';
-export { tailSampler, tailSamplerPreset, selfSimilarity, predictClassSizes, TAIL_SAMPLER_DEFAULTS } from './tail-sampler';
+export {
+  tailSampler,
+  tailSamplerPreset,
+  selfSimilarity,
+  predictClassSizes,
+  TAIL_SAMPLER_DEFAULTS,
+} from './tail-sampler';
 export type { TailSamplerOptions, TailSamplerResult, TailSamplerPresetName } from './tail-sampler';
 export { THRESHOLD_TYPES, ROW_THRESHOLD_TYPES, GLOBAL_THRESHOLD_TYPES, VOTE_TYPES } from './class-size';
 export type { ThresholdType, RowThresholdType, GlobalThresholdType, VoteType, SimilarityMatrix } from './class-size';
-export { predictFewShot, estimateClassHistogram, elbowK, percentileK, roundHalfEven, FEW_SHOT_DEFAULTS } from './few-shot';
+export {
+  predictFewShot,
+  estimateClassHistogram,
+  elbowK,
+  percentileK,
+  roundHalfEven,
+  FEW_SHOT_DEFAULTS,
+} from './few-shot';
 export type { FewShotOptions, FewShotResult } from './few-shot';

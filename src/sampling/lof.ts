@@ -30,7 +30,9 @@ export async function lof(features: Matrix, options?: Partial<LofOptions>): Prom
   assertFinite(features, 'LOF features');
   const n = features.rows;
   if (o.k >= n) {
-    throw new OptionError(`lof: option k (${o.k}) must be smaller than the number of points (${n}); scikit-learn would silently use k=${n - 1}, the kit refuses. Use fewer neighbours or more images.`);
+    throw new OptionError(
+      `lof: option k (${o.k}) must be smaller than the number of points (${n}); scikit-learn would silently use k=${n - 1}, the kit refuses. Use fewer neighbours or more images.`,
+    );
   }
   const { dist, index } = await knnSquared(features, o.k, true);
   return lofFromNeighbours(dist, index, n, o.k);
@@ -38,7 +40,8 @@ export async function lof(features: Matrix, options?: Partial<LofOptions>): Prom
 
 /** The LOF arithmetic on precomputed neighbours (squared distances, ascending, k per row). Float64 throughout. */
 export function lofFromNeighbours(sqDist: Float32Array, index: Int32Array, n: number, k: number): Float32Array {
-  if (sqDist.length !== n * k || index.length !== n * k) throw new InputError(`lof: neighbour arrays must hold ${n}x${k} entries`);
+  if (sqDist.length !== n * k || index.length !== n * k)
+    throw new InputError(`lof: neighbour arrays must hold ${n}x${k} entries`);
   const d = new Float64Array(n * k);
   for (let i = 0; i < d.length; i++) d[i] = Math.sqrt(Math.max(0, sqDist[i]));
   const kdist = new Float64Array(n);
@@ -83,17 +86,29 @@ export const LOF_PER_POSITION_DEFAULTS: LofPerPositionOptions = { k: 6, projDim:
  * Returns one score per patch row (row = image*patchesPerImage + p). `rng` draws the projection only.
  */
 export async function lofPerPosition(
-  patches: Matrix, imageCount: number, patchesPerImage: number, rng: Rng, options?: Partial<LofPerPositionOptions>,
+  patches: Matrix,
+  imageCount: number,
+  patchesPerImage: number,
+  rng: Rng,
+  options?: Partial<LofPerPositionOptions>,
 ): Promise<Float32Array> {
   const o = resolveOptions(LOF_PER_POSITION_DEFAULTS, options, 'lofPerPosition');
   checkRange('k', o.k, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   checkRange('projDim', o.projDim, 1, 1 << 20, { integer: true });
   assertFinite(patches, 'patch features for LOF');
-  if (!Number.isInteger(imageCount) || !Number.isInteger(patchesPerImage) || patches.rows !== imageCount * patchesPerImage) {
-    throw new InputError(`lofPerPosition: ${patches.rows} patch rows do not match ${imageCount} images x ${patchesPerImage} patches per image`);
+  if (
+    !Number.isInteger(imageCount) ||
+    !Number.isInteger(patchesPerImage) ||
+    patches.rows !== imageCount * patchesPerImage
+  ) {
+    throw new InputError(
+      `lofPerPosition: ${patches.rows} patch rows do not match ${imageCount} images x ${patchesPerImage} patches per image`,
+    );
   }
   if (o.k >= imageCount) {
-    throw new OptionError(`lofPerPosition: option k (${o.k}) must be smaller than the number of training images (${imageCount}); LOF runs across images at each patch position. Use fewer neighbours or more images.`);
+    throw new OptionError(
+      `lofPerPosition: option k (${o.k}) must be smaller than the number of training images (${imageCount}); LOF runs across images at each patch position. Use fewer neighbours or more images.`,
+    );
   }
   // Same W draws as linalg's randomProjection; on the GEMM engine for 'ort' (n x D x projDim multiply-adds dominate
   // this stage at 1024-d when done in JS).
@@ -101,7 +116,9 @@ export async function lofPerPosition(
   const d = proj.cols;
   const out = new Float32Array(patches.rows);
   const pts = zeros(imageCount, d);
-  const bar = o.progress ? progress('LOF per position', patchesPerImage, { unit: 'position', finalLine: 'ifShown' }) : null;
+  const bar = o.progress
+    ? progress('LOF per position', patchesPerImage, { unit: 'position', finalLine: 'ifShown' })
+    : null;
   for (let p = 0; p < patchesPerImage; p++) {
     for (let n = 0; n < imageCount; n++) {
       const src = (n * patchesPerImage + p) * d;

@@ -10,7 +10,8 @@ export function quantileLinear(values: ArrayLike<number>, q: number): number {
   const n = values.length;
   if (n === 0) throw new InputError('quantile of an empty list of values');
   const s = Float64Array.from(values as ArrayLike<number>);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(s[i])) throw new InputError(`quantile: value ${i} is not finite (${s[i]})`);
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(s[i])) throw new InputError(`quantile: value ${i} is not finite (${s[i]})`);
   s.sort();
   const pos = q * (n - 1);
   const lo = Math.floor(pos);

@@ -8,8 +8,18 @@ import { matmulTransposed } from '../linalg';
 import { InputError, OptionError } from '../util/errors';
 import { resolveOptions, checkRange, checkOneOf } from '../util/options';
 import {
-  THRESHOLD_TYPES, VOTE_TYPES, GLOBAL_THRESHOLD_TYPES, ThresholdType, VoteType, GlobalThresholdType, RowThresholdType,
-  SimilarityMatrix, rowThresholds, globalThreshold, rowCounts, voteClassSizes,
+  THRESHOLD_TYPES,
+  VOTE_TYPES,
+  GLOBAL_THRESHOLD_TYPES,
+  ThresholdType,
+  VoteType,
+  GlobalThresholdType,
+  RowThresholdType,
+  SimilarityMatrix,
+  rowThresholds,
+  globalThreshold,
+  rowCounts,
+  voteClassSizes,
 } from './class-size';
 import { predictFewShot } from './few-shot';
 
@@ -29,7 +39,12 @@ export interface TailSamplerOptions {
   trimP: number;
 }
 
-export const TAIL_SAMPLER_DEFAULTS: TailSamplerOptions = { thresholdType: 'trim_min', vote: 'mode', percentile: 0.15, trimP: 0.85 };
+export const TAIL_SAMPLER_DEFAULTS: TailSamplerOptions = {
+  thresholdType: 'trim_min',
+  vote: 'mode',
+  percentile: 0.15,
+  trimP: 0.85,
+};
 
 /** The names the official TailedCore constructor accepts (docs/method.md §2.3, end). */
 export type TailSamplerPresetName = 'ada_trim_min-mode' | 'symmin' | 'double_max_step';
@@ -37,10 +52,16 @@ export type TailSamplerPresetName = 'ada_trim_min-mode' | 'symmin' | 'double_max
 /** Options equal to the official constructor names: 'ada_trim_min-mode' (the paper's default), 'symmin' (vote mean), 'double_max_step' (vote none). */
 export function tailSamplerPreset(name: TailSamplerPresetName): TailSamplerOptions {
   switch (name) {
-    case 'ada_trim_min-mode': return { ...TAIL_SAMPLER_DEFAULTS };
-    case 'symmin': return { ...TAIL_SAMPLER_DEFAULTS, thresholdType: 'symmin', vote: 'mean' };
-    case 'double_max_step': return { ...TAIL_SAMPLER_DEFAULTS, thresholdType: 'double_max_step', vote: 'none' };
-    default: throw new OptionError(`tailSamplerPreset: unknown preset "${String(name)}" (known: ada_trim_min-mode, symmin, double_max_step)`);
+    case 'ada_trim_min-mode':
+      return { ...TAIL_SAMPLER_DEFAULTS };
+    case 'symmin':
+      return { ...TAIL_SAMPLER_DEFAULTS, thresholdType: 'symmin', vote: 'mean' };
+    case 'double_max_step':
+      return { ...TAIL_SAMPLER_DEFAULTS, thresholdType: 'double_max_step', vote: 'none' };
+    default:
+      throw new OptionError(
+        `tailSamplerPreset: unknown preset "${String(name)}" (known: ada_trim_min-mode, symmin, double_max_step)`,
+      );
   }
 }
 
@@ -71,12 +92,17 @@ export async function selfSimilarity(embeddings: Matrix): Promise<SimilarityMatr
     let any = false;
     const o = i * embeddings.cols;
     for (let c = 0; c < embeddings.cols && !any; c++) any = embeddings.data[o + c] !== 0;
-    if (!any) throw new InputError(`tailSampler embeddings: row ${i} is all zeros, so its cosine similarity is undefined; check the embedding of image ${i}`);
+    if (!any)
+      throw new InputError(
+        `tailSampler embeddings: row ${i} is all zeros, so its cosine similarity is undefined; check the embedding of image ${i}`,
+      );
   }
   const x = normalizeRows(embeddings);
   const s = await matmulTransposed(x, x);
   if (s.rows !== embeddings.rows || s.cols !== embeddings.rows) {
-    throw new InputError(`tailSampler: similarity engine returned ${s.rows}x${s.cols} for ${embeddings.rows} embeddings`);
+    throw new InputError(
+      `tailSampler: similarity engine returned ${s.rows}x${s.cols} for ${embeddings.rows} embeddings`,
+    );
   }
   return { data: s.data, n: s.rows };
 }
@@ -89,7 +115,10 @@ function validate(o: TailSamplerOptions): void {
 }
 
 /** Thresholds, counts and votes on a given similarity matrix (the part of tailSampler after S). */
-export function predictClassSizes(S: SimilarityMatrix, options?: Partial<TailSamplerOptions>): { classSizes: Float32Array; thresholds: Float32Array } {
+export function predictClassSizes(
+  S: SimilarityMatrix,
+  options?: Partial<TailSamplerOptions>,
+): { classSizes: Float32Array; thresholds: Float32Array } {
   const o = resolveOptions(TAIL_SAMPLER_DEFAULTS, options, 'predictClassSizes');
   validate(o);
   if (S.n < 2) throw new InputError(`tailSampler needs at least 2 embeddings, got ${S.n}`);
@@ -108,7 +137,10 @@ export function predictClassSizes(S: SimilarityMatrix, options?: Partial<TailSam
  * TailSampler on image embeddings (N x D, e.g. the 2048-d avgpool of WRN50; non-negative in the paper).
  * Memory: one N x N float32 similarity matrix plus O(N) (N = 5000 -> 100 MB).
  */
-export async function tailSampler(embeddings: Matrix, options?: Partial<TailSamplerOptions>): Promise<TailSamplerResult> {
+export async function tailSampler(
+  embeddings: Matrix,
+  options?: Partial<TailSamplerOptions>,
+): Promise<TailSamplerResult> {
   const o = resolveOptions(TAIL_SAMPLER_DEFAULTS, options, 'tailSampler');
   validate(o);
   assertFinite(embeddings, 'tailSampler embeddings');
@@ -117,7 +149,12 @@ export async function tailSampler(embeddings: Matrix, options?: Partial<TailSamp
   const { classSizes, thresholds } = predictClassSizes(S, o);
   const fs = predictFewShot(classSizes, { percentile: o.percentile });
   return {
-    classSizes, thresholds, tailIndices: fs.tailIndices, maxK: fs.maxK,
-    classHistogram: fs.classHistogram, kElbow: fs.kElbow, kPct: fs.kPct,
+    classSizes,
+    thresholds,
+    tailIndices: fs.tailIndices,
+    maxK: fs.maxK,
+    classHistogram: fs.classHistogram,
+    kElbow: fs.kElbow,
+    kPct: fs.kPct,
   };
 }

@@ -7,13 +7,15 @@ import { InputError, OptionError } from '../util/errors';
 
 /** The normalised 1-D kernel, length 2*radius+1, centre at index radius. */
 export function gaussianKernel1d(sigma: number, truncate = 4): Float64Array {
-  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new OptionError(`gaussian blur: sigma must be a positive number, got ${sigma}`);
-  if (!(truncate > 0) || !Number.isFinite(truncate)) throw new OptionError(`gaussian blur: truncate must be a positive number, got ${truncate}`);
+  if (!(sigma > 0) || !Number.isFinite(sigma))
+    throw new OptionError(`gaussian blur: sigma must be a positive number, got ${sigma}`);
+  if (!(truncate > 0) || !Number.isFinite(truncate))
+    throw new OptionError(`gaussian blur: truncate must be a positive number, got ${truncate}`);
   const radius = Math.floor(truncate * sigma + 0.5);
   const k = new Float64Array(2 * radius + 1);
   let sum = 0;
   for (let i = -radius; i <= radius; i++) {
-    const v = Math.exp(-0.5 * (i * i) / (sigma * sigma));
+    const v = Math.exp((-0.5 * (i * i)) / (sigma * sigma));
     k[i + radius] = v;
     sum += v;
   }

@@ -15,20 +15,34 @@ export interface MapOptions {
 export const MAP_DEFAULTS: MapOptions = { sigma: 4 };
 
 /** One map for one image: `scores` holds gridH*gridW patch scores, row-major. */
-export function anomalyMap(scores: ArrayLike<number>, gridH: number, gridW: number, inputSize: number, sigma = MAP_DEFAULTS.sigma): Float32Array {
+export function anomalyMap(
+  scores: ArrayLike<number>,
+  gridH: number,
+  gridW: number,
+  inputSize: number,
+  sigma = MAP_DEFAULTS.sigma,
+): Float32Array {
   const up = bilinearResize(scores, gridH, gridW, inputSize, inputSize);
   return sigma > 0 ? gaussianBlur(up, inputSize, inputSize, sigma) : up;
 }
 
 /** Maps for all images: patchScores has imageCount*gridH*gridW values; returns imageCount*inputSize² values. */
 export function anomalyMaps(
-  patchScores: Float32Array, imageCount: number, gridH: number, gridW: number, inputSize: number, sigma = MAP_DEFAULTS.sigma,
+  patchScores: Float32Array,
+  imageCount: number,
+  gridH: number,
+  gridW: number,
+  inputSize: number,
+  sigma = MAP_DEFAULTS.sigma,
 ): Float32Array {
   const ppi = gridH * gridW;
   if (patchScores.length !== imageCount * ppi) {
-    throw new InputError(`anomalyMaps: ${patchScores.length} patch scores but ${imageCount} images x ${gridH}x${gridW} patches need ${imageCount * ppi}`);
+    throw new InputError(
+      `anomalyMaps: ${patchScores.length} patch scores but ${imageCount} images x ${gridH}x${gridW} patches need ${imageCount * ppi}`,
+    );
   }
-  if (!Number.isInteger(inputSize) || inputSize < 1) throw new InputError(`anomalyMaps: inputSize must be a positive integer, got ${inputSize}`);
+  if (!Number.isInteger(inputSize) || inputSize < 1)
+    throw new InputError(`anomalyMaps: inputSize must be a positive integer, got ${inputSize}`);
   const px = inputSize * inputSize;
   const out = new Float32Array(imageCount * px);
   for (let i = 0; i < imageCount; i++) {
@@ -40,7 +54,9 @@ export function anomalyMaps(
 /** Image score = max over that image's patch scores (taken before upsampling and blur, docs/method.md §3.4 step 3). */
 export function imageMaxScores(patchScores: Float32Array, imageCount: number, patchesPerImage: number): Float32Array {
   if (patchScores.length !== imageCount * patchesPerImage) {
-    throw new InputError(`imageMaxScores: ${patchScores.length} patch scores for ${imageCount} images x ${patchesPerImage} patches`);
+    throw new InputError(
+      `imageMaxScores: ${patchScores.length} patch scores for ${imageCount} images x ${patchesPerImage} patches`,
+    );
   }
   const out = new Float32Array(imageCount);
   for (let i = 0; i < imageCount; i++) {

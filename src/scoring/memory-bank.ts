@@ -31,11 +31,18 @@ export function makeMemoryBank(tail: Matrix | null, head: Matrix, weights: Float
   const rows = (tail ? tail.rows : 0) + head.rows;
   if (tail && tail.rows > 0 && rows * head.cols * 4 >= MAX_BUFFER_BYTES) {
     // Past the buffer limit: keep the two parts as shards (same row order, no copy).
-    if (tail.cols !== head.cols) throw new InputError(`memory bank: tail rows have ${tail.cols} columns, head rows ${head.cols}`);
+    if (tail.cols !== head.cols)
+      throw new InputError(`memory bank: tail rows have ${tail.cols} columns, head rows ${head.cols}`);
     assertFinite(tail, 'memory bank (tail part)');
     assertFinite(head, 'memory bank (head part)');
-    if (weights && weights.length !== rows) throw new InputError(`memory bank: ${weights.length} weights for ${rows} rows`);
-    return { features: { data: new Float32Array(0), rows: 0, cols: head.cols }, weights, tailRows: tail.rows, shards: [tail, head] };
+    if (weights && weights.length !== rows)
+      throw new InputError(`memory bank: ${weights.length} weights for ${rows} rows`);
+    return {
+      features: { data: new Float32Array(0), rows: 0, cols: head.cols },
+      weights,
+      tailRows: tail.rows,
+      shards: [tail, head],
+    };
   }
   const features = tail && tail.rows > 0 ? concatRows([tail, head]) : head;
   assertFinite(features, 'memory bank');
@@ -75,14 +82,20 @@ export const SCORE_DEFAULTS: ScoreOptions = { memoryBudgetMB: 256, chunkRows: 65
  * buffer limit: indices then run across the shards in order). Queries go in chunks of `chunkRows`, each against the
  * whole bank in score blocks that fit `memoryBudgetMB`.
  */
-export async function scorePatches(bank: MemoryBank, patches: Matrix, options?: Partial<ScoreOptions>): Promise<PatchScores> {
+export async function scorePatches(
+  bank: MemoryBank,
+  patches: Matrix,
+  options?: Partial<ScoreOptions>,
+): Promise<PatchScores> {
   const o = resolveOptions(SCORE_DEFAULTS, options, 'scorePatches');
   checkRange('memoryBudgetMB', o.memoryBudgetMB, 1, 1 << 20);
   checkRange('chunkRows', o.chunkRows, 1, 1 << 30, { integer: true });
   const shards = bank.shards ?? [bank.features];
   const cols = shards[0].cols;
   if (patches.cols !== cols) {
-    throw new InputError(`test patch features have ${patches.cols} dimensions but the memory bank was built from ${cols}; use the same backbone and layers for fit and predict`);
+    throw new InputError(
+      `test patch features have ${patches.cols} dimensions but the memory bank was built from ${cols}; use the same backbone and layers for fit and predict`,
+    );
   }
   assertFinite(patches, 'test patch features');
   const n = patches.rows;

@@ -5,7 +5,11 @@
 import { InputError } from '../util/errors';
 
 /** Source index pair and weight along one axis, for every output coordinate. */
-interface AxisTaps { lo: Int32Array; hi: Int32Array; w: Float64Array }
+interface AxisTaps {
+  lo: Int32Array;
+  hi: Int32Array;
+  w: Float64Array;
+}
 
 /** align_corners=false: src = (dst + 0.5) * in/out - 0.5, clamped below at 0; the upper neighbour is clamped to in-1. */
 export function bilinearAxisTaps(inSize: number, outSize: number): AxisTaps {
@@ -28,14 +32,21 @@ export function bilinearAxisTaps(inSize: number, outSize: number): AxisTaps {
  * `out` may be given to write into (length outH*outW).
  */
 export function bilinearResize(
-  src: ArrayLike<number>, inH: number, inW: number, outH: number, outW: number, out?: Float32Array,
+  src: ArrayLike<number>,
+  inH: number,
+  inW: number,
+  outH: number,
+  outW: number,
+  out?: Float32Array,
 ): Float32Array {
   if (!(inH >= 1 && inW >= 1 && outH >= 1 && outW >= 1) || ![inH, inW, outH, outW].every(Number.isInteger)) {
     throw new InputError(`bilinearResize: sizes must be positive integers, got ${inH}x${inW} -> ${outH}x${outW}`);
   }
-  if (src.length !== inH * inW) throw new InputError(`bilinearResize: map has ${src.length} values, expected ${inH}x${inW}`);
+  if (src.length !== inH * inW)
+    throw new InputError(`bilinearResize: map has ${src.length} values, expected ${inH}x${inW}`);
   const res = out ?? new Float32Array(outH * outW);
-  if (res.length !== outH * outW) throw new InputError(`bilinearResize: output buffer has ${res.length} values, expected ${outH * outW}`);
+  if (res.length !== outH * outW)
+    throw new InputError(`bilinearResize: output buffer has ${res.length} values, expected ${outH * outW}`);
   const ty = bilinearAxisTaps(inH, outH);
   const tx = bilinearAxisTaps(inW, outW);
   for (let y = 0; y < outH; y++) {

@@ -49,7 +49,11 @@ export function ioError(e: unknown, file: string, action: string): unknown {
 }
 
 function isDirectory(p: string): boolean {
-  try { return fs.statSync(p).isDirectory(); } catch { return false; }
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -69,11 +73,18 @@ export function ensureDir(dir: string, what = 'folder'): void {
       const code = errnoOf(e);
       const up = path.dirname(cur);
       // ENOTDIR: some part above is a file; walk up to it, so the message names that file.
-      if ((code === 'ENOENT' || code === 'ENOTDIR') && up !== cur) { missing.push(cur); cur = up; continue; }
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && up !== cur) {
+        missing.push(cur);
+        cur = up;
+        continue;
+      }
       throw ioError(e, cur, `create ${what}`);
     }
     if (!st.isDirectory()) {
-      throw new InputError(`cannot create ${what} ${abs}: ${cur} is a file, not a folder (ENOTDIR); move that file or choose another folder`, { path: cur, code: 'ENOTDIR' });
+      throw new InputError(
+        `cannot create ${what} ${abs}: ${cur} is a file, not a folder (ENOTDIR); move that file or choose another folder`,
+        { path: cur, code: 'ENOTDIR' },
+      );
     }
     break;
   }
@@ -85,7 +96,10 @@ export function ensureDir(dir: string, what = 'folder'): void {
       if (code === 'EEXIST' && isDirectory(d)) continue; // another writer made it meanwhile
       if (code === 'ENOENT') {
         // The parent exists (checked above), so the file system itself refuses new folders here (procfs, sysfs).
-        throw new InputError(`cannot create ${what} ${d}: the file system does not allow new folders there (ENOENT); choose another folder`, { path: d, code });
+        throw new InputError(
+          `cannot create ${what} ${d}: the file system does not allow new folders there (ENOENT); choose another folder`,
+          { path: d, code },
+        );
       }
       throw ioError(e, d, `create ${what}`);
     }
@@ -135,7 +149,11 @@ export interface StaleTempOptions {
 export function removeStaleTemps(dir: string, opts: StaleTempOptions = {}): number {
   const maxAge = opts.maxAgeMs ?? 3_600_000;
   let names: string[];
-  try { names = fs.readdirSync(dir); } catch { return 0; }
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
   const now = Date.now();
   let removed = 0;
   for (const name of names) {
@@ -147,10 +165,19 @@ export function removeStaleTemps(dir: string, opts: StaleTempOptions = {}): numb
     if (t?.ownHost || legacy) stale = !processAlive(t ? t.pid : Number(legacy![1]));
     else stale = false;
     if (!stale) {
-      try { stale = now - fs.statSync(p).mtimeMs > maxAge; } catch { continue; }
+      try {
+        stale = now - fs.statSync(p).mtimeMs > maxAge;
+      } catch {
+        continue;
+      }
     }
     if (!stale) continue;
-    try { fs.rmSync(p, { force: true }); removed++; } catch { /* another sweeper got it */ }
+    try {
+      fs.rmSync(p, { force: true });
+      removed++;
+    } catch {
+      /* another sweeper got it */
+    }
   }
   return removed;
 }
@@ -166,7 +193,12 @@ export interface AtomicWriteOptions {
 }
 
 /** Writes `data` to `file` atomically (temporary file, fsync, rename). `what` names the file in error messages. */
-export function writeFileAtomic(file: string, data: string | Uint8Array, what = 'file', opts: AtomicWriteOptions = {}): void {
+export function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  what = 'file',
+  opts: AtomicWriteOptions = {},
+): void {
   ensureDir(path.dirname(path.resolve(file)), `folder for ${what}`);
   const tmp = tempPathFor(file);
   try {
@@ -179,13 +211,22 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, what = 
     }
     fs.renameSync(tmp, file);
   } catch (e) {
-    try { fs.rmSync(tmp, { force: true }); } catch { /* the original error matters */ }
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      /* the original error matters */
+    }
     throw ioError(e, file, `write ${what}`);
   }
 }
 
 /** The async twin of writeFileAtomic: the same temporary names, fsync and rename, without blocking the event loop. */
-export async function writeFileAtomicAsync(file: string, data: string | Uint8Array, what = 'file', opts: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomicAsync(
+  file: string,
+  data: string | Uint8Array,
+  what = 'file',
+  opts: AtomicWriteOptions = {},
+): Promise<void> {
   ensureDir(path.dirname(path.resolve(file)), `folder for ${what}`);
   const tmp = tempPathFor(file);
   try {
@@ -231,6 +272,10 @@ export function assertWritableDir(dir: string, what = 'output folder'): void {
   } catch (e) {
     throw ioError(e, path.resolve(dir), `write to ${what}`);
   } finally {
-    try { fs.rmSync(probe, { force: true }); } catch { /* nothing was created */ }
+    try {
+      fs.rmSync(probe, { force: true });
+    } catch {
+      /* nothing was created */
+    }
   }
 }

@@ -37,7 +37,9 @@ export interface CliSpec {
 /** The --help text of a tool, in the one format every CLI of the kit uses. */
 export function helpText(spec: CliSpec): string {
   const flagNames = Object.keys(spec.flags);
-  const usage = [`usage: ${spec.command}`, ...(spec.positionals ?? []).map((p) => p.toUpperCase()), '[options]'].join(' ');
+  const usage = [`usage: ${spec.command}`, ...(spec.positionals ?? []).map((p) => p.toUpperCase()), '[options]'].join(
+    ' ',
+  );
   const rows = flagNames.map((name) => {
     const f = spec.flags[name];
     const left = `  --${name}${f.type === 'string' ? ` ${f.value ?? 'VALUE'}` : ''}`;
@@ -62,7 +64,12 @@ export function parseCli(spec: CliSpec, argv: string[] = process.argv.slice(2)):
   }
   options.help = { type: 'boolean', short: 'h' };
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: (spec.positionals?.length ?? 0) > 0, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options,
+      allowPositionals: (spec.positionals?.length ?? 0) > 0,
+      strict: true,
+    });
     const help = values.help === true;
     delete (values as Record<string, unknown>).help;
     return { values: values as ParsedCli['values'], positionals, help };
@@ -119,7 +126,8 @@ export async function withFlagNames<T>(flags: Record<string, string>, fn: () => 
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof OptionError && e.key !== undefined && Object.prototype.hasOwnProperty.call(flags, e.key)) throw e.withKey(flags[e.key]);
+    if (e instanceof OptionError && e.key !== undefined && Object.prototype.hasOwnProperty.call(flags, e.key))
+      throw e.withKey(flags[e.key]);
     throw e;
   }
 }
@@ -141,19 +149,30 @@ export function exitCodeFor(e: unknown): number {
  * Runs a CLI's main: --help prints the help and exits 0; known errors print one line `<tool>: error: ...` and exit
  * 2 (or 3); anything else prints its stack and exits 1.
  */
-export function runCli(spec: CliSpec, main: (p: ParsedCli) => Promise<void> | void, argv: string[] = process.argv.slice(2)): void {
+export function runCli(
+  spec: CliSpec,
+  main: (p: ParsedCli) => Promise<void> | void,
+  argv: string[] = process.argv.slice(2),
+): void {
   const tool = spec.command.replace(/^npm run /, '').replace(/ --$/, '');
   Promise.resolve()
     .then(() => {
       const p = parseCli(spec, argv);
-      if (p.help) { console.log(helpText(spec)); return; }
+      if (p.help) {
+        console.log(helpText(spec));
+        return;
+      }
       return main(p);
     })
     .then(
-      () => { process.exitCode = process.exitCode ?? EXIT_CODES.ok; },
+      () => {
+        process.exitCode = process.exitCode ?? EXIT_CODES.ok;
+      },
       (e: unknown) => {
         const code = exitCodeFor(e);
-        console.error(code === EXIT_CODES.bug ? (e as Error)?.stack ?? String(e) : `${tool}: error: ${(e as Error).message}`);
+        console.error(
+          code === EXIT_CODES.bug ? ((e as Error)?.stack ?? String(e)) : `${tool}: error: ${(e as Error).message}`,
+        );
         process.exit(code);
       },
     );

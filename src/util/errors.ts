@@ -44,16 +44,20 @@ export class OptionError extends InputError {
   /** The same error with `prefix` in front of its key path; an error without a key path gets `prefix: ` in front. */
   under(prefix: string): OptionError {
     if (!prefix) return this;
-    const e = this.render && this.key !== undefined
-      ? new OptionError(this.render, joinKey(prefix, this.key))
-      : new OptionError(`${prefix}: ${this.message}`);
+    const e =
+      this.render && this.key !== undefined
+        ? new OptionError(this.render, joinKey(prefix, this.key))
+        : new OptionError(`${prefix}: ${this.message}`);
     return e;
   }
 }
 
 /** A part that is planned but not built yet: never a fake result. */
 export class NotYetError extends Error {
-  constructor(what: string) { super(`not yet: ${what} is not implemented in this version of tailedcore-kit`); this.name = 'NotYetError'; }
+  constructor(what: string) {
+    super(`not yet: ${what} is not implemented in this version of tailedcore-kit`);
+    this.name = 'NotYetError';
+  }
 }
 
 /** Joins key-path segments: joinKey('methods[2].options', 'tail') = 'methods[2].options.tail'; joinKey('ks', '[1]') = 'ks[1]'. */
@@ -68,7 +72,9 @@ export function joinKey(prefix: string | undefined, key: string): string {
  * object report their full key path: `atKeyPath('features', () => FeatureExtractor.create(cfg.features))`.
  */
 export function atKeyPath<T>(prefix: string, fn: () => T): T {
-  const rethrow = (e: unknown): never => { throw e instanceof OptionError ? e.under(prefix) : e; };
+  const rethrow = (e: unknown): never => {
+    throw e instanceof OptionError ? e.under(prefix) : e;
+  };
   let out: T;
   try {
     out = fn();
@@ -89,7 +95,11 @@ export function describeValue(v: unknown): string {
   if (v === undefined) return 'undefined';
   const json = (x: unknown) => {
     let s: string;
-    try { s = JSON.stringify(x) ?? String(x); } catch { s = String(x); }
+    try {
+      s = JSON.stringify(x) ?? String(x);
+    } catch {
+      s = String(x);
+    }
     return s.length > 60 ? `${s.slice(0, 57)}...` : s;
   };
   if (typeof v === 'string') return `${json(v)} (a string)`;

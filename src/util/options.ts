@@ -10,11 +10,19 @@ import { OptionError, describeValue, joinKey } from './errors';
  * cf. SoftPatch's dropped --lof_k). `where` names the function or class for the message; `keyPath` is the path of
  * this options object inside a larger config (e.g. `methods[2].options.tail`), put in front of every key named.
  */
-export function resolveOptions<T extends object>(defaults: T, given: Partial<T> | undefined, where: string, keyPath?: string): T {
+export function resolveOptions<T extends object>(
+  defaults: T,
+  given: Partial<T> | undefined,
+  where: string,
+  keyPath?: string,
+): T {
   const out = { ...defaults };
   if (given === undefined || given === null) return out;
   if (typeof given !== 'object' || Array.isArray(given)) {
-    throw new OptionError((k) => `${where}: options${k ? ` ${k}` : ''} must be an object, got ${describeValue(given)}`, keyPath ?? '');
+    throw new OptionError(
+      (k) => `${where}: options${k ? ` ${k}` : ''} must be an object, got ${describeValue(given)}`,
+      keyPath ?? '',
+    );
   }
   for (const key of Object.keys(given)) {
     if (!(key in defaults)) {
@@ -28,19 +36,34 @@ export function resolveOptions<T extends object>(defaults: T, given: Partial<T> 
 }
 
 /** Range flags of checkRange. */
-export interface RangeOptions { minOpen?: boolean; maxOpen?: boolean; integer?: boolean }
+export interface RangeOptions {
+  minOpen?: boolean;
+  maxOpen?: boolean;
+  integer?: boolean;
+}
 
 /** Throws unless `value` is a finite number in the given range. `name` is the option's key path. */
-export function checkRange(name: string, value: unknown, min: number, max: number, opts: RangeOptions = {}): asserts value is number {
+export function checkRange(
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+  opts: RangeOptions = {},
+): asserts value is number {
   const bad =
-    typeof value !== 'number' || !Number.isFinite(value) ||
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
     (opts.integer && !Number.isInteger(value)) ||
     (opts.minOpen ? value <= min : value < min) ||
     (opts.maxOpen ? value >= max : value > max);
   if (bad) {
     const lo = opts.minOpen ? '(' : '[';
     const hi = opts.maxOpen ? ')' : ']';
-    throw new OptionError((k) => `option ${k} must be ${opts.integer ? 'an integer ' : ''}in ${lo}${min}, ${max}${hi}, got ${describeValue(value)}`, name);
+    throw new OptionError(
+      (k) =>
+        `option ${k} must be ${opts.integer ? 'an integer ' : ''}in ${lo}${min}, ${max}${hi}, got ${describeValue(value)}`,
+      name,
+    );
   }
 }
 

@@ -40,7 +40,11 @@ export function fmtSeconds(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
   if (s < 60) return `${s.toFixed(0)}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${Math.round(s - 60 * m).toString().padStart(2, '0')}s` : `${Math.floor(m / 60)}h${(m % 60).toString().padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${Math.round(s - 60 * m)
+        .toString()
+        .padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${(m % 60).toString().padStart(2, '0')}m`;
 }
 
 /** Compact count: 1234 -> 1234, 1234567 -> 1.23M. */
@@ -74,11 +78,21 @@ export function progress(label: string, total: number, opts: ProgressOptions = {
   };
   const maybeWrite = () => {
     const t = now();
-    if (!quiet && t - last >= interval) { last = t; shown = true; write(line(false)); }
+    if (!quiet && t - last >= interval) {
+      last = t;
+      shown = true;
+      write(line(false));
+    }
   };
   return {
-    tick(n = 1) { count += n; maybeWrite(); },
-    update(c: number) { count = c; maybeWrite(); },
+    tick(n = 1) {
+      count += n;
+      maybeWrite();
+    },
+    update(c: number) {
+      count = c;
+      maybeWrite();
+    },
     done() {
       if (finished) return;
       finished = true;
@@ -88,4 +102,14 @@ export function progress(label: string, total: number, opts: ProgressOptions = {
 }
 
 /** A Progress that does nothing (for callers that report only on request). */
-export const NO_PROGRESS: Progress = { tick() { /* silent */ }, update() { /* silent */ }, done() { /* silent */ } };
+export const NO_PROGRESS: Progress = {
+  tick() {
+    /* silent */
+  },
+  update() {
+    /* silent */
+  },
+  done() {
+    /* silent */
+  },
+};

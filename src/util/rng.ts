@@ -37,7 +37,11 @@ export function createRng(seed: number | string): Rng {
     },
     uniform: (lo: number, hi: number) => lo + (hi - lo) * gen(),
     normal: () => {
-      if (spare !== null) { const s = spare; spare = null; return s; }
+      if (spare !== null) {
+        const s = spare;
+        spare = null;
+        return s;
+      }
       let u = 0;
       while (u === 0) u = gen();
       const v = gen();
@@ -49,7 +53,9 @@ export function createRng(seed: number | string): Rng {
       const a = items.slice();
       for (let i = a.length - 1; i > 0; i--) {
         const j = Math.floor(gen() * (i + 1));
-        const t = a[i]; a[i] = a[j]; a[j] = t;
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
       }
       return a;
     },
@@ -58,7 +64,9 @@ export function createRng(seed: number | string): Rng {
       const a = items.slice();
       for (let i = 0; i < k; i++) {
         const j = i + Math.floor(gen() * (a.length - i));
-        const t = a[i]; a[i] = a[j]; a[j] = t;
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
       }
       return a.slice(0, k);
     },

@@ -7,35 +7,73 @@ import * as path from 'node:path';
 export const REPO = path.resolve(__dirname, '..', '..');
 export const FAKE_MODULE = path.join(REPO, 'test', 'experiments', 'fake-pipeline.ts');
 
-export function tmp(prefix = 'tc-cli-'): string { return fs.mkdtempSync(path.join(os.tmpdir(), prefix)); }
+export function tmp(prefix = 'tc-cli-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
 
 /** A config file for a small grid on the fake dataset at <dir>/data (16 cells). */
 export function writeConfig(dir: string, extra: Record<string, unknown> = {}): string {
   const file = path.join(dir, `config-${Object.keys(extra).join('-') || 'base'}.json`);
-  fs.writeFileSync(file, JSON.stringify({
-    run: 'r1', resultsDir: path.join(dir, 'results'),
-    datasets: [{ root: path.join(dir, 'data'), name: 'fake', synthetic: true }],
-    tailTypes: ['step', 'pareto'], ks: [1], noiseRatios: [0, 0.2], seeds: [0, 1], methods: ['patchcore', { name: 'tailedcore', options: { bias: 1 } }],
-    features: { cacheDir: path.join(dir, 'cache') },
-    ...extra,
-  }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        run: 'r1',
+        resultsDir: path.join(dir, 'results'),
+        datasets: [{ root: path.join(dir, 'data'), name: 'fake', synthetic: true }],
+        tailTypes: ['step', 'pareto'],
+        ks: [1],
+        noiseRatios: [0, 0.2],
+        seeds: [0, 1],
+        methods: ['patchcore', { name: 'tailedcore', options: { bias: 1 } }],
+        features: { cacheDir: path.join(dir, 'cache') },
+        ...extra,
+      },
+      null,
+      2,
+    ),
+  );
   return file;
 }
 
-export interface Proc { child: ChildProcess; stdout: () => string; stderr: () => string; done: Promise<number> }
+export interface Proc {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  done: Promise<number>;
+}
 
 /** Starts `node --import tsx scripts/experiment.ts ARGS --pipeline <fake>`; env adds to the test's environment. */
 export function startCli(args: string[], env: Record<string, string> = {}): Proc {
   let out = '';
   let err = '';
   const clean = { ...process.env };
-  for (const k of ['SLURM_ARRAY_TASK_ID', 'SLURM_ARRAY_TASK_COUNT', 'SLURM_ARRAY_TASK_MIN', 'SLURM_ARRAY_TASK_MAX', 'JOB_COMPLETION_INDEX']) delete clean[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'scripts', 'experiment.ts'), ...args, '--pipeline', FAKE_MODULE], {
-    cwd: REPO, env: { ...clean, TAILEDCORE_QUIET: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  for (const k of [
+    'SLURM_ARRAY_TASK_ID',
+    'SLURM_ARRAY_TASK_COUNT',
+    'SLURM_ARRAY_TASK_MIN',
+    'SLURM_ARRAY_TASK_MAX',
+    'JOB_COMPLETION_INDEX',
+  ])
+    delete clean[k];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO, 'scripts', 'experiment.ts'), ...args, '--pipeline', FAKE_MODULE],
+    {
+      cwd: REPO,
+      env: { ...clean, TAILEDCORE_QUIET: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
   });
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-  const done = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const done = new Promise<number>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+  );
   return { child, stdout: () => out, stderr: () => err, done };
 }
 
@@ -49,5 +87,10 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 120
 }
 
 export function lineCount(file: string): number {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.endsWith('}')).length : 0;
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.endsWith('}')).length
+    : 0;
 }

@@ -6,26 +6,55 @@ import { expandGrid } from '../../src/experiments/grid';
 const NAMES = ['patchcore', 'softpatch', 'tailedcore'];
 
 test('defaults fill in and shorthands expand', () => {
-  const c = resolveConfig({ methods: ['patchcore', { name: 'tailedcore', label: 'tc-noaug', options: { x: 1 } }] }, NAMES);
+  const c = resolveConfig(
+    { methods: ['patchcore', { name: 'tailedcore', label: 'tc-noaug', options: { x: 1 } }] },
+    NAMES,
+  );
   assert.equal(c.run, 'run');
-  assert.deepEqual(c.methods, [{ name: 'patchcore', label: 'patchcore', options: {} }, { name: 'tailedcore', label: 'tc-noaug', options: { x: 1 } }]);
-  assert.deepEqual(c.datasets, [{
-    root: 'data/synthetic', name: 'synthetic', synthetic: true, syntheticOptions: {}, officialManifests: null, kind: 'synthetic',
-    augmentation: { step: 'rot15flip', pareto: 'rot30flip' }, noiseRatios: [0.1],
-  }]);
+  assert.deepEqual(c.methods, [
+    { name: 'patchcore', label: 'patchcore', options: {} },
+    { name: 'tailedcore', label: 'tc-noaug', options: { x: 1 } },
+  ]);
+  assert.deepEqual(c.datasets, [
+    {
+      root: 'data/synthetic',
+      name: 'synthetic',
+      synthetic: true,
+      syntheticOptions: {},
+      officialManifests: null,
+      kind: 'synthetic',
+      augmentation: { step: 'rot15flip', pareto: 'rot30flip' },
+      noiseRatios: [0.1],
+    },
+  ]);
   assert.equal(c.modelSeed, 0);
   assert.equal(c.augmentation.pareto, 'rot30flip');
 });
 
 test('unknown keys at any level are errors that name the key and list the known ones', () => {
-  assert.throws(() => resolveConfig({ noiseRatio: [0.1] }, NAMES), /unknown key "noiseRatio" \(known keys: run, resultsDir, datasets/);
-  assert.throws(() => resolveConfig({ datasets: [{ root: 'x', synth: true }] }, NAMES), /datasets\[0\]: unknown key "synth" \(known keys: root, name, synthetic, syntheticOptions, officialManifests, kind, augmentation, noiseRatios\)/);
-  assert.throws(() => resolveConfig({ methods: [{ name: 'patchcore', option: {} }] }, NAMES), /methods\[0\]: unknown key "option"/);
-  assert.throws(() => resolveConfig({ augmentation: { steps: 'rot15flip' } }, NAMES), /augmentation": unknown key "steps"/);
+  assert.throws(
+    () => resolveConfig({ noiseRatio: [0.1] }, NAMES),
+    /unknown key "noiseRatio" \(known keys: run, resultsDir, datasets/,
+  );
+  assert.throws(
+    () => resolveConfig({ datasets: [{ root: 'x', synth: true }] }, NAMES),
+    /datasets\[0\]: unknown key "synth" \(known keys: root, name, synthetic, syntheticOptions, officialManifests, kind, augmentation, noiseRatios\)/,
+  );
+  assert.throws(
+    () => resolveConfig({ methods: [{ name: 'patchcore', option: {} }] }, NAMES),
+    /methods\[0\]: unknown key "option"/,
+  );
+  assert.throws(
+    () => resolveConfig({ augmentation: { steps: 'rot15flip' } }, NAMES),
+    /augmentation": unknown key "steps"/,
+  );
 });
 
 test('bad values are errors naming the key', () => {
-  assert.throws(() => resolveConfig({ methods: ['patchcor'] }, NAMES), /unknown method "patchcor" \(known methods, MODEL_NAMES: patchcore, softpatch, tailedcore\)/);
+  assert.throws(
+    () => resolveConfig({ methods: ['patchcor'] }, NAMES),
+    /unknown method "patchcor" \(known methods, MODEL_NAMES: patchcore, softpatch, tailedcore\)/,
+  );
   assert.throws(() => resolveConfig({ noiseRatios: [1.2] }, NAMES), /noiseRatios.*1.2 is not a ratio/);
   assert.throws(() => resolveConfig({ ks: [] }, NAMES), /"ks" must be a non-empty array/);
   assert.throws(() => resolveConfig({ seeds: [1, 1] }, NAMES), /lists a value twice/);
@@ -43,7 +72,16 @@ test('--help lists every key with its default, and the method names', () => {
 });
 
 test('the grid: Pareto has one setting (no K); order keeps cells of one split together', () => {
-  const c = resolveConfig({ tailTypes: ['step', 'pareto'], ks: [1, 4], noiseRatios: [0, 0.1], seeds: [0, 1], methods: ['patchcore', 'tailedcore'] }, NAMES);
+  const c = resolveConfig(
+    {
+      tailTypes: ['step', 'pareto'],
+      ks: [1, 4],
+      noiseRatios: [0, 0.1],
+      seeds: [0, 1],
+      methods: ['patchcore', 'tailedcore'],
+    },
+    NAMES,
+  );
   const cells = expandGrid(c);
   // (2 step K + 1 pareto) x 2 noise x 2 seeds x 2 methods
   assert.equal(cells.length, 24);

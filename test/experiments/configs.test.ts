@@ -17,14 +17,20 @@ test('the shipped configs validate and expand to the documented grids', () => {
   const look = readConfigFile('configs/lookalike-benchmark.json', MODEL_NAMES);
   // the second generated family at the paper's 10 % noise: 3 settings x 3 methods x 3 seeds
   assert.equal(expandGrid(look).length, 3 * 3 * 3);
-  assert.deepEqual(look.datasets.map((d) => [d.synthetic, d.syntheticOptions]), [[true, { family: 'lookalike' }]]);
+  assert.deepEqual(
+    look.datasets.map((d) => [d.synthetic, d.syntheticOptions]),
+    [[true, { family: 'lookalike' }]],
+  );
 });
 
 test('a config file error names the file; $comment is the only free key', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-cfg-'));
   const f = path.join(dir, 'c.json');
   fs.writeFileSync(f, JSON.stringify({ $comment: 'x', method: ['patchcore'] }));
-  assert.throws(() => readConfigFile(f, MODEL_NAMES), new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: experiment config: unknown key "method"`));
+  assert.throws(
+    () => readConfigFile(f, MODEL_NAMES),
+    new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: experiment config: unknown key "method"`),
+  );
   fs.writeFileSync(f, '{ "run": ');
   assert.throws(() => readConfigFile(f, MODEL_NAMES), /is not valid JSON/);
   assert.throws(() => readConfigFile(path.join(dir, 'none.json'), MODEL_NAMES), /config file not found/);

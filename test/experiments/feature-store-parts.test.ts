@@ -9,10 +9,23 @@ const source: FeatureSource = {
     const n = paths.length;
     const patches = new Float32Array(n * 8);
     const emb = new Float32Array(n);
-    paths.forEach((p, i) => { const v = Number(p.slice(1)); emb[i] = v; for (let j = 0; j < 8; j++) patches[i * 8 + j] = v * 10 + j; });
-    return { patches: { data: patches, rows: n * 4, cols: 2 }, embeddings: { data: emb, rows: n, cols: 1 }, gridH: 2, gridW: 2, imageCount: n, inputSize: 4 };
+    paths.forEach((p, i) => {
+      const v = Number(p.slice(1));
+      emb[i] = v;
+      for (let j = 0; j < 8; j++) patches[i * 8 + j] = v * 10 + j;
+    });
+    return {
+      patches: { data: patches, rows: n * 4, cols: 2 },
+      embeddings: { data: emb, rows: n, cols: 1 },
+      gridH: 2,
+      gridW: 2,
+      imageCount: n,
+      inputSize: 4,
+    };
   },
-  async augmentedPatches() { throw new Error('unused'); },
+  async augmentedPatches() {
+    throw new Error('unused');
+  },
   describe: () => ({}),
 };
 
@@ -24,6 +37,11 @@ test('the feature store keeps its chunks apart (no dataset-sized array) and take
   const fs = store.take(order);
   assert.equal(fs.imageCount, 5);
   assert.deepEqual([...fs.embeddings.data], [6, 0, 4, 4, 2]);
-  order.forEach((p, k) => assert.deepEqual([...fs.patches.data.subarray(k * 8, k * 8 + 8)], Array.from({ length: 8 }, (_, j) => Number(p.slice(1)) * 10 + j)));
+  order.forEach((p, k) =>
+    assert.deepEqual(
+      [...fs.patches.data.subarray(k * 8, k * 8 + 8)],
+      Array.from({ length: 8 }, (_, j) => Number(p.slice(1)) * 10 + j),
+    ),
+  );
   assert.throws(() => store.take(['p9']), /p9 was not extracted/);
 });

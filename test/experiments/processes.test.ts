@@ -32,11 +32,17 @@ test('two runners on one config: the second is refused (or waits); kill -9 of th
     // B: same config, no --wait: refused with a clear message, exit code 2, nothing written
     const b = startCli(['--config', cfg]);
     assert.equal(await b.done, 2, b.stderr());
-    assert.match(b.stderr(), new RegExp(`shard 0/1 is being written by another process \\(pid ${a.child.pid} on .*\\).*pass --wait`));
+    assert.match(
+      b.stderr(),
+      new RegExp(`shard 0/1 is being written by another process \\(pid ${a.child.pid} on .*\\).*pass --wait`),
+    );
     assert.equal(lineCount(log), 3);
     // C: --wait queues behind A
     const c = startCli(['--config', cfg, '--wait']);
-    await waitFor(() => /is being written by .*; waiting/.test(c.stderr()) || c.child.exitCode !== null, 'runner C to wait');
+    await waitFor(
+      () => /is being written by .*; waiting/.test(c.stderr()) || c.child.exitCode !== null,
+      'runner C to wait',
+    );
     assert.equal(c.child.exitCode, null, c.stderr());
     // kill -9 A: the kernel drops its lock, C goes on and resumes after A's 3 cells
     a.child.kill('SIGKILL');
@@ -57,16 +63,23 @@ test('three shards started as concurrent processes on one run folder merge to th
   // three ways of naming the shard: --shard, a SLURM array task, a Kubernetes Indexed Job
   const procs = [
     startCli(['--config', cfg, '--shard', '0/3']),
-    startCli(['--config', cfg], { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '2' }),
+    startCli(['--config', cfg], {
+      SLURM_ARRAY_TASK_ID: '1',
+      SLURM_ARRAY_TASK_COUNT: '3',
+      SLURM_ARRAY_TASK_MIN: '0',
+      SLURM_ARRAY_TASK_MAX: '2',
+    }),
     startCli(['--config', cfg, '--shards', '3'], { JOB_COMPLETION_INDEX: '2' }),
   ];
   const codes = await Promise.all(procs.map((p) => p.done));
   assert.deepEqual(codes, [0, 0, 0], procs.map((p) => p.stderr()).join('\n'));
-  for (let i = 0; i < 3; i++) assert.match(procs[i].stderr(), new RegExp(`shard ${i}/3 done; merge when every shard has finished`));
+  for (let i = 0; i < 3; i++)
+    assert.match(procs[i].stderr(), new RegExp(`shard ${i}/3 done; merge when every shard has finished`));
   assert.equal(fs.existsSync(path.join(dir, 'results', 'r1', 'results.csv')), false);
   const m = startCli(['--config', cfg, '--merge']);
   assert.equal(await m.done, 0, m.stderr());
   assert.match(m.stdout(), /merged 16 cells \(192 rows\) from 0-of-3, 1-of-3, 2-of-3/);
   assert.equal(fs.readFileSync(path.join(dir, 'results', 'r1', 'results.csv'), 'utf8'), want);
-  for (const f of ['summary.csv', 'summary.md', 'tradeoff.svg']) assert.ok(fs.existsSync(path.join(dir, 'results', 'r1', f)), f);
+  for (const f of ['summary.csv', 'summary.md', 'tradeoff.svg'])
+    assert.ok(fs.existsSync(path.join(dir, 'results', 'r1', f)), f);
 });

@@ -9,16 +9,26 @@ import { mergeRun } from '../../src/experiments/run-folder';
 import { readResults, RESULT_COLUMNS, formatRow } from '../../src/results/results-file';
 import { fakePipeline, writeFakeDataset } from './fake-pipeline';
 
-function tmp(): string { return fs.mkdtempSync(path.join(os.tmpdir(), 'tc-exp-')); }
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'tc-exp-'));
+}
 
 function config(dir: string, extra: Record<string, unknown> = {}) {
-  return resolveConfig({
-    run: 'r1', resultsDir: path.join(dir, 'results'),
-    datasets: [{ root: path.join(dir, 'data'), name: 'fake', synthetic: true }],
-    tailTypes: ['step', 'pareto'], ks: [1], noiseRatios: [0, 0.2], seeds: [0, 1], methods: ['patchcore', { name: 'tailedcore', options: { bias: 1 } }],
-    features: { cacheDir: path.join(dir, 'cache') },
-    ...extra,
-  }, ['patchcore', 'tailedcore']);
+  return resolveConfig(
+    {
+      run: 'r1',
+      resultsDir: path.join(dir, 'results'),
+      datasets: [{ root: path.join(dir, 'data'), name: 'fake', synthetic: true }],
+      tailTypes: ['step', 'pareto'],
+      ks: [1],
+      noiseRatios: [0, 0.2],
+      seeds: [0, 1],
+      methods: ['patchcore', { name: 'tailedcore', options: { bias: 1 } }],
+      features: { cacheDir: path.join(dir, 'cache') },
+      ...extra,
+    },
+    ['patchcore', 'tailedcore'],
+  );
 }
 
 const part = (runDir: string) => path.join(runDir, 'parts', '0-of-1');
@@ -49,20 +59,27 @@ test('a full run writes one row per cell x class x metric, with the documented c
   // every image (3 classes x 7) extracted exactly once, shared by all cells
   assert.equal(counters.extracted, 21);
   assert.equal(counters.fits, 16);
-  const a = rows.find((r) => r.class === 'a' && r.tail_type === 'step' && r.noise_ratio === 0.2 && r.metric === 'image_auroc')!;
+  const a = rows.find(
+    (r) => r.class === 'a' && r.tail_type === 'step' && r.noise_ratio === 0.2 && r.metric === 'image_auroc',
+  )!;
   assert.equal(a.is_tail, true);
   assert.equal(a.train_count, 1);
   assert.equal(a.k, 1);
   const b = rows.find((r) => r.class === 'b' && r.tail_type === 'pareto' && r.noise_ratio === 0.2)!;
   assert.deepEqual([b.train_count, b.noise_count, b.k, b.is_tail], [5, 2, null, true]);
   assert.ok(rows.filter((r) => r.metric === 'aupro').every((r) => Number.isNaN(r.value)));
-  for (const f of ['config.json', 'env.json', 'fingerprint.json', 'parts/0-of-1/cells.log', 'parts/0-of-1/results.csv']) assert.ok(fs.existsSync(path.join(s.dir, f)), f);
+  for (const f of ['config.json', 'env.json', 'fingerprint.json', 'parts/0-of-1/cells.log', 'parts/0-of-1/results.csv'])
+    assert.ok(fs.existsSync(path.join(s.dir, f)), f);
   const env = JSON.parse(fs.readFileSync(path.join(s.dir, 'env.json'), 'utf8'));
   assert.equal(env.backend, 'fake');
   assert.deepEqual(env.seeds, [0, 1]);
   assert.deepEqual(env.features, { fake: true });
   // cells.log: one record per cell with row count and checksum
-  const log = fs.readFileSync(path.join(part(s.dir), 'cells.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const log = fs
+    .readFileSync(path.join(part(s.dir), 'cells.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(log.length, 16);
   assert.deepEqual(Object.keys(log[0]).sort(), ['cell', 'config', 'data', 'rows', 'sha256']);
   assert.equal(log[0].rows, 12);
@@ -81,7 +98,11 @@ test('a run killed between its two appends, with torn last lines, resumes withou
   assert.equal(first.merged, undefined);
   const res = path.join(part(first.dir), 'results.csv');
   // killed after appending the next cell's rows, mid-way through a second copy, before its cells.log line was complete
-  const sixth = want.split('\n').slice(1 + 5 * 12, 1 + 6 * 12).map((l) => l + '\n').join('');
+  const sixth = want
+    .split('\n')
+    .slice(1 + 5 * 12, 1 + 6 * 12)
+    .map((l) => l + '\n')
+    .join('');
   fs.appendFileSync(res, sixth + sixth.slice(0, 17));
   fs.appendFileSync(path.join(part(first.dir), 'cells.log'), '{"cell":"fake|step|1|0.2|0|pat');
   const second = await runExperiment(config(dir), fakePipeline(), quiet);
@@ -99,9 +120,14 @@ test('a torn or cut last row of a committed cell, or an edited row, makes that c
     const res = path.join(part(first.dir), 'results.csv');
     const text = fs.readFileSync(res, 'utf8');
     const lines = text.split('\n');
-    if (damage === 'torn') fs.writeFileSync(res, text.slice(0, text.length - 9)); // half of the last row
-    else if (damage === 'cut') fs.writeFileSync(res, lines.slice(0, -2).join('\n') + '\n'); // the whole last row
-    else { lines[3] = lines[3].replace(/,([^,]*)$/, ',0.123'); fs.writeFileSync(res, lines.join('\n')); } // a value of cell 1
+    if (damage === 'torn')
+      fs.writeFileSync(res, text.slice(0, text.length - 9)); // half of the last row
+    else if (damage === 'cut')
+      fs.writeFileSync(res, lines.slice(0, -2).join('\n') + '\n'); // the whole last row
+    else {
+      lines[3] = lines[3].replace(/,([^,]*)$/, ',0.123');
+      fs.writeFileSync(res, lines.join('\n'));
+    } // a value of cell 1
     const counters = { extracted: 0, fits: 0, extractorsCreated: 0 };
     const second = await runExperiment(config(dir), fakePipeline(counters), quiet);
     const damaged = damage === 'edited' ? 'fake|step|1|0|0|patchcore' : 'fake|step|1|0.2|0|patchcore';
@@ -123,7 +149,10 @@ test('a resume after the dataset changed is refused with what changed and how to
   fs.rmSync(path.join(data, 'b', 'test', 'bad', '1.png'));
   const counters = { extracted: 0, fits: 0, extractorsCreated: 0 };
   await assert.rejects(runExperiment(cfg, fakePipeline(counters), quiet), (e: Error) => {
-    assert.match(e.message, /dataset "fake" .* changed since run "r1" started: 1 file added: a\/train\/good\/9\.png; 1 file removed: b\/test\/bad\/1\.png/);
+    assert.match(
+      e.message,
+      /dataset "fake" .* changed since run "r1" started: 1 file added: a\/train\/good\/9\.png; 1 file removed: b\/test\/bad\/1\.png/,
+    );
     assert.match(e.message, /Start a new run: set "run" to a new name \(e\.g\. "r1-2"\)/);
     return true;
   });
@@ -131,18 +160,34 @@ test('a resume after the dataset changed is refused with what changed and how to
   assert.equal(counters.extracted, 0);
   assert.equal(fs.readFileSync(path.join(part(first.dir), 'results.csv'), 'utf8'), before);
   // a new run name on the changed data works
-  const other = await runExperiment(config(dir, { run: 'r1-2', datasets: [{ root: data, name: 'fake' }] }), fakePipeline(), quiet);
+  const other = await runExperiment(
+    config(dir, { run: 'r1-2', datasets: [{ root: data, name: 'fake' }] }),
+    fakePipeline(),
+    quiet,
+  );
   assert.equal(other.ranCells, 16);
 });
 
 test('every config error is found before any work and leaves no run folder behind', async () => {
   const dir = tmp();
   const cases: [Record<string, unknown>, RegExp][] = [
-    [{ methods: [{ name: 'tailedcore', options: { tail: { thresholdTyp: 'trim_min' } } }] }, /methods\[0\]\.options\.tail \(tailedcore\): unknown option "thresholdTyp"/],
-    [{ methods: [{ name: 'tailedcore', options: { tail: { percentile: 2 } } }] }, /methods\[0\]\.options\.tail .*percentile/],
-    [{ methods: ['patchcore', { name: 'patchcore', label: 'p2', options: { ratio: 2 } }] }, /methods\[1\] \(p2\): .*unknown option "ratio"/],
+    [
+      { methods: [{ name: 'tailedcore', options: { tail: { thresholdTyp: 'trim_min' } } }] },
+      /methods\[0\]\.options\.tail \(tailedcore\): unknown option "thresholdTyp"/,
+    ],
+    [
+      { methods: [{ name: 'tailedcore', options: { tail: { percentile: 2 } } }] },
+      /methods\[0\]\.options\.tail .*percentile/,
+    ],
+    [
+      { methods: ['patchcore', { name: 'patchcore', label: 'p2', options: { ratio: 2 } }] },
+      /methods\[1\] \(p2\): .*unknown option "ratio"/,
+    ],
     [{ split: { paretoAlph: 3 } }, /config keys "ks"\/"split"\/"tailRatio": .*unknown option "paretoAlph"/],
-    [{ ks: [1, 5] }, /dataset "fake", step K=5, noise 0, seed 0: option k=5 is larger than class "a"'s 3 training images/],
+    [
+      { ks: [1, 5] },
+      /dataset "fake", step K=5, noise 0, seed 0: option k=5 is larger than class "a"'s 3 training images/,
+    ],
     [{ features: { cacheDir: path.join(dir, 'cache'), resiz: 64 } }, /config key "features": .*unknown option "resiz"/],
     [{ run: '..' }, /"run" must be a plain folder name/],
     [{ run: '.' }, /"run" must be a plain folder name/],
@@ -153,7 +198,11 @@ test('every config error is found before any work and leaves no run folder behin
     const cfg = config(dir, extra);
     await assert.rejects(runExperiment(cfg, fakePipeline(counters), quiet), re, JSON.stringify(extra));
     assert.equal(counters.extracted, 0);
-    assert.equal(fs.existsSync(path.join(dir, 'results')), false, `results folder left behind by ${JSON.stringify(extra)}`);
+    assert.equal(
+      fs.existsSync(path.join(dir, 'results')),
+      false,
+      `results folder left behind by ${JSON.stringify(extra)}`,
+    );
   }
   // resolveConfig itself refuses separators
   assert.throws(() => config(dir, { run: 'a/b' }), /"run" must be a folder name/);
@@ -164,19 +213,46 @@ test('bad input fails before any work: dataset not in MVTec layout, unwritable r
   const dir = tmp();
   const counters = { extracted: 0, fits: 0, extractorsCreated: 0 };
   fs.mkdirSync(path.join(dir, 'notmvtec', 'x'), { recursive: true });
-  await assert.rejects(runExperiment(config(dir, { datasets: [path.join(dir, 'notmvtec')] }), fakePipeline(counters), quiet), /not in MVTec layout: no <class>\/train\/good folder/);
-  await assert.rejects(runExperiment(config(dir, { datasets: [path.join(dir, 'missing')] }), fakePipeline(counters), quiet), /does not exist/);
+  await assert.rejects(
+    runExperiment(config(dir, { datasets: [path.join(dir, 'notmvtec')] }), fakePipeline(counters), quiet),
+    /not in MVTec layout: no <class>\/train\/good folder/,
+  );
+  await assert.rejects(
+    runExperiment(config(dir, { datasets: [path.join(dir, 'missing')] }), fakePipeline(counters), quiet),
+    /does not exist/,
+  );
   writeFakeDataset(path.join(dir, 'data'));
   fs.writeFileSync(path.join(dir, 'afile'), '');
-  await assert.rejects(runExperiment(config(dir, { resultsDir: path.join(dir, 'afile') }), fakePipeline(counters), quiet), /results folder .*afile.* is a file, not a folder/);
-  await assert.rejects(runExperiment(config(dir, { methods: [{ name: 'patchcore', options: { ratio: 2 } }] }), fakePipeline(counters), quiet), /unknown option "ratio"/);
+  await assert.rejects(
+    runExperiment(config(dir, { resultsDir: path.join(dir, 'afile') }), fakePipeline(counters), quiet),
+    /results folder .*afile.* is a file, not a folder/,
+  );
+  await assert.rejects(
+    runExperiment(
+      config(dir, { methods: [{ name: 'patchcore', options: { ratio: 2 } }] }),
+      fakePipeline(counters),
+      quiet,
+    ),
+    /unknown option "ratio"/,
+  );
   assert.equal(counters.extractorsCreated, 0);
-  await runExperiment(config(dir, { seeds: [0], noiseRatios: [0], tailTypes: ['step'] }), fakePipeline(counters), quiet);
-  await assert.rejects(runExperiment(config(dir, { seeds: [1], noiseRatios: [0], tailTypes: ['step'] }), fakePipeline(counters), quiet), /holds a run with a different config/);
+  await runExperiment(
+    config(dir, { seeds: [0], noiseRatios: [0], tailTypes: ['step'] }),
+    fakePipeline(counters),
+    quiet,
+  );
+  await assert.rejects(
+    runExperiment(config(dir, { seeds: [1], noiseRatios: [0], tailTypes: ['step'] }), fakePipeline(counters), quiet),
+    /holds a run with a different config/,
+  );
   // only where files go may differ: the same run found through another results path is the same config
   const moved = path.join(dir, 'moved');
   fs.cpSync(path.join(dir, 'results'), moved, { recursive: true });
-  const again = await runExperiment(config(dir, { resultsDir: moved, seeds: [0], noiseRatios: [0], tailTypes: ['step'] }), fakePipeline(), quiet);
+  const again = await runExperiment(
+    config(dir, { resultsDir: moved, seeds: [0], noiseRatios: [0], tailTypes: ['step'] }),
+    fakePipeline(),
+    quiet,
+  );
   assert.equal(again.ranCells, 0);
 });
 
@@ -187,7 +263,10 @@ test('shards in one run folder merge to the single-process results; merge refuse
   const s0 = await runExperiment(cfg, fakePipeline(), { ...quiet, shard: { index: 0, count: 2 } });
   assert.equal(s0.merged, undefined);
   await assert.rejects(mergeRun(cfg), /cells are missing .*run \(or resume\) shard\(s\) 1\/2 first/);
-  await assert.rejects(runExperiment(cfg, fakePipeline(), { ...quiet, shard: { index: 0, count: 3 } }), /is split into 2 shard\(s\).*Use --shard I\/2/);
+  await assert.rejects(
+    runExperiment(cfg, fakePipeline(), { ...quiet, shard: { index: 0, count: 3 } }),
+    /is split into 2 shard\(s\).*Use --shard I\/2/,
+  );
   const s1 = await runExperiment(cfg, fakePipeline(), { ...quiet, shard: { index: 1, count: 2 } });
   assert.equal(s0.totalCells + s1.totalCells, 16);
   assert.ok(Math.abs(s0.totalCells - s1.totalCells) <= 2);
@@ -203,15 +282,27 @@ test('shards in one run folder merge to the single-process results; merge refuse
   // a cell in two parts
   const rec = fs.readFileSync(path.join(p0, 'cells.log'), 'utf8').split('\n')[0];
   const cell = JSON.parse(rec).cell as string;
-  const cellRows = readResults(path.join(p0, 'results.csv')).filter((r) => `${r.dataset}|${r.tail_type}|${r.k ?? ''}|${r.noise_ratio}|${r.seed}|${r.method}` === cell).map(formatRow).join('');
+  const cellRows = readResults(path.join(p0, 'results.csv'))
+    .filter((r) => `${r.dataset}|${r.tail_type}|${r.k ?? ''}|${r.noise_ratio}|${r.seed}|${r.method}` === cell)
+    .map(formatRow)
+    .join('');
   assert.equal(cellRows.split('\n').length - 1, 12);
   fs.appendFileSync(path.join(p1, 'results.csv'), cellRows);
   fs.appendFileSync(path.join(p1, 'cells.log'), rec + '\n');
-  await assert.rejects(mergeRun(cfg), new RegExp(`cell ${cell.replace(/\|/g, '\\|').replace(/\./g, '\\.')} is in two parts \\(0-of-2 and 1-of-2\\)`));
+  await assert.rejects(
+    mergeRun(cfg),
+    new RegExp(`cell ${cell.replace(/\|/g, '\\|').replace(/\./g, '\\.')} is in two parts \\(0-of-2 and 1-of-2\\)`),
+  );
   // a cell computed under another config or dataset fingerprint
-  for (const [field, re] of [['config', /computed under another config/], ['data', /computed on another version of dataset "fake"/]] as const) {
+  for (const [field, re] of [
+    ['config', /computed under another config/],
+    ['data', /computed on another version of dataset "fake"/],
+  ] as const) {
     fs.writeFileSync(path.join(p1, 'results.csv'), res1);
-    const lines = log1.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = log1
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     lines[0][field] = '0000000000000000';
     fs.writeFileSync(path.join(p1, 'cells.log'), lines.map((l) => JSON.stringify(l) + '\n').join(''));
     await assert.rejects(mergeRun(cfg), re);
@@ -232,5 +323,8 @@ test('the features stage fills the cache in disjoint slices, so the fit shards e
   for (const index of [0, 1]) await runExperiment(cfg, fakePipeline(fits), { ...quiet, shard: { index, count: 2 } });
   assert.equal(fits.extracted, 0);
   assert.equal(fits.fits, 16);
-  await assert.rejects(runFeatureStage(config(dir, { features: {} }), fakePipeline(), quiet), /features stage fills the feature cache/);
+  await assert.rejects(
+    runFeatureStage(config(dir, { features: {} }), fakePipeline(), quiet),
+    /features stage fills the feature cache/,
+  );
 });

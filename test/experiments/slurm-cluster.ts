@@ -14,7 +14,12 @@ const TOOLS = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 
 function which(tool: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin', '/sbin'])) {
     const p = path.join(dir, tool);
-    try { fs.accessSync(p, fs.constants.X_OK); return p; } catch { /* next */ }
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
   }
   return null;
 }
@@ -22,8 +27,10 @@ function which(tool: string): string | null {
 /** Why a local SLURM cannot run here, or null when it can. */
 export function slurmUnavailable(): string | null {
   const missing = TOOLS.filter((t) => which(t) === null);
-  if (missing.length) return `SLURM is not installed (missing ${missing.join(', ')}); install it with: apt-get install -y --no-install-recommends slurmctld slurmd slurm-client munge (.ci/run does)`;
-  if (process.getuid?.() !== 0) return 'the local SLURM test runs slurmd as root (SlurmdUser=root); run it as root (CI does)';
+  if (missing.length)
+    return `SLURM is not installed (missing ${missing.join(', ')}); install it with: apt-get install -y --no-install-recommends slurmctld slurmd slurm-client munge (.ci/run does)`;
+  if (process.getuid?.() !== 0)
+    return 'the local SLURM test runs slurmd as root (SlurmdUser=root); run it as root (CI does)';
   return null;
 }
 
@@ -47,7 +54,9 @@ export interface Cluster {
   log(): string;
 }
 
-function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 export async function startCluster(): Promise<Cluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-slurm-'));
@@ -61,26 +70,42 @@ export async function startCluster(): Promise<Cluster> {
   const mem = Math.floor(os.totalmem() / 1024 / 1024 / 2);
   const [ctldPort, dPort] = [await freePort(), await freePort()];
   const conf = path.join(dir, 'slurm.conf');
-  fs.writeFileSync(conf, [
-    'ClusterName=tailedcore-test',
-    `SlurmctldHost=${host}(127.0.0.1)`,
-    'SlurmUser=root', 'SlurmdUser=root',
-    'AuthType=auth/munge', `AuthInfo=socket=${socket}`, 'CredType=cred/munge',
-    'ProctrackType=proctrack/linuxproc', 'TaskPlugin=task/none', 'JobAcctGatherType=jobacct_gather/none',
-    'SelectType=select/cons_tres', 'SelectTypeParameters=CR_CPU', 'ReturnToService=2', 'MpiDefault=none',
-    `StateSaveLocation=${dir}/state`, `SlurmdSpoolDir=${dir}/spool`,
-    `SlurmctldPidFile=${dir}/slurmctld.pid`, `SlurmdPidFile=${dir}/slurmd.pid`,
-    `SlurmctldLogFile=${dir}/slurmctld.log`, `SlurmdLogFile=${dir}/slurmd.log`,
-    `SlurmctldPort=${ctldPort}`, `SlurmdPort=${dPort}`,
-    `NodeName=${host} NodeAddr=127.0.0.1 CPUs=${os.cpus().length} RealMemory=${mem} State=UNKNOWN`,
-    'PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    conf,
+    [
+      'ClusterName=tailedcore-test',
+      `SlurmctldHost=${host}(127.0.0.1)`,
+      'SlurmUser=root',
+      'SlurmdUser=root',
+      'AuthType=auth/munge',
+      `AuthInfo=socket=${socket}`,
+      'CredType=cred/munge',
+      'ProctrackType=proctrack/linuxproc',
+      'TaskPlugin=task/none',
+      'JobAcctGatherType=jobacct_gather/none',
+      'SelectType=select/cons_tres',
+      'SelectTypeParameters=CR_CPU',
+      'ReturnToService=2',
+      'MpiDefault=none',
+      `StateSaveLocation=${dir}/state`,
+      `SlurmdSpoolDir=${dir}/spool`,
+      `SlurmctldPidFile=${dir}/slurmctld.pid`,
+      `SlurmdPidFile=${dir}/slurmd.pid`,
+      `SlurmctldLogFile=${dir}/slurmctld.log`,
+      `SlurmdLogFile=${dir}/slurmd.log`,
+      `SlurmctldPort=${ctldPort}`,
+      `SlurmdPort=${dPort}`,
+      `NodeName=${host} NodeAddr=127.0.0.1 CPUs=${os.cpus().length} RealMemory=${mem} State=UNKNOWN`,
+      'PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP',
+      '',
+    ].join('\n'),
+  );
   const env: NodeJS.ProcessEnv = { ...process.env, SLURM_CONF: conf };
   for (const k of Object.keys(env)) if (k.startsWith('SLURM_') && k !== 'SLURM_CONF') delete env[k];
   const pidFiles = [path.join(dir, 'slurmd.pid'), path.join(dir, 'slurmctld.pid'), path.join(m, 'munged.pid')];
   const cluster: Cluster = {
-    dir, env,
+    dir,
+    env,
     async stop() {
       spawnSync('scancel', ['--user=root'], { env, stdio: 'ignore' });
       const pids: number[] = [];
@@ -89,26 +114,56 @@ export async function startCluster(): Promise<Cluster> {
           const pid = Number(fs.readFileSync(f, 'utf8').trim());
           process.kill(pid, 'SIGTERM');
           pids.push(pid);
-        } catch { /* not running */ }
+        } catch {
+          /* not running */
+        }
       }
-      const alive = (pid: number) => { try { process.kill(pid, 0); return !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); } catch { return false; } };
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+        } catch {
+          return false;
+        }
+      };
       for (let i = 0; i < 100 && pids.some(alive); i++) await sleep(100);
       if (pids.some(alive)) throw new Error(`SLURM test daemons did not stop: pids ${pids.filter(alive).join(', ')}`);
       fs.rmSync(dir, { recursive: true, force: true });
     },
     log() {
-      return ['slurmctld.log', 'slurmd.log'].map((f) => { try { return `--- ${f}\n` + fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(-15).join('\n'); } catch { return ''; } }).join('\n');
+      return ['slurmctld.log', 'slurmd.log']
+        .map((f) => {
+          try {
+            return `--- ${f}\n` + fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(-15).join('\n');
+          } catch {
+            return '';
+          }
+        })
+        .join('\n');
     },
   };
   try {
-    execFileSync('munged', ['--force', `--socket=${socket}`, `--key-file=${path.join(m, 'munge.key')}`, `--pid-file=${pidFiles[2]}`,
-      `--log-file=${path.join(m, 'munged.log')}`, `--seed-file=${path.join(m, 'munged.seed')}`], { stdio: 'pipe' });
+    execFileSync(
+      'munged',
+      [
+        '--force',
+        `--socket=${socket}`,
+        `--key-file=${path.join(m, 'munge.key')}`,
+        `--pid-file=${pidFiles[2]}`,
+        `--log-file=${path.join(m, 'munged.log')}`,
+        `--seed-file=${path.join(m, 'munged.seed')}`,
+      ],
+      { stdio: 'pipe' },
+    );
     execFileSync('slurmctld', ['-f', conf], { env, stdio: 'pipe' });
     execFileSync('slurmd', ['-f', conf], { env, stdio: 'pipe' });
     for (let i = 0; ; i++) {
       const r = spawnSync('sinfo', ['-h', '-o', '%t'], { env, encoding: 'utf8' });
       if (r.status === 0 && /^idle/m.test(r.stdout)) break;
-      if (i > 150) throw new Error(`the test SLURM node did not come up: sinfo says ${JSON.stringify(r.stdout + r.stderr)}\n${cluster.log()}`);
+      if (i > 150)
+        throw new Error(
+          `the test SLURM node did not come up: sinfo says ${JSON.stringify(r.stdout + r.stderr)}\n${cluster.log()}`,
+        );
       await sleep(200);
     }
   } catch (e) {
@@ -121,5 +176,8 @@ export async function startCluster(): Promise<Cluster> {
 /** A job's state from scontrol (COMPLETED, FAILED, PENDING, ...) and its pending reason. */
 export function jobState(cluster: Cluster, id: string): { states: string[]; reasons: string[] } {
   const r = spawnSync('scontrol', ['show', 'job', id], { env: cluster.env, encoding: 'utf8' });
-  return { states: [...r.stdout.matchAll(/JobState=(\w+)/g)].map((x) => x[1]), reasons: [...r.stdout.matchAll(/Reason=(\S+)/g)].map((x) => x[1]) };
+  return {
+    states: [...r.stdout.matchAll(/JobState=(\w+)/g)].map((x) => x[1]),
+    reasons: [...r.stdout.matchAll(/Reason=(\S+)/g)].map((x) => x[1]),
+  };
 }

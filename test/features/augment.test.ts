@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AUGMENTATION_VIEWS, augmentationViews, hflip, renderView, replicatePad, rotateNearest, rotationPadding, viewKey } from '../../src/features/augment';
+import {
+  AUGMENTATION_VIEWS,
+  augmentationViews,
+  hflip,
+  renderView,
+  replicatePad,
+  rotateNearest,
+  rotationPadding,
+  viewKey,
+} from '../../src/features/augment';
 import { FloatImage } from '../../src/features/preprocess';
 
 function ramp(w: number, h: number): FloatImage {
@@ -21,14 +30,28 @@ test('views: counts and the official order (angle outer, flip inner, identity ex
   assert.equal(augmentationViews('rot45flip').length, 15);
   assert.deepEqual({ ...AUGMENTATION_VIEWS }, { rot15flip: 47, rot30flip: 23, rot45flip: 15, rotflip: 7 }); // derived from the views
   const rf = augmentationViews('rotflip');
-  assert.deepEqual(rf.map((v) => [v.angle, v.flip]), [[0, true], [90, false], [90, true], [180, false], [180, true], [270, false], [270, true]]);
+  assert.deepEqual(
+    rf.map((v) => [v.angle, v.flip]),
+    [
+      [0, true],
+      [90, false],
+      [90, true],
+      [180, false],
+      [180, true],
+      [270, false],
+      [270, true],
+    ],
+  );
   // rot30flip's views are a subset of rot15flip's, so their cache entries are shared.
   const k15 = new Set(augmentationViews('rot15flip').map(viewKey));
   for (const v of augmentationViews('rot30flip')) assert.ok(k15.has(viewKey(v)));
 });
 
 test('rotation by 90 with nearest sampling is an exact counter-clockwise rot90', () => {
-  for (const [w, h] of [[4, 4], [5, 5]]) {
+  for (const [w, h] of [
+    [4, 4],
+    [5, 5],
+  ]) {
     const im = ramp(w, h);
     const r = rotateNearest(im, 90);
     // CCW quarter turn of a square: out(x, y) = in(w-1-y, x).

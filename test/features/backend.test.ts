@@ -10,7 +10,10 @@ test('auto picks wasm here and reports why tensorflow was skipped (tfjs-node is 
   // On a machine with a working tfjs-node(-gpu) this would be 'tensorflow'; then the reason list is empty.
   if (info.backend !== 'tensorflow') {
     assert.equal(info.backend, 'wasm');
-    assert.ok(info.skipped.some((s) => s.includes('@tensorflow/tfjs-node')), info.skipped.join('; '));
+    assert.ok(
+      info.skipped.some((s) => s.includes('@tensorflow/tfjs-node')),
+      info.skipped.join('; '),
+    );
   }
   assert.equal(info.chosenBy, 'auto');
   assert.equal(tf.getBackend(), info.backend);

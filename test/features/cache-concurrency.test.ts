@@ -11,7 +11,10 @@ import { InputError } from '../../src/util/errors';
 const shape = { gridH: 4, gridW: 4, dim: 64, embedDim: 16 };
 const P = 4 * 4 * 64;
 const keys = Array.from({ length: 40 }, (_, i) => cacheKey(String(i).padStart(64, '0'), { t: 1 }, 'base'));
-const value = (i: number) => ({ p: Float32Array.from({ length: P }, (_, j) => i + j / P), e: Float32Array.from({ length: 16 }, (_, j) => -i - j) });
+const value = (i: number) => ({
+  p: Float32Array.from({ length: P }, (_, j) => i + j / P),
+  e: Float32Array.from({ length: 16 }, (_, j) => -i - j),
+});
 
 /** A child process that writes every key `rounds` times into the cache (same content each time, as the same key means). */
 const WRITER = (dir: string, rounds: number) => `
@@ -38,12 +41,16 @@ test('three processes writing the same entries at once: every entry reads back w
   const codes = await Promise.all([run(WRITER(dir, 5)), run(WRITER(dir, 5)), run(WRITER(dir, 5))]);
   assert.deepEqual(codes, [0, 0, 0]);
   for (let i = 0; i < keys.length; i++) {
-    const p = new Float32Array(P), e = new Float32Array(16);
+    const p = new Float32Array(P),
+      e = new Float32Array(16);
     assert.equal(reader.read(keys[i], shape, p, e), 'hit');
     assert.deepEqual(p, value(i).p);
     assert.deepEqual(e, value(i).e);
   }
-  const temps = fs.readdirSync(dir).flatMap((d) => fs.readdirSync(path.join(dir, d))).filter((n) => n.endsWith('.tmp'));
+  const temps = fs
+    .readdirSync(dir)
+    .flatMap((d) => fs.readdirSync(path.join(dir, d)))
+    .filter((n) => n.endsWith('.tmp'));
   assert.deepEqual(temps, []);
   fs.rmSync(dir, { recursive: true });
 });
@@ -53,10 +60,15 @@ test('temporary files of a killed extraction are removed when the cache is opene
   new FeatureCache(dir).write(keys[0], shape, value(0).p, value(0).e);
   const shard = path.join(dir, keys[0].slice(0, 2));
   // A writer killed between open and rename (kill -9): its temporary file stays behind, under its pid.
-  const killed = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
+  const killed = spawnSync(process.execPath, [
+    '--import',
+    'tsx',
+    '-e',
+    `
     const a = require(${JSON.stringify(path.resolve('src/util/atomic.ts'))});
     require('node:fs').writeFileSync(a.tempPathFor(${JSON.stringify(path.join(shard, keys[1] + '.f32'))}), 'half an entry');
-    process.kill(process.pid, 'SIGKILL');`]);
+    process.kill(process.pid, 'SIGKILL');`,
+  ]);
   assert.equal(killed.signal, 'SIGKILL');
   // An older version's temporary name of a dead writer, and a live writer's file (this process).
   fs.writeFileSync(path.join(shard, `.${keys[2]}.f32.${killed.pid}.1700000000000.tmp`), 'old style');
@@ -75,7 +87,14 @@ test('a cache folder that cannot be used is one InputError line naming it', () =
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-cache-bad-'));
   const blocker = path.join(dir, 'cache');
   fs.writeFileSync(blocker, 'a file');
-  assert.throws(() => new FeatureCache(path.join(blocker, 'features')), (e: Error) =>
-    e instanceof InputError && !e.message.includes('\n') && /^cannot create feature cache folder .*cache\/features: .*cache is a file, not a folder \(ENOTDIR\)/.test(e.message));
+  assert.throws(
+    () => new FeatureCache(path.join(blocker, 'features')),
+    (e: Error) =>
+      e instanceof InputError &&
+      !e.message.includes('\n') &&
+      /^cannot create feature cache folder .*cache\/features: .*cache is a file, not a folder \(ENOTDIR\)/.test(
+        e.message,
+      ),
+  );
   fs.rmSync(dir, { recursive: true });
 });

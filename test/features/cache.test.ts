@@ -33,9 +33,30 @@ test('a written entry reads back bit-identically into preallocated views; no tem
 
 for (const [what, damage] of [
   ['truncated', (f: string) => fs.truncateSync(f, fs.statSync(f).size - 7)],
-  ['one flipped payload byte', (f: string) => { const b = fs.readFileSync(f); b[CACHE_HEADER_BYTES + 9] ^= 0x10; fs.writeFileSync(f, b); }],
-  ['a stale format version', (f: string) => { const b = fs.readFileSync(f); b.writeUInt32LE(99, 4); fs.writeFileSync(f, b); }],
-  ['a different shape', (f: string) => { const b = fs.readFileSync(f); b.writeUInt32LE(7, 16); fs.writeFileSync(f, b); }],
+  [
+    'one flipped payload byte',
+    (f: string) => {
+      const b = fs.readFileSync(f);
+      b[CACHE_HEADER_BYTES + 9] ^= 0x10;
+      fs.writeFileSync(f, b);
+    },
+  ],
+  [
+    'a stale format version',
+    (f: string) => {
+      const b = fs.readFileSync(f);
+      b.writeUInt32LE(99, 4);
+      fs.writeFileSync(f, b);
+    },
+  ],
+  [
+    'a different shape',
+    (f: string) => {
+      const b = fs.readFileSync(f);
+      b.writeUInt32LE(7, 16);
+      fs.writeFileSync(f, b);
+    },
+  ],
 ] as const) {
   test(`an entry with ${what} is reported, deleted and reported as corrupt (never used)`, () => {
     const { dir, cache, warnings, key } = setup();

@@ -13,8 +13,11 @@ async function makeImages(dir: string, n: number): Promise<string[]> {
   const rng = createRng(11);
   const out: string[] = [];
   for (let k = 0; k < n; k++) {
-    const w = 72, h = 72, data = new Uint8Array(w * h * 3);
-    for (let i = 0; i < data.length; i++) data[i] = Math.min(255, Math.max(0, 120 + 70 * Math.sin((i % (w * 3)) / (5 + k)) + 25 * rng.normal()));
+    const w = 72,
+      h = 72,
+      data = new Uint8Array(w * h * 3);
+    for (let i = 0; i < data.length; i++)
+      data[i] = Math.min(255, Math.max(0, 120 + 70 * Math.sin((i % (w * 3)) / (5 + k)) + 25 * rng.normal()));
     const p = path.join(dir, `e${k}.png`);
     await writePng(p, { data, width: w, height: h });
     out.push(p);
@@ -42,7 +45,13 @@ test('the extractor runs the embedding in its own pass: same numbers as ImageEmb
     const fx2 = await FeatureExtractor.create({ resize: 72, crop: 64, quiet: true, cacheDir, embedding: spec });
     await fx2.extract(paths);
     assert.deepEqual(fx2.stats, { hits: 3, misses: 0, corrupt: 0 });
-    const fx3 = await FeatureExtractor.create({ resize: 72, crop: 64, quiet: true, cacheDir, embedding: 'mobilenet-max' });
+    const fx3 = await FeatureExtractor.create({
+      resize: 72,
+      crop: 64,
+      quiet: true,
+      cacheDir,
+      embedding: 'mobilenet-max',
+    });
     const c = await fx3.extract(paths);
     assert.deepEqual(fx3.stats, { hits: 0, misses: 3, corrupt: 0 });
     assert.deepEqual(c.patches.data, a.patches.data, 'the embedding choice does not touch the patch features');
@@ -54,5 +63,7 @@ test('the extractor runs the embedding in its own pass: same numbers as ImageEmb
     assert.ok(d.embeddings.data.every((v) => v >= 0));
     await assert.rejects(FeatureExtractor.create({ quiet: true, embedding: 'best' as never }), OptionError);
     for (const f of [fx, fx2, fx3, fx4]) f.dispose();
-  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -13,7 +13,13 @@ import { loadDataset } from '../../src/data/mvtec';
 import { buildSplit, trainItems } from '../../src/data/splits';
 import { readRgb } from '../../src/data/images';
 import { selectTfBackend } from '../../src/features/backend';
-import { ImageEmbedder, KIT_DEFAULT_EMBEDDING, EmbeddingSpec, resolveEmbedding, validateEmbeddingSpec } from '../../src/features/embedding-pass';
+import {
+  ImageEmbedder,
+  KIT_DEFAULT_EMBEDDING,
+  EmbeddingSpec,
+  resolveEmbedding,
+  validateEmbeddingSpec,
+} from '../../src/features/embedding-pass';
 import { tailSampler } from '../../src/sampling/tail-sampler';
 import { tailAccuracy, splitTruth } from '../../src/report/tail-accuracy';
 import { OptionError } from '../../src/util/errors';
@@ -27,8 +33,24 @@ test('TailSampler finds the tail of a small look-alike long-tail set with the de
   try {
     const root = path.join(tmp, 'data');
     await generateSynthetic({
-      out: root, family: 'lookalike', seed: 0, size: 128, trainCount: 24, testGood: 1, defectsPerType: 1, quiet: true,
-      classes: ['wood_oak', 'wood_walnut', 'wood_pine', 'weave_blue', 'weave_grey', 'screw_steel', 'screw_short', 'nut_brass'],
+      out: root,
+      family: 'lookalike',
+      seed: 0,
+      size: 128,
+      trainCount: 24,
+      testGood: 1,
+      defectsPerType: 1,
+      quiet: true,
+      classes: [
+        'wood_oak',
+        'wood_walnut',
+        'wood_pine',
+        'weave_blue',
+        'weave_grey',
+        'screw_steel',
+        'screw_short',
+        'nut_brass',
+      ],
     });
     const ds = loadDataset(root);
     const items = trainItems(ds, buildSplit(ds, { tail: 'step', k: 1, noiseRatio: 0.1, seed: 0 }));
@@ -47,31 +69,77 @@ test('TailSampler finds the tail of a small look-alike long-tail set with the de
         for (const i of r.tailIndices) sel[i] = 1;
         // True tail here = the one-image classes (the heads have 24-26 images).
         return tailAccuracy(trueSizes, sel, isNoise, r.classSizes, 1);
-      } finally { emb.dispose(); }
+      } finally {
+        emb.dispose();
+      }
     };
     const small = { resize: 128, crop: 112 };
     const kit = await measure({ ...KIT_DEFAULT_EMBEDDING, ...small });
-    const previous = await measure({ ...small, flip: false, parts: [{ net: 'mobilenetv2', layer: 'block_10_expand_relu', pool: 'max' }] });
-    for (const [name, a] of [['kit default', kit], ['previous default', previous]] as const) {
-      console.log(`# look-alike step K=1 (n=${items.length}), ${name}: missing tail ${a.missingTailPct.toFixed(1)} %, included anomalies ${a.inclAnomalyPct.toFixed(1)} %, selected ${a.selected}`);
+    const previous = await measure({
+      ...small,
+      flip: false,
+      parts: [{ net: 'mobilenetv2', layer: 'block_10_expand_relu', pool: 'max' }],
+    });
+    for (const [name, a] of [
+      ['kit default', kit],
+      ['previous default', previous],
+    ] as const) {
+      console.log(
+        `# look-alike step K=1 (n=${items.length}), ${name}: missing tail ${a.missingTailPct.toFixed(1)} %, included anomalies ${a.inclAnomalyPct.toFixed(1)} %, selected ${a.selected}`,
+      );
     }
-    assert.ok(kit.missingTailPct <= MAX_MISSING_TAIL_PCT, `missing tail ${kit.missingTailPct.toFixed(1)} % > ${MAX_MISSING_TAIL_PCT} %`);
-    assert.ok(kit.inclAnomalyPct <= MAX_INCL_ANOMALY_PCT, `included anomalies ${kit.inclAnomalyPct.toFixed(1)} % > ${MAX_INCL_ANOMALY_PCT} %`);
-    assert.ok(kit.missingTailPct <= previous.missingTailPct, 'the kit default misses no more tail images than the previous default');
-  } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
+    assert.ok(
+      kit.missingTailPct <= MAX_MISSING_TAIL_PCT,
+      `missing tail ${kit.missingTailPct.toFixed(1)} % > ${MAX_MISSING_TAIL_PCT} %`,
+    );
+    assert.ok(
+      kit.inclAnomalyPct <= MAX_INCL_ANOMALY_PCT,
+      `included anomalies ${kit.inclAnomalyPct.toFixed(1)} % > ${MAX_INCL_ANOMALY_PCT} %`,
+    );
+    assert.ok(
+      kit.missingTailPct <= previous.missingTailPct,
+      'the kit default misses no more tail images than the previous default',
+    );
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test('embedding specs are validated and named choices resolve as documented', () => {
   validateEmbeddingSpec(KIT_DEFAULT_EMBEDDING);
-  assert.throws(() => validateEmbeddingSpec({ ...KIT_DEFAULT_EMBEDDING, parts: [{ net: 'mobilenetv2', layer: 'block_16_project', pool: 'max' }] }), /not a tap/);
-  assert.throws(() => validateEmbeddingSpec({ ...KIT_DEFAULT_EMBEDDING, parts: [{ net: 'resnet' as never, layer: 'x', pool: 'max' }] }), OptionError);
-  assert.throws(() => validateEmbeddingSpec({ ...KIT_DEFAULT_EMBEDDING, pooling: 'max' } as never), /unknown key "pooling"/);
+  assert.throws(
+    () =>
+      validateEmbeddingSpec({
+        ...KIT_DEFAULT_EMBEDDING,
+        parts: [{ net: 'mobilenetv2', layer: 'block_16_project', pool: 'max' }],
+      }),
+    /not a tap/,
+  );
+  assert.throws(
+    () =>
+      validateEmbeddingSpec({ ...KIT_DEFAULT_EMBEDDING, parts: [{ net: 'resnet' as never, layer: 'x', pool: 'max' }] }),
+    OptionError,
+  );
+  assert.throws(
+    () => validateEmbeddingSpec({ ...KIT_DEFAULT_EMBEDDING, pooling: 'max' } as never),
+    /unknown key "pooling"/,
+  );
   assert.throws(() => validateEmbeddingSpec({ ...KIT_DEFAULT_EMBEDDING, crop: 300, resize: 256 }), /crop/);
-  const bundledMax = { id: 'mobilenetv2-imagenet-block10@d5e07e62dcd7', embeddingLayer: 'block_10_expand_relu', embeddingPool: 'max' } as never;
+  const bundledMax = {
+    id: 'mobilenetv2-imagenet-block10@d5e07e62dcd7',
+    embeddingLayer: 'block_10_expand_relu',
+    embeddingPool: 'max',
+  } as never;
   const onnxAvg = { id: 'onnx:abc', embeddingLayer: 'avgpool' } as never;
   const g = { resize: 256, crop: 224 };
-  assert.equal(resolveEmbedding('mobilenet-max', bundledMax, g).spec, null, 'the previous default comes free from the patch pass');
-  assert.deepEqual(resolveEmbedding('mobilenet-max', onnxAvg, g).spec?.parts, [{ net: 'mobilenetv2', layer: 'block_10_expand_relu', pool: 'max' }]);
+  assert.equal(
+    resolveEmbedding('mobilenet-max', bundledMax, g).spec,
+    null,
+    'the previous default comes free from the patch pass',
+  );
+  assert.deepEqual(resolveEmbedding('mobilenet-max', onnxAvg, g).spec?.parts, [
+    { net: 'mobilenetv2', layer: 'block_10_expand_relu', pool: 'max' },
+  ]);
   assert.equal(resolveEmbedding('paper', onnxAvg, g).description.pools, 'avg');
   assert.throws(() => resolveEmbedding('paper', bundledMax, g), /average pool/);
   assert.deepEqual(resolveEmbedding('kit-default', onnxAvg, g).spec, KIT_DEFAULT_EMBEDDING);

@@ -1,8 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  poolMean, poolMax, poolGeM, poolMeanMax, poolSecondOrder, poolMap, projectChannels, seededProjection, l2Normalize,
-  signedSqrt, concatNormalized, flipAverage, hflipHwc, pooledLength,
+  poolMean,
+  poolMax,
+  poolGeM,
+  poolMeanMax,
+  poolSecondOrder,
+  poolMap,
+  projectChannels,
+  seededProjection,
+  l2Normalize,
+  signedSqrt,
+  concatNormalized,
+  flipAverage,
+  hflipHwc,
+  pooledLength,
 } from '../../src/features/embedding';
 import { createRng } from '../../src/util/rng';
 import { OptionError, InputError } from '../../src/util/errors';
@@ -34,11 +46,17 @@ test('second-order pooling: covariance and Gram with √2 off-diagonals, signed 
   const v = [3.5, -Math.SQRT2, 3];
   const s = v.map((x) => Math.sign(x) * Math.sqrt(Math.abs(x)));
   const n = Math.hypot(...s);
-  close(poolSecondOrder(M, { centre: true }), s.map((x) => x / n));
+  close(
+    poolSecondOrder(M, { centre: true }),
+    s.map((x) => x / n),
+  );
   // Gram (uncentred): g00 = (1+4+9+36)/4 = 12.5, g11 = 16/4 = 4, g01 = 8/4 = 2
   const g = [12.5, 2 * Math.SQRT2, 4].map(Math.sqrt);
   const gn = Math.hypot(...g);
-  close(poolMap(M, 'gram'), g.map((x) => x / gn));
+  close(
+    poolMap(M, 'gram'),
+    g.map((x) => x / gn),
+  );
   assert.equal(pooledLength('cov', 2), 3);
   assert.equal(pooledLength('cov', 384, 64), 2080);
   assert.equal(pooledLength('meanmax', 5), 10);
@@ -63,7 +81,13 @@ test('normalisations, concatenation, flip averaging and the mirror of an HWC map
   close(l2Normalize([3, 4]), [0.6, 0.8]);
   close(l2Normalize([0, 0]), [0, 0]);
   close(signedSqrt([-4, 9, 0]), [-2, 3, 0]);
-  close(concatNormalized([[3, 4], [0, 2]]), [0.6, 0.8, 0, 1]);
+  close(
+    concatNormalized([
+      [3, 4],
+      [0, 2],
+    ]),
+    [0.6, 0.8, 0, 1],
+  );
   close(flipAverage([1, 2], [3, 6]), [2, 4]);
   assert.throws(() => flipAverage([1], [1, 2]), InputError);
   // 1x3 image, 2 channels: pixels (a0,a1) (b0,b1) (c0,c1) -> (c) (b) (a)

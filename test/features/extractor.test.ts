@@ -18,11 +18,17 @@ async function makeImages(dir: string): Promise<string[]> {
   const rng = createRng(7);
   const paths: string[] = [];
   for (let k = 0; k < 3; k++) {
-    const w = 80, h = 72 + 4 * k;
+    const w = 80,
+      h = 72 + 4 * k;
     const data = new Uint8Array(w * h * 3);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) {
-      data[(y * w + x) * 3 + c] = Math.min(255, Math.max(0, 128 + 80 * Math.sin((x * (k + 1) + y * c) / 6) + 20 * rng.normal()));
-    }
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let c = 0; c < 3; c++) {
+          data[(y * w + x) * 3 + c] = Math.min(
+            255,
+            Math.max(0, 128 + 80 * Math.sin((x * (k + 1) + y * c) / 6) + 20 * rng.normal()),
+          );
+        }
     const p = path.join(dir, `img${k}.png`);
     await writePng(p, { data, width: w, height: h });
     paths.push(p);
@@ -46,7 +52,10 @@ test('end to end with the bundled backbone: extract, second run from cache, corr
 
     const a = await fx.extract(paths);
     assert.deepEqual(fx.stats, { hits: 0, misses: 3, corrupt: 0 });
-    assert.deepEqual([a.patches.rows, a.patches.cols, a.embeddings.rows, a.imageCount, a.inputSize], [3 * 64, 192, 3, 3, 64]);
+    assert.deepEqual(
+      [a.patches.rows, a.patches.cols, a.embeddings.rows, a.imageCount, a.inputSize],
+      [3 * 64, 192, 3, 3, 64],
+    );
     assert.ok(a.patches.data.every(Number.isFinite));
     // Max pool of block_10_expand_relu (post-ReLU): the embedding is non-negative (TailSampler's similarities in [0, 1]).
     assert.ok(a.embeddings.data.every((v) => v >= 0));
@@ -73,7 +82,11 @@ test('end to end with the bundled backbone: extract, second run from cache, corr
     const origWrite = process.stderr.write;
     (process.stderr as { write: unknown }).write = () => true; // keep the expected warning out of the test log
     let c;
-    try { c = await fx2.extract(paths); } finally { (process.stderr as { write: unknown }).write = origWrite; }
+    try {
+      c = await fx2.extract(paths);
+    } finally {
+      (process.stderr as { write: unknown }).write = origWrite;
+    }
     assert.deepEqual(fx2.stats, { hits: 2, misses: 1, corrupt: 1 });
     assert.deepEqual(c.patches.data, a.patches.data);
 
@@ -89,7 +102,10 @@ test('end to end with the bundled backbone: extract, second run from cache, corr
     const cropped = preprocess(decoded[1], { resize: 72, crop: 64, normalization: 'mobilenet' });
     const v = renderView(views[3], { cropped }, 64); // image 1, view 3 (180 deg, no flip)
     const out = await fx.backbone.extract({ data: v.data, count: 1, height: 64, width: 64 });
-    const expect = patchEmbed(fx.backbone.patchLayers.map((n) => out.layers[0][n]), { targetDim: D });
+    const expect = patchEmbed(
+      fx.backbone.patchLayers.map((n) => out.layers[0][n]),
+      { targetDim: D },
+    );
     const row0 = (1 * 7 + 3) * 64;
     assert.deepEqual(aug.data.subarray(row0 * D, (row0 + 64) * D), expect.data);
     fx.resetStats();
@@ -106,12 +122,17 @@ test('end to end with the bundled backbone: extract, second run from cache, corr
     assert.equal(masks.length, 2 * 64 * 64);
     assert.ok(masks.subarray(0, 4096).every((x) => x === 0));
     // 80x72 at resize 72 is not resized: the 30x30 square survives whole inside the 64 crop (offsets 4, 8).
-    assert.equal(masks.subarray(4096).reduce((s, x) => s + x, 0), 900);
+    assert.equal(
+      masks.subarray(4096).reduce((s, x) => s + x, 0),
+      900,
+    );
     const shrunk = await extractMaskBatch([mp, mp], { resize: 66, crop: 64 });
     const near = await extractMaskBatch([mp], { resize: 66, crop: 64, mode: 'nearest' });
     const sum = (a: Uint8Array) => a.reduce((s, x) => s + x, 0);
     assert.ok(sum(shrunk.subarray(0, 4096)) < sum(near), 'official mode erodes the resized mask');
-    fx.dispose(); fx2.dispose(); fx3.dispose();
+    fx.dispose();
+    fx2.dispose();
+    fx3.dispose();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

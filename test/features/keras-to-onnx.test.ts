@@ -18,14 +18,21 @@ function randomBatch(seed: number, n: number, s: number) {
 
 /** Largest |a - b| over every map and the embeddings, and the largest |a| (to see the scale). */
 function compare(a: BackboneOutput, b: BackboneOutput, layers: readonly string[]): { diff: number; scale: number } {
-  let diff = 0, scale = 0;
-  for (let i = 0; i < a.layers.length; i++) for (const name of layers) {
-    const x = a.layers[i][name], y = b.layers[i][name];
-    assert.deepEqual([y.height, y.width, y.channels], [x.height, x.width, x.channels], name);
-    for (let j = 0; j < x.data.length; j++) { diff = Math.max(diff, Math.abs(x.data[j] - y.data[j])); scale = Math.max(scale, Math.abs(x.data[j])); }
-  }
+  let diff = 0,
+    scale = 0;
+  for (let i = 0; i < a.layers.length; i++)
+    for (const name of layers) {
+      const x = a.layers[i][name],
+        y = b.layers[i][name];
+      assert.deepEqual([y.height, y.width, y.channels], [x.height, x.width, x.channels], name);
+      for (let j = 0; j < x.data.length; j++) {
+        diff = Math.max(diff, Math.abs(x.data[j] - y.data[j]));
+        scale = Math.max(scale, Math.abs(x.data[j]));
+      }
+    }
   assert.deepEqual([b.embeddings.rows, b.embeddings.cols], [a.embeddings.rows, a.embeddings.cols]);
-  for (let j = 0; j < a.embeddings.data.length; j++) diff = Math.max(diff, Math.abs(a.embeddings.data[j] - b.embeddings.data[j]));
+  for (let j = 0; j < a.embeddings.data.length; j++)
+    diff = Math.max(diff, Math.abs(a.embeddings.data[j] - b.embeddings.data[j]));
   return { diff, scale };
 }
 
@@ -34,7 +41,14 @@ test('bundled MobileNetV2 on onnxruntime = tfjs within 1e-4 (every tap of the cu
   const layers = ['block_3_expand_relu', 'block_5_add', 'block_6_expand_relu', 'block_10_project_BN'];
   const tb = await loadBundledBackbone({ patchLayers: layers });
   for (const pool of ['max', 'avg'] as const) {
-    const spec = { model: tb.model as tf.LayersModel, id: tb.id, patchLayers: layers, embeddingLayer: 'block_10_expand_relu', embeddingPool: pool, inputNormalization: tb.inputNormalization };
+    const spec = {
+      model: tb.model as tf.LayersModel,
+      id: tb.id,
+      patchLayers: layers,
+      embeddingLayer: 'block_10_expand_relu',
+      embeddingPool: pool,
+      inputNormalization: tb.inputNormalization,
+    };
     const ref = new TfjsBackbone(spec);
     const ob = await OrtLayersBackbone.fromLayers(spec, { threads: 1 });
     assert.match(ob.engine, /^onnxruntime\/cpu/);
@@ -58,15 +72,33 @@ test("nsfwjs InceptionV3 up to mixed5 (Concatenate, pooling, 'same'/'valid' conv
   for (let i = 1; i <= 6; i++) parts.push(Buffer.from(require(path.join(dir, `group1-shard${i}of6.min.js`)), 'base64'));
   const bin = Buffer.concat(parts);
   const weightSpecs = weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights);
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length) }), { strict: false });
-  const spec = { model, id: 'inception-test', patchLayers: ['mixed2', 'mixed5'], embeddingLayer: 'mixed5', embeddingPool: 'avg' as const, inputNormalization: 'mobilenet' as const };
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology,
+      weightSpecs,
+      weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length),
+    }),
+    { strict: false },
+  );
+  const spec = {
+    model,
+    id: 'inception-test',
+    patchLayers: ['mixed2', 'mixed5'],
+    embeddingLayer: 'mixed5',
+    embeddingPool: 'avg' as const,
+    inputNormalization: 'mobilenet' as const,
+  };
   const classes = new Set(kerasToOnnx(model, ['mixed5']).layers.map((n) => model.getLayer(n).getClassName()));
-  for (const c of ['Conv2D', 'BatchNormalization', 'Activation', 'MaxPooling2D', 'AveragePooling2D', 'Concatenate']) assert.ok(classes.has(c), c);
+  for (const c of ['Conv2D', 'BatchNormalization', 'Activation', 'MaxPooling2D', 'AveragePooling2D', 'Concatenate'])
+    assert.ok(classes.has(c), c);
   const ob = await OrtLayersBackbone.fromLayers(spec);
   const batch = randomBatch(3, 1, 299); // the shipped topology fixes a 299 x 299 input
   const a = await new TfjsBackbone(spec).extract(batch);
   const b = await ob.extract(batch);
-  assert.deepEqual([b.layers[0].mixed2.height, b.layers[0].mixed2.channels, b.layers[0].mixed5.height, b.layers[0].mixed5.channels], [35, 288, 17, 768]);
+  assert.deepEqual(
+    [b.layers[0].mixed2.height, b.layers[0].mixed2.channels, b.layers[0].mixed5.height, b.layers[0].mixed5.channels],
+    [35, 288, 17, 768],
+  );
   const { diff } = compare(a, b, spec.patchLayers);
   assert.ok(diff <= 1e-4, `largest difference ${diff}`);
   ob.dispose();
@@ -76,7 +108,9 @@ test("nsfwjs InceptionV3 up to mixed5 (Concatenate, pooling, 'same'/'valid' conv
 test('unsupported layers and bad outputs are OptionErrors naming them', () => {
   const input = tf.input({ shape: [8, 8, 3], name: 'img' });
   const up = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(input) as tf.SymbolicTensor;
-  const conv = tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'elu', name: 'c' }).apply(input) as tf.SymbolicTensor;
+  const conv = tf.layers
+    .conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation: 'elu', name: 'c' })
+    .apply(input) as tf.SymbolicTensor;
   const m = tf.model({ inputs: input, outputs: [up, conv] });
   assert.throws(() => kerasToOnnx(m, ['up']), /layer up is a UpSampling2D, which the converter does not support/);
   assert.throws(() => kerasToOnnx(m, ['c']), /layer c has activation "elu"/);
@@ -92,12 +126,22 @@ test('engine choice: auto picks onnxruntime over tfjs-wasm, tfjs when asked (als
   const tb = await loadBundledBackbone();
   assert.equal(await withFastestEngine(tb, { engine: 'tfjs', quiet: true }), tb);
   process.env.TAILEDCORE_BACKBONE_ENGINE = 'tfjs';
-  try { assert.equal(await withFastestEngine(tb, { quiet: true }), tb); } finally { delete process.env.TAILEDCORE_BACKBONE_ENGINE; }
+  try {
+    assert.equal(await withFastestEngine(tb, { quiet: true }), tb);
+  } finally {
+    delete process.env.TAILEDCORE_BACKBONE_ENGINE;
+  }
   await assert.rejects(withFastestEngine(tb, { engine: 'fast' as never }), /engine must be one of/);
   tb.dispose();
   const input = tf.input({ shape: [8, 8, 3], name: 'img2' });
   const up = tf.layers.upSampling2d({ size: [2, 2], name: 'up2' }).apply(input) as tf.SymbolicTensor;
-  const odd = new TfjsBackbone({ model: tf.model({ inputs: input, outputs: up }), id: 'odd', patchLayers: ['up2'], embeddingLayer: 'up2', inputNormalization: 'mobilenet' });
+  const odd = new TfjsBackbone({
+    model: tf.model({ inputs: input, outputs: up }),
+    id: 'odd',
+    patchLayers: ['up2'],
+    embeddingLayer: 'up2',
+    inputNormalization: 'mobilenet',
+  });
   assert.equal(await withFastestEngine(odd, { quiet: true }), odd);
   await assert.rejects(withFastestEngine(odd, { engine: 'onnxruntime' }), /UpSampling2D/);
   odd.dispose();

@@ -22,8 +22,18 @@ function toyModel(): Uint8Array {
     nodes: [
       { opType: 'Conv', inputs: ['input', 'W2'], outputs: ['c2'], attributes: { kernel_shape: attr.ints([1, 1]) } },
       { opType: 'Relu', inputs: ['c2'], outputs: ['layer2'] },
-      { opType: 'Conv', inputs: ['layer2', 'W3'], outputs: ['layer3'], attributes: { kernel_shape: attr.ints([1, 1]), strides: attr.ints([2, 2]) } },
-      { opType: 'ReduceMean', inputs: ['layer3'], outputs: ['avgpool'], attributes: { axes: attr.ints([2, 3]), keepdims: attr.int(1) } },
+      {
+        opType: 'Conv',
+        inputs: ['layer2', 'W3'],
+        outputs: ['layer3'],
+        attributes: { kernel_shape: attr.ints([1, 1]), strides: attr.ints([2, 2]) },
+      },
+      {
+        opType: 'ReduceMean',
+        inputs: ['layer3'],
+        outputs: ['avgpool'],
+        attributes: { axes: attr.ints([2, 3]), keepdims: attr.int(1) },
+      },
     ],
     initializers: [
       { name: 'W2', dims: [3, 3, 1, 1], data: W2 },
@@ -37,7 +47,12 @@ test('OnnxBackbone: NHWC batch in, NCHW model, HWC maps and the avgpool embeddin
   assert.match(bb.id, /^onnx:[0-9a-f]{12}$/);
   assert.equal(bb.inputNormalization, 'imagenet');
   // one 2x2 image, NHWC: pixel (y,x) = (r, g, b)
-  const px = [[1, 2, 9], [3, -5, 9], [-4, 1, 9], [2, 2, 9]];
+  const px = [
+    [1, 2, 9],
+    [3, -5, 9],
+    [-4, 1, 9],
+    [2, 2, 9],
+  ];
   const out = await bb.extract({ data: Float32Array.from(px.flat()), count: 1, height: 2, width: 2 });
   const l2 = out.layers[0].layer2;
   assert.deepEqual([l2.height, l2.width, l2.channels], [2, 2, 3]);
@@ -50,8 +65,14 @@ test('OnnxBackbone: NHWC batch in, NCHW model, HWC maps and the avgpool embeddin
 });
 
 test('OnnxBackbone names missing outputs and missing files', async () => {
-  await assert.rejects(OnnxBackbone.create({ model: toyModel(), patchOutputs: ['layer2', 'layer4'] }), (e: Error) => e instanceof OptionError && /layer4.*outputs: layer2, layer3, avgpool/.test(e.message));
-  await assert.rejects(OnnxBackbone.create({ model: '/nonexistent/wrn50.onnx' }), /ONNX model not found: "\/nonexistent\/wrn50.onnx"/);
+  await assert.rejects(
+    OnnxBackbone.create({ model: toyModel(), patchOutputs: ['layer2', 'layer4'] }),
+    (e: Error) => e instanceof OptionError && /layer4.*outputs: layer2, layer3, avgpool/.test(e.message),
+  );
+  await assert.rejects(
+    OnnxBackbone.create({ model: '/nonexistent/wrn50.onnx' }),
+    /ONNX model not found: "\/nonexistent\/wrn50.onnx"/,
+  );
 });
 
 test('FeatureExtractor runs an ONNX backbone: grid from layer2, layer3 aligned to it, default targetDim 1024', async () => {

@@ -28,7 +28,8 @@ test('adaptive pooling windows match PyTorch: [floor(i*L/D), ceil((i+1)*L/D))', 
 test('unfold order is c*9 + ky*3 + kx with zero padding, positions row-major', () => {
   // 3x3 map, 2 channels, value(y, x, c) = 100c + 10y + x + 1 (the +1 keeps real values away from the padding zeros).
   const data = new Float32Array(3 * 3 * 2);
-  for (let y = 0; y < 3; y++) for (let x = 0; x < 3; x++) for (let c = 0; c < 2; c++) data[(y * 3 + x) * 2 + c] = 100 * c + 10 * y + x + 1;
+  for (let y = 0; y < 3; y++)
+    for (let x = 0; x < 3; x++) for (let c = 0; c < 2; c++) data[(y * 3 + x) * 2 + c] = 100 * c + 10 * y + x + 1;
   const u = unfold({ data, height: 3, width: 3, channels: 2 });
   assert.equal(u.rows, 9);
   assert.equal(u.cols, 18);
@@ -55,12 +56,14 @@ test('bilinear align_corners=false on a 2x2 map upsampled to 4x4 (hand-computed)
 
 /** The official order, literally: unfold every layer, interpolate the coarse unfolded maps, pool each, fuse. */
 function officialPatchEmbed(maps: LayerMap[], D: number): Float32Array {
-  const H0 = maps[0].height, W0 = maps[0].width;
+  const H0 = maps[0].height,
+    W0 = maps[0].width;
   const perLayer = maps.map((m) => {
     const u = unfold(m); // (H*W) x (C*9) = an HWC map with C*9 channels
     const aligned = resizeBilinearHwc(u.data, m.width, m.height, u.cols, W0, H0);
     const pooled = new Float32Array(H0 * W0 * D);
-    for (let p = 0; p < H0 * W0; p++) pooled.set(adaptiveAvgPool1d(aligned.subarray(p * u.cols, (p + 1) * u.cols), D), p * D);
+    for (let p = 0; p < H0 * W0; p++)
+      pooled.set(adaptiveAvgPool1d(aligned.subarray(p * u.cols, (p + 1) * u.cols), D), p * D);
     return pooled;
   });
   const out = new Float32Array(H0 * W0 * D);

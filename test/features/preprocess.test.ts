@@ -18,23 +18,40 @@ test('shorter side to 256 and centre-crop offsets follow torchvision (int() and 
 test('PIL-style bilinear: a 2x downscale of a 1-D ramp averages with the widened triangle filter (hand-computed)', () => {
   // 4 -> 2 pixels, scale 2, support 2: output 0 centre 1.0 covers inputs 0..2 with weights (0.75, 0.75, 0.25)/1.75.
   const out = resizeBilinearU8(Uint8Array.from([0, 40, 80, 120]), 4, 1, 1, 2, 1);
-  assert.deepEqual([...out], [Math.round((0 * 0.75 + 40 * 0.75 + 80 * 0.25) / 1.75), Math.round((40 * 0.25 + 80 * 0.75 + 120 * 0.75) / 1.75)]);
+  assert.deepEqual(
+    [...out],
+    [Math.round((0 * 0.75 + 40 * 0.75 + 80 * 0.25) / 1.75), Math.round((40 * 0.25 + 80 * 0.75 + 120 * 0.75) / 1.75)],
+  );
   // constant images stay constant at any scale
   assert.deepEqual([...resizeBilinearU8(new Uint8Array(7 * 5).fill(77), 7, 5, 1, 3, 4)], new Array(12).fill(77));
 });
 
 test('resizeBilinearU8 is byte-identical to Pillow 9.4 Image.resize(BILINEAR), down and up (reference bytes from Pillow)', () => {
-  const src = Uint8Array.from([130, 183, 14, 238, 127, 26, 80, 57, 190, 240, 126, 194, 52, 127, 6, 110, 208, 143, 93, 199, 81, 36, 71, 227, 64, 67, 0, 2, 107, 110, 84, 85, 148, 160, 101, 104, 93, 100, 196, 152, 11, 184, 212, 84, 74, 135, 33, 169, 154, 1, 173, 33, 158, 181, 156, 246, 161, 94, 246, 241, 90, 29, 131, 11, 183, 206, 9, 214, 187, 192, 4, 231, 23, 92, 100, 60, 125, 236, 176, 181, 128, 236, 55, 188, 151, 18, 221, 46, 106, 174]);
-  const down = [129, 157, 69, 106, 82, 115, 107, 109, 122, 107, 142, 104, 109, 125, 179, 131, 72, 126, 96, 76, 156, 100, 95, 174, 78, 165, 168, 118, 135, 173, 123, 108, 192, 101, 77, 202];
+  const src = Uint8Array.from([
+    130, 183, 14, 238, 127, 26, 80, 57, 190, 240, 126, 194, 52, 127, 6, 110, 208, 143, 93, 199, 81, 36, 71, 227, 64, 67,
+    0, 2, 107, 110, 84, 85, 148, 160, 101, 104, 93, 100, 196, 152, 11, 184, 212, 84, 74, 135, 33, 169, 154, 1, 173, 33,
+    158, 181, 156, 246, 161, 94, 246, 241, 90, 29, 131, 11, 183, 206, 9, 214, 187, 192, 4, 231, 23, 92, 100, 60, 125,
+    236, 176, 181, 128, 236, 55, 188, 151, 18, 221, 46, 106, 174,
+  ]);
+  const down = [
+    129, 157, 69, 106, 82, 115, 107, 109, 122, 107, 142, 104, 109, 125, 179, 131, 72, 126, 96, 76, 156, 100, 95, 174,
+    78, 165, 168, 118, 135, 173, 123, 108, 192, 101, 77, 202,
+  ];
   assert.deepEqual([...resizeBilinearU8(src, 6, 5, 3, 4, 3)], down);
   const up = resizeBilinearU8(src, 6, 5, 3, 9, 7);
-  assert.deepEqual([...up.subarray(0, 24)], [130, 183, 14, 184, 155, 20, 212, 115, 53, 106, 69, 163, 160, 92, 192, 209, 126, 163, 83, 127, 37, 81, 168, 75]);
+  assert.deepEqual(
+    [...up.subarray(0, 24)],
+    [130, 183, 14, 184, 155, 20, 212, 115, 53, 106, 69, 163, 160, 92, 192, 209, 126, 163, 83, 127, 37, 81, 168, 75],
+  );
   assert.deepEqual([...up.subarray(up.length - 9)], [165, 24, 215, 99, 62, 198, 46, 106, 174]);
 });
 
 test('normalisation: MobileNetV2 x/127.5-1 and ImageNet mean/std', () => {
   const m = normalizeRgb(Uint8Array.from([0, 255, 127]), 'mobilenet');
-  assert.deepEqual([...m].map((v) => +v.toFixed(4)), [-1, 1, -0.0039]);
+  assert.deepEqual(
+    [...m].map((v) => +v.toFixed(4)),
+    [-1, 1, -0.0039],
+  );
   const i = normalizeRgb(Uint8Array.from([255, 0, 0]), 'imagenet');
   assert.ok(Math.abs(i[0] - (1 - 0.485) / 0.229) < 1e-5);
   assert.ok(Math.abs(i[1] - -0.456 / 0.224) < 1e-5);

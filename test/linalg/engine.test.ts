@@ -12,9 +12,11 @@ function randn(rng: Rng, rows: number, cols: number, offset = 0): Matrix {
 }
 
 /** A budget of 4096 floats: with 3000 bank rows this gives query blocks of 4 rows and three bank blocks. */
-const TINY = { engine: 'ort' as const, memoryBudgetMB: 4096 * 4 / 2 ** 20, threads: 1 };
+const TINY = { engine: 'ort' as const, memoryBudgetMB: (4096 * 4) / 2 ** 20, threads: 1 };
 
-function closeRel(a: number, b: number, rel = 1e-5, abs = 1e-6): boolean { return Math.abs(a - b) <= abs + rel * Math.abs(b); }
+function closeRel(a: number, b: number, rel = 1e-5, abs = 1e-6): boolean {
+  return Math.abs(a - b) <= abs + rel * Math.abs(b);
+}
 
 test('onnxruntime loads here, so auto resolves to the ort engine', () => {
   assert.equal(resolveEngine('auto'), 'ort');
@@ -37,11 +39,17 @@ test('blocked nearest neighbour matches the reference (far-from-origin data, man
     const all: number[] = [];
     for (let j = 0; j < bank.rows; j++) {
       let s = 0;
-      for (let c = 0; c < 16; c++) { const t = q.data[i * 16 + c] - bank.data[j * 16 + c]; s += t * t; }
+      for (let c = 0; c < 16; c++) {
+        const t = q.data[i * 16 + c] - bank.data[j * 16 + c];
+        s += t * t;
+      }
       all.push(s);
     }
     all.sort((a, b) => a - b);
-    if (all[1] - all[0] > 1e-3 * all[0]) { assert.equal(fast.index[i], ref.index[i], `query ${i}`); checkedIdx++; }
+    if (all[1] - all[0] > 1e-3 * all[0]) {
+      assert.equal(fast.index[i], ref.index[i], `query ${i}`);
+      checkedIdx++;
+    }
   }
   assert.ok(checkedIdx > 30, 'most nearest neighbours should be unique by a margin');
 });
@@ -75,7 +83,7 @@ test('blocked k-NN equals the reference exactly, duplicates and self-exclusion i
   // rows 200..219 duplicate rows 0..19, and rows 220..222 are three copies of row 5: exact ties, broken by lower index
   for (let i = 0; i < 20; i++) pts.data.copyWithin((200 + i) * 8, i * 8, (i + 1) * 8);
   for (let i = 220; i < 223; i++) pts.data.copyWithin(i * 8, 5 * 8, 6 * 8);
-  const budget = { ...TINY, memoryBudgetMB: 2000 * 4 / 2 ** 20 };
+  const budget = { ...TINY, memoryBudgetMB: (2000 * 4) / 2 ** 20 };
   for (const excludeSelf of [true, false]) {
     const fast = await knnSquared(pts, 6, excludeSelf, budget);
     const ref = knnSquaredRef(pts, 6, excludeSelf);
@@ -83,7 +91,8 @@ test('blocked k-NN equals the reference exactly, duplicates and self-exclusion i
     assert.deepEqual(Array.from(fast.dist), Array.from(ref.dist));
   }
   const fast = await knnSquared(pts, 6, true, budget);
-  for (let i = 0; i < pts.rows; i++) assert.ok(!fast.index.subarray(i * 6, i * 6 + 6).includes(i), `row ${i} lists itself`);
+  for (let i = 0; i < pts.rows; i++)
+    assert.ok(!fast.index.subarray(i * 6, i * 6 + 6).includes(i), `row ${i} lists itself`);
   // row 5's nearest are its four copies (205, 220, 221, 222; row 5 itself excluded), all at distance 0, by index
   assert.deepEqual(Array.from(fast.index.subarray(5 * 6, 5 * 6 + 4)), [205, 220, 221, 222]);
   assert.deepEqual(Array.from(fast.dist.subarray(5 * 6, 5 * 6 + 4)), [0, 0, 0, 0]);
@@ -117,8 +126,14 @@ test('bad input is refused with a clear error on both engines', async () => {
 
 test("device: 'cuda' without onnxruntime's CUDA files fails with a clear OptionError, and auto stays on the CPU", async (t) => {
   const { ortCudaInstalled } = await import('../../src/linalg');
-  if (ortCudaInstalled()) { t.skip('CUDA provider installed here'); return; }
-  await assert.rejects(nearestSquared(zeros(2, 3), zeros(4, 3), { engine: 'ort', device: 'cuda' }), /CUDA provider.*device: 'cpu'/);
+  if (ortCudaInstalled()) {
+    t.skip('CUDA provider installed here');
+    return;
+  }
+  await assert.rejects(
+    nearestSquared(zeros(2, 3), zeros(4, 3), { engine: 'ort', device: 'cuda' }),
+    /CUDA provider.*device: 'cpu'/,
+  );
   const r = await nearestSquared(zeros(2, 3), zeros(4, 3), { engine: 'ort', device: 'auto' });
   assert.deepEqual(Array.from(r.dist), [0, 0]);
 });

@@ -30,7 +30,12 @@ test('int, negative int, ints and float attributes, int64 initializers and int64
       { name: 't', elemType: 'float', dims: [2, null] },
     ],
     nodes: [
-      { opType: 'TopK', inputs: ['x', 'k'], outputs: ['v', 'i'], attributes: { axis: attr.int(-1), largest: attr.int(0), sorted: attr.int(1) } },
+      {
+        opType: 'TopK',
+        inputs: ['x', 'k'],
+        outputs: ['v', 'i'],
+        attributes: { axis: attr.int(-1), largest: attr.int(0), sorted: attr.int(1) },
+      },
       { opType: 'Neg', inputs: ['v'], outputs: ['nv'] },
       { opType: 'LeakyRelu', inputs: ['nv'], outputs: ['neg'], attributes: { alpha: attr.float(0.5) } },
       { opType: 'Transpose', inputs: ['v'], outputs: ['t'], attributes: { perm: attr.ints([1, 0]) } },
@@ -46,24 +51,42 @@ test('int, negative int, ints and float attributes, int64 initializers and int64
 });
 
 test('the builder refuses graphs with dangling names or mismatched initializers', () => {
-  assert.throws(() => buildOnnxModel({
-    inputs: [{ name: 'x', elemType: 'float', dims: [1] }],
-    outputs: [{ name: 'y', elemType: 'float', dims: [1] }],
-    nodes: [{ opType: 'Add', inputs: ['x', 'nope'], outputs: ['y'] }],
-  }), /reads 'nope'/);
-  assert.throws(() => buildOnnxModel({
-    inputs: [], outputs: [{ name: 'W', elemType: 'float', dims: [2] }], nodes: [],
-    initializers: [{ name: 'W', dims: [3], data: new Float32Array(2) }],
-  }), /has 2 values but dims \[3\]/);
+  assert.throws(
+    () =>
+      buildOnnxModel({
+        inputs: [{ name: 'x', elemType: 'float', dims: [1] }],
+        outputs: [{ name: 'y', elemType: 'float', dims: [1] }],
+        nodes: [{ opType: 'Add', inputs: ['x', 'nope'], outputs: ['y'] }],
+      }),
+    /reads 'nope'/,
+  );
+  assert.throws(
+    () =>
+      buildOnnxModel({
+        inputs: [],
+        outputs: [{ name: 'W', elemType: 'float', dims: [2] }],
+        nodes: [],
+        initializers: [{ name: 'W', dims: [3], data: new Float32Array(2) }],
+      }),
+    /has 2 values but dims \[3\]/,
+  );
 });
 
 test('a tensor attribute (Constant node) and a string attribute encode correctly', async () => {
   // y = x + c with c a Constant [10, 20]; z = Pad(x, pads=[0, 1], mode='edge') repeats the last value.
   const bytes = buildOnnxModel({
     inputs: [{ name: 'x', elemType: 'float', dims: [2] }],
-    outputs: [{ name: 'y', elemType: 'float', dims: [2] }, { name: 'z', elemType: 'float', dims: [3] }],
+    outputs: [
+      { name: 'y', elemType: 'float', dims: [2] },
+      { name: 'z', elemType: 'float', dims: [3] },
+    ],
     nodes: [
-      { opType: 'Constant', inputs: [], outputs: ['c'], attributes: { value: attr.tensor({ name: 'cval', dims: [2], data: Float32Array.from([10, 20]) }) } },
+      {
+        opType: 'Constant',
+        inputs: [],
+        outputs: ['c'],
+        attributes: { value: attr.tensor({ name: 'cval', dims: [2], data: Float32Array.from([10, 20]) }) },
+      },
       { opType: 'Add', inputs: ['x', 'c'], outputs: ['y'] },
       { opType: 'Pad', inputs: ['x', 'pads'], outputs: ['z'], attributes: { mode: attr.string('edge') } },
     ],

@@ -30,7 +30,10 @@ test('randomProjection equals the one-row float64 loop bit for bit (zeros, rows 
 test('projection weights follow torch Linear init bounds, and D === dim returns the input untouched', () => {
   const w = drawProjectionWeights(16, 8, createRng(3));
   assert.ok(w.every((v) => Math.abs(v) <= 0.25) && w.some((v) => Math.abs(v) > 0.2)); // U(-1/4, 1/4)
-  const f = fromRows([[1, 2], [3, 4]]);
+  const f = fromRows([
+    [1, 2],
+    [3, 4],
+  ]);
   assert.equal(randomProjection(f, 2, createRng(1)), f);
 });
 
@@ -38,9 +41,11 @@ test('randomProjectionAsync (GEMM engine) draws the same W and agrees to float32
   const rng = createRng(4);
   const f = zeros(37, 40);
   for (let i = 0; i < f.data.length; i++) f.data[i] = rng.normal();
-  const a = createRng(5), b = createRng(5);
+  const a = createRng(5),
+    b = createRng(5);
   const js = randomProjection(f, 8, a);
   const fast = await randomProjectionAsync(f, 8, b, { engine: 'ort', threads: 1 });
-  for (let i = 0; i < js.data.length; i++) assert.ok(Math.abs(js.data[i] - fast.data[i]) <= 1e-5 * (1 + Math.abs(js.data[i])), `entry ${i}`);
+  for (let i = 0; i < js.data.length; i++)
+    assert.ok(Math.abs(js.data[i] - fast.data[i]) <= 1e-5 * (1 + Math.abs(js.data[i])), `entry ${i}`);
   assert.equal(a.next(), b.next());
 });

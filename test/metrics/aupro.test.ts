@@ -18,12 +18,18 @@ function regionsOf(masks: Uint8Array, w: number, h: number): number[][] {
     while (todo.length) {
       const c = todo.pop()!;
       reg.push(c);
-      const y = Math.floor((c - base) / w), x = (c - base) % w;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const yy = y + dy, xx = x + dx;
-        const q = base + yy * w + xx;
-        if (yy >= 0 && yy < h && xx >= 0 && xx < w && masks[q] && !seen[q]) { seen[q] = 1; todo.push(q); }
-      }
+      const y = Math.floor((c - base) / w),
+        x = (c - base) % w;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const yy = y + dy,
+            xx = x + dx;
+          const q = base + yy * w + xx;
+          if (yy >= 0 && yy < h && xx >= 0 && xx < w && masks[q] && !seen[q]) {
+            seen[q] = 1;
+            todo.push(q);
+          }
+        }
     }
     out.push(reg);
   }
@@ -35,7 +41,8 @@ function areaTo(xs: number[], ys: number[], limit: number): number {
   let a = 0;
   for (let k = 1; k < xs.length; k++) {
     if (xs[k] >= limit) {
-      const yl = xs[k] === xs[k - 1] ? ys[k] : ys[k - 1] + ((ys[k] - ys[k - 1]) * (limit - xs[k - 1])) / (xs[k] - xs[k - 1]);
+      const yl =
+        xs[k] === xs[k - 1] ? ys[k] : ys[k - 1] + ((ys[k] - ys[k - 1]) * (limit - xs[k - 1])) / (xs[k] - xs[k - 1]);
       return (a + ((limit - xs[k - 1]) * (ys[k - 1] + yl)) / 2) / limit;
     }
     a += ((xs[k] - xs[k - 1]) * (ys[k - 1] + ys[k])) / 2;
@@ -45,8 +52,13 @@ function areaTo(xs: number[], ys: number[], limit: number): number {
 
 /** FPR and PRO at threshold t (score >= t is "anomalous"), straight from the definition. */
 function fprPro(maps: Float32Array, masks: Uint8Array, regs: number[][], t: number): [number, number] {
-  let fp = 0, bg = 0;
-  for (let p = 0; p < maps.length; p++) if (!masks[p]) { bg++; if (maps[p] >= t) fp++; }
+  let fp = 0,
+    bg = 0;
+  for (let p = 0; p < maps.length; p++)
+    if (!masks[p]) {
+      bg++;
+      if (maps[p] >= t) fp++;
+    }
   let pro = 0;
   for (const r of regs) pro += r.filter((p) => maps[p] >= t).length / r.length;
   return [fp / bg, pro / regs.length];
@@ -56,8 +68,13 @@ function fprPro(maps: Float32Array, masks: Uint8Array, regs: number[][], t: numb
 function auproExactRef(maps: Float32Array, masks: Uint8Array, w: number, h: number, limit: number): number {
   const regs = regionsOf(masks, w, h);
   const ts = Array.from(new Set(Array.from(maps))).sort((a, b) => b - a);
-  const xs = [0], ys = [0];
-  for (const t of ts) { const [f, p] = fprPro(maps, masks, regs, t); xs.push(f); ys.push(p); }
+  const xs = [0],
+    ys = [0];
+  for (const t of ts) {
+    const [f, p] = fprPro(maps, masks, regs, t);
+    xs.push(f);
+    ys.push(p);
+  }
   return areaTo(xs, ys, limit);
 }
 
@@ -68,17 +85,22 @@ function auproExactRef(maps: Float32Array, masks: Uint8Array, w: number, h: numb
  */
 function aupro100Ref(maps: Float32Array, masks: Uint8Array, w: number, h: number, limit: number, num = 100): number {
   const regs = regionsOf(masks, w, h);
-  const bgAsc = Array.from(maps).filter((_, p) => !masks[p]).sort((a, b) => a - b);
+  const bgAsc = Array.from(maps)
+    .filter((_, p) => !masks[p])
+    .sort((a, b) => a - b);
   const n = bgAsc.length;
-  const xs: number[] = [], ys: number[] = [];
+  const xs: number[] = [],
+    ys: number[] = [];
   for (let k = num - 1; k >= 0; k--) {
     const r = Math.floor((k * (n - 1)) / (num - 1));
     const t = bgAsc[r];
     let pro = 0;
     for (const reg of regs) pro += reg.filter((p) => maps[p] > t).length / reg.length;
-    xs.push(1 - (r + 1) / n); ys.push(pro / regs.length);
+    xs.push(1 - (r + 1) / n);
+    ys.push(pro / regs.length);
   }
-  xs.push(1); ys.push(1);
+  xs.push(1);
+  ys.push(1);
   return areaTo(xs, ys, limit);
 }
 
@@ -86,8 +108,13 @@ test('AUPRO by hand: one 4x4 image, two regions, a tie between a region and a ba
   // Region A = pixels 0,1 (size 2); region B = pixel 11 (size 1); 13 background pixels.
   const masks = new Uint8Array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
   const maps = new Float32Array(16);
-  maps[0] = 0.9; maps[1] = 0.5; maps[11] = 0.8; // region pixels
-  maps[2] = 0.7; maps[3] = 0.5; maps[4] = 0.4; maps[5] = 0.3; // background, the rest 0
+  maps[0] = 0.9;
+  maps[1] = 0.5;
+  maps[11] = 0.8; // region pixels
+  maps[2] = 0.7;
+  maps[3] = 0.5;
+  maps[4] = 0.4;
+  maps[5] = 0.3; // background, the rest 0
   // Curve (FPR, PRO): (0,0) (0,.25) (0,.75) (1/13,.75) (2/13,1) [tie at .5] (3/13,1) (4/13,1) -> cut at .3.
   // Area = [.75 + (.75+1)/2 + 1]/13 + (.3 - 3/13) * 1 = .3 - .375/13; AUPRO = area / .3 = 1 - .375/3.9.
   const expected = 1 - 0.375 / 3.9;
@@ -96,7 +123,14 @@ test('AUPRO by hand: one 4x4 image, two regions, a tie between a region and a ba
   // A perfect detector scores exactly 1; an inverted one 0.
   const perfect = new Float32Array(masks);
   assert.equal(aupro(perfect, masks, { width: 4, height: 4 }), 1);
-  assert.equal(aupro(perfect.map((v) => -v), masks, { width: 4, height: 4 }), 0);
+  assert.equal(
+    aupro(
+      perfect.map((v) => -v),
+      masks,
+      { width: 4, height: 4 },
+    ),
+    0,
+  );
 });
 
 test('regions are 8-connected within an image and never across images', () => {
@@ -121,9 +155,13 @@ function randomSet(seed: number, images: number, w: number, h: number): { maps: 
   for (let im = 0; im < images; im++) {
     const base = im * w * h;
     if (im % 2 === 0) {
-      for (let b = 0; b < 2; b++) { // two blobs of random size per defective image
-        const cx = rng.int(w), cy = rng.int(h), rad = 1 + rng.int(4);
-        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= rad * rad) masks[base + y * w + x] = 1;
+      for (let b = 0; b < 2; b++) {
+        // two blobs of random size per defective image
+        const cx = rng.int(w),
+          cy = rng.int(h),
+          rad = 1 + rng.int(4);
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= rad * rad) masks[base + y * w + x] = 1;
       }
     }
     for (let p = 0; p < w * h; p++) maps[base + p] = rng.normal() + (masks[base + p] ? 1.5 : 0);
@@ -136,14 +174,20 @@ test('AUPRO equals the exact definition on seeded maps, raw and with many tied s
   assert.ok(Math.abs(aupro(maps, masks, { width: 20, height: 20 }) - auproExactRef(maps, masks, 20, 20, 0.3)) < 1e-9);
   const q = maps.map((v) => Math.round(v * 3) / 3);
   assert.ok(Math.abs(aupro(q, masks, { width: 20, height: 20 }) - auproExactRef(q, masks, 20, 20, 0.3)) < 1e-9);
-  assert.ok(Math.abs(aupro(q, masks, { width: 20, height: 20, fprLimit: 0.05 }) - auproExactRef(q, masks, 20, 20, 0.05)) < 1e-9);
+  assert.ok(
+    Math.abs(aupro(q, masks, { width: 20, height: 20, fprLimit: 0.05 }) - auproExactRef(q, masks, 20, 20, 0.05)) < 1e-9,
+  );
 });
 
 test('AUPRO agrees with the MVTec-style sampled reference: ~1e-3 at 100 thresholds, closer with more', () => {
   // The sampled reference joins its points by chords, which under-read the concave PRO curve: measured gaps on these
   // seeded sets are 0.5e-3 (24x24) to 2.1e-3 (32x32). With dense thresholds it converges to within O(1/#normal
   // pixels) of the exact curve (its chords vs the exact staircase): measured <= 2.4e-4.
-  for (const [seed, w] of [[3, 24], [5, 32], [11, 48]]) {
+  for (const [seed, w] of [
+    [3, 24],
+    [5, 32],
+    [11, 48],
+  ]) {
     const { maps, masks } = randomSet(seed, 8, w, w);
     const a = aupro(maps, masks, { width: w, height: w });
     const r100 = aupro100Ref(maps, masks, w, w, 0.3);
@@ -155,11 +199,23 @@ test('AUPRO agrees with the MVTec-style sampled reference: ~1e-3 at 100 threshol
 
 test('AUPRO bad input: non-binary mask, no defect, shape mismatch, bad limit', () => {
   const maps = new Float32Array(8);
-  assert.throws(() => aupro(maps, new Uint8Array([0, 0, 0, 255, 0, 0, 0, 0]), { width: 2, height: 2 }), /masks: value 255 at index 3/);
+  assert.throws(
+    () => aupro(maps, new Uint8Array([0, 0, 0, 255, 0, 0, 0, 0]), { width: 2, height: 2 }),
+    /masks: value 255 at index 3/,
+  );
   assert.throws(() => aupro(maps, new Uint8Array(8), { width: 2, height: 2 }), /no anomalous pixel/);
   assert.throws(() => aupro(maps, new Uint8Array(8).fill(1), { width: 2, height: 2 }), /no normal pixel/);
-  assert.throws(() => aupro(maps, new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]), { width: 3, height: 2 }), /not a whole number of 3x2 images/);
-  assert.throws(() => aupro(maps, new Uint8Array(7), { width: 2, height: 2 }), /anomaly maps has 8 values but masks has 7/);
-  assert.throws(() => aupro(maps, new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]), { width: 2, height: 2, fprLimit: 0 }), /fprLimit/);
+  assert.throws(
+    () => aupro(maps, new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]), { width: 3, height: 2 }),
+    /not a whole number of 3x2 images/,
+  );
+  assert.throws(
+    () => aupro(maps, new Uint8Array(7), { width: 2, height: 2 }),
+    /anomaly maps has 8 values but masks has 7/,
+  );
+  assert.throws(
+    () => aupro(maps, new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]), { width: 2, height: 2, fprLimit: 0 }),
+    /fprLimit/,
+  );
   assert.throws(() => aupro(maps, new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]), { width: 2 } as never), /height/);
 });

@@ -5,8 +5,15 @@ import { auroc, pixelAuroc } from '../../src/metrics/auroc';
 
 /** Brute-force pair count: P(pos > neg) + 0.5 P(pos == neg). */
 function pairAuroc(s: ArrayLike<number>, y: ArrayLike<number>): number {
-  let u = 0, n = 0;
-  for (let i = 0; i < s.length; i++) if (y[i] === 1) for (let j = 0; j < s.length; j++) if (y[j] === 0) { n++; u += s[i] > s[j] ? 1 : s[i] === s[j] ? 0.5 : 0; }
+  let u = 0,
+    n = 0;
+  for (let i = 0; i < s.length; i++)
+    if (y[i] === 1)
+      for (let j = 0; j < s.length; j++)
+        if (y[j] === 0) {
+          n++;
+          u += s[i] > s[j] ? 1 : s[i] === s[j] ? 0.5 : 0;
+        }
   return u / n;
 }
 
@@ -44,5 +51,8 @@ test('AUROC bad input: length mismatch, non-binary labels, one class only, NaN',
   assert.throws(() => auroc([1, 2], [0, 0]), /only negatives/);
   assert.throws(() => auroc([], []), /no values/);
   assert.throws(() => auroc([1, NaN], [0, 1]), /scores: NaN at index 1/);
-  assert.throws(() => pixelAuroc(new Float32Array([0.1, 0.2]), new Uint8Array([0, 255])), /masks: value 255 at index 1/);
+  assert.throws(
+    () => pixelAuroc(new Float32Array([0.1, 0.2]), new Uint8Array([0, 255])),
+    /masks: value 255 at index 1/,
+  );
 });

@@ -39,5 +39,8 @@ test('evaluateClass: image metrics always, pixel metrics with maps and masks, na
   assert.equal(m.image_auroc, 1);
   assert.throws(() => evaluateClass({ imageScores, labels, maps }), /maps given without masks/);
   assert.throws(() => evaluateClass({ imageScores, labels, maps, masks }), /width and height/);
-  assert.throws(() => evaluateClass({ imageScores: [1, 2], labels: [0, 1], maps, masks, width: 2, height: 2 }), /3 anomaly maps of 2x2 but 2 image scores/);
+  assert.throws(
+    () => evaluateClass({ imageScores: [1, 2], labels: [0, 1], maps, masks, width: 2, height: 2 }),
+    /3 anomaly maps of 2x2 but 2 image scores/,
+  );
 });

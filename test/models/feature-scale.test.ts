@@ -12,7 +12,12 @@ const probes = synthFeatures(PROBES, 'probe');
 function scaled<T extends TrainFeatures>(f: T, factor: number): T {
   return { ...f, patches: { ...f.patches, data: f.patches.data.map((v) => v * factor) } };
 }
-function withValue<T extends TrainFeatures>(f: T, index: number, v: number, where: 'patches' | 'embeddings' = 'patches'): T {
+function withValue<T extends TrainFeatures>(
+  f: T,
+  index: number,
+  v: number,
+  where: 'patches' | 'embeddings' = 'patches',
+): T {
   const m = f[where];
   const data = m.data.slice();
   data[index] = v;
@@ -20,22 +25,35 @@ function withValue<T extends TrainFeatures>(f: T, index: number, v: number, wher
 }
 
 test('finite but huge training features (1e20) are refused before any work, naming the stage, row and column', async () => {
-  await assert.rejects(new PatchCore().fit(withValue(train, 8 * 5 + 3, 1e20)), (e: Error) =>
-    e instanceof InputError && !e.message.includes('\n') &&
-    /^training features \(patches\): value 1\.000e\+20 at row 5, column 3 is too large \(\|x\| > 2\.0\de\+17 for 8 columns\): squared distances would overflow float32 to Infinity/.test(e.message));
+  await assert.rejects(
+    new PatchCore().fit(withValue(train, 8 * 5 + 3, 1e20)),
+    (e: Error) =>
+      e instanceof InputError &&
+      !e.message.includes('\n') &&
+      /^training features \(patches\): value 1\.000e\+20 at row 5, column 3 is too large \(\|x\| > 2\.0\de\+17 for 8 columns\): squared distances would overflow float32 to Infinity/.test(
+        e.message,
+      ),
+  );
   await assert.rejects(new PatchCore().fit(withValue(train, 0, -3e19)), /row 0, column 0 is too large/);
 });
 
 test('huge test features are refused at predict, naming the test stage', async () => {
   const m = new PatchCore();
   await m.fit(train);
-  await assert.rejects(m.predict(withValue(probes, 8 * 2, 1e20)), (e: Error) => e instanceof InputError && /^test features \(patches\): value 1\.000e\+20 at row 2, column 0/.test(e.message));
+  await assert.rejects(
+    m.predict(withValue(probes, 8 * 2, 1e20)),
+    (e: Error) =>
+      e instanceof InputError && /^test features \(patches\): value 1\.000e\+20 at row 2, column 0/.test(e.message),
+  );
   m.dispose();
 });
 
 test('huge image embeddings are refused when TailSampler will read them, not when it will not', async () => {
   const bad = withValue(train, 3, 1e25, 'embeddings');
-  await assert.rejects(createModel('tailedcore-noaug').fit(bad), /^InputError: training features \(image embeddings\): value 1\.000e\+25 at row 0, column 3 is too large/);
+  await assert.rejects(
+    createModel('tailedcore-noaug').fit(bad),
+    /^InputError: training features \(image embeddings\): value 1\.000e\+25 at row 0, column 3 is too large/,
+  );
   await createModel('patchcore').fit(bad); // PatchCore never reads the embeddings
 });
 
@@ -47,7 +65,13 @@ test('large features below the bound still give finite scores and the same ranki
     const p = await m.predict(scaled(probes, factor));
     m.dispose();
     assert.ok(p.imageScores.every(Number.isFinite), `factor ${factor}: ${Array.from(p.imageScores)}`);
-    return { a: auroc(p.imageScores, labels), order: Array.from(p.imageScores).map((s, i) => [s, i]).sort((x, y) => x[0] - y[0]).map((x) => x[1]) };
+    return {
+      a: auroc(p.imageScores, labels),
+      order: Array.from(p.imageScores)
+        .map((s, i) => [s, i])
+        .sort((x, y) => x[0] - y[0])
+        .map((x) => x[1]),
+    };
   };
   const base = await rank(1);
   const big = await rank(1e15);
@@ -56,8 +80,16 @@ test('large features below the bound still give finite scores and the same ranki
 });
 
 test('method options passed from a config report their full key path (atKeyPath around createModel)', () => {
-  assert.throws(() => atKeyPath('methods[2].options', () => createModel('patchcore', { coresetRatio: '0.1' })), (e: Error) =>
-    e instanceof OptionError && e.message === 'option methods[2].options.coresetRatio must be in (0, 1], got "0.1" (a string)');
-  assert.throws(() => atKeyPath('methods[0].options', () => createModel('softpatch', { lofk: 6 })), (e: Error) =>
-    e instanceof OptionError && /^SoftPatch: unknown option "methods\[0\]\.options\.lofk" \(known options: /.test(e.message));
+  assert.throws(
+    () => atKeyPath('methods[2].options', () => createModel('patchcore', { coresetRatio: '0.1' })),
+    (e: Error) =>
+      e instanceof OptionError &&
+      e.message === 'option methods[2].options.coresetRatio must be in (0, 1], got "0.1" (a string)',
+  );
+  assert.throws(
+    () => atKeyPath('methods[0].options', () => createModel('softpatch', { lofk: 6 })),
+    (e: Error) =>
+      e instanceof OptionError &&
+      /^SoftPatch: unknown option "methods\[0\]\.options\.lofk" \(known options: /.test(e.message),
+  );
 });

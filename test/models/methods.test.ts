@@ -10,7 +10,9 @@ import { synthFeatures, DILEMMA, PROBES, rowsOf, rowLevel } from './synthetic';
 const train = synthFeatures(DILEMMA, 'train');
 const probes = synthFeatures(PROBES, 'probe');
 const levels = (m: MemoryBankModel, from = 0, to?: number) =>
-  rowsOf(m.memoryBank.features).slice(from, to).map((r) => Math.round(rowLevel(r)));
+  rowsOf(m.memoryBank.features)
+    .slice(from, to)
+    .map((r) => Math.round(rowLevel(r)));
 
 test('PatchCore memory = greedy coreset (ratio 0.1) of all patches, drawn from fork("head-coreset")', async () => {
   const m = new PatchCore({ seed: 3 });
@@ -33,7 +35,10 @@ test('SoftPatch drops the injected noise cluster that PatchCore keeps (and, its 
   // between the 64th and 65th smallest -> exactly the 64 clean head patches are kept (strictly below).
   assert.equal(sp.info.keptAfterLof, 64);
   assert.equal(sp.memoryBank.features.rows, 6); // floor(64 * 0.1)
-  assert.ok(levels(sp).every((l) => l === 0), `levels ${levels(sp)}`);
+  assert.ok(
+    levels(sp).every((l) => l === 0),
+    `levels ${levels(sp)}`,
+  );
   const pc = new PatchCore({ seed: 3 });
   await pc.fit(train);
   const [pcs, sps] = [await pc.predict(probes), await sp.predict(probes)];
@@ -64,15 +69,28 @@ test('weighted SoftPatch score = unweighted score x LOF weight of the matched ro
 });
 
 test('TailedCore (oracle tail): bank = [tail; head], tail survives although LOF drops it; head = SoftPatch (no weight)', async () => {
-  const tc = new TailedCore({ seed: 5, tail: 'oracle', oracleTailClasses: ['T'], augmentation: null, tailCoresetRatio: 1 });
+  const tc = new TailedCore({
+    seed: 5,
+    tail: 'oracle',
+    oracleTailClasses: ['T'],
+    augmentation: null,
+    tailCoresetRatio: 1,
+  });
   await tc.fit(train);
   assert.deepEqual(Array.from(tc.info.tailImageIndices), [18]);
   assert.equal(tc.info.tailRows, 4); // all 4 patches of the tail image at ratio 1
   assert.equal(tc.info.keptAfterLof, 64); // LOF dropped the tail image's patches in the head branch
   const base = takeRows(train.patches, [72, 73, 74, 75]);
   const bank = tc.memoryBank.features;
-  const tailRows = rowsOf(takeRows(bank, [0, 1, 2, 3])).map((r) => r.join()).sort();
-  assert.deepEqual(tailRows, rowsOf(base).map((r) => r.join()).sort());
+  const tailRows = rowsOf(takeRows(bank, [0, 1, 2, 3]))
+    .map((r) => r.join())
+    .sort();
+  assert.deepEqual(
+    tailRows,
+    rowsOf(base)
+      .map((r) => r.join())
+      .sort(),
+  );
   const ref = createModel('softpatch-noweight', { seed: 5 }) as MemoryBankModel;
   await ref.fit(train);
   assert.deepEqual(Array.from(bank.data.subarray(4 * bank.cols)), Array.from(ref.memoryBank.features.data));
@@ -90,8 +108,12 @@ test('augmentation views join the tail pool; same seed -> identical bank and sco
     augmentedPatches: async (idx: number[], type: string) => {
       calls.push([idx, type]);
       // 7 'rotflip' views of each tail image's 4 patches: the base rows, shifted a little per view.
-      const out = takeRows(train.patches, idx.flatMap((i) => Array.from({ length: 28 }, (_, k) => i * 4 + (k % 4))));
-      for (let r = 0; r < out.rows; r++) for (let c = 0; c < out.cols; c++) out.data[r * out.cols + c] += 0.01 * Math.floor((r % 28) / 4);
+      const out = takeRows(
+        train.patches,
+        idx.flatMap((i) => Array.from({ length: 28 }, (_, k) => i * 4 + (k % 4))),
+      );
+      for (let r = 0; r < out.rows; r++)
+        for (let c = 0; c < out.cols; c++) out.data[r * out.cols + c] += 0.01 * Math.floor((r % 28) / 4);
       return out;
     },
   };
@@ -127,7 +149,12 @@ test('notail and nodenoise ablations', async () => {
   await nt.fit(train);
   assert.equal(nt.info.tailRows, 0);
   assert.equal(nt.info.keptAfterLof, 64);
-  const nd = createModel('tailedcore-nodenoise', { seed: 2, tail: 'oracle', oracleTailClasses: ['T'], augmentation: null }) as MemoryBankModel;
+  const nd = createModel('tailedcore-nodenoise', {
+    seed: 2,
+    tail: 'oracle',
+    oracleTailClasses: ['T'],
+    augmentation: null,
+  }) as MemoryBankModel;
   await nd.fit(train);
   assert.equal(nd.info.keptAfterLof, 76);
   assert.equal(nd.info.lofThreshold, null);

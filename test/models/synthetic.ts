@@ -33,7 +33,8 @@ export function synthFeatures(classes: SynthClass[], seed: string, spread = 0.05
           patches.data[(img * ppi + p) * DIM + d] = c.level + (d === p ? 0.3 : 0) + spread * rng.normal();
         }
       }
-      for (let d = 0; d < EMBED_DIM; d++) embeddings.data[img * EMBED_DIM + d] = (d === c.embedAxis ? 1 : 0.05) + 0.02 * Math.abs(rng.normal());
+      for (let d = 0; d < EMBED_DIM; d++)
+        embeddings.data[img * EMBED_DIM + d] = (d === c.embedAxis ? 1 : 0.05) + 0.02 * Math.abs(rng.normal());
     }
   }
   return { patches, embeddings, gridH: GRID, gridW: GRID, imageCount: n, inputSize: 8, classNames };

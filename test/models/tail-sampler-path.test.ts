@@ -19,8 +19,14 @@ test('TailedCore with the real TailSampler finds the one-image tail class from t
   const p = await m.predict(probes);
   assert.ok(p.imageScores[2] < 1 && p.imageScores[1] > 50, `${Array.from(p.imageScores)}`);
   // Other threshold types pass straight through to the sampler.
-  const h = createModel('tailedcore-noaug', { seed: 1, tail: { thresholdType: 'half_min', vote: 'mean' } }) as MemoryBankModel;
+  const h = createModel('tailedcore-noaug', {
+    seed: 1,
+    tail: { thresholdType: 'half_min', vote: 'mean' },
+  }) as MemoryBankModel;
   await h.fit(train);
   assert.deepEqual(Array.from(h.info.tailImageIndices), [18]);
-  await assert.rejects(new TailedCore({ augmentation: null, tail: { thresholdType: 'nope' as never } }).fit(train), /thresholdType/);
+  await assert.rejects(
+    new TailedCore({ augmentation: null, tail: { thresholdType: 'nope' as never } }).fit(train),
+    /thresholdType/,
+  );
 });

@@ -8,7 +8,8 @@ import { readAligned } from '../../src/plots/heatmap';
 
 test('readAligned crops like the extractor: a centred square stays centred in the map frame', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-align-'));
-  const w = 32, h = 40; // portrait: shorter side 32 is kept (resize = 32), crop 28 -> top (40-28)/2 = 6, left 2
+  const w = 32,
+    h = 40; // portrait: shorter side 32 is kept (resize = 32), crop 28 -> top (40-28)/2 = 6, left 2
   const data = new Uint8Array(w * h * 3);
   for (let y = 16; y < 20; y++) for (let x = 14; x < 18; x++) data.fill(255, 3 * (y * w + x), 3 * (y * w + x) + 3);
   const file = path.join(dir, 'a.png');

@@ -13,7 +13,12 @@ test('figures are written atomically; a folder problem is one InputError line na
   assert.deepEqual(fs.readdirSync(path.join(dir, 'figs')), ['a.svg']);
   assert.equal(fs.readFileSync(path.join(dir, 'figs', 'a.svg'), 'utf8'), '<svg></svg>');
   fs.writeFileSync(path.join(dir, 'plots'), 'a file in the way');
-  assert.throws(() => writeOutput(path.join(dir, 'plots', 'b.png'), Buffer.from([1])), (e: Error) =>
-    e instanceof InputError && !e.message.includes('\n') && /^cannot create folder for figure .*plots: .*plots is a file, not a folder \(ENOTDIR\)/.test(e.message));
+  assert.throws(
+    () => writeOutput(path.join(dir, 'plots', 'b.png'), Buffer.from([1])),
+    (e: Error) =>
+      e instanceof InputError &&
+      !e.message.includes('\n') &&
+      /^cannot create folder for figure .*plots: .*plots is a file, not a folder \(ENOTDIR\)/.test(e.message),
+  );
   fs.rmSync(dir, { recursive: true });
 });

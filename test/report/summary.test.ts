@@ -6,14 +6,40 @@ import * as path from 'node:path';
 import { summarizeResults, summaryCsv, summaryMarkdown, writeSummary, formatCell } from '../../src/report';
 import { ResultRow, RESULTS_HEADER, formatRow } from '../../src/results/results-file';
 
-function row(seed: number, cls: string, isTail: boolean, value: number, metric = 'image_auroc', method = 'tailedcore'): ResultRow {
-  return { run: 'r', dataset: 'syn', tail_type: 'step', k: 1, noise_ratio: 0.1, seed, method, class: cls, is_tail: isTail, train_count: isTail ? 1 : 50, noise_count: isTail ? 0 : 5, metric, value };
+function row(
+  seed: number,
+  cls: string,
+  isTail: boolean,
+  value: number,
+  metric = 'image_auroc',
+  method = 'tailedcore',
+): ResultRow {
+  return {
+    run: 'r',
+    dataset: 'syn',
+    tail_type: 'step',
+    k: 1,
+    noise_ratio: 0.1,
+    seed,
+    method,
+    class: cls,
+    is_tail: isTail,
+    train_count: isTail ? 1 : 50,
+    noise_count: isTail ? 0 : 5,
+    metric,
+    value,
+  };
 }
 
 const ROWS: ResultRow[] = [
-  row(0, 'a', true, 0.5), row(0, 'b', false, 0.8), row(0, 'c', false, 1.0),
-  row(1, 'a', true, 0.7), row(1, 'b', false, 0.6), row(1, 'c', false, 0.8),
-  row(1, 'c', false, NaN, 'aupro'), row(1, 'b', false, 0.4, 'aupro'),
+  row(0, 'a', true, 0.5),
+  row(0, 'b', false, 0.8),
+  row(0, 'c', false, 1.0),
+  row(1, 'a', true, 0.7),
+  row(1, 'b', false, 0.6),
+  row(1, 'c', false, 0.8),
+  row(1, 'c', false, NaN, 'aupro'),
+  row(1, 'b', false, 0.4, 'aupro'),
 ];
 
 test('mean over seeds of the per-seed class mean, per group, with sample std (hand-checked)', () => {
@@ -31,16 +57,28 @@ test('mean over seeds of the per-seed class mean, per group, with sample std (ha
   // AUPRO: the NaN class is left out; one seed only, so std is NaN
   assert.equal(get('aupro', 'all').mean, 0.4);
   assert.ok(Number.isNaN(get('aupro', 'all').std));
-  assert.equal(s.find((r) => r.metric === 'aupro' && r.group === 'tail'), undefined);
-  assert.match(summaryCsv(s).split('\n')[0], /^dataset,tail_type,k,noise_ratio,method,metric,group,mean,std,n_seeds,n_classes$/);
+  assert.equal(
+    s.find((r) => r.metric === 'aupro' && r.group === 'tail'),
+    undefined,
+  );
+  assert.match(
+    summaryCsv(s).split('\n')[0],
+    /^dataset,tail_type,k,noise_ratio,method,metric,group,mean,std,n_seeds,n_classes$/,
+  );
 });
 
 test('Markdown table: one row per setting x method, percent with one decimal', () => {
   const md = summaryMarkdown(summarizeResults([...ROWS, row(0, 'a', true, 0.25, 'image_auroc', 'patchcore')]));
   const lines = md.split('\n');
-  assert.equal(lines[0], '| setting | noise | method | image AUROC all | image AUROC head | image AUROC tail | pixel AUROC all | pixel AUROC head | pixel AUROC tail | AUPRO all | AUPRO head | AUPRO tail |');
+  assert.equal(
+    lines[0],
+    '| setting | noise | method | image AUROC all | image AUROC head | image AUROC tail | pixel AUROC all | pixel AUROC head | pixel AUROC tail | AUPRO all | AUPRO head | AUPRO tail |',
+  );
   assert.equal(lines[2].split('|')[3].trim(), 'patchcore'); // method order: patchcore first
-  assert.match(lines[3], /^\| step K=1 \| 10% \| tailedcore \| 73\.3 ± 4\.7 \| 80\.0 ± 14\.1 \| 60\.0 ± 14\.1 \| – \| – \| – \| 40\.0 \| 40\.0 \| – \|$/);
+  assert.match(
+    lines[3],
+    /^\| step K=1 \| 10% \| tailedcore \| 73\.3 ± 4\.7 \| 80\.0 ± 14\.1 \| 60\.0 ± 14\.1 \| – \| – \| – \| 40\.0 \| 40\.0 \| – \|$/,
+  );
   assert.equal(formatCell(0.95712, 0.0031), '95.7 ± 0.3');
 });
 

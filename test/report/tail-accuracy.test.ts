@@ -21,7 +21,15 @@ test('tail accuracy: hand-checked counts', () => {
 });
 
 test('per-class Markdown: one row per class plus all/head/tail means', () => {
-  const r = (cls: string, tail: boolean, v: number) => ({ class: cls, method: 'patchcore', metric: 'image_auroc', value: v, is_tail: tail, train_count: tail ? 1 : 9, noise_count: 0 });
+  const r = (cls: string, tail: boolean, v: number) => ({
+    class: cls,
+    method: 'patchcore',
+    metric: 'image_auroc',
+    value: v,
+    is_tail: tail,
+    train_count: tail ? 1 : 9,
+    noise_count: 0,
+  });
   const md = perClassMarkdown([r('a', true, 0.5), r('b', false, 1), r('c', false, 0.8)], ['image_auroc']);
   const lines = md.trim().split('\n');
   assert.equal(lines[0], '| class | role | train | noise | patchcore image AUROC |');

@@ -27,7 +27,11 @@ function clustered(rng: Rng, rows: number, cols: number): Matrix {
 function ties(rng: Rng, rows: number, cols: number): Matrix {
   const m = zeros(rows, cols);
   for (let i = 0; i < m.data.length; i++) m.data[i] = rng.int(3);
-  for (let i = 0; i < rows / 4; i++) { const a = rng.int(rows), b = rng.int(rows); m.data.copyWithin(a * cols, b * cols, (b + 1) * cols); }
+  for (let i = 0; i < rows / 4; i++) {
+    const a = rng.int(rows),
+      b = rng.int(rows);
+    m.data.copyWithin(a * cols, b * cols, (b + 1) * cols);
+  }
   return m;
 }
 
@@ -36,7 +40,11 @@ test('hand-checked picks on a line: 0, 1, 2, 10 from start 0 gives 0, 10 (index 
   assert.deepEqual(Array.from(kCenterBruteForce(p, 3, 0)), [0, 3, 2]);
   assert.deepEqual(Array.from(kCenterPruned(p, 3, 0)), [0, 3, 2]);
   // all points equal: every later pick is index 0 (first index on a tie at distance 0), in both versions
-  const same = fromRows([[1, 1], [1, 1], [1, 1]]);
+  const same = fromRows([
+    [1, 1],
+    [1, 1],
+    [1, 1],
+  ]);
   assert.deepEqual(Array.from(kCenterPruned(same, 3, 2)), [2, 0, 0]);
   assert.deepEqual(Array.from(kCenterBruteForce(same, 3, 2)), [2, 0, 0]);
 });
@@ -65,13 +73,21 @@ for (const [name, make, projDim, ratio] of cases) {
 test('progress callback sees every pick and ends at (m, m)', () => {
   const f = gaussian(createRng(3), 200, 4);
   const seen: number[] = [];
-  greedyCoreset(f, createRng(4), { ratio: 0.05, projDim: 4, onProgress: (k, m) => { assert.equal(m, 10); seen.push(k); } });
+  greedyCoreset(f, createRng(4), {
+    ratio: 0.05,
+    projDim: 4,
+    onProgress: (k, m) => {
+      assert.equal(m, 10);
+      seen.push(k);
+    },
+  });
   assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 });
 
 test('the async version (projection on the GEMM engine) consumes the rng identically and picks the same here', async () => {
   const f = clustered(createRng(5), 1000, 64);
-  const a = createRng(6), b = createRng(6);
+  const a = createRng(6),
+    b = createRng(6);
   const sync = greedyCoreset(f, a, { ratio: 0.05, projDim: 16 });
   const asy = await greedyCoresetAsync(f, b, { ratio: 0.05, projDim: 16 }, { engine: 'ort', threads: 1 });
   assert.deepEqual(Array.from(asy), Array.from(sync));

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { predictFewShot, estimateClassHistogram, elbowK, percentileK, roundHalfEven } from '../../src/sampling/few-shot';
+import {
+  predictFewShot,
+  estimateClassHistogram,
+  elbowK,
+  percentileK,
+  roundHalfEven,
+} from '../../src/sampling/few-shot';
 
 /** Ideal per-sample class sizes: every sample carries its class's true size. */
 function expand(counts: number[]): number[] {
@@ -19,7 +25,10 @@ test('docs/method.md §2.4 step K=1: maxK 1 and exactly the 9 singletons', () =>
   assert.deepEqual(r.classHistogram, [430, 352, 308, 269, 264, 253, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
   assert.equal(r.maxK, 1);
   assert.equal(r.tailIndices.length, 9);
-  assert.deepEqual(Array.from(r.tailIndices), Array.from({ length: 9 }, (_, i) => sizes.length - 9 + i));
+  assert.deepEqual(
+    Array.from(r.tailIndices),
+    Array.from({ length: 9 }, (_, i) => sizes.length - 9 + i),
+  );
 });
 
 test('docs/method.md §2.4 step K=4: maxK 4 and 36 samples', () => {

@@ -32,13 +32,18 @@ test('LOF with k=1 on 0,1,3: asymmetric case by hand', async () => {
 test('duplicates follow sklearn: the 1e-10 guard, no NaN', async () => {
   // Three identical points and one at 1, k=2: the duplicates have reach 0 -> lrd 1e10; LOF of the duplicates is 1.
   const s = await lof(col([0, 0, 0, 1]), { k: 2 });
-  near(s[0], 1); near(s[1], 1); near(s[2], 1);
+  near(s[0], 1);
+  near(s[1], 1);
+  near(s[2], 1);
   // point 1: neighbours two zeros at d=1, kdist(0)=0 -> reach 1 -> lrd ~1; LOF = 1e10 / 1
   assert.ok(s[3] > 1e9 && Number.isFinite(s[3]));
 });
 
 test('k >= points is refused (sklearn would shrink k)', async () => {
-  await assert.rejects(lof(col([0, 1, 2]), { k: 3 }), (e: Error) => e instanceof OptionError && /k \(3\).*3\)/.test(e.message));
+  await assert.rejects(
+    lof(col([0, 1, 2]), { k: 3 }),
+    (e: Error) => e instanceof OptionError && /k \(3\).*3\)/.test(e.message),
+  );
   await assert.rejects(lof(col([0, 1]), { kk: 1 } as never), OptionError);
   await assert.rejects(lof(col([0, NaN, 2, 3]), { k: 1 }), InputError);
   await assert.rejects(lof(zeros(0, 2), { k: 1 }), /empty/);
@@ -49,18 +54,38 @@ test('lofPerPosition scores each position across images, never across positions'
   // projDim 2 == input dim -> the projection is skipped (as in the official code), so the scores equal plain LOF.
   const n = 6;
   const p = zeros(n * 2, 2);
-  const pos0 = [[0, 0], [0.1, 0], [0, 0.1], [0.1, 0.1], [0.05, 0.05], [5, 5]];
-  const pos1 = [[-9, 9], [100, 100], [100.1, 100], [100, 100.1], [100.1, 100.1], [100.05, 100.05]];
-  for (let i = 0; i < n; i++) { p.data.set(pos0[i], (i * 2) * 2); p.data.set(pos1[i], (i * 2 + 1) * 2); }
+  const pos0 = [
+    [0, 0],
+    [0.1, 0],
+    [0, 0.1],
+    [0.1, 0.1],
+    [0.05, 0.05],
+    [5, 5],
+  ];
+  const pos1 = [
+    [-9, 9],
+    [100, 100],
+    [100.1, 100],
+    [100, 100.1],
+    [100.1, 100.1],
+    [100.05, 100.05],
+  ];
+  for (let i = 0; i < n; i++) {
+    p.data.set(pos0[i], i * 2 * 2);
+    p.data.set(pos1[i], (i * 2 + 1) * 2);
+  }
   const s = await lofPerPosition(p, n, 2, createRng(1), { k: 2, projDim: 2 });
   const a = await lof(fromRows(pos0), { k: 2 });
   const b = await lof(fromRows(pos1), { k: 2 });
-  for (let i = 0; i < n; i++) { near(s[i * 2], a[i], 1e-4); near(s[i * 2 + 1], b[i], 1e-4); }
+  for (let i = 0; i < n; i++) {
+    near(s[i * 2], a[i], 1e-4);
+    near(s[i * 2 + 1], b[i], 1e-4);
+  }
   assert.ok(s[5 * 2] > 10 && s[0 * 2 + 1] > 10);
   // With a real projection (8 -> 4 dims) the outlier is still the top score at its position, and results are seeded.
   const q = zeros(n * 2, 8);
   for (let i = 0; i < n * 2; i++) for (let c = 0; c < 8; c++) q.data[i * 8 + c] = ((i * 7 + c * 3) % 5) * 0.01;
-  for (let c = 0; c < 8; c++) q.data[(5 * 2) * 8 + c] = 3;
+  for (let c = 0; c < 8; c++) q.data[5 * 2 * 8 + c] = 3;
   const s1 = await lofPerPosition(q, n, 2, createRng('x'), { k: 2, projDim: 4 });
   const s2 = await lofPerPosition(q, n, 2, createRng('x'), { k: 2, projDim: 4 });
   assert.deepEqual(Array.from(s1), Array.from(s2));

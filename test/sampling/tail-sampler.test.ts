@@ -4,7 +4,14 @@ import { createRng } from '../../src/util/rng';
 import { Matrix, zeros, fromRows } from '../../src/linalg/matrix';
 import { tailSampler, tailSamplerPreset, selfSimilarity, predictClassSizes } from '../../src/sampling/tail-sampler';
 import { predictFewShot } from '../../src/sampling/few-shot';
-import { THRESHOLD_TYPES, rowThreshold, rowCounts, voteClassSizes, globalThreshold, SimilarityMatrix } from '../../src/sampling/class-size';
+import {
+  THRESHOLD_TYPES,
+  rowThreshold,
+  rowCounts,
+  voteClassSizes,
+  globalThreshold,
+  SimilarityMatrix,
+} from '../../src/sampling/class-size';
 
 const f32 = Math.fround;
 const TRUE_SIZES = [300, 250, 200, 150, 4, 4, 4, 1, 1];
@@ -40,9 +47,14 @@ test('default (trim_min + mode) on clustered embeddings: exactly the 14 tail ima
   for (let i = 0; i < data.labels.length; i++) {
     const n = TRUE_SIZES[data.labels[i]];
     const trimmed = Math.max(1, Math.floor(0.85 * n));
-    if (n <= 4) assert.equal(r.classSizes[i], trimmed, `image ${i} of a ${n}-image class`); // 4 -> 3, 1 -> 1
+    if (n <= 4)
+      assert.equal(r.classSizes[i], trimmed, `image ${i} of a ${n}-image class`); // 4 -> 3, 1 -> 1
     // Head classes: floor(0.85 n) plus ties on the 1/N quantisation grid, never more than the class.
-    else assert.ok(r.classSizes[i] >= trimmed && r.classSizes[i] <= n, `image ${i}: ${r.classSizes[i]} for a ${n}-image class`);
+    else
+      assert.ok(
+        r.classSizes[i] >= trimmed && r.classSizes[i] <= n,
+        `image ${i}: ${r.classSizes[i]} for a ${n}-image class`,
+      );
   }
   // Histogram ends ... 3,3,3,3,1,1 (twelve 3s form four classes of 3). 15% budget: floor(0.15*914) = 137;
   // ascending cumsum 1,2,5,8,11,14 then + a head class > 137, so the cap is the 3-class: maxK = 3 (not 4: the
@@ -61,8 +73,12 @@ test('every threshold type runs on the clustered set: sane sizes and no head ima
     let maxTail = 0;
     let minHead = Infinity;
     for (let i = 0; i < n; i++) {
-      assert.ok(Number.isFinite(classSizes[i]) && classSizes[i] >= 1 && classSizes[i] <= n, `${t}: size ${classSizes[i]}`);
-      if (isTail(i)) maxTail = Math.max(maxTail, classSizes[i]); else minHead = Math.min(minHead, classSizes[i]);
+      assert.ok(
+        Number.isFinite(classSizes[i]) && classSizes[i] >= 1 && classSizes[i] <= n,
+        `${t}: size ${classSizes[i]}`,
+      );
+      if (isTail(i)) maxTail = Math.max(maxTail, classSizes[i]);
+      else minHead = Math.min(minHead, classSizes[i]);
     }
     assert.ok(minHead > maxTail, `${t}: smallest head size ${minHead} <= largest tail size ${maxTail}`);
     const r = predictFewShot(classSizes);
@@ -71,7 +87,12 @@ test('every threshold type runs on the clustered set: sane sizes and no head ima
 });
 
 test('presets equal the official constructor names', async () => {
-  assert.deepEqual(tailSamplerPreset('ada_trim_min-mode'), { thresholdType: 'trim_min', vote: 'mode', percentile: 0.15, trimP: 0.85 });
+  assert.deepEqual(tailSamplerPreset('ada_trim_min-mode'), {
+    thresholdType: 'trim_min',
+    vote: 'mode',
+    percentile: 0.15,
+    trimP: 0.85,
+  });
   assert.equal(tailSamplerPreset('symmin').vote, 'mean');
   assert.equal(tailSamplerPreset('double_max_step').vote, 'none');
   assert.throws(() => tailSamplerPreset('indep' as never), /unknown preset "indep"/);
@@ -82,7 +103,9 @@ test('presets equal the official constructor names', async () => {
 test('row thresholds by hand on one quantised row (n = 10)', () => {
   // trunc(10 * s) in float32: 0.9f * 10 rounds up to 9.0 in float32, so 0.9 quantises to 0.9 (not 0.8).
   const row = new Float32Array([0, 0.1, 0.2, 0.3, 0.75, 0.8, 0.85, 0.9, 0.95, 1]);
-  const n = 10, codes = new Int32Array(n), q = new Float32Array(n);
+  const n = 10,
+    codes = new Int32Array(n),
+    q = new Float32Array(n);
   const th = (t: Parameters<typeof rowThreshold>[0]) => rowThreshold(t, row, n, codes, q, 0.85, 0);
   // q = [0,.1,.2,.3,.7,.8,.8,.9,.9,1]; min 0 -> half-angle cos(45°) = 0.7071; H = [.8,.8,.9,.9,1], L = 5.
   assert.equal(th('trim_min'), f32(0.8)); // t = floor(0.85*5) = 4 -> H[5-4] = H[1]
@@ -112,12 +135,7 @@ test('votes by hand: mode ties go to the smallest value; mean, none, nearest', (
   // Row i accepts the columns with S_ij >= th_i; c = [2, 3, 2, 2].
   const S: SimilarityMatrix = {
     n: 4,
-    data: new Float32Array([
-      1, 0.9, 0.1, 0.1,
-      0.9, 1, 0.8, 0.1,
-      0.1, 0.8, 1, 0.7,
-      0.1, 0.1, 0.7, 1,
-    ]),
+    data: new Float32Array([1, 0.9, 0.1, 0.1, 0.9, 1, 0.8, 0.1, 0.1, 0.8, 1, 0.7, 0.1, 0.1, 0.7, 1]),
   };
   const th = new Float32Array([0.5, 0.5, 0.75, 0.5]);
   const c = rowCounts(S, th);
@@ -145,8 +163,24 @@ test('degenerate one-class input (identical embeddings): one class of N, every i
 
 test('bad input: empty, NaN, zero rows, a single image, unknown options', async () => {
   await assert.rejects(tailSampler(fromRows([])), /tailSampler embeddings is empty/);
-  await assert.rejects(tailSampler(fromRows([[1, 2], [NaN, 1]])), /non-finite value \(NaN\) at row 1, column 0/);
-  await assert.rejects(tailSampler(fromRows([[1, 2], [0, 0]])), /row 1 is all zeros/);
+  await assert.rejects(
+    tailSampler(
+      fromRows([
+        [1, 2],
+        [NaN, 1],
+      ]),
+    ),
+    /non-finite value \(NaN\) at row 1, column 0/,
+  );
+  await assert.rejects(
+    tailSampler(
+      fromRows([
+        [1, 2],
+        [0, 0],
+      ]),
+    ),
+    /row 1 is all zeros/,
+  );
   await assert.rejects(tailSampler(fromRows([[1, 2]])), /at least 2 embeddings/);
   await assert.rejects(tailSampler(data.m, { thresholdType: 'trim' as never }), /thresholdType must be one of/);
   await assert.rejects(tailSampler(data.m, { vote: 'median' as never }), /vote must be one of/);

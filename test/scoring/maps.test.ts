@@ -29,12 +29,19 @@ test('map shape errors name the numbers', () => {
 });
 
 test('scorer: squared L2 to the nearest bank row, times its weight when weighted; bank = [tail; head]', async () => {
-  const head = fromRows([[0, 0], [10, 0]]);
+  const head = fromRows([
+    [0, 0],
+    [10, 0],
+  ]);
   const tail = fromRows([[0, 10]]);
   const plain = makeMemoryBank(tail, head);
   assert.equal(plain.tailRows, 1);
   assert.deepEqual(Array.from(plain.features.data), [0, 10, 0, 0, 10, 0]);
-  const q = fromRows([[1, 1], [9, 0], [0, 7]]);
+  const q = fromRows([
+    [1, 1],
+    [9, 0],
+    [0, 7],
+  ]);
   const r = await scorePatches(plain, q);
   assert.deepEqual(Array.from(r.scores), [2, 1, 9]); // 1²+1², 1², 3²
   assert.deepEqual(Array.from(r.nearest), [1, 2, 0]);

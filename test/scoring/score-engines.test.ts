@@ -16,17 +16,24 @@ function clustered(rng: Rng, rows: number, cols: number): Matrix {
   return m;
 }
 
-const relClose = (a: number, b: number, tol: number) => Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b), 1e-30);
+const relClose = (a: number, b: number, tol: number) =>
+  Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b), 1e-30);
 
 test('scoring on the GEMM engine (chunked, small memory budget, sharded bank) = the reference scores within 1e-5 relative', async () => {
   const rng = createRng('score-engines');
-  const head = clustered(rng, 700, 48), tail = clustered(rng, 130, 48);
+  const head = clustered(rng, 700, 48),
+    tail = clustered(rng, 130, 48);
   const q = clustered(rng, 900, 48);
   const weights = new Float32Array(830);
   for (let i = 0; i < weights.length; i++) weights[i] = 0.5 + rng.next();
   const bank = makeMemoryBank(tail, head, weights);
   const ref = await scorePatches(bank, q, { engine: { engine: 'js' }, progress: false });
-  const sharded: MemoryBank = { features: { data: new Float32Array(0), rows: 0, cols: 48 }, weights, tailRows: 130, shards: [tail, head] };
+  const sharded: MemoryBank = {
+    features: { data: new Float32Array(0), rows: 0, cols: 48 },
+    weights,
+    tailRows: 130,
+    shards: [tail, head],
+  };
   for (const [name, b, o] of [
     ['whole bank, defaults', bank, {}],
     ['chunks of 97 queries, 1 MiB blocks', bank, { chunkRows: 97, memoryBudgetMB: 1 }],
@@ -36,7 +43,10 @@ test('scoring on the GEMM engine (chunked, small memory budget, sharded bank) = 
     let sameIndex = 0;
     for (let i = 0; i < q.rows; i++) {
       if (got.nearest[i] === ref.nearest[i]) sameIndex++;
-      assert.ok(relClose(got.distances[i], ref.distances[i], 1e-5), `${name}: distance ${i}: ${got.distances[i]} vs ${ref.distances[i]}`);
+      assert.ok(
+        relClose(got.distances[i], ref.distances[i], 1e-5),
+        `${name}: distance ${i}: ${got.distances[i]} vs ${ref.distances[i]}`,
+      );
       assert.ok(relClose(got.scores[i], ref.scores[i], 1e-5), `${name}: score ${i}`);
     }
     assert.equal(sameIndex, q.rows, `${name}: nearest rows`);
@@ -47,10 +57,21 @@ test('scoring on the GEMM engine (chunked, small memory budget, sharded bank) = 
 
 test('per-position LOF on the GEMM engine (float32 projection + blocked k-NN) = the reference within 1e-5 relative', async () => {
   const rng = createRng('lof-engines');
-  const images = 40, ppi = 6;
+  const images = 40,
+    ppi = 6;
   const p = clustered(rng, images * ppi, 96);
-  const ref = await lofPerPosition(p, images, ppi, createRng(7), { k: 5, projDim: 16, progress: false, engine: { engine: 'js' } });
-  const got = await lofPerPosition(p, images, ppi, createRng(7), { k: 5, projDim: 16, progress: false, engine: { engine: 'ort', threads: 1 } });
+  const ref = await lofPerPosition(p, images, ppi, createRng(7), {
+    k: 5,
+    projDim: 16,
+    progress: false,
+    engine: { engine: 'js' },
+  });
+  const got = await lofPerPosition(p, images, ppi, createRng(7), {
+    k: 5,
+    projDim: 16,
+    progress: false,
+    engine: { engine: 'ort', threads: 1 },
+  });
   let worst = 0;
   for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]) / Math.abs(ref[i]));
   assert.ok(worst <= 1e-5, `largest relative difference ${worst}`);

@@ -4,7 +4,8 @@ import { bilinearResize } from '../../src/scoring/upsample';
 
 function close(actual: ArrayLike<number>, expected: number[], tol = 1e-6): void {
   assert.equal(actual.length, expected.length);
-  for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `index ${i}: ${actual[i]} vs ${expected[i]}`);
+  for (let i = 0; i < expected.length; i++)
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `index ${i}: ${actual[i]} vs ${expected[i]}`);
 }
 
 test('2x2 -> 4x4 bilinear, align_corners=false (torch semantics)', () => {

@@ -5,7 +5,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  assertWritableDir, ensureDir, ioError, parseTempName, removeStaleTemps, tempPathFor, writeFileAtomic, writeFileAtomicAsync,
+  assertWritableDir,
+  ensureDir,
+  ioError,
+  parseTempName,
+  removeStaleTemps,
+  tempPathFor,
+  writeFileAtomic,
+  writeFileAtomicAsync,
 } from '../../src/util/atomic';
 import { InputError } from '../../src/util/errors';
 
@@ -40,14 +47,27 @@ test('a file in the way and a path through a file are one InputError line naming
   const dir = tmpRoot();
   const blocker = path.join(dir, 'results');
   fs.writeFileSync(blocker, 'not a folder');
-  assert.throws(() => assertWritableDir(blocker, 'results folder'), (e: Error) =>
-    e instanceof InputError && oneLine(e.message) && e.message.includes(blocker) && /is a file, not a folder \(ENOTDIR\); move that file/.test(e.message));
-  assert.throws(() => writeFileAtomic(path.join(blocker, 'run', 'results.csv'), 'x', 'results file'), (e: Error) =>
-    e instanceof InputError && oneLine(e.message) && e.message.includes(blocker) && /ENOTDIR/.test(e.message));
+  assert.throws(
+    () => assertWritableDir(blocker, 'results folder'),
+    (e: Error) =>
+      e instanceof InputError &&
+      oneLine(e.message) &&
+      e.message.includes(blocker) &&
+      /is a file, not a folder \(ENOTDIR\); move that file/.test(e.message),
+  );
+  assert.throws(
+    () => writeFileAtomic(path.join(blocker, 'run', 'results.csv'), 'x', 'results file'),
+    (e: Error) =>
+      e instanceof InputError && oneLine(e.message) && e.message.includes(blocker) && /ENOTDIR/.test(e.message),
+  );
   // A folder where the file should go.
   fs.mkdirSync(path.join(dir, 'fig.png'));
-  assert.throws(() => writeFileAtomic(path.join(dir, 'fig.png'), 'x', 'figure'), (e: Error) =>
-    e instanceof InputError && /cannot write figure .*fig\.png: a folder is in the way of the file \(EISDIR\)/.test(e.message));
+  assert.throws(
+    () => writeFileAtomic(path.join(dir, 'fig.png'), 'x', 'figure'),
+    (e: Error) =>
+      e instanceof InputError &&
+      /cannot write figure .*fig\.png: a folder is in the way of the file \(EISDIR\)/.test(e.message),
+  );
   assert.deepEqual(fs.readdirSync(dir).sort(), ['fig.png', 'results']); // no temporary file left behind
   fs.rmSync(dir, { recursive: true });
 });
@@ -55,34 +75,63 @@ test('a file in the way and a path through a file are one InputError line naming
 test('assertWritableDir returns (does not hang) on /proc and /sys paths, with one clear line', () => {
   for (const p of ['/proc/tc-robust-test/x', '/sys/tc-robust-test']) {
     if (!fs.existsSync(`/${p.split('/')[1]}`)) continue;
-    assert.throws(() => assertWritableDir(p, 'cache folder'), (e: Error) => e instanceof InputError && oneLine(e.message) && /^cannot create cache folder \/(proc|sys)\//.test(e.message));
+    assert.throws(
+      () => assertWritableDir(p, 'cache folder'),
+      (e: Error) =>
+        e instanceof InputError && oneLine(e.message) && /^cannot create cache folder \/(proc|sys)\//.test(e.message),
+    );
   }
 });
 
 test('ENOSPC, EACCES and EROFS map to what they mean and what to do; unknown errors pass through unchanged', () => {
   let enospc: unknown;
-  try { fs.writeFileSync('/dev/full', 'x'); } catch (e) { enospc = e; }
+  try {
+    fs.writeFileSync('/dev/full', 'x');
+  } catch (e) {
+    enospc = e;
+  }
   assert.ok(enospc, '/dev/full accepted a write');
   const m = ioError(enospc, '/data/cache/ab/x.f32', 'write feature cache entry') as InputError;
   assert.ok(m instanceof InputError);
-  assert.equal(m.message, 'cannot write feature cache entry /data/cache/ab/x.f32: no space left on the device (ENOSPC); free some space or choose a folder on another disk');
+  assert.equal(
+    m.message,
+    'cannot write feature cache entry /data/cache/ab/x.f32: no space left on the device (ENOSPC); free some space or choose a folder on another disk',
+  );
   assert.equal(m.code, 'ENOSPC');
   const fake = (code: string) => Object.assign(new Error(`${code}: raw`), { code });
-  assert.match((ioError(fake('EACCES'), '/r', 'write') as Error).message, /^cannot write \/r: permission denied \(EACCES\); fix its permissions/);
-  assert.match((ioError(fake('EROFS'), '/r', 'write') as Error).message, /read-only \(EROFS\); choose a folder on a writable disk/);
+  assert.match(
+    (ioError(fake('EACCES'), '/r', 'write') as Error).message,
+    /^cannot write \/r: permission denied \(EACCES\); fix its permissions/,
+  );
+  assert.match(
+    (ioError(fake('EROFS'), '/r', 'write') as Error).message,
+    /read-only \(EROFS\); choose a folder on a writable disk/,
+  );
   const odd = fake('EBADF');
   assert.equal(ioError(odd, '/r', 'write'), odd);
 });
 
 test('a full disk during an atomic write: one line, old file kept, no temporary file (tiny tmpfs, needs root)', (t) => {
-  if (process.getuid?.() !== 0) { t.skip('mounting a tmpfs needs root'); return; }
+  if (process.getuid?.() !== 0) {
+    t.skip('mounting a tmpfs needs root');
+    return;
+  }
   const dir = tmpRoot();
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) { t.skip('mount not permitted here'); return; }
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) {
+    t.skip('mount not permitted here');
+    return;
+  }
   try {
     const file = path.join(dir, 'results.csv');
     writeFileAtomic(file, 'old\n');
-    assert.throws(() => writeFileAtomic(file, Buffer.alloc(1 << 20, 65), 'results file'), (e: Error) =>
-      e instanceof InputError && oneLine(e.message) && e.message === `cannot write results file ${file}: no space left on the device (ENOSPC); free some space or choose a folder on another disk`);
+    assert.throws(
+      () => writeFileAtomic(file, Buffer.alloc(1 << 20, 65), 'results file'),
+      (e: Error) =>
+        e instanceof InputError &&
+        oneLine(e.message) &&
+        e.message ===
+          `cannot write results file ${file}: no space left on the device (ENOSPC); free some space or choose a folder on another disk`,
+    );
     assert.equal(fs.readFileSync(file, 'utf8'), 'old\n');
     assert.deepEqual(fs.readdirSync(dir), ['results.csv']);
   } finally {
@@ -103,11 +152,14 @@ test('an unwritable folder is EACCES in one line (checked as an unprivileged use
   const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', ...asUser });
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim(), `InputError: cannot create results folder ${path.join(locked, 'run')}: permission denied (EACCES); fix its permissions or choose another folder`);
+  assert.equal(
+    r.stdout.trim(),
+    `InputError: cannot create results folder ${path.join(locked, 'run')}: permission denied (EACCES); fix its permissions or choose another folder`,
+  );
   fs.rmSync(dir, { recursive: true });
 });
 
-test('removeStaleTemps removes temporary files of dead writers and old ones, never a live writer\'s', () => {
+test("removeStaleTemps removes temporary files of dead writers and old ones, never a live writer's", () => {
   const dir = tmpRoot();
   const mine = tempPathFor(path.join(dir, 'x.f32')); // this process: alive
   fs.writeFileSync(mine, 'live');

@@ -24,8 +24,14 @@ test('parseCli reads flags in both --k v and --k=v forms and reports --help', ()
 });
 
 test('parseCli: an unknown flag or a missing value is an OptionError that names it and shows the help', () => {
-  assert.throws(() => parseCli(SPEC, ['--sede', '3']), (e: Error) => e instanceof OptionError && /--sede/.test(e.message) && /usage: npm run tool/.test(e.message));
-  assert.throws(() => parseCli(SPEC, ['--out']), (e: Error) => e instanceof OptionError && /--out/.test(e.message));
+  assert.throws(
+    () => parseCli(SPEC, ['--sede', '3']),
+    (e: Error) => e instanceof OptionError && /--sede/.test(e.message) && /usage: npm run tool/.test(e.message),
+  );
+  assert.throws(
+    () => parseCli(SPEC, ['--out']),
+    (e: Error) => e instanceof OptionError && /--out/.test(e.message),
+  );
   assert.throws(() => parseCli(SPEC, ['stray']), OptionError);
 });
 

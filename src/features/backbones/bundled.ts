@@ -14,7 +14,15 @@ import { resolveOptions } from '../../util/options';
 import { TfjsBackbone } from './tfjs';
 import { EmbeddingPool } from '../types';
 
-export const BUNDLED_BACKBONE_DIR = path.join(__dirname, '..', '..', '..', 'assets', 'backbones', 'mobilenetv2-imagenet-block10');
+export const BUNDLED_BACKBONE_DIR = path.join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'assets',
+  'backbones',
+  'mobilenetv2-imagenet-block10',
+);
 
 /** Every layer of the bundled sub-network is ImageNet; these are the useful taps, with their stride and width. */
 export const BUNDLED_LAYERS = {
@@ -57,17 +65,25 @@ export async function loadBundledBackbone(options?: BundledBackboneOptions): Pro
   const jsonPath = path.join(o.dir, 'model.json');
   const binPath = path.join(o.dir, 'weights.bin');
   for (const f of [jsonPath, binPath]) {
-    if (!fs.existsSync(f)) throw new InputError(`bundled backbone file missing: ${f}. Recreate it with: npx tsx scripts/extract-backbone.ts`);
+    if (!fs.existsSync(f))
+      throw new InputError(
+        `bundled backbone file missing: ${f}. Recreate it with: npx tsx scripts/extract-backbone.ts`,
+      );
   }
   const json = JSON.parse(fs.readFileSync(jsonPath, 'utf8'));
   const bin = fs.readFileSync(binPath);
   const sha = crypto.createHash('sha256').update(bin).digest('hex');
   if (json.provenance?.weightsSha256 && json.provenance.weightsSha256 !== sha) {
-    throw new InputError(`bundled backbone weights ${binPath} do not match model.json (sha256 ${sha.slice(0, 12)} vs ${String(json.provenance.weightsSha256).slice(0, 12)}). Recreate them with: npx tsx scripts/extract-backbone.ts`);
+    throw new InputError(
+      `bundled backbone weights ${binPath} do not match model.json (sha256 ${sha.slice(0, 12)} vs ${String(json.provenance.weightsSha256).slice(0, 12)}). Recreate them with: npx tsx scripts/extract-backbone.ts`,
+    );
   }
   const weightSpecs = json.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights);
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length);
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }), { strict: true });
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }),
+    { strict: true },
+  );
   return new TfjsBackbone({
     model,
     id: `mobilenetv2-imagenet-block10@${sha.slice(0, 12)}`,

@@ -4,5 +4,19 @@ export { OnnxBackbone } from './onnx';
 export type { OnnxBackboneOptions } from './onnx';
 export { loadBundledBackbone, BUNDLED_BACKBONE_DIR, BUNDLED_DEFAULTS, BUNDLED_LAYERS } from './bundled';
 export type { BundledBackboneOptions } from './bundled';
-export { loadBackbone, checkBackbone, parseBackboneSpec, registerBackbone, backboneNames, backboneHelp, DEFAULT_BACKBONE } from './registry';
-export type { BackboneSpec, OnnxBackboneSpec, BundledBackboneEntry, LoadBackboneOptions, BackboneCheck } from './registry';
+export {
+  loadBackbone,
+  checkBackbone,
+  parseBackboneSpec,
+  registerBackbone,
+  backboneNames,
+  backboneHelp,
+  DEFAULT_BACKBONE,
+} from './registry';
+export type {
+  BackboneSpec,
+  OnnxBackboneSpec,
+  BundledBackboneEntry,
+  LoadBackboneOptions,
+  BackboneCheck,
+} from './registry';

@@ -24,8 +24,17 @@ import type * as OrtModule from 'onnxruntime-node';
 
 /** Layer classes the converter handles. */
 export const SUPPORTED_KERAS_LAYERS = [
-  'InputLayer', 'ZeroPadding2D', 'Conv2D', 'DepthwiseConv2D', 'BatchNormalization', 'ReLU', 'Activation', 'Add',
-  'Concatenate', 'MaxPooling2D', 'AveragePooling2D',
+  'InputLayer',
+  'ZeroPadding2D',
+  'Conv2D',
+  'DepthwiseConv2D',
+  'BatchNormalization',
+  'ReLU',
+  'Activation',
+  'Add',
+  'Concatenate',
+  'MaxPooling2D',
+  'AveragePooling2D',
 ] as const;
 
 interface LayerConfig {
@@ -38,11 +47,15 @@ interface LayerConfig {
 /** Names of a layer's inputs (first inbound node; the bundled models call every layer once). */
 function inboundNames(l: LayerConfig): string[] {
   if (!l.inbound_nodes.length) return [];
-  if (l.inbound_nodes.length > 1) throw new OptionError(`keras-to-onnx: layer ${l.name} is called ${l.inbound_nodes.length} times (shared layers are not supported)`);
+  if (l.inbound_nodes.length > 1)
+    throw new OptionError(
+      `keras-to-onnx: layer ${l.name} is called ${l.inbound_nodes.length} times (shared layers are not supported)`,
+    );
   const node = l.inbound_nodes[0] as unknown[];
   return node.map((e) => {
     const entry = e as unknown[];
-    if ((entry[1] as number) !== 0 || (entry[2] as number) !== 0) throw new OptionError(`keras-to-onnx: layer ${l.name} reads a non-first output of ${String(entry[0])}`);
+    if ((entry[1] as number) !== 0 || (entry[2] as number) !== 0)
+      throw new OptionError(`keras-to-onnx: layer ${l.name} reads a non-first output of ${String(entry[0])}`);
     return String(entry[0]);
   });
 }
@@ -64,16 +77,21 @@ function layerWeights(model: tf.LayersModel, name: string): Map<string, tf.Tenso
   return out;
 }
 
-function f32(t: tf.Tensor): Float32Array { return Float32Array.from(t.dataSync() as Float32Array); }
+function f32(t: tf.Tensor): Float32Array {
+  return Float32Array.from(t.dataSync() as Float32Array);
+}
 
 /** Keras [kh, kw, cin, cout] kernel -> ONNX [cout, cin, kh, kw]. */
 function convKernel(k: tf.Tensor): { data: Float32Array; dims: number[] } {
   const [kh, kw, cin, cout] = k.shape;
   const src = f32(k);
   const out = new Float32Array(src.length);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
-    out[((o * cin + i) * kh + y) * kw + x] = src[((y * kw + x) * cin + i) * cout + o];
-  }
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < cin; i++)
+        for (let o = 0; o < cout; o++) {
+          out[((o * cin + i) * kh + y) * kw + x] = src[((y * kw + x) * cin + i) * cout + o];
+        }
   return { data: out, dims: [cout, cin, kh, kw] };
 }
 
@@ -82,9 +100,12 @@ function depthwiseKernel(k: tf.Tensor): { data: Float32Array; dims: number[] } {
   const [kh, kw, cin, mult] = k.shape;
   const src = f32(k);
   const out = new Float32Array(src.length);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let c = 0; c < cin; c++) for (let m = 0; m < mult; m++) {
-    out[((c * mult + m) * kh + y) * kw + x] = src[((y * kw + x) * cin + c) * mult + m];
-  }
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let c = 0; c < cin; c++)
+        for (let m = 0; m < mult; m++) {
+          out[((c * mult + m) * kh + y) * kw + x] = src[((y * kw + x) * cin + c) * mult + m];
+        }
   return { data: out, dims: [cin * mult, 1, kh, kw] };
 }
 
@@ -95,20 +116,41 @@ function padAttrs(padding: unknown, name: string): Record<string, OnnxAttribute>
 }
 
 function checkChannelsLast(c: Record<string, unknown>, name: string): void {
-  if (c.data_format !== undefined && c.data_format !== 'channels_last') throw new OptionError(`keras-to-onnx: layer ${name} has data_format ${String(c.data_format)} (only channels_last)`);
+  if (c.data_format !== undefined && c.data_format !== 'channels_last')
+    throw new OptionError(`keras-to-onnx: layer ${name} has data_format ${String(c.data_format)} (only channels_last)`);
 }
 
 /** Appends the activation of a layer's `activation` setting; returns the output tensor name. */
-function activation(nodes: OnnxNode[], inits: OnnxInitializer[], kind: unknown, input: string, output: string, name: string): string {
+function activation(
+  nodes: OnnxNode[],
+  inits: OnnxInitializer[],
+  kind: unknown,
+  input: string,
+  output: string,
+  name: string,
+): string {
   switch (kind) {
-    case undefined: case null: case 'linear': return input;
-    case 'relu': nodes.push({ opType: 'Relu', inputs: [input], outputs: [output] }); return output;
+    case undefined:
+    case null:
+    case 'linear':
+      return input;
+    case 'relu':
+      nodes.push({ opType: 'Relu', inputs: [input], outputs: [output] });
+      return output;
     case 'relu6':
       inits.push({ name: `${name}__six`, dims: [], data: Float32Array.of(6) });
-      nodes.push({ opType: 'Clip', inputs: [input, '__zero', `${name}__six`], outputs: [output] }); return output;
-    case 'sigmoid': nodes.push({ opType: 'Sigmoid', inputs: [input], outputs: [output] }); return output;
-    case 'tanh': nodes.push({ opType: 'Tanh', inputs: [input], outputs: [output] }); return output;
-    default: throw new OptionError(`keras-to-onnx: layer ${name} has activation "${String(kind)}" (supported: linear, relu, relu6, sigmoid, tanh)`);
+      nodes.push({ opType: 'Clip', inputs: [input, '__zero', `${name}__six`], outputs: [output] });
+      return output;
+    case 'sigmoid':
+      nodes.push({ opType: 'Sigmoid', inputs: [input], outputs: [output] });
+      return output;
+    case 'tanh':
+      nodes.push({ opType: 'Tanh', inputs: [input], outputs: [output] });
+      return output;
+    default:
+      throw new OptionError(
+        `keras-to-onnx: layer ${name} has activation "${String(kind)}" (supported: linear, relu, relu6, sigmoid, tanh)`,
+      );
   }
 }
 
@@ -129,7 +171,8 @@ export function kerasToOnnx(model: tf.LayersModel, outputs: string[]): KerasToOn
   const json = model.toJSON(null, false) as unknown as { config: { layers: LayerConfig[] } };
   const cfg = json.config;
   const byName = new Map(cfg.layers.map((l) => [l.name, l]));
-  for (const o of outputs) if (!byName.has(o)) throw new OptionError(`keras-to-onnx: layer "${o}" is not in model ${model.name}`);
+  for (const o of outputs)
+    if (!byName.has(o)) throw new OptionError(`keras-to-onnx: layer "${o}" is not in model ${model.name}`);
   // Layers the outputs depend on.
   const need = new Set<string>();
   const stack = [...outputs];
@@ -158,18 +201,39 @@ export function kerasToOnnx(model: tf.LayersModel, outputs: string[]): KerasToOn
       case 'InputLayer': {
         if (inputSeen) throw new OptionError('keras-to-onnx: models with more than one input are not supported');
         inputSeen = true;
-        nodes.push({ opType: 'Transpose', inputs: ['input'], outputs: [out], attributes: { perm: attr.ints([0, 3, 1, 2]) } });
+        nodes.push({
+          opType: 'Transpose',
+          inputs: ['input'],
+          outputs: [out],
+          attributes: { perm: attr.ints([0, 3, 1, 2]) },
+        });
         break;
       }
       case 'ZeroPadding2D': {
         checkChannelsLast(c, l.name);
         const p = c.padding as unknown;
         let top: number, bottom: number, left: number, right: number;
-        if (typeof p === 'number') { top = bottom = left = right = p; } else if (Array.isArray(p) && Array.isArray(p[0])) {
-          [top, bottom] = pair(p[0], `${l.name} padding`); [left, right] = pair(p[1], `${l.name} padding`);
-        } else { [top, left] = pair(p, `${l.name} padding`); bottom = top; right = left; }
-        inits.push({ name: `${l.name}__pads`, dims: [8], data: BigInt64Array.from([0, 0, top, left, 0, 0, bottom, right].map(BigInt)) });
-        nodes.push({ opType: 'Pad', inputs: [ins[0], `${l.name}__pads`], outputs: [out], attributes: { mode: attr.string('constant') } });
+        if (typeof p === 'number') {
+          top = bottom = left = right = p;
+        } else if (Array.isArray(p) && Array.isArray(p[0])) {
+          [top, bottom] = pair(p[0], `${l.name} padding`);
+          [left, right] = pair(p[1], `${l.name} padding`);
+        } else {
+          [top, left] = pair(p, `${l.name} padding`);
+          bottom = top;
+          right = left;
+        }
+        inits.push({
+          name: `${l.name}__pads`,
+          dims: [8],
+          data: BigInt64Array.from([0, 0, top, left, 0, 0, bottom, right].map(BigInt)),
+        });
+        nodes.push({
+          opType: 'Pad',
+          inputs: [ins[0], `${l.name}__pads`],
+          outputs: [out],
+          attributes: { mode: attr.string('constant') },
+        });
         break;
       }
       case 'Conv2D':
@@ -190,11 +254,14 @@ export function kerasToOnnx(model: tf.LayersModel, outputs: string[]): KerasToOn
         }
         const [kh, kw] = pair(c.kernel_size, `${l.name} kernel_size`);
         const attrs: Record<string, OnnxAttribute> = {
-          kernel_shape: attr.ints([kh, kw]), strides: attr.ints(pair(c.strides ?? 1, `${l.name} strides`)),
-          dilations: attr.ints(pair(c.dilation_rate ?? 1, `${l.name} dilation_rate`)), ...padAttrs(c.padding, l.name),
+          kernel_shape: attr.ints([kh, kw]),
+          strides: attr.ints(pair(c.strides ?? 1, `${l.name} strides`)),
+          dilations: attr.ints(pair(c.dilation_rate ?? 1, `${l.name} dilation_rate`)),
+          ...padAttrs(c.padding, l.name),
         };
         if (depthwise) attrs.group = attr.int(kt.shape[2] as number);
-        else if (c.groups !== undefined && c.groups !== 1) throw new OptionError(`keras-to-onnx: layer ${l.name} has groups=${String(c.groups)}`);
+        else if (c.groups !== undefined && c.groups !== 1)
+          throw new OptionError(`keras-to-onnx: layer ${l.name} has groups=${String(c.groups)}`);
         const convOut = c.activation && c.activation !== 'linear' ? `${l.name}__conv` : out;
         nodes.push({ opType: 'Conv', inputs: convIns, outputs: [convOut], attributes: attrs });
         t = activation(nodes, inits, c.activation, convOut, out, l.name);
@@ -202,27 +269,42 @@ export function kerasToOnnx(model: tf.LayersModel, outputs: string[]): KerasToOn
       }
       case 'BatchNormalization': {
         const axis = c.axis;
-        if (!(axis === -1 || axis === 3 || (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === 3)))) {
-          throw new OptionError(`keras-to-onnx: layer ${l.name} normalises axis ${JSON.stringify(axis)} (only the channel axis)`);
+        if (!(
+          axis === -1 ||
+          axis === 3 ||
+          (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === 3))
+        )) {
+          throw new OptionError(
+            `keras-to-onnx: layer ${l.name} normalises axis ${JSON.stringify(axis)} (only the channel axis)`,
+          );
         }
         const w = layerWeights(model, l.name);
-        const mean = w.get('moving_mean'), variance = w.get('moving_variance');
+        const mean = w.get('moving_mean'),
+          variance = w.get('moving_variance');
         if (!mean || !variance) throw new OptionError(`keras-to-onnx: layer ${l.name} lacks its moving statistics`);
         const ch = mean.size;
         const gamma = c.scale === false ? new Float32Array(ch).fill(1) : f32(w.get('gamma')!);
         const beta = c.center === false ? new Float32Array(ch) : f32(w.get('beta')!);
-        for (const [s, v] of [['gamma', gamma], ['beta', beta], ['mean', f32(mean)], ['var', f32(variance)]] as const) {
+        for (const [s, v] of [
+          ['gamma', gamma],
+          ['beta', beta],
+          ['mean', f32(mean)],
+          ['var', f32(variance)],
+        ] as const) {
           inits.push({ name: `${l.name}__${s}`, dims: [ch], data: v });
         }
         nodes.push({
-          opType: 'BatchNormalization', inputs: [ins[0], `${l.name}__gamma`, `${l.name}__beta`, `${l.name}__mean`, `${l.name}__var`], outputs: [out],
+          opType: 'BatchNormalization',
+          inputs: [ins[0], `${l.name}__gamma`, `${l.name}__beta`, `${l.name}__mean`, `${l.name}__var`],
+          outputs: [out],
           attributes: { epsilon: attr.float(typeof c.epsilon === 'number' ? c.epsilon : 1e-3) },
         });
         break;
       }
       case 'ReLU': {
         const max = c.max_value as number | null | undefined;
-        if ((c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0) throw new OptionError(`keras-to-onnx: layer ${l.name} is a leaky/thresholded ReLU (not supported)`);
+        if ((c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0)
+          throw new OptionError(`keras-to-onnx: layer ${l.name} is a leaky/thresholded ReLU (not supported)`);
         if (max === null || max === undefined) nodes.push({ opType: 'Relu', inputs: [ins[0]], outputs: [out] });
         else {
           inits.push({ name: `${l.name}__max`, dims: [], data: Float32Array.of(max) });
@@ -238,7 +320,10 @@ export function kerasToOnnx(model: tf.LayersModel, outputs: string[]): KerasToOn
         break;
       case 'Concatenate': {
         const axis = c.axis;
-        if (axis !== -1 && axis !== 3) throw new OptionError(`keras-to-onnx: layer ${l.name} concatenates along axis ${String(axis)} (only channels)`);
+        if (axis !== -1 && axis !== 3)
+          throw new OptionError(
+            `keras-to-onnx: layer ${l.name} concatenates along axis ${String(axis)} (only channels)`,
+          );
         nodes.push({ opType: 'Concat', inputs: ins, outputs: [out], attributes: { axis: attr.int(1) } });
         break;
       }
@@ -247,21 +332,30 @@ export function kerasToOnnx(model: tf.LayersModel, outputs: string[]): KerasToOn
         checkChannelsLast(c, l.name);
         const attrs: Record<string, OnnxAttribute> = {
           kernel_shape: attr.ints(pair(c.pool_size, `${l.name} pool_size`)),
-          strides: attr.ints(pair(c.strides ?? c.pool_size, `${l.name} strides`)), ...padAttrs(c.padding, l.name),
+          strides: attr.ints(pair(c.strides ?? c.pool_size, `${l.name} strides`)),
+          ...padAttrs(c.padding, l.name),
         };
         if (l.class_name === 'AveragePooling2D') attrs.count_include_pad = attr.int(0);
-        nodes.push({ opType: l.class_name === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool', inputs: [ins[0]], outputs: [out], attributes: attrs });
+        nodes.push({
+          opType: l.class_name === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool',
+          inputs: [ins[0]],
+          outputs: [out],
+          attributes: attrs,
+        });
         break;
       }
       default:
-        throw new OptionError(`keras-to-onnx: layer ${l.name} is a ${l.class_name}, which the converter does not support (supported: ${SUPPORTED_KERAS_LAYERS.join(', ')})`);
+        throw new OptionError(
+          `keras-to-onnx: layer ${l.name} is a ${l.class_name}, which the converter does not support (supported: ${SUPPORTED_KERAS_LAYERS.join(', ')})`,
+        );
     }
     tensorOf.set(l.name, t);
     converted.push(l.name);
   }
   if (!inputSeen) throw new OptionError('keras-to-onnx: the outputs do not depend on an InputLayer');
   // Graph outputs named as the layers (an Identity when the layer's tensor is an earlier one, e.g. a linear activation).
-  for (const o of outputs) if (tensorOf.get(o) !== o) nodes.push({ opType: 'Identity', inputs: [tensorOf.get(o)!], outputs: [o] });
+  for (const o of outputs)
+    if (tensorOf.get(o) !== o) nodes.push({ opType: 'Identity', inputs: [tensorOf.get(o)!], outputs: [o] });
   const used = new Set(nodes.flatMap((n) => n.inputs));
   const bytes = buildOnnxModel({
     name: `${model.name}_to_onnx`,
@@ -305,7 +399,13 @@ export class OrtLayersBackbone implements Backbone {
   readonly engine: string;
   private readonly names: string[];
 
-  private constructor(private readonly ort: Ort, private readonly session: OrtModule.InferenceSession, spec: LayersBackboneSpec, engine: string, names: string[]) {
+  private constructor(
+    private readonly ort: Ort,
+    private readonly session: OrtModule.InferenceSession,
+    spec: LayersBackboneSpec,
+    engine: string,
+    names: string[],
+  ) {
     this.id = spec.id;
     this.inputNormalization = spec.inputNormalization;
     this.patchLayers = [...spec.patchLayers];
@@ -316,27 +416,44 @@ export class OrtLayersBackbone implements Backbone {
   }
 
   /** Converts `spec.model` and opens an onnxruntime session on it. */
-  static async fromLayers(spec: LayersBackboneSpec, options: OrtLayersBackboneOptions = {}): Promise<OrtLayersBackbone> {
+  static async fromLayers(
+    spec: LayersBackboneSpec,
+    options: OrtLayersBackboneOptions = {},
+  ): Promise<OrtLayersBackbone> {
     const known = new Set(['threads', 'device']);
-    for (const k of Object.keys(options)) if (!known.has(k)) throw new OptionError(`OrtLayersBackbone: unknown option "${k}" (known options: threads, device)`);
+    for (const k of Object.keys(options))
+      if (!known.has(k))
+        throw new OptionError(`OrtLayersBackbone: unknown option "${k}" (known options: threads, device)`);
     const ort = loadOrt();
     if (!ort) throw new OptionError('OrtLayersBackbone: onnxruntime-node does not load here; use the tfjs backbone');
     const threads = options.threads ?? Math.max(1, os.availableParallelism());
-    if (!Number.isInteger(threads) || threads < 1) throw new OptionError(`OrtLayersBackbone: option threads must be a positive integer, got ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new OptionError(`OrtLayersBackbone: option threads must be a positive integer, got ${threads}`);
     const device = resolveDevice(options.device);
-    if (spec.embeddingPool !== undefined && spec.embeddingPool !== 'avg' && spec.embeddingPool !== 'max') throw new OptionError(`OrtLayersBackbone: embeddingPool must be 'avg' or 'max'`);
+    if (spec.embeddingPool !== undefined && spec.embeddingPool !== 'avg' && spec.embeddingPool !== 'max')
+      throw new OptionError(`OrtLayersBackbone: embeddingPool must be 'avg' or 'max'`);
     const names = [...new Set([...spec.patchLayers, spec.embeddingLayer])];
     const { bytes } = kerasToOnnx(spec.model, names);
     const providers = device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
     const session = await ort.InferenceSession.create(bytes, {
-      executionProviders: providers, intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+      executionProviders: providers,
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
     });
-    return new OrtLayersBackbone(ort, session, spec, `onnxruntime/${providers.join('+')}/${threads}t (converted from tfjs layers)`, names);
+    return new OrtLayersBackbone(
+      ort,
+      session,
+      spec,
+      `onnxruntime/${providers.join('+')}/${threads}t (converted from tfjs layers)`,
+      names,
+    );
   }
 
   async extract(batch: ImageBatch): Promise<BackboneOutput> {
     const { count: n, height: h, width: w } = batch;
-    if (batch.data.length !== n * h * w * 3) throw new InputError(`image batch has ${batch.data.length} values, ${n}x${h}x${w}x3 expected`);
+    if (batch.data.length !== n * h * w * 3)
+      throw new InputError(`image batch has ${batch.data.length} values, ${n}x${h}x${w}x3 expected`);
     const res = await this.session.run({ input: new this.ort.Tensor('float32', batch.data, [n, h, w, 3]) }, this.names);
     const maps = new Map<string, LayerMap[]>();
     for (const name of this.names) {

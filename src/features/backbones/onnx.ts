@@ -51,7 +51,12 @@ type ValueMeta = { name: string; isTensor: boolean; shape?: ReadonlyArray<number
  * Checks the ranks the model declares for its outputs (when it declares them): patch outputs must be 4-D maps, the
  * embedding (N, C), (N, C, 1, 1) or a 4-D map. A model without declared shapes is checked on its first forward pass.
  */
-function checkOutputRanks(session: ort.InferenceSession, patchOutputs: string[], embeddingOutput: string, where: string): void {
+function checkOutputRanks(
+  session: ort.InferenceSession,
+  patchOutputs: string[],
+  embeddingOutput: string,
+  where: string,
+): void {
   const meta = (session as unknown as { outputMetadata?: readonly ValueMeta[] }).outputMetadata;
   if (!Array.isArray(meta)) return;
   const shapeOf = (name: string) => {
@@ -61,12 +66,16 @@ function checkOutputRanks(session: ort.InferenceSession, patchOutputs: string[],
   for (const name of patchOutputs) {
     const s = shapeOf(name);
     if (s && s.length !== 4) {
-      throw new OptionError(`ONNX model ${where}: patch output "${name}" has rank ${s.length} ([${s.join(', ')}]); a patch layer must be a 4-D feature map (N, C, H, W). Export the layer's output, not a pooled or flattened one`);
+      throw new OptionError(
+        `ONNX model ${where}: patch output "${name}" has rank ${s.length} ([${s.join(', ')}]); a patch layer must be a 4-D feature map (N, C, H, W). Export the layer's output, not a pooled or flattened one`,
+      );
     }
   }
   const e = shapeOf(embeddingOutput);
   if (e && e.length !== 2 && e.length !== 4) {
-    throw new OptionError(`ONNX model ${where}: embedding output "${embeddingOutput}" has rank ${e.length} ([${e.join(', ')}]); expected (N, C), (N, C, 1, 1) or a 4-D map to average`);
+    throw new OptionError(
+      `ONNX model ${where}: embedding output "${embeddingOutput}" has rank ${e.length} ([${e.join(', ')}]); expected (N, C), (N, C, 1, 1) or a 4-D map to average`,
+    );
   }
 }
 
@@ -92,10 +101,14 @@ export class OnnxBackbone implements Backbone {
     const o = resolveOptions(DEFAULTS, options as Partial<typeof DEFAULTS>, 'OnnxBackbone.create');
     checkOneOf('layout', o.layout, ['NCHW', 'NHWC'] as const);
     checkRange('intraOpNumThreads', o.intraOpNumThreads, 1, 1024, { integer: true });
-    if (!o.patchOutputs.length) throw new OptionError('OnnxBackbone: option patchOutputs must name at least one output');
+    if (!o.patchOutputs.length)
+      throw new OptionError('OnnxBackbone: option patchOutputs must name at least one output');
     let bytes: Uint8Array;
     if (typeof o.model === 'string') {
-      if (!o.model || !fs.existsSync(o.model)) throw new InputError(`ONNX model not found: "${o.model}". Export one (see README, "Using the paper's WideResNet50") and pass its path.`);
+      if (!o.model || !fs.existsSync(o.model))
+        throw new InputError(
+          `ONNX model not found: "${o.model}". Export one (see README, "Using the paper's WideResNet50") and pass its path.`,
+        );
       bytes = fs.readFileSync(o.model);
     } else if (o.model instanceof Uint8Array) bytes = o.model;
     else throw new OptionError('OnnxBackbone: option model must be a file path or the model bytes');
@@ -109,23 +122,44 @@ export class OnnxBackbone implements Backbone {
       });
     } catch (e) {
       const where = typeof o.model === 'string' ? o.model : 'the given model bytes';
-      throw new InputError(`onnxruntime cannot load ${where} with providers [${o.executionProviders.join(', ')}]: ${(e as Error).message.split('\n')[0]}`);
+      throw new InputError(
+        `onnxruntime cannot load ${where} with providers [${o.executionProviders.join(', ')}]: ${(e as Error).message.split('\n')[0]}`,
+      );
     }
     const inputName = o.inputName ?? session.inputNames[0];
-    if (!session.inputNames.includes(inputName)) throw new OptionError(`OnnxBackbone: option inputName "${inputName}" is not an input of the model (inputs: ${session.inputNames.join(', ')})`);
+    if (!session.inputNames.includes(inputName))
+      throw new OptionError(
+        `OnnxBackbone: option inputName "${inputName}" is not an input of the model (inputs: ${session.inputNames.join(', ')})`,
+      );
     for (const name of [...o.patchOutputs, o.embeddingOutput]) {
       if (!session.outputNames.includes(name)) {
-        throw new OptionError(`OnnxBackbone: output "${name}" is not in the model (outputs: ${session.outputNames.join(', ')}); set patchOutputs / embeddingOutput (in a config: features.backbone.patchLayers / embeddingLayer) to match your export`);
+        throw new OptionError(
+          `OnnxBackbone: output "${name}" is not in the model (outputs: ${session.outputNames.join(', ')}); set patchOutputs / embeddingOutput (in a config: features.backbone.patchLayers / embeddingLayer) to match your export`,
+        );
       }
     }
-    checkOutputRanks(session, o.patchOutputs, o.embeddingOutput, typeof o.model === 'string' ? o.model : 'the given model bytes');
+    checkOutputRanks(
+      session,
+      o.patchOutputs,
+      o.embeddingOutput,
+      typeof o.model === 'string' ? o.model : 'the given model bytes',
+    );
     const id = o.id ?? `onnx:${crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
-    return new OnnxBackbone(session, id, o.inputNormalization, inputName, o.layout, o.patchOutputs, o.embeddingOutput,
-      `onnxruntime/${o.executionProviders.join('+')}/${o.intraOpNumThreads}t`);
+    return new OnnxBackbone(
+      session,
+      id,
+      o.inputNormalization,
+      inputName,
+      o.layout,
+      o.patchOutputs,
+      o.embeddingOutput,
+      `onnxruntime/${o.executionProviders.join('+')}/${o.intraOpNumThreads}t`,
+    );
   }
 
   private mapsOf(t: ort.Tensor, name: string, n: number): LayerMap[] {
-    if (t.dims.length !== 4) throw new InputError(`ONNX output ${name} has shape [${t.dims.join(', ')}], a 4-D feature map expected`);
+    if (t.dims.length !== 4)
+      throw new InputError(`ONNX output ${name} has shape [${t.dims.join(', ')}], a 4-D feature map expected`);
     const d = t.dims.map(Number);
     const data = t.data as Float32Array;
     return this.layout === 'NCHW' ? splitNchw(data, n, d[1], d[2], d[3]) : splitNhwc(data, n, d[1], d[2], d[3]);
@@ -133,15 +167,19 @@ export class OnnxBackbone implements Backbone {
 
   async extract(batch: ImageBatch): Promise<BackboneOutput> {
     const { count: n, height: h, width: w } = batch;
-    if (batch.data.length !== n * h * w * 3) throw new InputError(`image batch has ${batch.data.length} values, ${n}x${h}x${w}x3 expected`);
-    const input = this.layout === 'NCHW'
-      ? new ort.Tensor('float32', nhwcToNchw(batch.data, n, h, w, 3), [n, 3, h, w])
-      : new ort.Tensor('float32', batch.data, [n, h, w, 3]);
+    if (batch.data.length !== n * h * w * 3)
+      throw new InputError(`image batch has ${batch.data.length} values, ${n}x${h}x${w}x3 expected`);
+    const input =
+      this.layout === 'NCHW'
+        ? new ort.Tensor('float32', nhwcToNchw(batch.data, n, h, w, 3), [n, 3, h, w])
+        : new ort.Tensor('float32', batch.data, [n, h, w, 3]);
     const names = [...new Set([...this.patchLayers, this.embeddingLayer])];
     const res = await this.session.run({ [this.inputName]: input }, names);
     const layers: Record<string, LayerMap>[] = Array.from({ length: n }, () => ({}));
     for (const name of this.patchLayers) {
-      this.mapsOf(res[name], name, n).forEach((m, i) => { layers[i][name] = m; });
+      this.mapsOf(res[name], name, n).forEach((m, i) => {
+        layers[i][name] = m;
+      });
     }
     const et = res[this.embeddingLayer];
     const ed = et.dims.map(Number);

@@ -30,13 +30,17 @@ export class TfjsBackbone implements Backbone {
   readonly model: tf.LayersModel | tf.GraphModel;
 
   constructor(opts: TfjsBackboneOptions) {
-    if (!opts.patchLayers.length) throw new OptionError('TfjsBackbone: option patchLayers must name at least one layer');
+    if (!opts.patchLayers.length)
+      throw new OptionError('TfjsBackbone: option patchLayers must name at least one layer');
     this.id = opts.id;
     this.inputNormalization = opts.inputNormalization;
     this.patchLayers = [...opts.patchLayers];
     this.embeddingLayer = opts.embeddingLayer;
     this.embeddingPool = opts.embeddingPool ?? 'avg';
-    if (this.embeddingPool !== 'avg' && this.embeddingPool !== 'max') throw new OptionError(`TfjsBackbone: option embeddingPool must be 'avg' or 'max', got "${String(this.embeddingPool)}"`);
+    if (this.embeddingPool !== 'avg' && this.embeddingPool !== 'max')
+      throw new OptionError(
+        `TfjsBackbone: option embeddingPool must be 'avg' or 'max', got "${String(this.embeddingPool)}"`,
+      );
     this.model = opts.model;
     this.names = [...new Set([...opts.patchLayers, opts.embeddingLayer])];
     if (opts.model instanceof tf.GraphModel) {
@@ -50,10 +54,18 @@ export class TfjsBackbone implements Backbone {
       const known = new Set(m.layers.map((l) => l.name));
       for (const n of this.names) {
         if (!known.has(n)) {
-          throw new OptionError(`TfjsBackbone: layer "${n}" is not in model ${m.name}; some of its layers: ${m.layers.slice(-12).map((l) => l.name).join(', ')}`);
+          throw new OptionError(
+            `TfjsBackbone: layer "${n}" is not in model ${m.name}; some of its layers: ${m.layers
+              .slice(-12)
+              .map((l) => l.name)
+              .join(', ')}`,
+          );
         }
       }
-      const sub = tf.model({ inputs: m.inputs, outputs: this.names.map((n) => m.getLayer(n).output as tf.SymbolicTensor) });
+      const sub = tf.model({
+        inputs: m.inputs,
+        outputs: this.names.map((n) => m.getLayer(n).output as tf.SymbolicTensor),
+      });
       this.run = (x) => {
         const r = sub.predict(x);
         return Array.isArray(r) ? r : [r];
@@ -67,7 +79,8 @@ export class TfjsBackbone implements Backbone {
 
   async extract(batch: ImageBatch): Promise<BackboneOutput> {
     const { count: n, height: h, width: w } = batch;
-    if (batch.data.length !== n * h * w * 3) throw new InputError(`image batch has ${batch.data.length} values, ${n}x${h}x${w}x3 expected`);
+    if (batch.data.length !== n * h * w * 3)
+      throw new InputError(`image batch has ${batch.data.length} values, ${n}x${h}x${w}x3 expected`);
     const x = tf.tensor4d(batch.data, [n, h, w, 3]);
     let outs: tf.Tensor[] = [];
     try {
@@ -75,7 +88,8 @@ export class TfjsBackbone implements Backbone {
       const maps = new Map<string, LayerMap[]>();
       for (let i = 0; i < this.names.length; i++) {
         const t = outs[i];
-        if (t.rank !== 4) throw new InputError(`backbone output ${this.names[i]} has rank ${t.rank}, a 4-D NHWC map expected`);
+        if (t.rank !== 4)
+          throw new InputError(`backbone output ${this.names[i]} has rank ${t.rank}, a 4-D NHWC map expected`);
         const [, oh, ow, oc] = t.shape as number[];
         maps.set(this.names[i], splitNhwc((await t.data()) as Float32Array, n, oh, ow, oc));
       }
