@@ -14,6 +14,9 @@ test('the shipped configs validate and expand to the documented grids', () => {
   const paper = readConfigFile('configs/paper-mvtec.json', MODEL_NAMES);
   assert.deepEqual([paper.features.resize, paper.features.crop], [256, 224]);
   assert.equal(expandGrid(paper).length, 3 * 3 * 5);
+  const noise10 = readConfigFile('configs/synthetic-noise10.json', MODEL_NAMES);
+  assert.equal(expandGrid(noise10).length, 3 * 3 * 3);
+  assert.deepEqual(noise10.noiseRatios, [0.1]);
   const look = readConfigFile('configs/lookalike-benchmark.json', MODEL_NAMES);
   // the second generated family at the paper's 10 % noise: 3 settings x 3 methods x 3 seeds
   assert.equal(expandGrid(look).length, 3 * 3 * 3);
