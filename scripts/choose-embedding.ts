@@ -14,7 +14,7 @@
  *    (src/report/tail-accuracy.ts): missing tail % and included anomaly % (true tail = class size <= 20), means over
  *    the 5 seeds. Ranked by the worst of the 6 (family x setting) cells of max(missing, included).
  * 4. The full table goes to data/embed-search/table.md and assets/backbones/embedding-search.md, the summary between
- *    the markers in assets/backbones/README.md and docs/readme/embed.md.
+ *    the markers in assets/backbones/README.md and docs/embedding.md.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -633,7 +633,7 @@ async function main(p: ReturnType<typeof import('../src/util/cli').parseCli>): P
   console.log(summary.join('\n'));
   if (!p.values['no-write']) {
     writeFileAtomic(path.join('assets', 'backbones', 'embedding-search.md'), full.join('\n') + '\n');
-    for (const f of ['assets/backbones/README.md', 'docs/readme/embed.md']) {
+    for (const f of ['assets/backbones/README.md', 'docs/embedding.md']) {
       if (!fs.existsSync(f)) continue;
       const txt = fs.readFileSync(f, 'utf8');
       const a = txt.indexOf('<!-- embedding-search:begin -->'),

@@ -11,8 +11,18 @@ export interface Matrix {
   cols: number;
 }
 
-/** A zero-filled matrix. */
+/** The most elements one typed array holds in Node 20.20 (2^32 = 16 GiB of float32; measured here). */
+export const MAX_TYPED_ARRAY_LENGTH = 2 ** 32;
+
+/** A zero-filled matrix; one larger than a typed array can hold is a clear error, not a RangeError deep inside. */
 export function zeros(rows: number, cols: number): Matrix {
+  if (rows * cols > MAX_TYPED_ARRAY_LENGTH) {
+    const gib = ((rows * cols * 4) / 2 ** 30).toFixed(1);
+    throw new InputError(
+      `a ${rows} x ${cols} float32 matrix (${gib} GiB) is larger than one typed array can hold (2^32 values); ` +
+        'use fewer images per fit, a smaller targetDim, or pass the bank as shards where the API takes them',
+    );
+  }
   return { data: new Float32Array(rows * cols), rows, cols };
 }
 

@@ -23,7 +23,7 @@ export interface MemoryBank {
   shards?: Matrix[];
 }
 
-/** One ArrayBuffer holds at most 4 GiB in Node 20. */
+/** Banks past 4 GiB are kept as shards (a conservative bound: Node 20.20 holds 2^32 float32 values in one typed array). */
 const MAX_BUFFER_BYTES = 2 ** 32;
 
 /** Builds a bank as [tail; head] (docs/method.md §3.2 step 4: no de-duplication). Weights, if any, cover all rows. */
