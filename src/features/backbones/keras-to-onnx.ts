@@ -19,7 +19,7 @@ import { buildOnnxModel, attr, OnnxNode, OnnxInitializer, OnnxAttribute } from '
 import { loadOrt, resolveDevice } from '../../linalg/ort-engine';
 import { Backbone, BackboneOutput, EmbeddingPool, ImageBatch, InputNormalization, LayerMap } from '../types';
 import { InputError, OptionError } from '../../util/errors';
-import { splitNchw, globalAvgPool, globalMaxPool } from './split';
+import { splitNchw, backboneOutput } from './split';
 import type * as OrtModule from 'onnxruntime-node';
 
 /** Layer classes the converter handles. */
@@ -462,14 +462,7 @@ export class OrtLayersBackbone implements Backbone {
       maps.set(name, splitNchw(t.data as Float32Array, n, d[1], d[2], d[3]));
     }
     for (const t of Object.values(res)) t.dispose?.();
-    const layers: Record<string, LayerMap>[] = [];
-    for (let i = 0; i < n; i++) {
-      const rec: Record<string, LayerMap> = {};
-      for (const name of this.patchLayers) rec[name] = maps.get(name)![i];
-      layers.push(rec);
-    }
-    const e = maps.get(this.embeddingLayer)!;
-    return { layers, embeddings: this.embeddingPool === 'max' ? globalMaxPool(e) : globalAvgPool(e) };
+    return backboneOutput(maps, n, this.patchLayers, this.embeddingLayer, this.embeddingPool);
   }
 
   dispose(): void {
