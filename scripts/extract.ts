@@ -16,17 +16,13 @@ import { readManifest, trainItems } from '../src/data/splits';
 import { FeatureExtractor } from '../src/features/extractor';
 import { OnnxBackbone } from '../src/features/backbones/onnx';
 import { TfBackendChoice } from '../src/features/backend';
-import { CliSpec, intFlag, requiredFlag, runCli, stringFlag, withFlagNames } from '../src/util/cli';
+import { CliSpec, DATA_FLAG, intFlag, requiredFlag, runCli, stringFlag, withFlagNames } from '../src/util/cli';
 
 const SPEC: CliSpec = {
   command: 'npm run extract --',
   summary: 'Extracts patch features and image embeddings of a dataset (MVTec layout) into the feature cache.',
   flags: {
-    data: {
-      type: 'string',
-      value: 'DIR',
-      description: 'dataset root in the MVTec layout (e.g. from npm run synth); required',
-    },
+    data: DATA_FLAG,
     manifest: {
       type: 'string',
       value: 'FILE',

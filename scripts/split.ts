@@ -7,7 +7,16 @@ import { openDataset } from '../src/data/validate';
 import { buildSplit, formatSplitTable, writeManifest } from '../src/data/splits';
 import type { SplitOptions } from '../src/data/splits';
 import { resolveSplitOptions } from '../src/data/splits/options';
-import { CliSpec, intFlag, numberFlag, requiredFlag, runCli, stringFlag, withFlagNames } from '../src/util/cli';
+import {
+  CliSpec,
+  DATA_FLAG,
+  intFlag,
+  numberFlag,
+  requiredFlag,
+  runCli,
+  stringFlag,
+  withFlagNames,
+} from '../src/util/cli';
 import { OptionError } from '../src/util/errors';
 import { SEED_MAX } from '../src/util/options';
 
@@ -16,11 +25,7 @@ const SPEC: CliSpec = {
   summary:
     'Builds a long-tail noisy split (manifest JSON) of a dataset in the MVTec layout and prints its per-class table.',
   flags: {
-    data: {
-      type: 'string',
-      value: 'DIR',
-      description: 'dataset root in the MVTec layout (e.g. from npm run synth); required',
-    },
+    data: DATA_FLAG,
     tail: { type: 'string', value: 'T', description: 'step (K-shot tail classes) or pareto', default: 'step' },
     k: { type: 'string', value: 'K', description: 'step only: images kept per tail class', default: '1' },
     noise: {

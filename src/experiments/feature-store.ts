@@ -39,11 +39,9 @@ function select(parts: FeatureSet[], where: ArrayLike<number>, row: ArrayLike<nu
   };
 }
 
-/** Concatenates feature sets of the same geometry. */
-export function concatFeatureSets(parts: FeatureSet[]): FeatureSet {
-  if (parts.length === 0) throw new InputError('no feature sets to concatenate');
+/** Throws unless every part has the first part's grid and dimensions (`verb`: what the caller does with them). */
+function checkSameGeometry(parts: FeatureSet[], verb: string): void {
   const f = parts[0];
-  let images = 0;
   for (const p of parts) {
     if (
       p.gridH !== f.gridH ||
@@ -52,11 +50,19 @@ export function concatFeatureSets(parts: FeatureSet[]): FeatureSet {
       p.embeddings.cols !== f.embeddings.cols
     ) {
       throw new InputError(
-        'feature sets of different geometry cannot be concatenated (did the feature options change mid-run?)',
+        `feature sets of different geometry cannot be ${verb} (did the feature options change mid-run?)`,
       );
     }
-    images += p.imageCount;
   }
+}
+
+/** Concatenates feature sets of the same geometry. */
+export function concatFeatureSets(parts: FeatureSet[]): FeatureSet {
+  if (parts.length === 0) throw new InputError('no feature sets to concatenate');
+  const f = parts[0];
+  checkSameGeometry(parts, 'concatenated');
+  let images = 0;
+  for (const p of parts) images += p.imageCount;
   const per = f.gridH * f.gridW;
   const patches = new Float32Array(images * per * f.patches.cols);
   const emb = new Float32Array(images * f.embeddings.cols);
@@ -99,19 +105,7 @@ export async function buildFeatureStore(
   bar.done();
   // The chunks are kept as they are, never concatenated: a whole dataset at the paper's geometry (MVTec AD: 5,354
   // images x 784 patches x 1024 dims = 4.3e9 floats) is past the largest typed array Node allows (2^32 elements).
-  for (const p of parts) {
-    const f = parts[0];
-    if (
-      p.gridH !== f.gridH ||
-      p.gridW !== f.gridW ||
-      p.patches.cols !== f.patches.cols ||
-      p.embeddings.cols !== f.embeddings.cols
-    ) {
-      throw new InputError(
-        'feature sets of different geometry cannot be combined (did the feature options change mid-run?)',
-      );
-    }
-  }
+  checkSameGeometry(parts, 'combined');
   const where = new Map(unique.map((p, i) => [p, i] as [string, number]));
   return {
     imageCount: unique.length,

@@ -7,18 +7,9 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from './config';
+import { sortKeys } from '../features/cache';
 
 const IMAGE_EXT = /\.(png|jpe?g|bmp|tiff?)$/i;
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) o[k] = canonical((v as Record<string, unknown>)[k]);
-    return o;
-  }
-  return v;
-}
 
 /**
  * sha256 of the config without what only says where files go (resultsDir, features.cacheDir): a run folder copied
@@ -30,7 +21,7 @@ export function configFingerprint(config: ResolvedConfig): string {
   delete features.cacheDir;
   return crypto
     .createHash('sha256')
-    .update(JSON.stringify(canonical({ ...rest, features })))
+    .update(JSON.stringify(sortKeys({ ...rest, features })))
     .digest('hex')
     .slice(0, 16);
 }

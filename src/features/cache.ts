@@ -45,7 +45,8 @@ export function cacheKey(imageSha256: string, config: Record<string, unknown>, v
   return crypto.createHash('sha256').update(canonical).digest('hex');
 }
 
-function sortKeys(v: unknown): unknown {
+/** A copy of `v` with every object's keys sorted, so that JSON.stringify of it is canonical. */
+export function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};

@@ -66,13 +66,12 @@ function exactSq(a: Float32Array, ao: number, b: Float32Array, bo: number, d: nu
   return s;
 }
 
-/** Nearest bank row for every query, the bank given whole or as shards (global indices run across shards in order). */
+/** Nearest bank row for every query, the bank given as shards (one or more; global indices run across them in order). */
 export async function nearestSquaredBlocked(
   queries: Matrix,
-  bank: Matrix | Matrix[],
+  shards: Matrix[],
   o: BlockOptions = {},
 ): Promise<NearestResult> {
-  const shards = Array.isArray(bank) ? bank : [bank];
   checkShape(queries, 'nearest neighbour search: queries');
   const d = queries.cols;
   let total = 0;

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildOnnxModel, attr } from './onnx-builder';
+import { buildOnnxModel, attr, OnnxValueInfo } from './onnx-builder';
 import { OptionError } from '../util/errors';
 
 // Types only: the runtime itself is required lazily so that a missing native binary degrades to the JS engine.
@@ -126,12 +126,17 @@ async function session(kind: 'topk' | 'product', s: OrtSettings): Promise<Sessio
   return p;
 }
 
+/** A float input of `rows` x d (both graphs multiply such a block by the bank block transposed). */
+function rowsByD(name: string, rows: string): OnnxValueInfo {
+  return { name, elemType: 'float', dims: [rows, 'd'] };
+}
+
 function topkGraph(): Uint8Array {
   return buildOnnxModel({
     name: 'blocked_topk_smallest',
     inputs: [
-      { name: 'q', elemType: 'float', dims: ['nq', 'd'] },
-      { name: 'b', elemType: 'float', dims: ['nb', 'd'] },
+      rowsByD('q', 'nq'),
+      rowsByD('b', 'nb'),
       { name: 'bnorm', elemType: 'float', dims: ['nb'] },
       { name: 'k', elemType: 'int64', dims: [1] },
     ],
@@ -159,10 +164,7 @@ function topkGraph(): Uint8Array {
 function productGraph(): Uint8Array {
   return buildOnnxModel({
     name: 'a_times_b_transposed',
-    inputs: [
-      { name: 'a', elemType: 'float', dims: ['na', 'd'] },
-      { name: 'b', elemType: 'float', dims: ['nb', 'd'] },
-    ],
+    inputs: [rowsByD('a', 'na'), rowsByD('b', 'nb')],
     outputs: [{ name: 'c', elemType: 'float', dims: ['na', 'nb'] }],
     nodes: [{ opType: 'Gemm', inputs: ['a', 'b'], outputs: ['c'], attributes: { transB: attr.int(1) } }],
   });

@@ -157,17 +157,26 @@ function checkRows(features: Matrix, rows: Int32Array | null): void {
 }
 
 /**
+ * The arguments of coresetProjection, greedyCoresetParallel and greedyCoresetReference: the bank, the rng, options,
+ * the GEMM engine (default {}) and the candidate rows (default null: all rows).
+ */
+type CoresetArgs = [
+  features: Matrix,
+  rng: Rng,
+  options?: Partial<CoresetOptions>,
+  engine?: EngineOptions,
+  rows?: Int32Array | null,
+];
+
+/**
  * The projected bank and random start that greedyCoresetParallel and greedyCoresetReference share (same rng draws
  * as greedyCoreset: W, then the start). With `rows`, only those rows of `features` are candidates (no copy of the
  * full-dimension subset is made), and indices refer to positions in `rows`.
  */
 export async function coresetProjection(
-  features: Matrix,
-  rng: Rng,
-  options?: Partial<CoresetOptions>,
-  engine: EngineOptions = {},
-  rows: Int32Array | null = null,
+  ...args: CoresetArgs
 ): Promise<{ projected: Matrix; start: number; m: number; options: CoresetOptions }> {
+  const [features, rng, options, engine = {}, rows = null] = args;
   const o = resolveOptions(CORESET_DEFAULTS, options, 'coresetProjection');
   checkRange('ratio', o.ratio, 0, 1, { minOpen: true });
   checkRange('projDim', o.projDim, 1, 1 << 20, { integer: true });
@@ -185,14 +194,8 @@ export async function coresetProjection(
  * cores. Picks equal greedyCoresetReference's (the brute-force loop on the same projection and start) bit for bit.
  * With `rows`, the candidates are those rows of `features` and the returned picks index into `rows`.
  */
-export async function greedyCoresetParallel(
-  features: Matrix,
-  rng: Rng,
-  options?: Partial<CoresetOptions>,
-  engine: EngineOptions = {},
-  rows: Int32Array | null = null,
-): Promise<Int32Array> {
-  const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine, rows);
+export async function greedyCoresetParallel(...args: CoresetArgs): Promise<Int32Array> {
+  const { projected, start, m, options: o } = await coresetProjection(...args);
   if (o.parts !== null && o.parts !== undefined) checkRange('parts', o.parts, 1, 1024, { integer: true });
   const parts = o.parts ?? (projected.rows < PARALLEL_MIN_ROWS ? 1 : availableParallelism());
   const onPick = reporter(o, m);
@@ -201,13 +204,7 @@ export async function greedyCoresetParallel(
 }
 
 /** The brute-force loop on greedyCoresetParallel's projection and start: the reference it is tested against. */
-export async function greedyCoresetReference(
-  features: Matrix,
-  rng: Rng,
-  options?: Partial<CoresetOptions>,
-  engine: EngineOptions = {},
-  rows: Int32Array | null = null,
-): Promise<Int32Array> {
-  const { projected, start, m, options: o } = await coresetProjection(features, rng, options, engine, rows);
+export async function greedyCoresetReference(...args: CoresetArgs): Promise<Int32Array> {
+  const { projected, start, m, options: o } = await coresetProjection(...args);
   return kCenterBruteForce(projected, m, start, reporter(o, m));
 }

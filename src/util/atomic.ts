@@ -14,15 +14,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from './errors';
 
+// The advice that several errnos share.
+const FIX_PERMISSIONS = 'fix its permissions or choose another folder';
+const MOVE_FILE = 'move that file or choose another folder';
+const FREE_SPACE = 'free some space or choose a folder on another disk';
+
 /** What an errno means to a user, and what to do about it. */
 const ERRNO: Record<string, { meaning: string; advice: string }> = {
-  EACCES: { meaning: 'permission denied', advice: 'fix its permissions or choose another folder' },
-  EPERM: { meaning: 'operation not permitted', advice: 'fix its permissions or choose another folder' },
-  EEXIST: { meaning: 'a file is in the way', advice: 'move that file or choose another folder' },
-  ENOTDIR: { meaning: 'a part of the path is a file, not a folder', advice: 'move that file or choose another folder' },
+  EACCES: { meaning: 'permission denied', advice: FIX_PERMISSIONS },
+  EPERM: { meaning: 'operation not permitted', advice: FIX_PERMISSIONS },
+  EEXIST: { meaning: 'a file is in the way', advice: MOVE_FILE },
+  ENOTDIR: { meaning: 'a part of the path is a file, not a folder', advice: MOVE_FILE },
   EISDIR: { meaning: 'a folder is in the way of the file', advice: 'move that folder or choose another path' },
-  ENOSPC: { meaning: 'no space left on the device', advice: 'free some space or choose a folder on another disk' },
-  EDQUOT: { meaning: 'disk quota exceeded', advice: 'free some space or choose a folder on another disk' },
+  ENOSPC: { meaning: 'no space left on the device', advice: FREE_SPACE },
+  EDQUOT: { meaning: 'disk quota exceeded', advice: FREE_SPACE },
   EROFS: { meaning: 'the file system is read-only', advice: 'choose a folder on a writable disk' },
   ENAMETOOLONG: { meaning: 'the path is too long', advice: 'choose a shorter path' },
   EMFILE: { meaning: 'too many open files', advice: 'raise the limit (ulimit -n) or lower the concurrency' },

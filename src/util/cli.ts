@@ -22,6 +22,13 @@ export interface CliFlag {
   value?: string;
 }
 
+/** `--data DIR`, the required flag of the tools that read a dataset in the MVTec layout. */
+export const DATA_FLAG: CliFlag = {
+  type: 'string',
+  value: 'DIR',
+  description: 'dataset root in the MVTec layout (e.g. from npm run synth); required',
+};
+
 export interface CliSpec {
   /** npm script or file name, e.g. "npm run split --". */
   command: string;

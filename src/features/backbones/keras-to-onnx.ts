@@ -19,7 +19,7 @@ import { buildOnnxModel, attr, OnnxNode, OnnxInitializer, OnnxAttribute } from '
 import { loadOrt, resolveDevice } from '../../linalg/ort-engine';
 import { Backbone, BackboneOutput, EmbeddingPool, ImageBatch, InputNormalization, LayerMap } from '../types';
 import { InputError, OptionError } from '../../util/errors';
-import { splitNchw, globalAvgPool, globalMaxPool } from './split';
+import { splitNchw, backboneOutput } from './split';
 import type * as OrtModule from 'onnxruntime-node';
 
 /** Layer classes the converter handles. */
@@ -81,10 +81,8 @@ function f32(t: tf.Tensor): Float32Array {
   return Float32Array.from(t.dataSync() as Float32Array);
 }
 
-/** Keras [kh, kw, cin, cout] kernel -> ONNX [cout, cin, kh, kw]. */
-function convKernel(k: tf.Tensor): { data: Float32Array; dims: number[] } {
-  const [kh, kw, cin, cout] = k.shape;
-  const src = f32(k);
+/** A [kh, kw, cin, cout] (HWIO) kernel's values in [cout, cin, kh, kw] (OIHW) order: a pure permutation. */
+function hwioToOihw(src: Float32Array, kh: number, kw: number, cin: number, cout: number): Float32Array {
   const out = new Float32Array(src.length);
   for (let y = 0; y < kh; y++)
     for (let x = 0; x < kw; x++)
@@ -92,21 +90,22 @@ function convKernel(k: tf.Tensor): { data: Float32Array; dims: number[] } {
         for (let o = 0; o < cout; o++) {
           out[((o * cin + i) * kh + y) * kw + x] = src[((y * kw + x) * cin + i) * cout + o];
         }
-  return { data: out, dims: [cout, cin, kh, kw] };
+  return out;
 }
 
-/** Keras depthwise [kh, kw, cin, mult] -> ONNX grouped-conv weight [cin*mult, 1, kh, kw] (output channel c*mult + m, as TF). */
+/** Keras [kh, kw, cin, cout] kernel -> ONNX [cout, cin, kh, kw]. */
+function convKernel(k: tf.Tensor): { data: Float32Array; dims: number[] } {
+  const [kh, kw, cin, cout] = k.shape;
+  return { data: hwioToOihw(f32(k), kh, kw, cin, cout), dims: [cout, cin, kh, kw] };
+}
+
+/**
+ * Keras depthwise [kh, kw, cin, mult] -> ONNX grouped-conv weight [cin*mult, 1, kh, kw] (output channel c*mult + m,
+ * as TF): the same permutation as convKernel with one input channel and cin*mult outputs (index c*mult + m).
+ */
 function depthwiseKernel(k: tf.Tensor): { data: Float32Array; dims: number[] } {
   const [kh, kw, cin, mult] = k.shape;
-  const src = f32(k);
-  const out = new Float32Array(src.length);
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let c = 0; c < cin; c++)
-        for (let m = 0; m < mult; m++) {
-          out[((c * mult + m) * kh + y) * kw + x] = src[((y * kw + x) * cin + c) * mult + m];
-        }
-  return { data: out, dims: [cin * mult, 1, kh, kw] };
+  return { data: hwioToOihw(f32(k), kh, kw, 1, cin * mult), dims: [cin * mult, 1, kh, kw] };
 }
 
 function padAttrs(padding: unknown, name: string): Record<string, OnnxAttribute> {
@@ -462,14 +461,7 @@ export class OrtLayersBackbone implements Backbone {
       maps.set(name, splitNchw(t.data as Float32Array, n, d[1], d[2], d[3]));
     }
     for (const t of Object.values(res)) t.dispose?.();
-    const layers: Record<string, LayerMap>[] = [];
-    for (let i = 0; i < n; i++) {
-      const rec: Record<string, LayerMap> = {};
-      for (const name of this.patchLayers) rec[name] = maps.get(name)![i];
-      layers.push(rec);
-    }
-    const e = maps.get(this.embeddingLayer)!;
-    return { layers, embeddings: this.embeddingPool === 'max' ? globalMaxPool(e) : globalAvgPool(e) };
+    return backboneOutput(maps, n, this.patchLayers, this.embeddingLayer, this.embeddingPool);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 /** Layout helpers shared by the backbone engines: batch tensors -> per-image HWC maps and pooled embeddings. */
 import { Matrix, zeros } from '../../linalg/matrix';
-import { LayerMap } from '../types';
+import { BackboneOutput, EmbeddingPool, LayerMap } from '../types';
 
 /** Splits an NHWC batch array into per-image HWC maps (copies, so the batch buffer can be freed). */
 export function splitNhwc(data: Float32Array, n: number, h: number, w: number, c: number): LayerMap[] {
@@ -62,4 +62,25 @@ export function nhwcToNchw(data: Float32Array, n: number, h: number, w: number, 
     for (let p = 0; p < hw; p++) for (let k = 0; k < c; k++) out[b + k * hw + p] = data[b + p * c + k];
   }
   return out;
+}
+
+/**
+ * A backbone's output from its per-layer maps (one LayerMap per image for each layer name): the patch layers per
+ * image, and the embedding layer pooled globally (max or average).
+ */
+export function backboneOutput(
+  maps: Map<string, LayerMap[]>,
+  n: number,
+  patchLayers: readonly string[],
+  embeddingLayer: string,
+  pool: EmbeddingPool,
+): BackboneOutput {
+  const layers: Record<string, LayerMap>[] = [];
+  for (let i = 0; i < n; i++) {
+    const rec: Record<string, LayerMap> = {};
+    for (const name of patchLayers) rec[name] = maps.get(name)![i];
+    layers.push(rec);
+  }
+  const e = maps.get(embeddingLayer)!;
+  return { layers, embeddings: pool === 'max' ? globalMaxPool(e) : globalAvgPool(e) };
 }

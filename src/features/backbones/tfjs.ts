@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Backbone, BackboneOutput, EmbeddingPool, ImageBatch, InputNormalization, LayerMap } from '../types';
 import { InputError, OptionError } from '../../util/errors';
-import { splitNhwc, globalAvgPool, globalMaxPool } from './split';
+import { splitNhwc, backboneOutput } from './split';
 
 export interface TfjsBackboneOptions {
   /** A loaded tfjs model. */
@@ -93,14 +93,7 @@ export class TfjsBackbone implements Backbone {
         const [, oh, ow, oc] = t.shape as number[];
         maps.set(this.names[i], splitNhwc((await t.data()) as Float32Array, n, oh, ow, oc));
       }
-      const layers: Record<string, LayerMap>[] = [];
-      for (let i = 0; i < n; i++) {
-        const rec: Record<string, LayerMap> = {};
-        for (const name of this.patchLayers) rec[name] = maps.get(name)![i];
-        layers.push(rec);
-      }
-      const e = maps.get(this.embeddingLayer)!;
-      return { layers, embeddings: this.embeddingPool === 'max' ? globalMaxPool(e) : globalAvgPool(e) };
+      return backboneOutput(maps, n, this.patchLayers, this.embeddingLayer, this.embeddingPool);
     } finally {
       x.dispose();
       for (const t of outs) t.dispose();
