@@ -30,12 +30,7 @@ export function kCenterBruteForce(p: Matrix, m: number, start: number, onPick?: 
     let best = -1;
     let bi = 0;
     for (let i = 0; i < n; i++) {
-      const io = i * d;
-      let acc = 0;
-      for (let c = 0; c < d; c++) {
-        const t = x[io + c] - x[lo + c];
-        acc += t * t;
-      }
+      const acc = partialSquaredDistance(x, i * d, x, lo, d, Infinity);
       if (acc < minD[i]) minD[i] = acc;
       if (minD[i] > best) {
         best = minD[i];
@@ -53,6 +48,30 @@ export function kCenterBruteForce(p: Matrix, m: number, start: number, onPick?: 
 const SLACK = 1 + 1e-7;
 /** Coordinates summed between two early-exit checks. */
 const CHUNK = 16;
+
+/**
+ * Squared L2 distance of a[ao..ao+d) and b[bo..bo+d), summed in index order and stopped (chunk-wise) once past
+ * `limit`: partial sums of non-negative terms only grow, so any comparison with `limit` decides as the full sum would.
+ */
+function partialSquaredDistance(
+  a: Float32Array,
+  ao: number,
+  b: Float32Array,
+  bo: number,
+  d: number,
+  limit: number,
+): number {
+  let acc = 0;
+  for (let j = 0; j < d;) {
+    const end = j + CHUNK < d ? j + CHUNK : d;
+    for (; j < end; j++) {
+      const t = a[ao + j] - b[bo + j];
+      acc += t * t;
+    }
+    if (acc > limit) break;
+  }
+  return acc;
+}
 
 /** Exact greedy k-center with triangle-inequality pruning: the same picks as kCenterBruteForce. */
 export function kCenterPruned(p: Matrix, m: number, start: number, onPick?: PickProgress): Int32Array {
@@ -94,12 +113,7 @@ export function kCenterPruned(p: Matrix, m: number, start: number, onPick?: Pick
     let best = -1,
       bi = 0;
     for (let i = 0; i < n; i++) {
-      const io = i * d;
-      let acc = 0;
-      for (let c = 0; c < d; c++) {
-        const t = x[io + c] - x[so + c];
-        acc += t * t;
-      }
+      const acc = partialSquaredDistance(x, i * d, x, so, d, Infinity);
       minD[i] = acc;
       all[i] = i;
       if (acc > best) {
@@ -135,16 +149,7 @@ export function kCenterPruned(p: Matrix, m: number, start: number, onPick?: Pick
       const dn = cnorm[k] - cnorm[a];
       if (dn * dn > bound) continue; // |‖c‖-‖a‖| ≤ d(c,a): cheap lower bound
       const ao = a * d;
-      // Partial sums of non-negative terms only grow, so stopping once past the bound decides exactly as the full sum.
-      let dc2 = 0;
-      for (let j = 0; j < d;) {
-        const end = j + CHUNK < d ? j + CHUNK : d;
-        for (; j < end; j++) {
-          const t = cx[ko + j] - cx[ao + j];
-          dc2 += t * t;
-        }
-        if (dc2 > bound) break;
-      }
+      const dc2 = partialSquaredDistance(cx, ko, cx, ao, d, bound);
       if (dc2 > bound) continue;
       // Visit the members: move the ones that improve, keep the rest (compacted) and refresh the cluster max.
       const list = members[a];
@@ -157,16 +162,8 @@ export function kCenterPruned(p: Matrix, m: number, start: number, onPick?: Pick
         const md = minD[i];
         if (4 * md * SLACK >= dc2) {
           const io = i * d;
-          // Same summation order as the brute force; an aborted prefix already >= md means the full sum is too.
-          let acc = 0;
-          for (let j = 0; j < d;) {
-            const end = j + CHUNK < d ? j + CHUNK : d;
-            for (; j < end; j++) {
-              const u = x[io + j] - x[co + j];
-              acc += u * u;
-            }
-            if (acc >= md) break;
-          }
+          // Same summation order as the brute force; an aborted prefix already past md means the full sum is too.
+          const acc = partialSquaredDistance(x, io, x, co, d, md);
           if (acc < md) {
             minD[i] = acc;
             movers[nMoved++] = i;
