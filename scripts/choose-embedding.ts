@@ -40,6 +40,7 @@ import {
   signedSqrt,
 } from '../src/features/embedding';
 import { LayerMap } from '../src/features/types';
+import { BUNDLED_NETS } from '../src/features/embedding-pass';
 import { selfSimilarity, predictClassSizes } from '../src/sampling/tail-sampler';
 import { predictFewShot } from '../src/sampling/few-shot';
 import { tailAccuracy } from '../src/report/tail-accuracy';
@@ -97,22 +98,12 @@ interface NetSpec {
   last: string;
   taps: string[];
 }
+// The taps are the vendored cuts' own layer lists (one list per net, in src/features/embedding-pass.ts).
 const NETS: Record<'mnv2' | 'incv3', NetSpec> = {
   // nsfwjs's MobileNetV2: frozen (ImageNet) through block_10_project_BN.
-  mnv2: {
-    net: 'mobilenet_v2',
-    last: 'block_10_project_BN',
-    taps: [
-      'block_3_expand_relu',
-      'block_5_add',
-      'block_6_expand_relu',
-      'block_9_add',
-      'block_10_expand_relu',
-      'block_10_project_BN',
-    ],
-  },
+  mnv2: { net: 'mobilenet_v2', last: 'block_10_project_BN', taps: [...BUNDLED_NETS.mobilenetv2.layers] },
   // nsfwjs's InceptionV3: frozen (ImageNet) through mixed5 (conv2d_56 onward is fine-tuned).
-  incv3: { net: 'inception_v3', last: 'mixed5', taps: ['mixed0', 'mixed1', 'mixed2', 'mixed3', 'mixed4', 'mixed5'] },
+  incv3: { net: 'inception_v3', last: 'mixed5', taps: [...BUNDLED_NETS.inceptionv3.layers] },
 };
 
 interface Pass {

@@ -16,39 +16,30 @@ import { readManifest, trainItems } from '../src/data/splits';
 import { FeatureExtractor } from '../src/features/extractor';
 import { OnnxBackbone } from '../src/features/backbones/onnx';
 import { TfBackendChoice } from '../src/features/backend';
-import { CliSpec, DATA_FLAG, intFlag, requiredFlag, runCli, stringFlag, withFlagNames } from '../src/util/cli';
+import {
+  CliSpec,
+  DATA_FLAG,
+  intFlag,
+  requiredFlag,
+  runCli,
+  stringFlag,
+  valueFlag,
+  withFlagNames,
+} from '../src/util/cli';
 
 const SPEC: CliSpec = {
   command: 'npm run extract --',
   summary: 'Extracts patch features and image embeddings of a dataset (MVTec layout) into the feature cache.',
   flags: {
     data: DATA_FLAG,
-    manifest: {
-      type: 'string',
-      value: 'FILE',
-      description: 'split manifest: its training images and classes (default: every train/good image)',
-    },
-    resize: { type: 'string', value: 'PX', description: 'shorter side after resize', default: '256' },
-    crop: { type: 'string', value: 'PX', description: 'centre crop side', default: '224' },
-    dim: {
-      type: 'string',
-      value: 'N',
-      description: 'patch feature dimension (default 192 for the bundled backbone, 1024 for --onnx)',
-    },
-    cache: {
-      type: 'string',
-      value: 'DIR',
-      description: 'feature cache folder',
-      default: path.join('results', 'cache', 'features'),
-    },
-    backend: {
-      type: 'string',
-      value: 'NAME',
-      description: 'tfjs backend for the bundled backbone: auto, tensorflow, wasm or cpu',
-      default: 'auto',
-    },
-    batch: { type: 'string', value: 'N', description: 'images per backbone call', default: '8' },
-    onnx: { type: 'string', value: 'FILE', description: 'an ONNX backbone instead of the bundled MobileNetV2' },
+    manifest: valueFlag('FILE', 'split manifest: its training images and classes (default: every train/good image)'),
+    resize: valueFlag('PX', 'shorter side after resize', '256'),
+    crop: valueFlag('PX', 'centre crop side', '224'),
+    dim: valueFlag('N', 'patch feature dimension (default 192 for the bundled backbone, 1024 for --onnx)'),
+    cache: valueFlag('DIR', 'feature cache folder', path.join('results', 'cache', 'features')),
+    backend: valueFlag('NAME', 'tfjs backend for the bundled backbone: auto, tensorflow, wasm or cpu', 'auto'),
+    batch: valueFlag('N', 'images per backbone call', '8'),
+    onnx: valueFlag('FILE', 'an ONNX backbone instead of the bundled MobileNetV2'),
   },
   epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the dataset, a mask, the cache folder), 3 not yet built.',
 };

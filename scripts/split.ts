@@ -16,6 +16,7 @@ import {
   runCli,
   stringFlag,
   withFlagNames,
+  valueFlag,
 } from '../src/util/cli';
 import { OptionError } from '../src/util/errors';
 import { SEED_MAX } from '../src/util/options';
@@ -26,22 +27,12 @@ const SPEC: CliSpec = {
     'Builds a long-tail noisy split (manifest JSON) of a dataset in the MVTec layout and prints its per-class table.',
   flags: {
     data: DATA_FLAG,
-    tail: { type: 'string', value: 'T', description: 'step (K-shot tail classes) or pareto', default: 'step' },
-    k: { type: 'string', value: 'K', description: 'step only: images kept per tail class', default: '1' },
-    noise: {
-      type: 'string',
-      value: 'R',
-      description: 'noise ratio in [0, 1): test anomalies copied into training',
-      default: '0.1',
-    },
-    seed: {
-      type: 'string',
-      value: 'N',
-      description: 'integer seed >= 0; same inputs and seed give a byte-identical manifest',
-      default: '0',
-    },
+    tail: valueFlag('T', 'step (K-shot tail classes) or pareto', 'step'),
+    k: valueFlag('K', 'step only: images kept per tail class', '1'),
+    noise: valueFlag('R', 'noise ratio in [0, 1): test anomalies copied into training', '0.1'),
+    seed: valueFlag('N', 'integer seed >= 0; same inputs and seed give a byte-identical manifest', '0'),
     'no-overlap': { type: 'boolean', description: 'remove injected anomalies from the test set (paper: they stay)' },
-    out: { type: 'string', value: 'FILE', description: 'manifest to write (JSON); required' },
+    out: valueFlag('FILE', 'manifest to write (JSON); required'),
   },
   epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the dataset, a mask), 3 not yet built.',
 };

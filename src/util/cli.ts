@@ -41,6 +41,11 @@ export interface CliSpec {
   epilog?: string;
 }
 
+/** A flag that takes a value: `valueFlag('N', 'seed of the split', '0')`. */
+export function valueFlag(value: string, description: string, defaultValue?: string): CliFlag {
+  return { type: 'string', value, description, ...(defaultValue !== undefined ? { default: defaultValue } : {}) };
+}
+
 /** The --help text of a tool, in the one format every CLI of the kit uses. */
 export function helpText(spec: CliSpec): string {
   const flagNames = Object.keys(spec.flags);
