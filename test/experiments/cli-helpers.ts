@@ -11,28 +11,26 @@ export function tmp(prefix = 'tc-cli-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A config file for a small grid on the fake dataset at <dir>/data (16 cells). */
+/** The raw config of a small grid on the fake dataset at <dir>/data (16 cells); the runner tests resolve it directly. */
+export function smallGrid(dir: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    run: 'r1',
+    resultsDir: path.join(dir, 'results'),
+    datasets: [{ root: path.join(dir, 'data'), name: 'fake', synthetic: true }],
+    tailTypes: ['step', 'pareto'],
+    ks: [1],
+    noiseRatios: [0, 0.2],
+    seeds: [0, 1],
+    methods: ['patchcore', { name: 'tailedcore', options: { bias: 1 } }],
+    features: { cacheDir: path.join(dir, 'cache') },
+    ...extra,
+  };
+}
+
+/** A config file for smallGrid (what the CLI tests pass to --config). */
 export function writeConfig(dir: string, extra: Record<string, unknown> = {}): string {
   const file = path.join(dir, `config-${Object.keys(extra).join('-') || 'base'}.json`);
-  fs.writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        run: 'r1',
-        resultsDir: path.join(dir, 'results'),
-        datasets: [{ root: path.join(dir, 'data'), name: 'fake', synthetic: true }],
-        tailTypes: ['step', 'pareto'],
-        ks: [1],
-        noiseRatios: [0, 0.2],
-        seeds: [0, 1],
-        methods: ['patchcore', { name: 'tailedcore', options: { bias: 1 } }],
-        features: { cacheDir: path.join(dir, 'cache') },
-        ...extra,
-      },
-      null,
-      2,
-    ),
-  );
+  fs.writeFileSync(file, JSON.stringify(smallGrid(dir, extra), null, 2));
   return file;
 }
 

@@ -8,27 +8,14 @@ import { runExperiment, runFeatureStage } from '../../src/experiments/runner';
 import { mergeRun } from '../../src/experiments/run-folder';
 import { readResults, RESULT_COLUMNS, formatRow } from '../../src/results/results-file';
 import { fakePipeline, writeFakeDataset } from './fake-pipeline';
+import { smallGrid } from './cli-helpers';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tc-exp-'));
 }
 
 function config(dir: string, extra: Record<string, unknown> = {}) {
-  return resolveConfig(
-    {
-      run: 'r1',
-      resultsDir: path.join(dir, 'results'),
-      datasets: [{ root: path.join(dir, 'data'), name: 'fake', synthetic: true }],
-      tailTypes: ['step', 'pareto'],
-      ks: [1],
-      noiseRatios: [0, 0.2],
-      seeds: [0, 1],
-      methods: ['patchcore', { name: 'tailedcore', options: { bias: 1 } }],
-      features: { cacheDir: path.join(dir, 'cache') },
-      ...extra,
-    },
-    ['patchcore', 'tailedcore'],
-  );
+  return resolveConfig(smallGrid(dir, extra), ['patchcore', 'tailedcore']);
 }
 
 const part = (runDir: string) => path.join(runDir, 'parts', '0-of-1');
