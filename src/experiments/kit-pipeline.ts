@@ -12,6 +12,7 @@ import { loadBackbone } from '../features/backbones/registry';
 import type { TfBackendChoice } from '../features/backend';
 import { createModelForCell, MODEL_NAMES } from '../models';
 import { evaluateClass } from '../metrics';
+import { splitOptionsOf } from './pipeline';
 import type { Pipeline } from './pipeline';
 import { atKeyPath } from '../util/errors';
 
@@ -28,15 +29,7 @@ export function kitPipeline(): Pipeline {
       return openDataset(root);
     },
     buildSplit(dataset, req) {
-      return buildSplit(dataset, {
-        ...(req.extra as Record<string, never>),
-        tail: req.tailType,
-        ...(req.k !== null ? { k: req.k } : {}),
-        noiseRatio: req.noiseRatio,
-        seed: req.seed,
-        tailRatio: req.tailRatio,
-        overlap: req.overlap,
-      });
+      return buildSplit(dataset, splitOptionsOf(req));
     },
     trainPaths(dataset, manifest) {
       const items = trainItems(dataset, manifest);

@@ -9,6 +9,7 @@ import type { AnomalyModel, AugmentationType } from '../models/types';
 import type { Matrix } from '../linalg/matrix';
 import type { TailType } from './config';
 import type { MetricName } from '../metrics/evaluate';
+import type { SplitOptions } from '../data/splits/options';
 
 /** A feature extractor as the runner uses it (FeatureExtractor from src/features satisfies it). */
 export interface FeatureSource {
@@ -30,6 +31,19 @@ export interface SplitRequest {
   overlap: boolean;
   /** Extra split-builder options from the config. */
   extra: Record<string, unknown>;
+}
+
+/** The split builder's options for a runner's request (the config's extra `split` keys first, the cell's on top). */
+export function splitOptionsOf(req: SplitRequest): Partial<SplitOptions> {
+  return {
+    ...(req.extra as Partial<SplitOptions>),
+    tail: req.tailType,
+    ...(req.k !== null ? { k: req.k } : {}),
+    noiseRatio: req.noiseRatio,
+    seed: req.seed,
+    tailRatio: req.tailRatio,
+    overlap: req.overlap,
+  };
 }
 
 export interface Pipeline {

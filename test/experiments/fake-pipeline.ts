@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Dataset, DatasetImage, Manifest } from '../../src/data/types';
+import { splitOptionsOf } from '../../src/experiments/pipeline';
 import type { Pipeline, SplitRequest } from '../../src/experiments/pipeline';
 import type { FeatureSet } from '../../src/features/types';
 import { OptionError } from '../../src/util/errors';
@@ -97,15 +98,7 @@ export function fakePipeline(
     },
     buildSplit(dataset: Dataset, req: SplitRequest): Manifest {
       // The real split options check (unknown keys, ranges) and the real builder's k feasibility rule.
-      resolveSplitOptions({
-        ...(req.extra as Record<string, never>),
-        tail: req.tailType,
-        ...(req.k !== null ? { k: req.k } : {}),
-        noiseRatio: req.noiseRatio,
-        seed: req.seed,
-        tailRatio: req.tailRatio,
-        overlap: req.overlap,
-      });
+      resolveSplitOptions(splitOptionsOf(req));
       const k = req.k ?? 1;
       if (req.tailType === 'step' && k > dataset.classes[0].train.length)
         throw new OptionError(

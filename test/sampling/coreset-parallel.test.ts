@@ -2,32 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, Rng } from '../../src/util/rng';
 import { Matrix, zeros, fromRows } from '../../src/linalg/matrix';
+import { clustered, ties } from './coreset-data';
 import { kCenterBruteForce } from '../../src/sampling/coreset-kcenter';
 import { kCenterParallel, toShared } from '../../src/sampling/coreset-parallel';
 import { greedyCoresetParallel, greedyCoresetReference, coresetProjection } from '../../src/sampling/coreset';
-
-function clustered(rng: Rng, rows: number, cols: number): Matrix {
-  const centres = new Float32Array(12 * cols);
-  for (let i = 0; i < centres.length; i++) centres[i] = 10 * rng.normal();
-  const m = zeros(rows, cols);
-  for (let i = 0; i < rows; i++) {
-    const c = Math.min(11, Math.floor(-Math.log(1 - rng.next()) * 3));
-    for (let j = 0; j < cols; j++) m.data[i * cols + j] = centres[c * cols + j] + 0.02 * (c + 1) * rng.normal();
-  }
-  return m;
-}
-
-/** Small integers with duplicated rows: many exactly equal distances, so the tie rule across parts is exercised. */
-function ties(rng: Rng, rows: number, cols: number): Matrix {
-  const m = zeros(rows, cols);
-  for (let i = 0; i < m.data.length; i++) m.data[i] = rng.int(3);
-  for (let i = 0; i < rows / 4; i++) {
-    const a = rng.int(rows),
-      b = rng.int(rows);
-    m.data.copyWithin(a * cols, b * cols, (b + 1) * cols);
-  }
-  return m;
-}
 
 test('parallel k-center on a line: the hand-checked picks, for 1, 2 and 3 parts', async () => {
   const p = fromRows([[0], [1], [2], [10]]);

@@ -4,34 +4,11 @@ import { createRng, Rng } from '../../src/util/rng';
 import { Matrix, zeros, fromRows } from '../../src/linalg/matrix';
 import { greedyCoreset, greedyCoresetBruteForce, greedyCoresetAsync } from '../../src/sampling/coreset';
 import { kCenterBruteForce, kCenterPruned } from '../../src/sampling/coreset-kcenter';
+import { clustered, ties } from './coreset-data';
 
 function gaussian(rng: Rng, rows: number, cols: number): Matrix {
   const m = zeros(rows, cols);
   for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal();
-  return m;
-}
-
-/** Tight blobs of very different sizes and spreads, like patch features of a long-tailed set. */
-function clustered(rng: Rng, rows: number, cols: number): Matrix {
-  const centres = gaussian(rng, 12, cols);
-  const m = zeros(rows, cols);
-  for (let i = 0; i < rows; i++) {
-    const c = Math.min(11, Math.floor(-Math.log(1 - rng.next()) * 3)); // skewed cluster sizes
-    const spread = 0.02 * (c + 1);
-    for (let j = 0; j < cols; j++) m.data[i * cols + j] = 10 * centres.data[c * cols + j] + spread * rng.normal();
-  }
-  return m;
-}
-
-/** Small-integer coordinates with many duplicate rows: lots of exactly equal distances (ties). */
-function ties(rng: Rng, rows: number, cols: number): Matrix {
-  const m = zeros(rows, cols);
-  for (let i = 0; i < m.data.length; i++) m.data[i] = rng.int(3);
-  for (let i = 0; i < rows / 4; i++) {
-    const a = rng.int(rows),
-      b = rng.int(rows);
-    m.data.copyWithin(a * cols, b * cols, (b + 1) * cols);
-  }
   return m;
 }
 
