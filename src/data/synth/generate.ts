@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { encodePng } from '../images';
 import { createRng } from '../../util/rng';
-import { InputError, OptionError } from '../../util/errors';
+import { OptionError } from '../../util/errors';
 import { checkRange, checkSeed, resolveOptions } from '../../util/options';
 import { progress } from '../../util/progress';
 import { ensureDir, writeFileAtomicAsync } from '../../util/atomic';
@@ -22,7 +22,7 @@ import { LOOKALIKE_CLASSES } from './lookalike';
 export type SynthFamily = 'default' | 'lookalike';
 export const SYNTH_FAMILIES: readonly SynthFamily[] = ['default', 'lookalike'];
 const FAMILY_CLASSES: Record<SynthFamily, SynthClassSpec[]> = { default: SYNTH_CLASSES, lookalike: LOOKALIKE_CLASSES };
-import { SYNTH_MARKER, readSynthMarker, writeSynthMarker } from './marker';
+import { prepareSynthFolder, writeSynthMarker } from './marker';
 
 /** Bump when the pixels a seed produces change, so an old folder is not reused as if current. */
 export const SYNTH_VERSION = 2;
@@ -46,12 +46,14 @@ export interface SynthOptions {
   defectsPerType?: number;
   /** Return at once when `out` already holds a complete set made with the same options and generator version. @default true */
   reuse: boolean;
+  /** Replace a set this kit made in `out` with other options (its class folders are deleted); without it that is refused. @default false */
+  replace: boolean;
   /** No progress lines. @default false */
   quiet: boolean;
 }
 
 export const SYNTH_DEFAULTS: SynthOptions = {
-  out: '', seed: 0, family: 'default', classes: undefined, size: 256, trainCount: undefined, testGood: 20, defectsPerType: undefined, reuse: true, quiet: false,
+  out: '', seed: 0, family: 'default', classes: undefined, size: 256, trainCount: undefined, testGood: 20, defectsPerType: undefined, reuse: true, replace: false, quiet: false,
 };
 
 export interface SynthClassReport { name: string; kind: 'texture' | 'object'; train: number; testGood: number; defects: Record<string, number> }
@@ -79,26 +81,6 @@ function report(specs: SynthClassSpec[], o: SynthOptions): SynthClassReport[] {
   }));
 }
 
-/** Checks the output folder: absent, empty, or ours. Removes our previous class folders when regenerating. */
-function prepareOut(out: string, markerOptions: Record<string, unknown>, reuse: boolean): 'reuse' | 'write' {
-  if (fs.existsSync(out)) {
-    if (!fs.statSync(out).isDirectory()) throw new InputError(`synthetic output ${out} exists and is not a folder; choose another --out`);
-    const entries = fs.readdirSync(out);
-    if (entries.length > 0) {
-      const m = readSynthMarker(out);
-      if (!m) {
-        throw new InputError(`refusing to write into ${out}: it is not empty and is not a synthetic dataset made by this kit (no ${SYNTH_MARKER}). Choose an empty or new folder`);
-      }
-      if (reuse && m.status === 'complete' && m.version === SYNTH_VERSION && JSON.stringify(m.options) === JSON.stringify(markerOptions)) return 'reuse';
-      for (const name of m.classes) {
-        if (/^[A-Za-z0-9_-]+$/.test(name)) fs.rmSync(path.join(out, name), { recursive: true, force: true });
-      }
-    }
-  }
-  ensureDir(out, 'synthetic output folder');
-  return 'write';
-}
-
 /** Generates the synthetic dataset; see SynthOptions. Resolves with what was written and how long it took. */
 export async function generateSynthetic(options: Partial<SynthOptions> & { out: string }): Promise<SynthReport> {
   const o = resolveOptions(SYNTH_DEFAULTS, options, 'generateSynthetic');
@@ -124,9 +106,10 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
   const jobs = plan(specs, o);
   const classes = report(specs, o);
   const masks = jobs.filter((j) => j.defect !== 'good').length;
-  if (prepareOut(out, markerOptions, o.reuse) === 'reuse') {
+  if (prepareSynthFolder(out, { version: SYNTH_VERSION, options: markerOptions }, o) === 'reuse') {
     return { out, seed: o.seed, size: o.size, classes, images: jobs.length, masks, seconds: (Date.now() - t0) / 1000, reused: true };
   }
+  ensureDir(out, 'synthetic output folder');
   const marker = { generator: 'tailedcore-kit synth', version: SYNTH_VERSION, options: markerOptions, classes: markerOptions.classes };
   writeSynthMarker(out, { ...marker, status: 'writing' });
 
