@@ -77,7 +77,7 @@ export function parseCli(spec: CliSpec, argv: string[] = process.argv.slice(2)):
   options.help = { type: 'boolean', short: 'h' };
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: joinNegativeValues(spec, argv),
       options,
       allowPositionals: (spec.positionals?.length ?? 0) > 0,
       strict: true,
@@ -88,6 +88,24 @@ export function parseCli(spec: CliSpec, argv: string[] = process.argv.slice(2)):
   } catch (e) {
     throw new OptionError(`${(e as Error).message.replace(/\. To specify a positional.*$/s, '')}\n\n${helpText(spec)}`);
   }
+}
+
+/**
+ * `--seed -3` as `--seed=-3`: parseArgs refuses a value that starts with "-" after a flag as ambiguous, so a
+ * negative number (or a shard such as `-1/2`) given as a separate argument of a string flag is joined to its flag,
+ * and then gets the flag's own range check, as the `=` form does.
+ */
+function joinNegativeValues(spec: CliSpec, argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([^=]+)$/.exec(argv[i]);
+    const next = argv[i + 1];
+    if (m && spec.flags[m[1]]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
 }
 
 /** A string flag's value, or undefined. */
