@@ -57,7 +57,7 @@ test('pareto manifest: tail by the size rule, noise ratio over all classes; opti
   assert.deepEqual(m.classes.map((c) => [c.isTail, c.trainGood.length, c.injected.length]), [[false, 10, 2], [true, 5, 0], [true, 5, 0]]);
   assert.equal(loadOfficialManifest(dir, ds, { noiseRatio: 0.05 }).options.noiseRatio, 0.05);
   // a folder that is not a setting name needs the tail type
-  const other = write(path.join(root, 'custom', 'seed01'), [], []);
+  const other = write(path.join(root, 'custom', 'seed01'), keep('bottle', 4), []);
   assert.throws(() => loadOfficialManifest(other, ds), /setting folder "custom" is not step_k<N> or pareto; pass the option tail/);
   assert.deepEqual(loadOfficialManifest(other, ds, { tail: 'step', k: 4 }).options.k, 4);
   assert.throws(() => loadOfficialManifest(dir, ds, { foo: 1 } as never), (e: Error) => e instanceof OptionError && /unknown option "foo"/.test(e.message));
@@ -72,7 +72,7 @@ test('loadOfficialSplit: cell -> <setting>/seedNN; missing seeds and bad lines a
   assert.equal(parseOfficialSetting('steps'), null);
   assert.deepEqual(parseOfficialSetting('mvtecad-step_k1'), { tail: 'step', k: 1 });
   assert.equal(parseOfficialSetting('nonpareto'), null);
-  write(path.join(root, 'step_k1', 'seed01'), ['bottle/train/good/000.png'], []);
+  write(path.join(root, 'step_k1', 'seed01'), Array.from({ length: 9 }, (_, i) => `bottle/train/good/${String(i).padStart(3, '0')}.png`), []);
   const m = loadOfficialSplit(root, ds, { tail: 'step', k: 1, seed: 1 });
   assert.deepEqual([m.seed, m.options.k, m.options.noiseRatio], [1, 1, 0]);
   assert.throws(() => loadOfficialSplit(root, ds, { tail: 'step', k: 1, seed: 2 }), (e: Error) => e instanceof InputError && /no official manifest for step_k1 seed 2: .*seed02 does not exist \(found seed01\)/.test(e.message));
