@@ -206,6 +206,23 @@ function numbers(v: unknown, key: string, ok: (x: number) => boolean, what: stri
   return arr as number[];
 }
 
+/**
+ * Two noise ratios that print as one percentage ("10%" for 0.1 and 0.104) would share summary rows and figure names
+ * (the second figure overwriting the first): refused.
+ */
+function checkNoiseLabels(ratios: number[], key: string): void {
+  const seen = new Map<number, number>();
+  for (const r of ratios) {
+    const pct = Math.round(r * 100);
+    const other = seen.get(pct);
+    if (other !== undefined)
+      throw new OptionError(
+        `config key "${key}": ${other} and ${r} both read as ${pct}% in summaries and figure names (one figure would overwrite the other); keep one of them`,
+      );
+    seen.set(pct, r);
+  }
+}
+
 /** A dataset entry with its defaults filled in. */
 export interface ResolvedDataset {
   root: string;
@@ -360,6 +377,9 @@ export function resolveConfig(given: unknown, modelNames: readonly string[]): Re
       noiseRatios: noise,
     };
   });
+  datasets.forEach((d, i) =>
+    checkNoiseLabels(d.noiseRatios, d.noiseRatios === noiseRatios ? 'noiseRatios' : `datasets[${i}].noiseRatios`),
+  );
   if (new Set(datasets.map((d) => d.name)).size !== datasets.length)
     throw new OptionError('config key "datasets": two datasets have the same name; give them distinct "name"s');
 

@@ -310,7 +310,8 @@ export async function runCell(
       dataset: cell.dataset.name,
       tail_type: cell.tailType,
       k: cell.k,
-      noise_ratio: cell.noiseRatio,
+      // A split built with noiseShortfall "allow" is labelled with the ratio it really has (src/data/splits/noise-check.ts).
+      noise_ratio: (manifest.options.realisedNoiseRatio as number | undefined) ?? cell.noiseRatio,
     },
     overlap: config.overlap,
     tailMaxCount: config.tailMaxCount,

@@ -10,6 +10,7 @@ import { sortNames } from '../layout';
 import { ParetoNoiseCap, SplitOptions, manifestOptions, resolveSplitOptions } from './options';
 import { paretoPmf } from './pareto';
 import { roundHalfEven } from './round';
+import { checkNoiseShortfall } from './noise-check';
 
 const anomaliesOf = (c: ClassInfo) => c.test.filter((t) => t.label === 1).map((t) => t.rel);
 
@@ -95,5 +96,8 @@ export function buildSplit(dataset: Dataset, options?: Partial<SplitOptions>): M
   const rng = createRng(`split/${o.tail}/${o.seed}`);
   const classes = o.tail === 'step' ? stepClasses(dataset, o, rng) : paretoClasses(dataset, o, rng);
   classes.sort((a, b) => (a.name < b.name ? -1 : 1));
-  return { seed: o.seed, options: manifestOptions(o), classes };
+  const realised = checkNoiseShortfall(o, classes);
+  const recorded = manifestOptions(o);
+  if (realised !== null) Object.assign(recorded, { noiseShortfall: 'allow', realisedNoiseRatio: realised });
+  return { seed: o.seed, options: recorded, classes };
 }

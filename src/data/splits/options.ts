@@ -4,6 +4,7 @@ import { checkOneOf, checkRange, checkSeed, resolveOptions } from '../../util/op
 
 export type TailType = 'step' | 'pareto';
 export type ParetoNoiseCap = 'official' | 'redistribute';
+export type NoiseShortfall = 'error' | 'allow';
 export const PARETO_NOISE_CAPS: readonly ParetoNoiseCap[] = ['official', 'redistribute'];
 
 /**
@@ -47,13 +48,19 @@ export interface SplitOptions {
    * injected image from its class's test list (SoftPatch's default protocol). @default true
    */
   overlap: boolean;
+  /**
+   * When the available anomalies cannot supply noiseRatio (more than 0.005 short): 'error' refuses the split;
+   * 'allow' builds it and records the realised ratio (rounded to 0.01) as the manifest's `realisedNoiseRatio`, which
+   * results, summaries and figure names then show instead of the ratio asked for. @default 'error'
+   */
+  noiseShortfall: NoiseShortfall;
   /** Seed of the split (an integer). Same dataset + options + seed = byte-identical manifest. @default 0 */
   seed: number;
 }
 
 export const SPLIT_DEFAULTS: SplitOptions = {
   tail: 'step', k: 1, noiseRatio: 0.1, tailRatio: 0.6, paretoAlpha: 6, paretoMin: 5, paretoNoiseMinClass: 20, paretoNoiseCap: 'official',
-  tailMaxCount: TAIL_MAX_COUNT, overlap: true, seed: 0,
+  tailMaxCount: TAIL_MAX_COUNT, overlap: true, noiseShortfall: 'error', seed: 0,
 };
 
 export function resolveSplitOptions(given: Partial<SplitOptions> | undefined): SplitOptions {
@@ -68,6 +75,7 @@ export function resolveSplitOptions(given: Partial<SplitOptions> | undefined): S
   checkRange('paretoNoiseMinClass', o.paretoNoiseMinClass, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   checkRange('tailMaxCount', o.tailMaxCount, 0, Number.MAX_SAFE_INTEGER, { integer: true });
   checkSeed('seed', o.seed);
+  checkOneOf('noiseShortfall', o.noiseShortfall, ['error', 'allow'] as const);
   if (typeof o.overlap !== 'boolean') throw new OptionError(`option overlap must be true or false, got ${String(o.overlap)}`);
   return o;
 }
