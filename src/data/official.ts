@@ -154,7 +154,7 @@ export function loadOfficialManifest(dir: string, dataset: Dataset, opts: Offici
   for (const c of classes) {
     if (c.trainGood.length === 0) throw new InputError(`${pruneFile} removes every training image of class "${c.name}"; was it made for another dataset version?`);
   }
-  checkOfficialCounts(pruneFile, { tail, k }, classes.map((c, i) => ({ name: c.name, isTail: c.isTail, kept: c.trainGood.length, total: dataset.classes[i].train.length })));
+  checkOfficialCounts(pruneFile, { tail, k: k ?? null }, classes.map((c, i) => ({ name: c.name, isTail: c.isTail, kept: c.trainGood.length, total: dataset.classes[i].train.length })));
   const noiseRatio = opts.noiseRatio ?? inferNoiseRatio(tail, classes);
   const options: Record<string, unknown> = { source: 'official', setting, tail, noiseRatio, overlap: true };
   if (tail === 'step') options.k = k;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { predictClassSizes } from '../sampling/tail-sampler';
 import { InputError, OptionError } from '../util/errors';
 import type { ResolvedConfig } from './config';
-import { configFingerprint } from './fingerprint';
+import { storedConfigVerdict } from './run-records';
 import { checkMvtecLayout } from './layout';
 import type { Pipeline } from './pipeline';
 
@@ -119,18 +119,5 @@ export function preflight(config: ResolvedConfig, pipeline: Pipeline): void {
       }
     }
   });
-  const cfgFile = path.join(dir, 'config.json');
-  if (fs.existsSync(cfgFile)) {
-    let old: ResolvedConfig | null;
-    try {
-      old = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as ResolvedConfig;
-    } catch {
-      old = null;
-    }
-    if (!old || configFingerprint(old) !== configFingerprint(config)) {
-      throw new OptionError(
-        `results folder ${dir} holds a run with a different config (${cfgFile}); use another "run" name, or delete that folder to start over`,
-      );
-    }
-  }
+  storedConfigVerdict(dir, config); // throws when the run's finished cells belong to another config (./run-records)
 }

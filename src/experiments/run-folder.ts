@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../util/atomic';
 import { InputError, OptionError } from '../util/errors';
 import type { ResolvedConfig } from './config';
 import { configFingerprint, DatasetFingerprint, describeDatasetChange } from './fingerprint';
+import { runRecords, storedConfigVerdict, storedDatasetVerdict } from './run-records';
 import { expandGrid } from './grid';
 import { acquireLock, describeHolder, HeldLock, withLock } from './run-lock';
 import { configText, runDir } from './preflight';
@@ -36,6 +37,12 @@ export function readRunFingerprint(dir: string): RunFingerprint | null {
   }
 }
 
+/** The run's stored fingerprint of a dataset, if any (its content hashes are reused for files not touched since). */
+export function storedDatasetFingerprint(config: ResolvedConfig, name: string): DatasetFingerprint | undefined {
+  const dir = runDir(config);
+  return fs.existsSync(dir) ? readRunFingerprint(dir)?.datasets[name] : undefined;
+}
+
 /** The message for a resume on changed data: what changed and how to start a new run. */
 export function changedDataMessage(
   config: ResolvedConfig,
@@ -50,14 +57,17 @@ export function changedDataMessage(
   );
 }
 
-/** Refuses when a dataset recorded in an existing run folder differs from what is on disk now. */
+/**
+ * Refuses when a dataset recorded in an existing run folder differs from what is on disk now and finished cells were
+ * computed on it (see ./run-records for the rules when there are none, or when fingerprint.json is missing).
+ */
 export function checkDatasetsUnchanged(config: ResolvedConfig, fingerprints: Map<string, DatasetFingerprint>): void {
-  const stored = readRunFingerprint(runDir(config));
-  if (!stored) return;
-  for (const [name, now] of fingerprints) {
-    const before = stored.datasets[name];
-    if (before && before.id !== now.id) throw new InputError(changedDataMessage(config, name, before, now));
-  }
+  const dir = runDir(config);
+  if (!fs.existsSync(dir)) return;
+  const stored = readRunFingerprint(dir);
+  const rec = runRecords(dir);
+  for (const [name, now] of fingerprints)
+    storedDatasetVerdict(dir, name, stored?.datasets[name], now, (b) => changedDataMessage(config, name, b, now), rec);
 }
 
 /**
@@ -78,23 +88,24 @@ export async function initRunFolder(
     () => {
       const cfgFile = path.join(dir, 'config.json');
       const fp = configFingerprint(config);
-      if (fs.existsSync(cfgFile)) {
-        const old = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as ResolvedConfig;
-        if (configFingerprint(old) !== fp)
-          throw new OptionError(
-            `results folder ${dir} holds a run with a different config (${cfgFile}); use another "run" name, or delete that folder to start over`,
-          );
-      } else {
-        writeFileAtomic(cfgFile, configText(config));
-      }
+      const verdict = storedConfigVerdict(dir, config);
+      if (verdict.note) log(verdict.note);
+      if (verdict.write) writeFileAtomic(cfgFile, configText(config));
+      const rec = runRecords(dir);
       const stored = readRunFingerprint(dir) ?? { config: fp, datasets: {} };
-      let changed = false;
+      stored.config = fp;
+      let changed = !fs.existsSync(path.join(dir, FINGERPRINT_FILE));
       for (const [name, now] of fingerprints) {
         const before = stored.datasets[name];
-        if (!before) {
+        const v = storedDatasetVerdict(dir, name, before, now, (b) => changedDataMessage(config, name, b, now), rec);
+        if (v === 'write') {
+          if (before)
+            log(
+              `note: dataset "${name}" differs from the one recorded in ${dir}, which has no finished cell on it; recorded anew`,
+            );
           stored.datasets[name] = now;
           changed = true;
-        } else if (before.id !== now.id) throw new InputError(changedDataMessage(config, name, before, now));
+        }
       }
       if (changed) writeFileAtomic(path.join(dir, FINGERPRINT_FILE), JSON.stringify(stored) + '\n');
       if (shard) {

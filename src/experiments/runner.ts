@@ -26,7 +26,15 @@ import { checkMvtecLayout } from './layout';
 import { commitCell, PARTS_DIR, recoverPart } from './parts';
 import type { FeatureSource, Pipeline } from './pipeline';
 import { preflight } from './preflight';
-import { checkDatasetsUnchanged, initRunFolder, lockPart, mergeRun, MergeSummary, partBusyMessage } from './run-folder';
+import {
+  checkDatasetsUnchanged,
+  initRunFolder,
+  storedDatasetFingerprint,
+  lockPart,
+  mergeRun,
+  MergeSummary,
+  partBusyMessage,
+} from './run-folder';
 import { withLock } from './run-lock';
 import { cellsOfShard, partName, ShardSpec, SINGLE } from './shards';
 import { preflightSources, splitForCell } from './split-source';
@@ -127,7 +135,8 @@ export async function prepare(config: ResolvedConfig, pipeline: Pipeline, log: (
           );
         }
       }
-      datasets.set(entry.name, { entry, dataset, fingerprint: datasetFingerprint(entry.root), manifests });
+      const fingerprint = datasetFingerprint(entry.root, storedDatasetFingerprint(config, entry.name));
+      datasets.set(entry.name, { entry, dataset, fingerprint, manifests });
     }
     checkDatasetsUnchanged(
       config,
