@@ -10,6 +10,7 @@ import { Backbone, BackboneOutput, ImageBatch, InputNormalization, LayerMap } fr
 import { InputError, OptionError } from '../../util/errors';
 import { resolveOptions, checkOneOf, checkRange } from '../../util/options';
 import { splitNchw, splitNhwc, globalAvgPool, nhwcToNchw } from './split';
+import { checkInputLayout } from './onnx-layout';
 import { zeros } from '../../linalg/matrix';
 
 export interface OnnxBackboneOptions {
@@ -131,6 +132,7 @@ export class OnnxBackbone implements Backbone {
       throw new OptionError(
         `OnnxBackbone: option inputName "${inputName}" is not an input of the model (inputs: ${session.inputNames.join(', ')})`,
       );
+    checkInputLayout(session, inputName, o.layout);
     for (const name of [...o.patchOutputs, o.embeddingOutput]) {
       if (!session.outputNames.includes(name)) {
         throw new OptionError(
