@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { ClassInfo, Dataset, DatasetImage } from './types';
 import { InputError, OptionError } from '../util/errors';
 import { IMAGE_EXTENSIONS, hasImageExtension, isHidden, maskRelPath, sortNames } from './layout';
+import { ioError } from '../util/atomic';
 import { readSynthMarker } from './synth/marker';
 
 export interface LoadOptions {
@@ -106,8 +107,19 @@ export function firstOf(items: string[], shown = 3): string {
   return items.length > shown ? `${head}; and ${items.length - shown} more` : head;
 }
 
-/** Loads a dataset root in the MVTec layout (MVTec AD, converted VisA, or the synthetic set). */
+/**
+ * Loads a dataset root in the MVTec layout (MVTec AD, converted VisA, or the synthetic set). A folder that cannot be
+ * read (EACCES, ...) is one InputError naming it.
+ */
 export function loadDataset(root: string, opts: LoadOptions = {}): Dataset {
+  try {
+    return loadDatasetFolders(root, opts);
+  } catch (e) {
+    throw ioError(e, (e as NodeJS.ErrnoException).path ?? root, 'read dataset folder');
+  }
+}
+
+function loadDatasetFolders(root: string, opts: LoadOptions): Dataset {
   const known = new Set(['classes']);
   for (const k of Object.keys(opts)) if (!known.has(k)) throw new OptionError(`loadDataset: unknown option "${k}" (known: classes)`);
   const abs = path.resolve(root);

@@ -4,11 +4,14 @@
  * width and height (a mask is never resized to fit), and is binary (0/255 or 0/1, never thresholded).
  * All files are checked and one InputError lists the first offending files and how many there are.
  */
+import * as fs from 'node:fs';
 import sharp from 'sharp';
 import { Dataset } from './types';
 import { InputError, OptionError } from '../util/errors';
 import { allImages, firstOf, loadDataset, LoadOptions } from './mvtec';
 import { maskValueProblem, oneLine } from './images';
+import { truncationProblem } from './image-trailer';
+import { ioError } from '../util/atomic';
 
 export interface ValidateOptions {
   /** Files decoded at once (sharp works on its own thread pool). @default 8 */
@@ -23,6 +26,8 @@ export interface ValidateOptions {
 type Size = { width: number; height: number };
 
 async function imageSize(file: string, mode: 'decode' | 'header'): Promise<Size> {
+  const cut = truncationProblem(file); // also where an unreadable file is found (EACCES), before sharp
+  if (cut) throw new Error(cut);
   if (mode === 'header') {
     const m = await sharp(file).metadata();
     if (!m.width || !m.height) throw new Error('no image size in the file header');
@@ -35,6 +40,13 @@ async function imageSize(file: string, mode: 'decode' | 'header'): Promise<Size>
 
 /** Why a mask is unusable for its image, or null. */
 async function maskProblem(file: string, image: Size): Promise<string | null> {
+  try {
+    fs.closeSync(fs.openSync(file, 'r'));
+  } catch (e) {
+    const io = ioError(e, '', 'read');
+    if (io instanceof InputError) return `cannot be read: ${io.message.replace(/^cannot read : /, '').replace(/; [^;]*$/, '')}`;
+    throw e;
+  }
   let raw: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
     raw = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -68,7 +80,12 @@ export async function validateImages(dataset: Dataset, opts: ValidateOptions = {
       try {
         size = await imageSize(img.path, mode);
       } catch (e) {
-        problems.push({ index, text: `image ${rel(img.path)} cannot be decoded (${oneLine((e as Error).message)})` });
+        // A permission problem (or another errno) is named as such, not as an undecodable image.
+        const io = ioError(e, rel(img.path), 'read image');
+        problems.push({
+          index,
+          text: io instanceof InputError ? io.message.replace(/; [^;]*$/, '') : `image ${rel(img.path)} cannot be decoded (${oneLine((e as Error).message)})`,
+        });
         continue;
       }
       if (img.maskPath) {
@@ -83,7 +100,9 @@ export async function validateImages(dataset: Dataset, opts: ValidateOptions = {
     problems.sort((a, b) => a.index - b.index);
     const advice = problems.some((p) => p.text.startsWith('mask '))
       ? 'Masks must be binary PNGs (0 and 255, or 0 and 1) of exactly their image\'s size; fix or replace these files'
-      : 'Replace or remove these files';
+      : problems.some((p) => p.text.startsWith('cannot read'))
+        ? 'Fix the permissions of these files (or of their folders), or replace them'
+        : 'Replace or remove these files';
     throw new InputError(`dataset ${dataset.root}: ${problems.length} bad file(s): ${firstOf(problems.map((p) => p.text))}. ${advice}`);
   }
   return { images: items.length, masks };

@@ -4,11 +4,20 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ioError } from '../util/atomic';
 import { InputError } from '../util/errors';
 import { hasImageExtension } from '../data/layout';
 
-/** Throws an InputError naming the root and what is missing; returns the class folder names otherwise. */
+/** Throws an InputError naming the root and what is missing (or unreadable); returns the class folder names otherwise. */
 export function checkMvtecLayout(root: string): string[] {
+  try {
+    return checkLayout(root);
+  } catch (e) {
+    throw ioError(e, (e as NodeJS.ErrnoException).path ?? root, 'read dataset folder');
+  }
+}
+
+function checkLayout(root: string): string[] {
   if (!fs.existsSync(root))
     throw new InputError(
       `dataset root "${root}" does not exist; point "datasets" at a folder in MVTec layout (<class>/train/good, <class>/test/<defect>)`,

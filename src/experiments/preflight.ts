@@ -11,6 +11,7 @@ import { InputError, OptionError } from '../util/errors';
 import type { ResolvedConfig } from './config';
 import { storedConfigVerdict } from './run-records';
 import { checkMvtecLayout } from './layout';
+import { checkConfigPaths, checkCreatable } from './preflight-paths';
 import type { Pipeline } from './pipeline';
 
 /** A run name is one plain folder name: letters, digits, ".", "_", "-"; not "." or "..", no separators. */
@@ -37,27 +38,6 @@ export function runDir(config: Pick<ResolvedConfig, 'resultsDir' | 'run'>): stri
 /** The resolved config as stored in <run>/config.json. */
 export function configText(config: ResolvedConfig): string {
   return JSON.stringify(config, null, 2) + '\n';
-}
-
-/** Throws unless `dir` exists as a writable folder or could be created (nothing is created here). */
-function checkCreatable(dir: string, what: string): void {
-  let p = dir;
-  while (!fs.existsSync(p)) {
-    const up = path.dirname(p);
-    if (up === p) break;
-    p = up;
-  }
-  if (!fs.statSync(p).isDirectory())
-    throw new InputError(
-      `cannot create ${what} "${dir}": ${p} is a file, not a folder (ENOTDIR); move that file or choose another folder`,
-    );
-  try {
-    fs.accessSync(p, fs.constants.W_OK);
-  } catch {
-    throw new InputError(
-      `cannot create ${what} "${dir}": no write permission on ${p} (EACCES); choose another folder or fix its permissions`,
-    );
-  }
 }
 
 const ID_UNSAFE = /[|\t\r\n]/;
@@ -94,6 +74,7 @@ export function preflight(config: ResolvedConfig, pipeline: Pipeline): void {
     );
   }
   checkCreatable(dir, 'results folder');
+  checkConfigPaths(config); // kind and permissions of every path, naming its key (./preflight-paths)
   for (const d of config.datasets) {
     if (ID_UNSAFE.test(d.name))
       throw new OptionError(

@@ -26,6 +26,7 @@ import { checkMvtecLayout } from './layout';
 import { commitCell, PARTS_DIR, recoverPart } from './parts';
 import type { FeatureSource, Pipeline } from './pipeline';
 import { preflight } from './preflight';
+import { checkDataDependentOptions } from './preflight-data';
 import {
   checkDatasetsUnchanged,
   initRunFolder,
@@ -138,6 +139,7 @@ export async function prepare(config: ResolvedConfig, pipeline: Pipeline, log: (
       const fingerprint = datasetFingerprint(entry.root, storedDatasetFingerprint(config, entry.name));
       datasets.set(entry.name, { entry, dataset, fingerprint, manifests });
     }
+    checkDataDependentOptions(config, pipeline, splitsOf(datasets)); // LOF k against the training counts
     checkDatasetsUnchanged(
       config,
       new Map([...datasets].map(([n, d]) => [n, d.fingerprint] as [string, DatasetFingerprint])),
@@ -147,6 +149,10 @@ export async function prepare(config: ResolvedConfig, pipeline: Pipeline, log: (
     fx.dispose?.();
     throw e;
   }
+}
+
+function splitsOf(datasets: Map<string, PreparedDataset>) {
+  return [...datasets.values()].flatMap((d) => [...d.manifests].map(([sid, manifest]) => ({ sid, manifest })));
 }
 
 function fingerprints(p: Prepared): Map<string, DatasetFingerprint> {

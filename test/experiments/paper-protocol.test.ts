@@ -159,8 +159,9 @@ test("the runner on official manifests: train counts per class are the manifests
   // every value is a real number where defined (image AUROC in [0, 1])
   assert.ok(rows.filter((r) => r.metric === 'image_auroc').every((r) => r.value >= 0 && r.value <= 1));
 
-  // the models of the cells (after the preflight's probes, one per method and tail type): step rot15flip, Pareto rot30flip, model seed 0
-  const cells = log.models.slice(config.methods.length * config.tailTypes.length);
+  // the models of the cells (after the preflight's probes, two per method and tail type: the option check, then the
+  // data-dependent check of LOF k): step rot15flip, Pareto rot30flip, model seed 0
+  const cells = log.models.slice(2 * config.methods.length * config.tailTypes.length);
   assert.equal(cells.length, 8);
   const cellOrder = expandGrid(config);
   cells.forEach((m, i) => {
