@@ -9,6 +9,7 @@ import { InputError } from '../util/errors';
 import { METRIC_NAMES } from '../metrics/evaluate';
 import type { MetricName } from '../metrics/evaluate';
 import { TAIL_MAX_COUNT } from '../data/splits/options';
+import { describeCell, inClassOfCell } from './cell-context';
 import type { FeatureStore } from './feature-store';
 import type { FeatureSource, Pipeline } from './pipeline';
 import type { ResultRow } from '../results/results-file';
@@ -110,13 +111,16 @@ export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluati
       };
       off += n;
       if (!t.masks) t.masks = await a.pipeline.loadMasks(t.images, pred.mapSize);
-      const m = a.pipeline.evaluateClass({
-        labels: t.labels,
-        imageScores: pred.imageScores,
-        masks: t.masks,
-        maps: pred.maps,
-        mapSize: pred.mapSize,
-      });
+      const cell = describeCell(a.labels, a.seed, a.method.label ?? a.method.name);
+      const m = inClassOfCell(t.name, cell, () =>
+        a.pipeline.evaluateClass({
+          labels: t.labels,
+          imageScores: pred.imageScores,
+          masks: t.masks!,
+          maps: pred.maps,
+          mapSize: pred.mapSize,
+        }),
+      );
       const mc = a.manifest.classes.find((c) => c.name === t.name);
       const noiseCount = mc ? mc.injected.length : 0;
       const trainCount = mc ? mc.trainGood.length + noiseCount : 0;

@@ -37,9 +37,22 @@ export interface EvaluateClassInput {
   fprLimit?: number;
 }
 
+/** Runs one metric; an InputError it throws names the metric (its results.csv key) in front. */
+function keyed(metric: MetricName, fn: () => number): number {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`metric ${metric}: ${e.message}`);
+    throw e;
+  }
+}
+
 export function evaluateClass(input: EvaluateClassInput): ClassMetrics {
   const { imageScores, labels, maps, masks } = input;
-  const out: ClassMetrics = { image_auroc: auroc(imageScores, labels), f1_max: f1Max(imageScores, labels).f1 };
+  const out: ClassMetrics = {
+    image_auroc: keyed('image_auroc', () => auroc(imageScores, labels)),
+    f1_max: keyed('f1_max', () => f1Max(imageScores, labels).f1),
+  };
   if ((maps === undefined) !== (masks === undefined)) {
     throw new InputError(
       `evaluateClass: ${maps ? 'maps given without masks' : 'masks given without maps'}; pass both for pixel metrics, or neither`,
@@ -54,8 +67,10 @@ export function evaluateClass(input: EvaluateClassInput): ClassMetrics {
         `evaluateClass: ${images} anomaly maps of ${input.width}x${input.height} but ${imageScores.length} image scores; they must describe the same images`,
       );
     }
-    out.pixel_auroc = pixelAuroc(maps, masks);
-    out.aupro = aupro(maps, masks, { width: input.width, height: input.height, fprLimit: input.fprLimit ?? 0.3 });
+    out.pixel_auroc = keyed('pixel_auroc', () => pixelAuroc(maps, masks));
+    out.aupro = keyed('aupro', () =>
+      aupro(maps, masks, { width: input.width!, height: input.height!, fprLimit: input.fprLimit ?? 0.3 }),
+    );
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * TailedCore (and every ablation) are configurations of this class (./methods, ./factory).
  */
 import { Matrix, assertFinite } from '../linalg/matrix';
+import { checkMatrixArg } from '../linalg/matrix-arg';
 import { FeatureSet } from '../features/types';
 import { createRng } from '../util/rng';
 import { InputError } from '../util/errors';
@@ -137,6 +138,7 @@ export class MemoryBankModel implements AnomalyModel {
 /** Checks shape and values of a feature set; returns patches per image. */
 function checkFeatureSet(f: FeatureSet, what: string): number {
   if (!f || !f.patches) throw new InputError(`${what}: no patch features given`);
+  checkMatrixArg(f.patches, 'patches', what);
   const ppi = f.gridH * f.gridW;
   if (!Number.isInteger(f.imageCount) || f.imageCount < 1)
     throw new InputError(`${what}: imageCount must be a positive integer, got ${f.imageCount}`);

@@ -3,9 +3,10 @@
  * Defaults are the official code's ([J] src/coreset_model.py, configs; docs/method.md); the preset classes in ./methods set the method-specific ones.
  */
 import { AUGMENTATION_TYPES, AugmentationType } from '../features/augment';
+import { resolveTailSamplerOptions } from '../sampling/tail-sampler';
 import type { TailSamplerOptions } from '../sampling/tail-sampler';
 import { resolveOptions, checkRange, checkOneOf } from '../util/options';
-import { OptionError } from '../util/errors';
+import { atKeyPath, OptionError } from '../util/errors';
 import { TAIL_MAX_COUNT } from '../data/splits/options';
 
 /**
@@ -86,6 +87,8 @@ export function resolveModelOptions(
       `${where}: option tail must be null, 'oracle' or an object of TailSampler options, got ${JSON.stringify(t)}`,
     );
   }
+  // The TailSampler's own check at creation, so a bad tail option fails here and not inside fit() after the head coreset.
+  if (t !== null && t !== 'oracle') atKeyPath('tail', () => resolveTailSamplerOptions(t, where));
   if (t === null && o.augmentation !== null) {
     throw new OptionError(
       `${where}: option augmentation ('${o.augmentation}') needs a tail branch; set augmentation: null or give a tail option`,

@@ -21,6 +21,7 @@ import {
   rowCounts,
   voteClassSizes,
 } from './class-size';
+import { checkMatrixArg } from '../linalg/matrix-arg';
 import { predictFewShot } from './few-shot';
 
 export interface TailSamplerOptions {
@@ -87,6 +88,7 @@ export interface TailSamplerResult {
  * An all-zero row has no direction: that is an error, not a silent similarity of 0.
  */
 export async function selfSimilarity(embeddings: Matrix): Promise<SimilarityMatrix> {
+  checkMatrixArg(embeddings, 'embeddings', 'selfSimilarity');
   assertFinite(embeddings, 'tailSampler embeddings');
   for (let i = 0; i < embeddings.rows; i++) {
     let any = false;
@@ -105,6 +107,13 @@ export async function selfSimilarity(embeddings: Matrix): Promise<SimilarityMatr
     );
   }
   return { data: s.data, n: s.rows };
+}
+
+/** TailSampler's options with defaults, checked (unknown keys, values); what model constructors check a tail option with. */
+export function resolveTailSamplerOptions(given: unknown, where: string): TailSamplerOptions {
+  const o = resolveOptions(TAIL_SAMPLER_DEFAULTS, given as Partial<TailSamplerOptions> | undefined, where);
+  validate(o);
+  return o;
 }
 
 function validate(o: TailSamplerOptions): void {
@@ -141,8 +150,8 @@ export async function tailSampler(
   embeddings: Matrix,
   options?: Partial<TailSamplerOptions>,
 ): Promise<TailSamplerResult> {
-  const o = resolveOptions(TAIL_SAMPLER_DEFAULTS, options, 'tailSampler');
-  validate(o);
+  checkMatrixArg(embeddings, 'embeddings', 'tailSampler');
+  const o = resolveTailSamplerOptions(options, 'tailSampler');
   assertFinite(embeddings, 'tailSampler embeddings');
   if (embeddings.rows < 2) throw new InputError(`tailSampler needs at least 2 embeddings, got ${embeddings.rows}`);
   const S = await selfSimilarity(embeddings);
