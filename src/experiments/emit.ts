@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../util/atomic';
 import { OptionError } from '../util/errors';
 import type { ResolvedConfig } from './config';
 import { Cell, expandGrid } from './grid';
+import { checkEmitShardLayout } from './emit-check';
 import { assignShards, estimateCellCost } from './shards';
 
 export type EmitTarget = 'slurm' | 'k8s';
@@ -118,6 +119,7 @@ export function emitJobs(config: ResolvedConfig, target: EmitTarget, o: EmitOpti
   if (!Number.isInteger(o.shards) || o.shards < 1) throw new OptionError('--shards must be an integer >= 1');
   if (o.gres !== undefined && !/^[A-Za-z0-9_:-]+$/.test(o.gres))
     throw new OptionError(`--gres must look like gpu:1, got "${o.gres}"`);
+  checkEmitShardLayout(config, o.shards); // before any file is written
   const plan = planCells(config, o.shards);
   const mem = o.mem ?? `${plan.memMiB}M`;
   if (!/^\d+[KMGT]?$/.test(mem)) throw new OptionError(`--mem must be a size like 16G or 4000M, got "${mem}"`);

@@ -203,10 +203,12 @@ export async function mergeRun(config: ResolvedConfig, log: (l: string) => void 
         }
         const errors: string[] = [];
         const found = new Map<string, { part: string; cell: VerifiedCell }>();
+        const damaged = new Set<string>(); // logged, but rows cut or not matching their checksum
         for (const s of parts) {
           const name = partName(s);
           const state = readPart(path.join(dir, PARTS_DIR, name));
           for (const p of state.problems) log(`${name}: ${p}`);
+          for (const id of state.dropped) damaged.add(id);
           for (const [id, c] of state.cells) {
             const prev = found.get(id);
             if (prev) {
@@ -232,10 +234,21 @@ export async function mergeRun(config: ResolvedConfig, log: (l: string) => void 
         }
         const inGrid = new Set(grid.map((c) => c.key));
         for (const id of found.keys()) if (!inGrid.has(id)) errors.push(`cell ${id} is not in this config's grid`);
-        const missing = grid.filter((c) => !found.has(c.key));
+        const count = parts[0].count;
+        const assign = assignShards(grid, count);
+        const broken = grid.filter((c) => !found.has(c.key) && damaged.has(c.key));
+        if (broken.length > 0) {
+          const shards = [...new Set(broken.map((c) => assign[grid.indexOf(c)]))].sort((a, b) => a - b);
+          errors.push(
+            `${broken.length} cell(s) are damaged: their rows are cut or do not match their checksum (${broken
+              .slice(0, 5)
+              .map((c) => c.key)
+              .join(', ')}${broken.length > 5 ? ', ...' : ''}); ` +
+              `rerun shard(s) ${shards.map((x) => `${x}/${count}`).join(', ')} to recompute them: npm run experiment -- --config FILE --shard I/${count}`,
+          );
+        }
+        const missing = grid.filter((c) => !found.has(c.key) && !damaged.has(c.key));
         if (missing.length > 0) {
-          const count = parts[0].count;
-          const assign = assignShards(grid, count);
           const shards = [...new Set(missing.map((c) => assign[grid.indexOf(c)]))].sort((a, b) => a - b);
           errors.push(
             `${missing.length} of ${grid.length} cells are missing (${missing

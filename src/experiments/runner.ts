@@ -325,8 +325,7 @@ export async function runCell(
       dataset: cell.dataset.name,
       tail_type: cell.tailType,
       k: cell.k,
-      // A split built with noiseShortfall "allow" is labelled with the ratio it really has (src/data/splits/noise-check.ts).
-      noise_ratio: (manifest.options.realisedNoiseRatio as number | undefined) ?? cell.noiseRatio,
+      noise_ratio: cell.noiseRatio,
     },
     overlap: config.overlap,
     tailMaxCount: config.tailMaxCount,

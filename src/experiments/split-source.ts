@@ -22,7 +22,7 @@ export async function splitForCell(
   cell: Pick<SplitKey, 'tailType' | 'k' | 'noiseRatio' | 'seed'>,
 ): Promise<Manifest> {
   if (entry.officialManifests === null) {
-    return pipeline.buildSplit(dataset, {
+    const m = await pipeline.buildSplit(dataset, {
       tailType: cell.tailType,
       k: cell.k,
       noiseRatio: cell.noiseRatio,
@@ -31,6 +31,14 @@ export async function splitForCell(
       overlap: config.overlap,
       extra: config.split,
     });
+    // A cell's rows, its id, the summary and the figure names all carry the ratio asked for: a split that realises
+    // another one (split option noiseShortfall "allow") would be labelled with a setting that did not happen.
+    const realised = m.options.realisedNoiseRatio;
+    if (typeof realised === 'number')
+      throw new OptionError(
+        `noise ${cell.noiseRatio} cannot be met (the split realises ${realised}); a grid labels every row with its noise ratio, so split option noiseShortfall "allow" is not usable here: set "noiseRatios" to a ratio the data can supply`,
+      );
+    return m;
   }
   const m = loadOfficialSplit(entry.officialManifests, dataset, { tail: cell.tailType, k: cell.k, seed: cell.seed });
   const ratio = m.options.noiseRatio as number;

@@ -23,8 +23,9 @@ export function realisedNoiseRatio(tail: SplitOptions['tail'], classes: Manifest
 
 /**
  * Throws when the split holds less noise than asked for (noiseShortfall 'error', the default); with 'allow' returns
- * the realised ratio rounded to 0.01, which the manifest records as `realisedNoiseRatio` (and results use as the
- * row's noise_ratio). Returns null when the ratio was met.
+ * the realised ratio rounded to 0.01, which the manifest records as `realisedNoiseRatio` next to the ratio asked for.
+ * Returns null when the ratio was met. (The grid runner refuses 'allow': its rows, cell ids, summaries and figure names
+ * carry the ratio asked for.)
  */
 export function checkNoiseShortfall(o: SplitOptions, classes: ManifestClass[]): number | null {
   const got = realisedNoiseRatio(o.tail, classes);
@@ -34,7 +35,7 @@ export function checkNoiseShortfall(o: SplitOptions, classes: ManifestClass[]): 
   const pool = o.tail === 'step' ? 'the head classes' : `the classes keeping >= ${o.paretoNoiseMinClass} images`;
   throw new OptionError(
     `option noiseRatio=${o.noiseRatio} cannot be met: ${pool} have too few test anomalies, so the split injects ${got.toFixed(3)} (injected / kept). ` +
-      `Lower the noise ratio, or set split option noiseShortfall: "allow" to run at the realised ratio (results, summary and figure names then say ${rounded})`,
+      `Lower the noise ratio (to at most ${rounded}), or for a single split set option noiseShortfall: "allow" to build it and record the realised ratio in the manifest`,
     'noiseRatio',
   );
 }

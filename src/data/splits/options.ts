@@ -50,8 +50,8 @@ export interface SplitOptions {
   overlap: boolean;
   /**
    * When the available anomalies cannot supply noiseRatio (more than 0.005 short): 'error' refuses the split;
-   * 'allow' builds it and records the realised ratio (rounded to 0.01) as the manifest's `realisedNoiseRatio`, which
-   * results, summaries and figure names then show instead of the ratio asked for. @default 'error'
+   * 'allow' builds it and records the realised ratio (rounded to 0.01) as the manifest's `realisedNoiseRatio`. The
+   * experiment grid refuses 'allow' (every row there is labelled with the ratio asked for). @default 'error'
    */
   noiseShortfall: NoiseShortfall;
   /** Seed of the split (an integer). Same dataset + options + seed = byte-identical manifest. @default 0 */
