@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { buildSplit } from '../../src/data/splits';
 import { realisedNoiseRatio } from '../../src/data/splits/noise-check';
 import { OptionError } from '../../src/util/errors';
-import { fakeMvtec } from './fake';
+import { fakeClass, fakeMvtec } from './fake';
 
 test('a noise ratio the anomalies cannot supply is an error by default, naming the option and the realised ratio', () => {
   // 2 anomalies per class: 0.9 of a head class's 200+ images cannot be injected.
@@ -28,4 +28,11 @@ test('with noiseShortfall "allow" the manifest records the realised ratio; a met
   const ok = buildSplit(fakeMvtec(30), { tail: 'step', k: 1, noiseRatio: 0.1, seed: 0 });
   assert.equal(ok.options.realisedNoiseRatio, undefined);
   assert.ok(Math.abs(realisedNoiseRatio('step', ok.classes) - 0.1) < 0.005);
+});
+
+test("the generator's per-class rounding is not a shortfall (round(0.1 x 24) = 2 of 24 images)", () => {
+  const ds = { root: '/fake', classes: ['a', 'b', 'c', 'd', 'e'].map((n) => fakeClass(n, 24, 8)) };
+  const m = buildSplit(ds, { tail: 'step', k: 1, noiseRatio: 0.1, seed: 0 });
+  assert.ok(realisedNoiseRatio('step', m.classes) < 0.095);
+  assert.throws(() => buildSplit(ds, { tail: 'step', k: 1, noiseRatio: 0.4, seed: 0 }), /\(16 of the 20 asked for\)/);
 });

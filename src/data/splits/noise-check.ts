@@ -6,10 +6,12 @@
 import type { ManifestClass } from '../types';
 import { OptionError } from '../../util/errors';
 import type { SplitOptions } from './options';
+import { roundHalfEven } from './round';
 
 /**
- * A shortfall below this is the rounding of round(noiseRatio * kept) per class, not a missing anomaly: the official
- * manifests' ratios are read to 0.01 the same way (`inferNoiseRatio`).
+ * Anomalies missing for the ratio, as a share of the kept images, above which the ratio counts as not met. The
+ * per-class rounding of the official generator (round(0.1 x 24) = 2 of 24 is 0.083) is never a shortfall: only images
+ * the generator asked for and could not find count.
  */
 export const NOISE_RATIO_TOLERANCE = 0.005;
 
@@ -28,14 +30,22 @@ export function realisedNoiseRatio(tail: SplitOptions['tail'], classes: Manifest
  * carry the ratio asked for.)
  */
 export function checkNoiseShortfall(o: SplitOptions, classes: ManifestClass[]): number | null {
-  const got = realisedNoiseRatio(o.tail, classes);
-  if (got >= o.noiseRatio - NOISE_RATIO_TOLERANCE) return null;
-  const rounded = Math.round(got * 100) / 100;
-  if (o.noiseShortfall === 'allow') return rounded;
-  const pool = o.tail === 'step' ? 'the head classes' : `the classes keeping >= ${o.paretoNoiseMinClass} images`;
+  const pool = o.tail === 'step' ? classes.filter((c) => !c.isTail) : classes;
+  const kept = pool.reduce((s, c) => s + c.trainGood.length, 0);
+  const injected = pool.reduce((s, c) => s + c.injected.length, 0);
+  // What the builder asked for before any class ran out of anomalies (stepClasses / paretoClasses in ./build).
+  const asked =
+    o.tail === 'step'
+      ? pool.reduce((s, c) => s + roundHalfEven(o.noiseRatio * c.trainGood.length), 0)
+      : roundHalfEven(o.noiseRatio * kept);
+  if (kept === 0 || asked - injected <= NOISE_RATIO_TOLERANCE * kept) return null;
+  const got = injected / kept;
+  const rounded = Math.floor(got * 100) / 100;
+  if (o.noiseShortfall === 'allow') return Math.round(got * 100) / 100;
+  const where = o.tail === 'step' ? 'the head classes' : `the classes keeping >= ${o.paretoNoiseMinClass} images`;
   throw new OptionError(
-    `option noiseRatio=${o.noiseRatio} cannot be met: ${pool} have too few test anomalies, so the split injects ${got.toFixed(3)} (injected / kept). ` +
-      `Lower the noise ratio (to at most ${rounded}), or for a single split set option noiseShortfall: "allow" to build it and record the realised ratio in the manifest`,
+    `option noiseRatio=${o.noiseRatio} cannot be met: ${where} have too few test anomalies (${injected} of the ${asked} asked for), so the split injects ${got.toFixed(3)} (injected / kept). ` +
+      `Lower the noise ratio (to at most about ${rounded}), or for a single split set option noiseShortfall: "allow" to build it and record the realised ratio in the manifest`,
     'noiseRatio',
   );
 }
