@@ -40,7 +40,7 @@ const SPEC: CliSpec = {
       default: '64,128,192,256,384,512',
     },
   },
-  epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the data folder), 3 not yet built.',
+  epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the data folder).',
 };
 
 /** The --dims list: distinct integers in [1, 65536] (the extractor's targetDim range). */

@@ -41,7 +41,7 @@ const SPEC: CliSpec = {
     batch: valueFlag('N', 'images per backbone call', '8'),
     onnx: valueFlag('FILE', 'an ONNX backbone instead of the bundled MobileNetV2'),
   },
-  epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the dataset, a mask, the cache folder), 3 not yet built.',
+  epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the dataset, a mask, the cache folder).',
 };
 
 /** The extractor's option names as this tool's flags, so its range errors name the flag the user typed. */

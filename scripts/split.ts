@@ -34,7 +34,7 @@ const SPEC: CliSpec = {
     'no-overlap': { type: 'boolean', description: 'remove injected anomalies from the test set (paper: they stay)' },
     out: valueFlag('FILE', 'manifest to write (JSON); required'),
   },
-  epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the dataset, a mask), 3 not yet built.',
+  epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the dataset, a mask).',
 };
 
 runCli(SPEC, async (p) => {
