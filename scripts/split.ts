@@ -1,5 +1,5 @@
 /**
- * npm run split -- --data DIR [--tail step|pareto] [--k 1] [--noise 0.1] [--seed N] [--no-overlap] --out FILE.json
+ * npm run split -- --data DIR [--tail step|pareto] [--k 1] [--noise 0.1] [--seed N] [--no-overlap] [--allow-noise-shortfall] --out FILE.json
  * Builds a long-tail noisy split of a dataset in the MVTec layout, writes its manifest and prints the per-class table.
  * The dataset (masks included) is validated before anything is written.
  */
@@ -32,6 +32,11 @@ const SPEC: CliSpec = {
     noise: valueFlag('R', 'noise ratio in [0, 1): test anomalies copied into training', '0.1'),
     seed: valueFlag('N', 'integer seed >= 0; same inputs and seed give a byte-identical manifest', '0'),
     'no-overlap': { type: 'boolean', description: 'remove injected anomalies from the test set (paper: they stay)' },
+    'allow-noise-shortfall': {
+      type: 'boolean',
+      description:
+        'build the split even if the anomalies cannot supply --noise; the manifest records realisedNoiseRatio',
+    },
     out: valueFlag('FILE', 'manifest to write (JSON); required'),
   },
   epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (a flag, the dataset, a mask).',
@@ -49,12 +54,14 @@ runCli(SPEC, async (p) => {
     // The same rule as the experiment config and buildSplit: seeds are integers >= 0.
     seed: intFlag(p, 'seed', { min: 0, max: SEED_MAX }),
     overlap: p.values['no-overlap'] !== true,
+    noiseShortfall: p.values['allow-noise-shortfall'] === true ? 'allow' : 'error',
   };
   const flagOf = { tail: '--tail', k: '--k', noiseRatio: '--noise', seed: '--seed' };
+  // A shortfall is found when the split is drawn: its message then names --noise and this flag.
   await withFlagNames(flagOf, () => resolveSplitOptions(opts)); // option errors before the dataset is read
   // Images: header only (a split reads no pixels); masks: decoded and checked in full.
   const dataset = await openDataset(data);
-  const manifest = buildSplit(dataset, opts);
+  const manifest = await withFlagNames(flagOf, () => buildSplit(dataset, opts));
   writeManifest(out, manifest);
   console.log(formatSplitTable(manifest));
   console.log(`wrote ${out}`);

@@ -44,8 +44,9 @@ export function checkNoiseShortfall(o: SplitOptions, classes: ManifestClass[]): 
   if (o.noiseShortfall === 'allow') return Math.round(got * 100) / 100;
   const where = o.tail === 'step' ? 'the head classes' : `the classes keeping >= ${o.paretoNoiseMinClass} images`;
   throw new OptionError(
-    `option noiseRatio=${o.noiseRatio} cannot be met: ${where} have too few test anomalies (${injected} of the ${asked} asked for), so the split injects ${got.toFixed(3)} (injected / kept). ` +
-      `Lower the noise ratio (to at most about ${rounded}), or for a single split set option noiseShortfall: "allow" to build it and record the realised ratio in the manifest`,
+    (k) =>
+      `option ${k}=${o.noiseRatio} cannot be met: ${where} have too few test anomalies (${injected} of the ${asked} asked for), so the split injects ${got.toFixed(3)} (injected / kept). ` +
+      `Lower the noise ratio (to at most about ${rounded}), or for a single split set option noiseShortfall: "allow" (npm run split: --allow-noise-shortfall) to build it and record the realised ratio in the manifest`,
     'noiseRatio',
   );
 }
