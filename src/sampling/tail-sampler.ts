@@ -42,7 +42,8 @@ export interface TailSamplerOptions {
   /**
    * A guard on max K after the paper's elbow + percentile cap (./tail-guard): 'paper' (none: the paper's rule),
    * 'bound' (max K <= tailBound), 'gap' (cut below the first large jump in the estimated class sizes), 'gap-bound'.
-   * @default 'paper'
+   * Deviation from the paper (issue 17): the default is 'bound'; 'paper' is the paper's rule (docs/method.md §6).
+   * @default 'bound'
    */
   guard: TailGuard;
   /** 'bound' / 'gap-bound': the largest max K allowed. @default TAIL_MAX_COUNT (20) */
@@ -58,7 +59,11 @@ export const TAIL_SAMPLER_DEFAULTS: TailSamplerOptions = {
   vote: 'mode',
   percentile: 0.15,
   trimP: 0.85,
-  guard: 'paper',
+  // Deviation: the paper has no guard. With 'paper' the elbow can land on a head class blurred into a pseudo-class of
+  // 40-55 images and every image of it becomes "tail" (synthetic step K=1: 59-68 selected for 7 true tail images,
+  // a tail bank 8-10x too large; real images: 83 for 7). 'bound' caps max K at the tail bound; measured on three
+  // generated families x 3 settings x seeds 0-4 (scripts/tail-selection.ts; docs/method.md §6).
+  guard: 'bound',
   tailBound: TAIL_MAX_COUNT,
   gapRatio: 2,
   gapMin: 10,
