@@ -1,8 +1,8 @@
 /**
- * npm run synth -- --out DIR [--seed N] [--size 256] [--classes a,b] [--train N] [--force]
+ * npm run synth -- --out DIR [--family default|lookalike|photo] [--seed N] [--size 256] [--classes a,b] [--train N] [--force]
  * Writes the synthetic industrial dataset in the MVTec layout (thin wrapper around generateSynthetic).
  */
-import { generateSynthetic } from '../src/data/synth';
+import { generateSynthetic, SYNTH_FAMILIES, SynthFamily } from '../src/data/synth';
 import { SYNTH_CLASS_NAMES } from '../src/data/synth/classes';
 import { CliSpec, intFlag, requiredFlag, runCli, stringFlag, withFlagNames } from '../src/util/cli';
 import { SEED_MAX } from '../src/util/options';
@@ -16,6 +16,12 @@ const SPEC: CliSpec = {
       value: 'DIR',
       description: 'output folder (new, empty, or an earlier synthetic output); required',
     },
+    family: {
+      type: 'string',
+      value: 'NAME',
+      description: `generated family: ${SYNTH_FAMILIES.join(', ')}`,
+      default: 'default',
+    },
     seed: {
       type: 'string',
       value: 'N',
@@ -26,7 +32,7 @@ const SPEC: CliSpec = {
     classes: {
       type: 'string',
       value: 'LIST',
-      description: `comma-separated subset of: ${SYNTH_CLASS_NAMES.join(', ')}`,
+      description: `comma-separated subset of the family's classes (default family: ${SYNTH_CLASS_NAMES.join(', ')})`,
     },
     train: {
       type: 'string',
@@ -41,10 +47,18 @@ const SPEC: CliSpec = {
 runCli(SPEC, async (p) => {
   const classes = stringFlag(p, 'classes');
   // Ranges are generateSynthetic's own (one rule, one message); the flags only check that they are integers.
-  const flagOf = { out: '--out', seed: '--seed', size: '--size', trainCount: '--train', classes: '--classes' };
+  const flagOf = {
+    out: '--out',
+    family: '--family',
+    seed: '--seed',
+    size: '--size',
+    trainCount: '--train',
+    classes: '--classes',
+  };
   const r = await withFlagNames(flagOf, () =>
     generateSynthetic({
       out: requiredFlag(p, SPEC, 'out'),
+      family: (stringFlag(p, 'family') ?? 'default') as SynthFamily,
       seed: intFlag(p, 'seed', { min: 0, max: SEED_MAX }) ?? 0,
       size: intFlag(p, 'size') ?? 256,
       trainCount: intFlag(p, 'train'),
