@@ -33,7 +33,8 @@ const CLI: CliSpec = {
     embedding: {
       type: 'string',
       value: 'NAME',
-      description: 'kit-default, paper, mobilenet-max',
+      description:
+        'kit-default, paper, mobilenet-max, or a spec as JSON: \'{"resize":256,"crop":224,"flip":false,"parts":[...]}\'',
       default: 'kit-default',
     },
     resize: { type: 'string', value: 'PX', description: 'patch pass: shorter side', default: '64' },
@@ -44,6 +45,16 @@ const CLI: CliSpec = {
     'per-split': { type: 'boolean', description: 'also print one row per split' },
   },
 };
+
+/** A name, or a spec given as JSON (checked by the extractor). */
+function embeddingOf(v: string): EmbeddingChoice {
+  if (!v.trim().startsWith('{')) return v as EmbeddingChoice;
+  try {
+    return JSON.parse(v) as EmbeddingChoice;
+  } catch (e) {
+    throw new OptionError(`--embedding: not valid JSON (${(e as Error).message}); give a name or a spec object`);
+  }
+}
 
 const pct = (v: number) => (Number.isNaN(v) ? '–' : v.toFixed(1));
 const SETTINGS = [
@@ -66,7 +77,7 @@ async function main(cli: ParsedCli): Promise<void> {
     resize: intFlag(cli, 'resize', { min: 8 }) ?? 64,
     crop: intFlag(cli, 'crop', { min: 8 }) ?? 56,
     cacheDir: stringFlag(cli, 'cache') ?? 'data/cache',
-    embedding: (stringFlag(cli, 'embedding') ?? 'kit-default') as EmbeddingChoice,
+    embedding: embeddingOf(stringFlag(cli, 'embedding') ?? 'kit-default'),
   });
   const records: SelectionRecord[] = [];
   const oracle: SelectionRecord[] = [];
