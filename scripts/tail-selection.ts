@@ -14,7 +14,7 @@ import type { EmbeddingChoice } from '../src/features/embedding-pass';
 import { zeros } from '../src/linalg/matrix';
 import { splitTruth, tailAccuracy } from '../src/report/tail-accuracy';
 import { SelectionRecord, summarizeSelections } from '../src/report/tail-selection-summary';
-import { tailSampler, TAIL_GUARDS, TailGuard } from '../src/sampling';
+import { tailSampler, TAIL_GUARDS, TailGuard, THRESHOLD_TYPES, ThresholdType } from '../src/sampling';
 import { CliSpec, intFlag, ParsedCli, requiredFlag, runCli, stringFlag } from '../src/util/cli';
 import { OptionError } from '../src/util/errors';
 
@@ -29,6 +29,12 @@ const CLI: CliSpec = {
       value: 'LIST',
       description: `comma-separated TailSampler guards (${TAIL_GUARDS.join(', ')})`,
       default: 'paper',
+    },
+    thresholds: {
+      type: 'string',
+      value: 'LIST',
+      description: `comma-separated TailSampler threshold types (${THRESHOLD_TYPES.join(', ')})`,
+      default: 'trim_min',
     },
     embedding: {
       type: 'string',
@@ -73,6 +79,18 @@ async function main(cli: ParsedCli): Promise<void> {
   for (const g of guards)
     if (!TAIL_GUARDS.includes(g))
       throw new OptionError(`--guards: unknown guard "${g}" (known: ${TAIL_GUARDS.join(', ')})`);
+  const thresholds = (stringFlag(cli, 'thresholds') ?? 'trim_min').split(',') as ThresholdType[];
+  for (const t of thresholds)
+    if (!THRESHOLD_TYPES.includes(t))
+      throw new OptionError(`--thresholds: unknown threshold type "${t}" (known: ${THRESHOLD_TYPES.join(', ')})`);
+  // One label per (threshold type, guard): the guard alone while only trim_min is scored.
+  const variants = thresholds.flatMap((thresholdType) =>
+    guards.map((guard) => ({
+      thresholdType,
+      guard,
+      label: thresholds.length > 1 || thresholdType !== 'trim_min' ? `${thresholdType} ${guard}` : guard,
+    })),
+  );
   const fx = await FeatureExtractor.create({
     resize: intFlag(cli, 'resize', { min: 8 }) ?? 64,
     crop: intFlag(cli, 'crop', { min: 8 }) ?? 56,
@@ -108,14 +126,14 @@ async function main(cli: ParsedCli): Promise<void> {
             });
             const { trueSizes, isNoise } = splitTruth(items);
             const label = `${name} | ${s.label}${noises.length > 1 ? ` | noise ${noiseRatio}` : ''}`;
-            for (const guard of guards) {
-              const r = await tailSampler(X, { guard });
+            for (const { thresholdType, guard, label: variant } of variants) {
+              const r = await tailSampler(X, { thresholdType, guard });
               const selected = new Uint8Array(items.length);
               for (const i of r.tailIndices) selected[i] = 1;
               const a = tailAccuracy(trueSizes, selected, isNoise, r.classSizes);
-              records.push({ group: `${label} | ${guard}`, seed, accuracy: a });
+              records.push({ group: `${label} | ${variant}`, seed, accuracy: a });
               perSplit.push(
-                `| ${name} | ${s.label} | ${noiseRatio} | ${seed} | ${guard} | ${items.length} | ${a.trueTail} | ${a.selected} | ` +
+                `| ${name} | ${s.label} | ${noiseRatio} | ${seed} | ${variant} | ${items.length} | ${a.trueTail} | ${a.selected} | ` +
                   `${r.maxK} (${r.paperMaxK}) | ${pct(a.missingTailPct)} | ${pct(a.inclAnomalyPct)} | ${pct(a.inclHeadPct)} |`,
               );
             }
@@ -138,7 +156,7 @@ async function main(cli: ParsedCli): Promise<void> {
   if (cli.values['per-split']) console.log(perSplit.join('\n') + '\n');
   const oracleMiss = new Map(summarizeSelections(oracle).map((o) => [o.group, o.meanMissingPct]));
   console.log(
-    `TailSampler 'ada_trim_min-mode' per guard, split seeds 0-${seeds - 1}, noise ${noises.join(', ')}; ` +
+    `TailSampler (mode vote) per threshold type and guard, split seeds 0-${seeds - 1}, noise ${noises.join(', ')}; ` +
       `true tail = class size <= 20. Worst = over the seeds; "selected / true" and "incl. head %" (1 - precision) at their worst seed.\n`,
   );
   console.log(
