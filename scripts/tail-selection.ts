@@ -14,7 +14,7 @@ import type { EmbeddingChoice } from '../src/features/embedding-pass';
 import { zeros } from '../src/linalg/matrix';
 import { splitTruth, tailAccuracy } from '../src/report/tail-accuracy';
 import { SelectionRecord, summarizeSelections } from '../src/report/tail-selection-summary';
-import { tailSampler, TAIL_GUARDS, TailGuard, THRESHOLD_TYPES, ThresholdType } from '../src/sampling';
+import { tailSampler, TAIL_SAMPLER_DEFAULTS, TAIL_GUARDS, TailGuard, THRESHOLD_TYPES, ThresholdType } from '../src/sampling';
 import { CliSpec, intFlag, ParsedCli, requiredFlag, runCli, stringFlag } from '../src/util/cli';
 import { OptionError } from '../src/util/errors';
 
@@ -27,8 +27,8 @@ const CLI: CliSpec = {
     guards: {
       type: 'string',
       value: 'LIST',
-      description: `comma-separated TailSampler guards (${TAIL_GUARDS.join(', ')})`,
-      default: 'paper',
+      description: `comma-separated TailSampler guards (${TAIL_GUARDS.join(', ')}); default the kit's`,
+      default: TAIL_SAMPLER_DEFAULTS.guard,
     },
     thresholds: {
       type: 'string',
@@ -75,7 +75,7 @@ async function main(cli: ParsedCli): Promise<void> {
   const noises = (stringFlag(cli, 'noise') ?? '0.1').split(',').map(Number);
   if (noises.some((v) => !(v >= 0 && v < 1)))
     throw new OptionError(`--noise must list ratios in [0, 1), got "${stringFlag(cli, 'noise')}"`);
-  const guards = (stringFlag(cli, 'guards') ?? 'paper').split(',') as TailGuard[];
+  const guards = (stringFlag(cli, 'guards') ?? TAIL_SAMPLER_DEFAULTS.guard).split(',') as TailGuard[];
   for (const g of guards)
     if (!TAIL_GUARDS.includes(g))
       throw new OptionError(`--guards: unknown guard "${g}" (known: ${TAIL_GUARDS.join(', ')})`);
