@@ -4,6 +4,7 @@
 #   npm run experiment -- --config configs/synthetic-benchmark.json && scripts/publish-benchmark.sh
 #   npm run experiment -- --config configs/synthetic-noise10.json && scripts/publish-benchmark.sh synthetic-noise10 results/benchmark-noise10
 #   npm run experiment -- --config configs/lookalike-benchmark.json && scripts/publish-benchmark.sh lookalike-benchmark results/benchmark-lookalike
+#   npm run experiment -- --config configs/photo-pareto.json && scripts/publish-benchmark.sh photo-pareto results/benchmark-photo-pareto
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=results/${1:-synthetic-benchmark}
@@ -14,4 +15,6 @@ for f in "${files[@]}"; do
 done
 mkdir -p "$dst"
 for f in "${files[@]}"; do cp "$src/$f" "$dst/"; done
+# What TailSampler selected per TailedCore cell (runs made before the tail records existed have none).
+if [ -f "$src/tail-selection.csv" ]; then cp "$src/tail-selection.csv" "$dst/"; fi
 echo "copied $src to $dst"

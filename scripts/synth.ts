@@ -1,5 +1,5 @@
 /**
- * npm run synth -- --out DIR [--seed N] [--family default|lookalike] [--size 256] [--classes a,b] [--train N] [--force]
+ * npm run synth -- --out DIR [--seed N] [--family default|lookalike|photo] [--size 256] [--classes a,b] [--train N] [--force]
  * Writes the synthetic industrial dataset in the MVTec layout (thin wrapper around generateSynthetic).
  */
 import { generateSynthetic, LOOKALIKE_CLASS_NAMES, SYNTH_FAMILIES } from '../src/data/synth';
@@ -11,7 +11,7 @@ import { SEED_MAX } from '../src/util/options';
 const SPEC: CliSpec = {
   command: 'npm run synth --',
   summary:
-    'Writes a synthetic industrial dataset (12 classes, MVTec layout) deterministically from a seed: the default family or the look-alike one.',
+    'Writes a synthetic industrial dataset (12 classes, MVTec layout) deterministically from a seed: the default family, the look-alike one or the photo one.',
   flags: {
     out: {
       type: 'string',

@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from './config';
 import { sortKeys } from '../features/cache';
+import { TAIL_SAMPLER_DEFAULTS } from '../sampling/tail-sampler';
 
 const IMAGE_EXT = /\.(png|jpe?g|bmp|tiff?)$/i;
 
@@ -26,9 +27,17 @@ export function configFingerprint(config: ResolvedConfig): string {
   const { resultsDir: _r, ...rest } = config;
   const features = { ...(config.features ?? {}) };
   delete features.cacheDir;
+  // TailSampler's default guard changes what a TailedCore cell computes without any config key: a run made under
+  // another default must not be resumed or merged as if it were the same. The paper's rule adds nothing, so the
+  // fingerprints of runs made before the guard existed stay as they were.
+  const g = TAIL_SAMPLER_DEFAULTS;
+  const tailSampler =
+    g.guard === 'paper'
+      ? {}
+      : { tailSamplerGuard: { guard: g.guard, tailBound: g.tailBound, gapRatio: g.gapRatio, gapMin: g.gapMin } };
   return crypto
     .createHash('sha256')
-    .update(JSON.stringify(sortKeys({ ...rest, features })))
+    .update(JSON.stringify(sortKeys({ ...rest, features, ...tailSampler })))
     .digest('hex')
     .slice(0, 16);
 }

@@ -18,6 +18,7 @@ import { configText, runDir } from './preflight';
 import { readPart, PARTS_DIR, PART_LOCK, VerifiedCell } from './parts';
 import { assignShards, parsePartName, partName, ShardSpec } from './shards';
 import { RESULTS_FILE, RESULTS_HEADER } from '../results/results-file';
+import { mergeTailRecords } from './tail-records';
 
 export const RUN_LOCK = 'run.lock';
 export const FINGERPRINT_FILE = 'fingerprint.json';
@@ -269,6 +270,11 @@ export async function mergeRun(config: ResolvedConfig, log: (l: string) => void 
           .map((s) => path.join(dir, PARTS_DIR, partName(s), 'env.json'))
           .filter((f) => fs.existsSync(f));
         if (envs.length > 0) writeFileAtomic(path.join(dir, 'env.json'), fs.readFileSync(envs[0], 'utf8'));
+        mergeTailRecords(
+          dir,
+          parts.map((s) => path.join(dir, PARTS_DIR, partName(s))),
+          grid.map((c) => c.key),
+        );
         return { dir, cells: grid.length, rows: text.split('\n').length - 2, parts: parts.map(partName) };
       } finally {
         for (const l of locks) await l.release();

@@ -40,6 +40,8 @@ import { withLock } from './run-lock';
 import { cellsOfShard, partName, ShardSpec, SINGLE } from './shards';
 import { preflightSources, splitForCell } from './split-source';
 import type { ResultRow } from '../results/results-file';
+import { TAIL_SAMPLER_DEFAULTS } from '../sampling/tail-sampler';
+import { appendTailRecord, tailRecordOf, TailRecord } from './tail-records';
 
 export { preflight } from './preflight';
 
@@ -236,7 +238,12 @@ async function runPart(
   const { fx } = prep;
   writeFileAtomic(
     path.join(partDir, 'env.json'),
-    JSON.stringify(describeEnvironment(pipeline.backend(), config.seeds, fx.describe()), null, 2) + '\n',
+    JSON.stringify(
+      // TailSampler's defaults (guard included) as this kit has them; a method's own tail options are in config.json.
+      { ...describeEnvironment(pipeline.backend(), config.seeds, fx.describe()), tailSampler: TAIL_SAMPLER_DEFAULTS },
+      null,
+      2,
+    ) + '\n',
   );
   const cfp = configFingerprint(config);
   const bar = progress('cells', todo.length, { quiet: opts.quiet, intervalMs: 0 });
@@ -250,8 +257,22 @@ async function runPart(
     const tests = new Map<string, ClassTestSet>();
     for (const cell of here) {
       if (summary.ranCells >= limit) return summary;
-      const rows = await runCell(config, pipeline, fx, store, d.dataset, d.manifests.get(splitId(cell))!, cell, tests);
+      let tail: TailRecord | null = null;
+      const rows = await runCell(
+        config,
+        pipeline,
+        fx,
+        store,
+        d.dataset,
+        d.manifests.get(splitId(cell))!,
+        cell,
+        tests,
+        (t) => {
+          tail = t;
+        },
+      );
       commitCell(partDir, { cell: cell.key, config: cfp, data: d.fingerprint.id }, rows);
+      if (tail) appendTailRecord(partDir, tail);
       summary.ranCells++;
       bar.tick();
     }
@@ -309,6 +330,8 @@ export async function runCell(
   manifest: Manifest,
   cell: Cell,
   testCache: Map<string, ClassTestSet>,
+  /** Receives what the tail branch selected (cells with a TailSampler tail branch only). */
+  onTail?: (r: TailRecord) => void,
 ): Promise<ResultRow[]> {
   const r = await evaluateSplit({
     pipeline,
@@ -332,5 +355,9 @@ export async function runCell(
     metrics: config.metrics,
     testCache,
   });
+  if (onTail) {
+    const t = tailRecordOf(cell.key, cell.method.label, r.model, dataset, manifest, config.tailMaxCount);
+    if (t) onTail(t);
+  }
   return r.rows;
 }

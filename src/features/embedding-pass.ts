@@ -57,7 +57,10 @@ export const BUNDLED_NETS: Record<BundledNet, { dir: string; layers: readonly st
 export interface EmbeddingPart {
   net: BundledNet;
   layer: string;
-  /** 'mean', 'max', 'gem' (p = 3), 'meanmax', 'cov' or 'gram' (second order, signed square root; see embedding.ts). */
+  /**
+   * 'mean', 'max', 'gem' (p = 3), 'meanmax', 'cov' or 'gram' (second order, signed square root; see embedding.ts), or
+   * 'rcov' (covariance without the 10 % of patches farthest from the image's mean).
+   */
   pool: PoolKind;
   /** Signed square root of the pooled vector. @default false */
   sqrt?: boolean;
@@ -208,7 +211,7 @@ export class ImageEmbedder {
         const map = maps[p.layer];
         m.set(
           i,
-          p.pool === 'cov' || p.pool === 'gram'
+          p.pool === 'cov' || p.pool === 'gram' || p.pool === 'rcov'
             ? poolMap(map, p.pool, this.projection(p.layer, map.channels))
             : poolMap(map, p.pool),
         );

@@ -14,8 +14,10 @@ import { InputError, OptionError } from '../util/errors';
 import { Rng } from '../util/rng';
 
 /** Spatial pooling of one map into one vector. */
-export type PoolKind = 'mean' | 'max' | 'gem' | 'meanmax' | 'cov' | 'gram';
-export const POOL_KINDS: readonly PoolKind[] = ['mean', 'max', 'gem', 'meanmax', 'cov', 'gram'];
+export type PoolKind = 'mean' | 'max' | 'gem' | 'meanmax' | 'cov' | 'gram' | 'rcov';
+export const POOL_KINDS: readonly PoolKind[] = ['mean', 'max', 'gem', 'meanmax', 'cov', 'gram', 'rcov'];
+/** 'rcov' (outlier-robust covariance) drops this share of an image's patches, those farthest from its mean. */
+export const ROBUST_COV_TRIM = 0.1;
 
 function checkMap(m: LayerMap, where: string): void {
   if (
@@ -128,6 +130,12 @@ export interface SecondOrderOptions {
   projection?: Float32Array | null;
   /** Output dimension of the projection (its columns). Required with projection. */
   projectedDim?: number;
+  /**
+   * Share of patches dropped before the second moment: those farthest (Euclidean, after projection) from the image's
+   * mean; the mean is then recomputed on the rest. One defect then does not turn its image into a singleton, and a
+   * texture's rare structures do not split a class (issue 17, item 2). @default 0
+   */
+  trim?: number;
 }
 
 /**
@@ -175,14 +183,30 @@ export function poolSecondOrder(m: LayerMap, options: SecondOrderOptions = {}): 
     X = pm.data;
     d = pm.channels;
   }
-  const mu = new Float64Array(d);
-  if (centre) {
-    for (let p = 0; p < P; p++) for (let k = 0; k < d; k++) mu[k] += X[p * d + k];
-    for (let k = 0; k < d; k++) mu[k] /= P;
+  const trim = options.trim ?? 0;
+  if (!(trim >= 0 && trim < 1)) throw new OptionError(`poolSecondOrder: trim must be in [0, 1), got ${String(trim)}`);
+  let keep: number[] = Array.from({ length: P }, (_, p) => p);
+  const meanOf = (rows: number[]): Float64Array => {
+    const mu = new Float64Array(d);
+    for (const p of rows) for (let k = 0; k < d; k++) mu[k] += X[p * d + k];
+    for (let k = 0; k < d; k++) mu[k] /= rows.length;
+    return mu;
+  };
+  const drop = Math.floor(trim * P);
+  if (drop > 0) {
+    const mu0 = meanOf(keep);
+    const dist = keep.map((p) => {
+      let s2 = 0;
+      for (let k = 0; k < d; k++) s2 += (X[p * d + k] - mu0[k]) ** 2;
+      return s2;
+    });
+    // Stable: ties keep the lower patch index.
+    keep = keep.sort((a, b) => dist[a] - dist[b] || a - b).slice(0, P - drop);
   }
+  const mu = centre ? meanOf(keep) : new Float64Array(d);
   const M = new Float64Array(d * d);
   const row = new Float64Array(d);
-  for (let p = 0; p < P; p++) {
+  for (const p of keep) {
     for (let k = 0; k < d; k++) row[k] = X[p * d + k] - mu[k];
     for (let a = 0; a < d; a++) {
       const ra = row[a];
@@ -193,7 +217,7 @@ export function poolSecondOrder(m: LayerMap, options: SecondOrderOptions = {}): 
   const out = new Float32Array((d * (d + 1)) / 2);
   let i = 0;
   for (let a = 0; a < d; a++) {
-    for (let b = a; b < d; b++) out[i++] = (M[a * d + b] / P) * (a === b ? 1 : Math.SQRT2);
+    for (let b = a; b < d; b++) out[i++] = (M[a * d + b] / keep.length) * (a === b ? 1 : Math.SQRT2);
   }
   return l2Normalize(signedSqrt(out));
 }
@@ -201,14 +225,14 @@ export function poolSecondOrder(m: LayerMap, options: SecondOrderOptions = {}): 
 /** Length of the vector that `pool` gives for a map of `channels` channels (second order: after projection to `projectedDim` when given). */
 export function pooledLength(pool: PoolKind, channels: number, projectedDim?: number): number {
   if (pool === 'meanmax') return 2 * channels;
-  if (pool === 'cov' || pool === 'gram') {
+  if (pool === 'cov' || pool === 'gram' || pool === 'rcov') {
     const d = projectedDim ?? channels;
     return (d * (d + 1)) / 2;
   }
   return channels;
 }
 
-/** One pooling by name (GeM with p = 3; second order centred for 'cov', uncentred for 'gram'). */
+/** One pooling by name (GeM with p = 3; second order centred for 'cov', uncentred for 'gram', robust for 'rcov'). */
 export function poolMap(
   m: LayerMap,
   pool: PoolKind,
@@ -225,10 +249,12 @@ export function poolMap(
       return poolMeanMax(m);
     case 'cov':
     case 'gram':
+    case 'rcov':
       return poolSecondOrder(m, {
-        centre: pool === 'cov',
+        centre: pool !== 'gram',
         projection: projection?.matrix ?? null,
         projectedDim: projection?.dim,
+        trim: pool === 'rcov' ? ROBUST_COV_TRIM : 0,
       });
     default:
       throw new OptionError(`unknown pooling "${String(pool)}" (known: ${POOL_KINDS.join(', ')})`);

@@ -31,6 +31,11 @@ export interface ModelInfo {
   /** TailSampler's predicted class size per training image (null without TailSampler). */
   predictedClassSizes: Float32Array | null;
   maxK: number | null;
+  /** TailSampler's elbow and the paper's max K before the guard (null without TailSampler). */
+  kElbow: number | null;
+  paperMaxK: number | null;
+  /** The guard TailSampler applied ('paper' = the paper's rule; null without TailSampler). */
+  tailGuard: string | null;
   /** Rows the tail coreset was drawn from (base + augmented tail patches). */
   tailCandidateRows: number;
   /** Milliseconds per stage. */
@@ -92,7 +97,9 @@ export class MemoryBankModel implements AnomalyModel {
     const tailRng = rng.fork('tail-coreset');
 
     const head = await buildHeadBranch(train.patches, train.imageCount, ppi, o, lofRng, headRng);
-    const tail = o.tail === null ? null : await buildTailBranch(train, { ...o, tail: o.tail }, tailRng);
+    // The head coreset just ran on this machine: its rows x picks per second scale the tail coreset's time estimate.
+    const headCost = { rows: head.keptRows, picks: head.features.rows, ms: head.coresetMs };
+    const tail = o.tail === null ? null : await buildTailBranch(train, { ...o, tail: o.tail }, tailRng, headCost);
     this.bank = makeMemoryBank(tail ? tail.features : null, head.features, head.weights);
     this.fitInfo = {
       bankRows: this.bank.tailRows + head.features.rows,
@@ -104,6 +111,9 @@ export class MemoryBankModel implements AnomalyModel {
       tailImageIndices: tail ? tail.tailIndices : new Int32Array(0),
       predictedClassSizes: tail ? tail.classSizes : null,
       maxK: tail ? tail.maxK : null,
+      kElbow: tail ? tail.kElbow : null,
+      paperMaxK: tail ? tail.paperMaxK : null,
+      tailGuard: tail ? tail.guard : null,
       tailCandidateRows: tail ? tail.candidateRows : 0,
       timings: {
         lof: head.lofMs,

@@ -12,6 +12,7 @@ import { TailChoice } from './options';
 import { AUGMENTATION_VIEWS } from '../features/augment';
 import { tailSampler } from '../sampling/tail-sampler';
 import { TAIL_MAX_COUNT } from '../data/splits/options';
+import { CoresetCost, tailNotice } from './tail-notice';
 
 export interface TailBranchOptions {
   tail: Exclude<TailChoice, null>;
@@ -31,6 +32,12 @@ export interface TailBranchResult {
   classSizes: Float32Array | null;
   /** TailSampler's cut (null for the oracle). */
   maxK: number | null;
+  /** TailSampler's elbow of its estimated class histogram (null for the oracle). */
+  kElbow: number | null;
+  /** The paper's max K before the guard (null for the oracle). */
+  paperMaxK: number | null;
+  /** The guard that set maxK ('paper' = the paper's elbow + percentile cap; null for the oracle). */
+  guard: string | null;
   /** Rows the coreset ran on (base + augmented patches). */
   candidateRows: number;
   samplerMs: number;
@@ -77,12 +84,20 @@ export async function buildTailBranch(
   train: TrainFeatures,
   o: TailBranchOptions,
   coresetRng: Rng,
+  /** A coreset already run in this fit (the head's), to estimate the tail coreset's time in the notice line. */
+  costReference: CoresetCost | null = null,
+  /** Where the notice and warning lines go; default stderr, silent with TAILEDCORE_QUIET=1. */
+  log: (line: string) => void = defaultLog,
 ): Promise<TailBranchResult> {
   const t0 = performance.now();
   const ppi = train.gridH * train.gridW;
   let tailIndices: Int32Array;
   let classSizes: Float32Array | null = null;
   let maxK: number | null = null;
+  let kElbow: number | null = null;
+  let guard: string | null = null;
+  let paperMaxK: number | null = null;
+  let classHistogram: number[] = [];
   if (o.tail === 'oracle') {
     tailIndices = oracleTailIndices(train.classNames, o.oracleTailClasses, train.imageCount, o.tailMaxCount);
   } else {
@@ -104,6 +119,10 @@ export async function buildTailBranch(
     tailIndices = r.tailIndices;
     classSizes = r.classSizes;
     maxK = r.maxK;
+    kElbow = r.kElbow;
+    guard = r.guard;
+    paperMaxK = r.paperMaxK;
+    classHistogram = r.classHistogram;
   }
   // Loader order (ascending) for the base patches, as the official code gathers them.
   tailIndices = Int32Array.from(tailIndices).sort();
@@ -118,6 +137,9 @@ export async function buildTailBranch(
       tailIndices,
       classSizes,
       maxK,
+      kElbow,
+      paperMaxK,
+      guard,
       candidateRows: 0,
       samplerMs: t1 - t0,
       augmentationMs: 0,
@@ -132,6 +154,17 @@ export async function buildTailBranch(
   if (o.augmentation) parts.push(await augmentedTailPatches(train, tailIndices, o.augmentation));
   const pool = parts.length > 1 ? concatRows(parts) : parts[0];
   const t2 = performance.now();
+  const notice = tailNotice({
+    selected: tailIndices.length,
+    views: o.augmentation ? AUGMENTATION_VIEWS[o.augmentation] : 0,
+    patchesPerImage: ppi,
+    rows: pool.rows,
+    picks: Math.max(1, Math.floor(pool.rows * o.tailCoresetRatio)),
+    sampler: maxK === null ? null : { kElbow: kElbow!, maxK, classHistogram, guard: guard! },
+    reference: costReference,
+  });
+  log(notice.line);
+  if (notice.warning) log(notice.warning);
   const picks = await greedyCoresetParallel(pool, coresetRng, {
     ratio: o.tailCoresetRatio,
     projDim: o.projDim,
@@ -145,11 +178,18 @@ export async function buildTailBranch(
     tailIndices,
     classSizes,
     maxK,
+    kElbow,
+    paperMaxK,
+    guard,
     candidateRows: pool.rows,
     samplerMs: t1 - t0,
     augmentationMs: t2 - t1,
     coresetMs: t3 - t2,
   };
+}
+
+function defaultLog(line: string): void {
+  if (process.env.TAILEDCORE_QUIET !== '1') process.stderr.write(line + '\n');
 }
 
 async function augmentedTailPatches(

@@ -22,3 +22,5 @@ export {
   FEW_SHOT_DEFAULTS,
 } from './few-shot';
 export type { FewShotOptions, FewShotResult } from './few-shot';
+export { TAIL_GUARDS, guardMaxK, gapCut } from './tail-guard';
+export type { TailGuard, TailGuardOptions } from './tail-guard';

@@ -23,6 +23,8 @@ import {
 } from './class-size';
 import { checkMatrixArg } from '../linalg/matrix-arg';
 import { predictFewShot } from './few-shot';
+import { TAIL_GUARDS, TailGuard, guardMaxK } from './tail-guard';
+import { TAIL_MAX_COUNT } from '../data/splits/options';
 
 export interface TailSamplerOptions {
   /**
@@ -38,6 +40,19 @@ export interface TailSamplerOptions {
   percentile: number;
   /** Share kept by 'trim_min' (hard-coded 0.85 in the reference; 'truncate_min' is the same rule at 0.5). @default 0.85 */
   trimP: number;
+  /**
+   * A guard on max K after the paper's elbow + percentile cap (./tail-guard): 'paper' (none: the paper's rule),
+   * 'bound' (max K <= tailBound), 'gap' (cut below the first large jump in the estimated class sizes), 'gap-bound'.
+   * Deviation from the paper (issue 17): the default is 'bound'; 'paper' is the paper's rule (docs/method.md §6).
+   * @default 'bound'
+   */
+  guard: TailGuard;
+  /** 'bound' / 'gap-bound': the largest max K allowed. @default TAIL_MAX_COUNT (20) */
+  tailBound: number;
+  /** 'gap' / 'gap-bound': a jump to at least this many times the previous estimated class size ... @default 2 */
+  gapRatio: number;
+  /** ... and at least this many images larger is a gap. @default 10 */
+  gapMin: number;
 }
 
 export const TAIL_SAMPLER_DEFAULTS: TailSamplerOptions = {
@@ -45,20 +60,29 @@ export const TAIL_SAMPLER_DEFAULTS: TailSamplerOptions = {
   vote: 'mode',
   percentile: 0.15,
   trimP: 0.85,
+  // Deviation: the paper has no guard. With 'paper' the elbow can land on a head class blurred into a pseudo-class of
+  // 40-55 images and every image of it becomes "tail" (synthetic step K=1: 59-68 selected for 7 true tail images,
+  // a tail bank 8-10x too large; real images: 83 for 7). 'bound' caps max K at the tail bound; measured on three
+  // generated families x 3 settings x seeds 0-4 (scripts/tail-selection.ts; docs/method.md §6).
+  guard: 'bound',
+  tailBound: TAIL_MAX_COUNT,
+  gapRatio: 2,
+  gapMin: 10,
 };
 
 /** The names the official TailedCore constructor accepts (docs/method.md §2.3, end). */
 export type TailSamplerPresetName = 'ada_trim_min-mode' | 'symmin' | 'double_max_step';
 
-/** Options equal to the official constructor names: 'ada_trim_min-mode' (the paper's default), 'symmin' (vote mean), 'double_max_step' (vote none). */
+/** Options equal to the official constructor names: 'ada_trim_min-mode' (the paper's default), 'symmin' (vote mean), 'double_max_step' (vote none); always guard 'paper'. */
 export function tailSamplerPreset(name: TailSamplerPresetName): TailSamplerOptions {
   switch (name) {
+    // The official constructors know no guard: a preset is the paper's rule whatever the kit's default guard is.
     case 'ada_trim_min-mode':
-      return { ...TAIL_SAMPLER_DEFAULTS };
+      return { ...TAIL_SAMPLER_DEFAULTS, thresholdType: 'trim_min', vote: 'mode', guard: 'paper' };
     case 'symmin':
-      return { ...TAIL_SAMPLER_DEFAULTS, thresholdType: 'symmin', vote: 'mean' };
+      return { ...TAIL_SAMPLER_DEFAULTS, thresholdType: 'symmin', vote: 'mean', guard: 'paper' };
     case 'double_max_step':
-      return { ...TAIL_SAMPLER_DEFAULTS, thresholdType: 'double_max_step', vote: 'none' };
+      return { ...TAIL_SAMPLER_DEFAULTS, thresholdType: 'double_max_step', vote: 'none', guard: 'paper' };
     default:
       throw new OptionError(
         `tailSamplerPreset: unknown preset "${String(name)}" (known: ada_trim_min-mode, symmin, double_max_step)`,
@@ -71,8 +95,12 @@ export interface TailSamplerResult {
   classSizes: Float32Array;
   /** Indices (ascending) of the images predicted to be in tail classes: classSizes[i] <= maxK. */
   tailIndices: Int32Array;
-  /** Largest class size that counts as tail: min(elbow, percentile cap). */
+  /** Largest class size that counts as tail: min(elbow, percentile cap), lowered by the guard. */
   maxK: number;
+  /** The paper's max K, min(elbow, percentile cap), before the guard. */
+  paperMaxK: number;
+  /** The guard that was applied ('paper' = none). */
+  guard: TailGuard;
   /** The similarity threshold of each row (the same value in every row for the global types). */
   thresholds: Float32Array;
   /** Estimated class sizes, descending. */
@@ -121,6 +149,10 @@ function validate(o: TailSamplerOptions): void {
   checkOneOf('vote', o.vote, VOTE_TYPES);
   checkRange('percentile', o.percentile, 0, 1, { minOpen: true });
   checkRange('trimP', o.trimP, 0, 1, { minOpen: true });
+  checkOneOf('guard', o.guard, TAIL_GUARDS);
+  checkRange('tailBound', o.tailBound, 1, Number.MAX_SAFE_INTEGER);
+  checkRange('gapRatio', o.gapRatio, 1, Number.MAX_SAFE_INTEGER);
+  checkRange('gapMin', o.gapMin, 0, Number.MAX_SAFE_INTEGER);
 }
 
 /** Thresholds, counts and votes on a given similarity matrix (the part of tailSampler after S). */
@@ -157,13 +189,23 @@ export async function tailSampler(
   const S = await selfSimilarity(embeddings);
   const { classSizes, thresholds } = predictClassSizes(S, o);
   const fs = predictFewShot(classSizes, { percentile: o.percentile });
+  const maxK = guardMaxK(fs.classHistogram, fs.maxK, o);
   return {
     classSizes,
     thresholds,
-    tailIndices: fs.tailIndices,
-    maxK: fs.maxK,
+    tailIndices: maxK === fs.maxK ? fs.tailIndices : tailIndicesAtMost(classSizes, maxK),
+    maxK,
+    paperMaxK: fs.maxK,
+    guard: o.guard,
     classHistogram: fs.classHistogram,
     kElbow: fs.kElbow,
     kPct: fs.kPct,
   };
+}
+
+/** Indices (ascending) of the images whose predicted class size is <= maxK. */
+function tailIndicesAtMost(classSizes: Float32Array, maxK: number): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < classSizes.length; i++) if (classSizes[i] <= maxK) out.push(i);
+  return Int32Array.from(out);
 }

@@ -92,8 +92,13 @@ test('presets equal the official constructor names', async () => {
     vote: 'mode',
     percentile: 0.15,
     trimP: 0.85,
+    guard: 'paper',
+    tailBound: 20,
+    gapRatio: 2,
+    gapMin: 10,
   });
   assert.equal(tailSamplerPreset('symmin').vote, 'mean');
+  assert.equal(tailSamplerPreset('symmin').guard, 'paper');
   assert.equal(tailSamplerPreset('double_max_step').vote, 'none');
   assert.throws(() => tailSamplerPreset('indep' as never), /unknown preset "indep"/);
   const r = await tailSampler(data.m, tailSamplerPreset('symmin'));

@@ -17,11 +17,15 @@ import { renderSample } from './render';
 import { DefectType } from './defects';
 import { SYNTH_CLASSES, SynthClassSpec } from './classes';
 import { LOOKALIKE_CLASSES } from './lookalike';
+import { PHOTO_CLASSES } from './photo';
 
-/** Generated families: 'default' (the kit's 12 classes) and 'lookalike' (look-alike classes, coloured light; ./lookalike). */
-export type SynthFamily = 'default' | 'lookalike';
-export const SYNTH_FAMILIES: readonly SynthFamily[] = ['default', 'lookalike'];
-const FAMILY_CLASSES: Record<SynthFamily, SynthClassSpec[]> = { default: SYNTH_CLASSES, lookalike: LOOKALIKE_CLASSES };
+/**
+ * Generated families: 'default' (the kit's 12 classes), 'lookalike' (look-alike classes, coloured light; ./lookalike)
+ * and 'photo' (strong variation inside each class: zoom, rotation, light, wear; ./photo).
+ */
+export type SynthFamily = 'default' | 'lookalike' | 'photo';
+export const SYNTH_FAMILIES: readonly SynthFamily[] = ['default', 'lookalike', 'photo'];
+const FAMILY_CLASSES: Record<SynthFamily, SynthClassSpec[]> = { default: SYNTH_CLASSES, lookalike: LOOKALIKE_CLASSES, photo: PHOTO_CLASSES };
 import { prepareSynthFolder, writeSynthMarker } from './marker';
 
 /** Bump when the pixels a seed produces change, so an old folder is not reused as if current. */
