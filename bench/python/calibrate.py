@@ -33,6 +33,10 @@ flop = 2.0 * m * n * k
 out["fp32_gflops"] = flop / best(lambda: A @ B.T) / 1e9
 Ab, Bb = A.bfloat16(), B.bfloat16()
 out["bf16_gflops"] = flop / best(lambda: Ab @ Bb.T) / 1e9
+if a.get("knn"):
+    qm, qn, qk = a["knn"]
+    Q, Bk = torch.randn(qm, qk), torch.randn(qn, qk)
+    out["knn_fp32_gflops"] = 2.0 * qm * qn * qk / best(lambda: Q @ Bk.T) / 1e9
 try:
     lin = torch.nn.Linear(k, n, bias=False)
     q = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(lin), {torch.nn.Linear}, dtype=torch.qint8)
