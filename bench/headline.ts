@@ -159,6 +159,9 @@ async function coresetRow(
     for (let i = 0; i < pyPicks; i++) if (pi[i] === kit[i]) torchAgree++;
   }
   const readBytes = n * 128 * 4 * picks;
+  ctx.log(
+    `  coreset ${name}: kit ${t.kit.runs.join(', ')} s; torch (scaled) ${t.python?.runs.join(', ') ?? '-'} s; load ${t.loadBefore}/${t.loadAfter}`,
+  );
   return pairRow(
     'greedy coreset (k-center, exact)',
     `${name}: ${n}x128 (projected), first ${picks} picks`,
@@ -193,6 +196,7 @@ async function knnRow(ctx: BenchContext, b: RealBanks, queries: number): Promise
       ? null
       : () => runPython(ctx, 'knn.py', { queries: qf, bank: bf, nq: queries, nb: bank.rows, d, out }),
   );
+  ctx.log(`  knn: kit ${t.kit.runs.join(', ')} s; torch ${t.python?.runs.join(', ') ?? '-'} s`);
   let same: number | null = null;
   if (t.python) {
     const pi = readI32(out);
@@ -222,6 +226,7 @@ async function lofRow(ctx: BenchContext, b: RealBanks): Promise<BenchRow> {
     () => lofPerPosition(patches, n, P, createRng('lof'), { k: 6, projDim: d, progress: false }),
     ctx.pythonMissing ? null : () => runPython(ctx, 'lof.py', { patches: file, images: n, positions: P, d, k: 6, out }),
   );
+  ctx.log(`  lof: kit ${t.kit.runs.join(', ')} s; sklearn ${t.python?.runs.join(', ') ?? '-'} s`);
   let worst: number | null = null;
   if (t.python) {
     const ps = readF32(out);
@@ -312,6 +317,7 @@ async function e2eRow(ctx: BenchContext, dim: number): Promise<BenchRow> {
           })
       : null,
   );
+  ctx.log(`  e2e ${dim}-d: kit ${t.kit.runs.join(', ')} s; python ${t.python?.runs.join(', ') ?? '-'} s`);
   return pairRow(
     'TailedCore fit + predict (end to end)',
     `${b.label}: ${n} train (${b.headImages} head + ${n - b.headImages} singleton-class) + ${b.testImages} test images x ${P} patches x ${dim}`,
