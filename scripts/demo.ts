@@ -83,7 +83,8 @@ async function main(cli: ParsedCli): Promise<void> {
     `settings: ${args.paper ? 'paper' : "fast (use --paper for the paper's)"}: input resize ${features.resize} -> crop ${features.crop}, coreset ratio ${ratio}, ` +
       'backbone = bundled MobileNetV2 (ImageNet layers), tail augmentation rot15flip',
   );
-  const session = await openSession({ root: ROOT, features });
+  // Image embeddings only for the images TailSampler sees (the split's training images), cached apart.
+  const session = await openSession({ root: ROOT, features, lazyEmbeddings: true });
   lap('features (extraction or cache)');
   console.log(`feature extractor: ${JSON.stringify(session.fx.describe())}`);
   const rows: ResultRow[] = [];
