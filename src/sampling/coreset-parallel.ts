@@ -38,7 +38,7 @@ function makePart(x, d, lo, hi, m, wk) {
   var n = hi - lo;
   var SLACK = 1 + 1e-7, CHUNK = 16, DENSE_MIN = 64;
   var APPROX_REL = 1 + (d + 8) * Math.pow(2, -22), APPROX_ABS = Math.pow(2, -110);
-  var useW = wk !== null && wk !== undefined && d % 8 === 0;
+  var useW = wk !== null && wk !== undefined && d > 0 && d % 8 === 0;
   var minD = new Float64Array(n);
   var cx = new Float32Array(m * d);
   var cnorm = new Float64Array(m);
@@ -332,12 +332,18 @@ export async function kCenterParallel(
 
   const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * n) / parts));
   // The bank goes into a shared WebAssembly memory (at offset 0) when the SIMD kernel can run, else shared as is.
-  const layout = opts.simd !== false && d % 8 === 0 && wasmSqdistSupported() ? wasmLayout(n, d, bounds) : null;
+  let layout = opts.simd !== false && d > 0 && d % 8 === 0 && wasmSqdistSupported() ? wasmLayout(n, d, bounds) : null;
   let mem: SharedWasmMemory | null = null;
-  let x: Float32Array;
-  const wasm = layout ? sqdistModuleBytes(layout.pages) : new Uint8Array(0);
   if (layout) {
-    mem = newSharedMemory(layout.pages);
+    try {
+      mem = newSharedMemory(layout.pages);
+    } catch {
+      layout = null; // the runtime refused that much shared memory: plain JavaScript on the shared bank
+    }
+  }
+  const wasm = layout ? sqdistModuleBytes(layout.pages) : new Uint8Array(0);
+  let x: Float32Array;
+  if (layout && mem) {
     x = new Float32Array(mem.buffer, 0, n * d);
     x.set(p.data);
   } else x = toShared(p.data);
