@@ -70,7 +70,7 @@ const SPEC: CliSpec = {
     headline: {
       type: 'boolean',
       description:
-        'the rows docs/speed.md quotes: real patch features, kit/Python pairs interleaved 3 times, minima, load; writes results/bench/headline.json and headline.md (about 8 minutes on a quiet 2-core machine)',
+        'the rows docs/speed.md quotes: real patch features, kit/Python pairs interleaved 3 times, minima, load; writes results/bench/headline.json and headline.md (sized for under 8 minutes on a quiet 2-core machine)',
     },
     'paper-scale': {
       type: 'boolean',
