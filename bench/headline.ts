@@ -336,17 +336,17 @@ export async function benchHeadline(ctx: BenchContext): Promise<BenchRow[]> {
   rows.push(...(await calibration(ctx, [knnQueries, headBank(big).rows, big.spec.dim])));
   ctx.log('[headline: coreset]');
   const q = ctx.quick;
-  rows.push(await coresetRow(ctx, `${small.label} head bank`, headBank(small), q ? 200 : 2000, q ? 50 : 400));
+  rows.push(await coresetRow(ctx, `${small.label} head bank`, headBank(small), q ? 200 : 1000, q ? 50 : 300));
   rows.push(
     await coresetRow(
       ctx,
       `${small.label} tail bank (${small.spec.augmentation})`,
       small.tailPool,
-      q ? 200 : 2000,
-      q ? 50 : 400,
+      q ? 200 : 1000,
+      q ? 50 : 300,
     ),
   );
-  rows.push(await coresetRow(ctx, `${big.label} head bank`, headBank(big), q ? 200 : 2000, q ? 50 : 300));
+  rows.push(await coresetRow(ctx, `${big.label} head bank`, headBank(big), q ? 200 : 1000, q ? 50 : 300));
   rows.push(
     await coresetRow(
       ctx,
@@ -374,17 +374,19 @@ export function headlineMarkdown(rows: BenchRow[], startedAt: Date): string {
       `(1-minute load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${THREADS}-thread sides). ` +
       'Each pair ran interleaved 3 times; the minimum of each side is shown. Rows marked **loaded** had a load average above the core count and are not quotable.',
     '',
-    '| row | size | kit s (min) | Python s (min) | x Python | load before/after | figures |',
-    '|---|---|---|---|---|---|---|',
+    '| row | size | kit s (min) | Python s (min) | x Python | kit / Python CPU s | load before/after | figures |',
+    '|---|---|---|---|---|---|---|---|',
   );
   for (const r of rows) {
-    const ex = Object.entries(r.extra ?? {})
-      .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
-    const gf = r.gflops !== null ? `${r.gflops} GFLOP/s; ` : '';
+    const { python_cpu_seconds: pyCpu, ...rest } = r.extra ?? {};
+    const ex = Object.entries(rest)
+      .filter(([k, v]) => v !== null && v !== undefined && !(k === 'GFLOP/s' && r.gflops !== null))
+      .map(([k, v]) => `${k} ${v}`);
+    if (r.gflops !== null) ex.unshift(`${r.gflops} GFLOP/s`);
+    const cpu = r.cpu_seconds != null ? `${r.cpu_seconds} / ${pyCpu != null ? round3(Number(pyCpu)) : '-'}` : '-';
+    const num = (v: number | null | undefined) => (v != null && Number.isFinite(v) ? v.toFixed(3) : '-');
     lines.push(
-      `| ${r.kernel}${r.loaded ? ' **loaded**' : ''} | ${r.size} | ${Number.isFinite(r.seconds) ? r.seconds.toFixed(3) : '-'} | ${r.python_seconds != null ? r.python_seconds.toFixed(3) : '-'} | ${r.ratio_vs_python ?? '-'} | ${r.load ? `${r.load[0]} / ${r.load[1]}` : '-'} | ${gf}${ex} |`,
+      `| ${r.kernel}${r.loaded ? ' **loaded**' : ''} | ${r.size} | ${num(r.seconds)} | ${num(r.python_seconds)} | ${r.ratio_vs_python ?? '-'} | ${cpu} | ${r.load ? `${r.load[0]} / ${r.load[1]}` : '-'} | ${ex.join(', ')} |`,
     );
   }
   return lines.join('\n') + '\n';
