@@ -194,7 +194,12 @@ async function main(p: import('../src/util/cli').ParsedCli): Promise<void> {
       ctx.log(`[${s.name}] (1-min load average ${load} on ${availableParallelism()} cores)`);
       try {
         const got = await s.run(ctx);
-        for (const r of got) r.note = `${r.note ?? ''}${r.note ? '; ' : ''}load avg ${load}`;
+        // Synthetic inputs (labelled: never headline rows; `--headline` has the real-feature ones).
+        const input = s.name === 'knn' ? 'uniform' : s.name === 'extraction' ? 'real' : 'clustered';
+        for (const r of got) {
+          r.note = `${r.note ?? ''}${r.note ? '; ' : ''}load avg ${load}`;
+          r.input ??= input;
+        }
         rows.push(...got);
       } catch (e) {
         ctx.log(`  ${s.name} failed: ${(e as Error).stack ?? e}`);
