@@ -48,6 +48,14 @@ async function main(cli: ParsedCli): Promise<void> {
     seed: intFlag(cli, 'seed', { min: 0 }) ?? 0,
   };
   const t0 = Date.now();
+  // Per-stage wall and CPU seconds (this process, all its threads), printed as a table at the end.
+  const stages: { stage: string; wall: number; cpu: number }[] = [];
+  let mark = { t: Date.now(), c: process.cpuUsage() };
+  const lap = (stage: string) => {
+    const c = process.cpuUsage(mark.c);
+    stages.push({ stage, wall: (Date.now() - mark.t) / 1000, cpu: (c.user + c.system) / 1e6 });
+    mark = { t: Date.now(), c: process.cpuUsage() };
+  };
   console.log(`== (a) synthetic dataset and splits`);
   const rep = await generateSynthetic({ out: ROOT });
   console.log(`${rep.reused ? 'reused' : 'wrote'} ${ROOT}: ${rep.classes.length} classes, ${rep.images} images`);
@@ -65,6 +73,7 @@ async function main(cli: ParsedCli): Promise<void> {
     manifests[name] = m;
     console.log(`\n${file}\n${formatSplitTable(m)}`);
   }
+  lap('dataset and splits');
   if (args.splitsOnly) return;
 
   const features = args.paper ? PAPER_FEATURES : DEMO_FEATURES;
@@ -74,7 +83,9 @@ async function main(cli: ParsedCli): Promise<void> {
     `settings: ${args.paper ? 'paper' : "fast (use --paper for the paper's)"}: input resize ${features.resize} -> crop ${features.crop}, coreset ratio ${ratio}, ` +
       'backbone = bundled MobileNetV2 (ImageNet layers), tail augmentation rot15flip',
   );
-  const session = await openSession({ root: ROOT, features });
+  // Image embeddings only for the images TailSampler sees (the split's training images), cached apart.
+  const session = await openSession({ root: ROOT, features, lazyEmbeddings: true });
+  lap('features (extraction or cache)');
   console.log(`feature extractor: ${JSON.stringify(session.fx.describe())}`);
   const rows: ResultRow[] = [];
   try {
@@ -86,6 +97,18 @@ async function main(cli: ParsedCli): Promise<void> {
         { seed: args.seed },
       );
       rows.push(...r.rows);
+      const evalSeconds = (Date.now() - t) / 1000 - r.fitSeconds - r.predictSeconds;
+      const c = process.cpuUsage(mark.c);
+      const cpu = (c.user + c.system) / 1e6;
+      const wall = (Date.now() - mark.t) / 1000;
+      // fit / predict / evaluation split by wall time; CPU seconds shared in proportion (one counter per method)
+      for (const [what, w] of [
+        ['fit', r.fitSeconds],
+        ['predict', r.predictSeconds],
+        ['metrics and maps', evalSeconds],
+      ] as const)
+        stages.push({ stage: `${method} ${what}`, wall: w, cpu: wall > 0 ? (cpu * w) / wall : 0 });
+      mark = { t: Date.now(), c: process.cpuUsage() };
       console.log(
         `${method}: fit ${r.fitSeconds.toFixed(1)} s, predict ${r.predictSeconds.toFixed(1)} s, total ${((Date.now() - t) / 1000).toFixed(1)} s`,
       );
@@ -129,6 +152,13 @@ async function main(cli: ParsedCli): Promise<void> {
     );
     console.log([pad(`${g} classes`, 12), pad('', 5), lpad('', 5), lpad('', 5), ...cells].join(' '));
   }
+  lap('report');
+  console.log('\ntime per stage (wall s / CPU s of this process):');
+  for (const st of stages)
+    console.log(`  ${pad(st.stage, 32)} ${lpad(st.wall.toFixed(1), 7)} ${lpad(st.cpu.toFixed(1), 7)}`);
+  console.log(
+    `  ${pad('total', 32)} ${lpad(((Date.now() - t0) / 1000).toFixed(1), 7)} ${lpad(stages.reduce((a, b) => a + b.cpu, 0).toFixed(1), 7)}`,
+  );
   console.log(
     `\ndone in ${((Date.now() - t0) / 1000).toFixed(0)} s. One seed only; run \`npm run experiment -- --config configs/synthetic-benchmark.json\` for mean ± std over seeds.`,
   );

@@ -25,7 +25,9 @@ def emit(**kw):
 class Timer:
     def __enter__(self):
         self.t0 = time.perf_counter()
+        self.c0 = time.process_time()
         return self
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.t0
+        self.cpu_seconds = time.process_time() - self.c0  # all threads of this process

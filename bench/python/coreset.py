@@ -17,4 +17,4 @@ with Timer() as t:
         min_d = dist if min_d is None else torch.minimum(min_d, dist)
         idx.append(int(torch.argmax(min_d)))
 np.array(idx, dtype=np.int32).tofile(a["out"])
-emit(seconds=t.seconds)
+emit(seconds=t.seconds, cpu_seconds=t.cpu_seconds)

@@ -95,10 +95,19 @@ with Timer() as fit:
     t_ts = time.perf_counter() - t0
     base = P.reshape(n, ppi, d)
     parts = [base[tail_idx].reshape(-1, d)]
-    perms = view_perms(side) if a.get("perms") is None else list(np.fromfile(a["perms"], dtype=np.int32).reshape(-1, ppi).astype(np.int64))
-    for i in tail_idx:
-        for src in perms:
-            parts.append(base[i][src])
+    if a.get("views") is not None:
+        # real augmentation views, extracted from the rotated images: (images with views) x V x ppi x d
+        have = {int(i): k for k, i in enumerate(a["view_images"])}
+        V = torch.from_numpy(load(a["views"], len(have) * a["view_count"] * ppi, d)).reshape(len(have), -1, d)
+        for i in tail_idx:
+            if int(i) not in have:
+                raise SystemExit(f"no views for tail image {i} (views exist for {sorted(have)})")
+            parts.append(V[have[int(i)]])
+    else:
+        perms = view_perms(side) if a.get("perms") is None else list(np.fromfile(a["perms"], dtype=np.int32).reshape(-1, ppi).astype(np.int64))
+        for i in tail_idx:
+            for src in perms:
+                parts.append(base[i][src])
     tail = greedy(torch.cat(parts), limit=limit, stats=ts)
     M = torch.cat([tail, head])
 with Timer() as pred:
@@ -112,7 +121,7 @@ with Timer() as pred:
 image_scores.numpy().astype(np.float32).tofile(a["out"])
 # With a pick limit, the fit's estimate swaps each coreset's measured prefix time for its scaled time.
 fit_estimated = fit.seconds - hs["measured"] - ts["measured"] + hs["seconds"] + ts["seconds"]
-emit(seconds=fit.seconds + pred.seconds, fit=fit.seconds, predict=pred.seconds, tail=len(tail_idx), bank=int(M.shape[0]),
+emit(seconds=fit.seconds + pred.seconds, cpu_seconds=fit.cpu_seconds + pred.cpu_seconds, fit=fit.seconds, predict=pred.seconds, tail=len(tail_idx), bank=int(M.shape[0]),
      lof=t_lof, tailsampler=t_ts, head_coreset=hs["seconds"], tail_coreset=ts["seconds"],
      head_picks=hs["picks"], tail_picks=ts["picks"], timed_picks=min(hs["timed_picks"], ts["timed_picks"]),
      fit_estimated=fit_estimated, seconds_estimated=fit_estimated + pred.seconds)

@@ -16,4 +16,4 @@ with Timer() as t:
         idx.append(ix)
     idx = torch.cat(idx)
 idx.numpy().astype(np.int32).tofile(a["out"])
-emit(seconds=t.seconds)
+emit(seconds=t.seconds, cpu_seconds=t.cpu_seconds)

@@ -15,4 +15,4 @@ with Timer() as t:
         lof.fit(x[:, j, :])
         out[:, j] = -lof.negative_outlier_factor_
 out.tofile(a["out"])
-emit(seconds=t.seconds)
+emit(seconds=t.seconds, cpu_seconds=t.cpu_seconds)

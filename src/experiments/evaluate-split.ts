@@ -65,8 +65,10 @@ export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluati
   const cache = a.testCache ?? new Map<string, ClassTestSet>();
   const { paths, classNames } = a.pipeline.trainPaths(a.dataset, a.manifest);
   if (paths.length === 0) throw new InputError('the split has no training images');
+  const embeddingsOf = a.store.embeddingsOf;
   const train: TrainFeatures = {
     ...a.store.take(paths),
+    ...(embeddingsOf ? { loadEmbeddings: () => embeddingsOf(paths) } : {}),
     classNames,
     augmentedPatches: (indices, type) =>
       a.fx.augmentedPatches(

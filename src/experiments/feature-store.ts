@@ -4,14 +4,21 @@
  * a rerun cheap; this store avoids re-reading it for every cell.
  */
 import type { FeatureSet } from '../features/types';
+import { Matrix, zeros } from '../linalg/matrix';
 import type { FeatureSource } from './pipeline';
 import { InputError } from '../util/errors';
 import { progress } from '../util/progress';
 
 export interface FeatureStore {
-  /** Features of the given images, in the given order. */
+  /** Features of the given images, in the given order (embeddings with 0 columns in a lazy store). */
   take(paths: string[]): FeatureSet;
   readonly imageCount: number;
+  /**
+   * A lazy store only (buildFeatureStore with lazyEmbeddings): the image embeddings of the given images, computed on
+   * first use (through the extractor's cache) and kept in memory. Only TailSampler reads embeddings, so only the
+   * training images of the splits TailedCore is fitted on ever get one.
+   */
+  embeddingsOf?(paths: string[]): Promise<Matrix>;
 }
 
 /** Copies the blocks of the given (part, image) pairs out of the stored parts, in order. */
@@ -88,15 +95,17 @@ export function concatFeatureSets(parts: FeatureSet[]): FeatureSet {
 export async function buildFeatureStore(
   fx: FeatureSource,
   paths: string[],
-  opts: { chunk?: number; quiet?: boolean; label?: string } = {},
+  opts: { chunk?: number; quiet?: boolean; label?: string; lazyEmbeddings?: boolean } = {},
 ): Promise<FeatureStore> {
   const unique = [...new Set(paths)];
+  // Patch features now, image embeddings only when asked for (the extractor must offer both halves).
+  const lazy = opts.lazyEmbeddings === true && !!fx.extractPatches && !!fx.extractEmbeddings;
   const chunk = opts.chunk ?? 32;
   const parts: FeatureSet[] = [];
   const bar = progress(opts.label ?? 'features', unique.length, { quiet: opts.quiet });
   for (let i = 0; i < unique.length; i += chunk) {
     const part = unique.slice(i, i + chunk);
-    const fs = await fx.extract(part);
+    const fs = lazy ? await fx.extractPatches!(part) : await fx.extract(part);
     if (fs.imageCount !== part.length)
       throw new InputError(`feature extractor returned ${fs.imageCount} images for ${part.length} paths`);
     parts.push(fs);
@@ -107,7 +116,24 @@ export async function buildFeatureStore(
   // images x 784 patches x 1024 dims = 4.3e9 floats) is past the largest typed array Node allows (2^32 elements).
   checkSameGeometry(parts, 'combined');
   const where = new Map(unique.map((p, i) => [p, i] as [string, number]));
+  const embedded = new Map<string, Float32Array>();
+  const embeddingsOf = async (list: string[]): Promise<Matrix> => {
+    for (const p of list)
+      if (!where.has(p))
+        throw new InputError(`image ${p} was not extracted into the feature store (is it outside the dataset root?)`);
+    const missing = [...new Set(list.filter((p) => !embedded.has(p)))];
+    let dim = embedded.size ? embedded.values().next().value!.length : 0;
+    if (missing.length) {
+      const e = await fx.extractEmbeddings!(missing);
+      dim = e.cols;
+      missing.forEach((p, k) => embedded.set(p, e.data.slice(k * dim, (k + 1) * dim)));
+    }
+    const out = zeros(list.length, dim);
+    list.forEach((p, k) => out.data.set(embedded.get(p)!, k * dim));
+    return out;
+  };
   return {
+    ...(lazy ? { embeddingsOf } : {}),
     imageCount: unique.length,
     take(list: string[]): FeatureSet {
       if (parts.length === 0) throw new InputError('the feature store is empty');

@@ -15,6 +15,10 @@ import type { SplitOptions } from '../data/splits/options';
 export interface FeatureSource {
   extract(paths: string[]): Promise<FeatureSet>;
   augmentedPatches(paths: string[], type: AugmentationType): Promise<Matrix>;
+  /** Patch features only (embeddings with 0 columns); with extractEmbeddings, lets a store defer the embedding pass. */
+  extractPatches?(paths: string[]): Promise<FeatureSet>;
+  /** The image embeddings of just these images (cached apart from the patch features). */
+  extractEmbeddings?(paths: string[]): Promise<Matrix>;
   /** A JSON-able description (backbone, layers, sizes, backend) saved in env.json. */
   describe(): unknown;
   dispose?(): void;

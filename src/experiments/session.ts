@@ -31,6 +31,12 @@ export interface SessionOptions {
    * Pareto rot30flip). @default 'synthetic' with synthetic, else from the class folder names ('visa', 'mvtec' or 'other')
    */
   kind?: DatasetKind;
+  /**
+   * Extract patch features up front and the image embeddings only when TailSampler needs them (for the training
+   * images of the split being fitted), cached apart. `store.take()` then returns embeddings with 0 columns; use
+   * `store.embeddingsOf(paths)`. @default false
+   */
+  lazyEmbeddings?: boolean;
 }
 
 /** An official manifest of the session's dataset: a seed folder, or the manifest folder plus the cell. */
@@ -96,7 +102,11 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     o.kind ?? (o.synthetic ? 'synthetic' : (detectBenchmark(dataset.classes.map((c) => c.name)) ?? 'other'));
   const fx = await pipeline.createExtractor(o.features ?? { cacheDir: 'data/cache' });
   const paths = dataset.classes.flatMap((c) => [...c.train, ...c.test].map((im) => im.path));
-  const store = await buildFeatureStore(fx, paths, { quiet: o.quiet, label: 'features' });
+  const store = await buildFeatureStore(fx, paths, {
+    quiet: o.quiet,
+    label: o.lazyEmbeddings ? 'patch features' : 'features',
+    lazyEmbeddings: o.lazyEmbeddings ?? false,
+  });
   const testCache = new Map<string, ClassTestSet>();
   const overlapOf = new WeakMap<Manifest, boolean>();
   return {

@@ -354,6 +354,111 @@ export class FeatureExtractor {
   }
 
   /**
+   * Patch features only, no image embedding (its pass can cost more than the patch pass): `embeddings` has 0
+   * columns. Cached apart from the embeddings (the same key config without the embedding part, view 'base'), so that
+   * extractEmbeddings can run later for just the images TailSampler sees.
+   */
+  async extractPatches(paths: string[]): Promise<FeatureSet> {
+    const n = paths.length,
+      P = this.patchesPerImage,
+      D = this.o.targetDim;
+    const patches = zeros(n * P, D);
+    const shape: CacheShape = { gridH: this.gridH, gridW: this.gridW, dim: D, embedDim: 0 };
+    const cfg = this.keyConfig(false);
+    const keys = this.cache ? this.hashes(paths).map((h) => cacheKey(h, cfg, 'base')) : [];
+    const todo = this.readCached(keys, shape, (i) => patches.data.subarray(i * P * D, (i + 1) * P * D), null, n);
+    if (todo.length) {
+      const bar = progress(`extracting patch features (${this.backbone.engine})`, todo.length, { quiet: this.o.quiet });
+      for (let b = 0; b < todo.length; b += this.o.batchSize) {
+        const idx = todo.slice(b, b + this.o.batchSize);
+        const imgs: FloatImage[] = [];
+        for (const i of idx) imgs.push(preprocess(await readRgb(paths[i]), this.prepOpts()));
+        const out = await this.backbone.extract(this.pack(imgs));
+        out.layers.forEach((rec, k) => {
+          const i = idx[k];
+          patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, patches, i * P);
+          this.cache?.write(keys[i], shape, patches.data.subarray(i * P * D, (i + 1) * P * D));
+        });
+        bar.tick(idx.length);
+      }
+      bar.done();
+    }
+    return {
+      patches,
+      embeddings: zeros(n, 0),
+      gridH: this.gridH,
+      gridW: this.gridW,
+      imageCount: n,
+      inputSize: this.o.crop,
+    };
+  }
+
+  /**
+   * The image embeddings (TailSampler's input) of `paths` only, cached apart from the patch features under a key that
+   * holds the embedding's full description (view 'embedding'). extract() stays the one-pass path for both.
+   */
+  async extractEmbeddings(paths: string[]): Promise<Matrix> {
+    const n = paths.length,
+      E = this.embedDim;
+    const embeddings = zeros(n, E);
+    const shape: CacheShape = { gridH: 0, gridW: 0, dim: 0, embedDim: E };
+    const cfg = this.keyConfig(true);
+    const keys = this.cache ? this.hashes(paths).map((h) => cacheKey(h, cfg, 'embedding')) : [];
+    const none = new Float32Array(0);
+    const todo = this.readCached(
+      keys,
+      shape,
+      () => none,
+      (i) => embeddings.data.subarray(i * E, (i + 1) * E),
+      n,
+    );
+    if (todo.length) {
+      const bar = progress(`image embeddings (${todo.length} images)`, todo.length, { quiet: this.o.quiet });
+      for (let b = 0; b < todo.length; b += this.o.batchSize) {
+        const idx = todo.slice(b, b + this.o.batchSize);
+        const rgbs: RgbImage[] = [];
+        for (const i of idx) rgbs.push(await readRgb(paths[i]));
+        // Without a pass of its own, the embedding is the patch backbone's embedding layer (one backbone call).
+        const emb = this.embedder
+          ? await this.embedder.embed(rgbs)
+          : (await this.backbone.extract(this.pack(rgbs.map((r) => preprocess(r, this.prepOpts()))))).embeddings;
+        idx.forEach((i, k) => {
+          embeddings.data.set(emb.data.subarray(k * E, (k + 1) * E), i * E);
+          this.cache?.write(keys[i], shape, none, embeddings.data.subarray(i * E, (i + 1) * E));
+        });
+        bar.tick(idx.length);
+      }
+      bar.done();
+    }
+    return embeddings;
+  }
+
+  /** Reads the cached entries of `keys` into place; returns the indices to compute (all of them without a cache). */
+  private readCached(
+    keys: string[],
+    shape: CacheShape,
+    patchDst: (i: number) => Float32Array,
+    embDst: ((i: number) => Float32Array) | null,
+    n: number,
+  ): number[] {
+    const todo: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!this.cache) {
+        todo.push(i);
+        continue;
+      }
+      const r = this.cache.read(keys[i], shape, patchDst(i), embDst ? embDst(i) : undefined);
+      if (r === 'hit') this.stats.hits++;
+      else {
+        if (r === 'corrupt') this.stats.corrupt++;
+        todo.push(i);
+      }
+    }
+    this.stats.misses += todo.length;
+    return todo;
+  }
+
+  /**
    * Patch features of the augmentation views of `paths` (docs/method.md §3.3): all views of paths[0] first, then paths[1], ...,
    * views in the official order (angle outer, flip inner), identity excluded. (count * views * P) x targetDim.
    */

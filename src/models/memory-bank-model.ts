@@ -82,7 +82,8 @@ export class MemoryBankModel implements AnomalyModel {
     this.fitInfo = null;
     const ppi = checkFeatureSet(train, 'training features');
     // TailSampler normalises the image embeddings: a huge value overflows its norm (NaN similarities).
-    if (o.tail !== null && o.tail !== 'oracle')
+    // (Embeddings a lazy feature store leaves out are checked by the tail branch once loaded.)
+    if (o.tail !== null && o.tail !== 'oracle' && !(train.embeddings.cols === 0 && train.loadEmbeddings))
       checkMagnitude(train.embeddings, 'training features (image embeddings)');
     if (o.augmentation && o.tail !== null && typeof train.augmentedPatches !== 'function') {
       // Fail before the expensive stages.

@@ -101,11 +101,12 @@ export async function buildTailBranch(
   if (o.tail === 'oracle') {
     tailIndices = oracleTailIndices(train.classNames, o.oracleTailClasses, train.imageCount, o.tailMaxCount);
   } else {
-    assertFinite(train.embeddings, 'image embeddings (TailSampler input)');
-    if (train.embeddings.rows !== train.imageCount) {
-      throw new InputError(
-        `image embeddings have ${train.embeddings.rows} rows for ${train.imageCount} training images`,
-      );
+    // A lazy feature store computes the embeddings here, for the training images only.
+    const embeddings =
+      train.embeddings.cols === 0 && train.loadEmbeddings ? await train.loadEmbeddings() : train.embeddings;
+    assertFinite(embeddings, 'image embeddings (TailSampler input)');
+    if (embeddings.rows !== train.imageCount) {
+      throw new InputError(`image embeddings have ${embeddings.rows} rows for ${train.imageCount} training images`);
     }
     // One step (its N x N similarity and per-row loops have no inner counter): a closing line when it took > 1 s.
     const bar = progress(`TailSampler (${train.imageCount} images)`, 1, {
@@ -113,7 +114,7 @@ export async function buildTailBranch(
       finalLine: 'ifShown',
       intervalMs: 1000,
     });
-    const r = await tailSampler(train.embeddings, o.tail);
+    const r = await tailSampler(embeddings, o.tail);
     bar.tick();
     bar.done();
     tailIndices = r.tailIndices;

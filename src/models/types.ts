@@ -11,6 +11,11 @@ export interface TrainFeatures extends FeatureSet {
    * a method that needs it and does not get it throws a clear error.
    */
   augmentedPatches?: (imageIndices: number[], type: AugmentationType) => Promise<Matrix>;
+  /**
+   * The image embeddings, when `embeddings` has 0 columns because they were not computed up front (a lazy feature
+   * store): only TailSampler calls it, so methods without it never pay for the embedding pass. @default undefined
+   */
+  loadEmbeddings?: () => Promise<Matrix>;
   /** Training-set class name of each image, only for oracle ablations and diagnostics (methods never read it otherwise). */
   classNames?: string[];
 }

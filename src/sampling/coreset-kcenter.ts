@@ -6,7 +6,8 @@
  * (squared). A new centre c can lower minD(p) only if d(c,p) < d(a(p),p), which by the triangle inequality needs
  * d(c,a(p)) < 2·d(a(p),p). So a whole cluster a is skipped when d(c,a)² ≥ 4·max minD over the cluster, and a single
  * point when d(c,a)² ≥ 4·minD(p) (both with a 1e-7 relative safety margin for rounding). Every point that is
- * evaluated uses the brute force's own float64 arithmetic, and the argmax keeps its first-index tie rule, so ties
+ * evaluated uses the brute force's own float64 arithmetic (float32 inputs, the canonical four-lane float64 sum of
+ * src/linalg/wasm-sqdist.ts, so that the SIMD kernel of ./coreset-parallel computes the very same values), and the argmax keeps its first-index tie rule, so ties
  * and picks match bit for bit. Distance sums also stop early once past the bound that decides them (a prefix of
  * non-negative float64 terms never exceeds the full sum), which changes no decision.
  */
@@ -46,12 +47,14 @@ export function kCenterBruteForce(p: Matrix, m: number, start: number, onPick?: 
 
 /** Relative slack on the triangle-inequality tests, far above float64 rounding of these sums. */
 const SLACK = 1 + 1e-7;
-/** Coordinates summed between two early-exit checks. */
+/** Coordinates summed between two early-exit checks (a multiple of 4, the lane count). */
 const CHUNK = 16;
 
 /**
- * Squared L2 distance of a[ao..ao+d) and b[bo..bo+d), summed in index order and stopped (chunk-wise) once past
- * `limit`: partial sums of non-negative terms only grow, so any comparison with `limit` decides as the full sum would.
+ * Squared L2 distance of a[ao..ao+d) and b[bo..bo+d) in the kit's canonical float64 order (four lanes over j mod 4,
+ * combined as (s0 + s1) + (s2 + s3): squaredDistance4 in src/linalg/wasm-sqdist.ts, which the SIMD kernel and the
+ * parallel loop use too), stopped chunk-wise once past `limit`: the combined partial sums of non-negative terms only
+ * grow, so any comparison with `limit` decides as the full sum would.
  */
 function partialSquaredDistance(
   a: Float32Array,
@@ -61,16 +64,40 @@ function partialSquaredDistance(
   d: number,
   limit: number,
 ): number {
-  let acc = 0;
-  for (let j = 0; j < d;) {
-    const end = j + CHUNK < d ? j + CHUNK : d;
-    for (; j < end; j++) {
-      const t = a[ao + j] - b[bo + j];
-      acc += t * t;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    t: number,
+    j = 0;
+  const d4 = d - (d & 3);
+  while (j < d4) {
+    const end = j + CHUNK < d4 ? j + CHUNK : d4;
+    for (; j < end; j += 4) {
+      t = a[ao + j] - b[bo + j];
+      s0 += t * t;
+      t = a[ao + j + 1] - b[bo + j + 1];
+      s1 += t * t;
+      t = a[ao + j + 2] - b[bo + j + 2];
+      s2 += t * t;
+      t = a[ao + j + 3] - b[bo + j + 3];
+      s3 += t * t;
     }
-    if (acc > limit) break;
+    if (s0 + s1 + (s2 + s3) > limit) return s0 + s1 + (s2 + s3);
   }
-  return acc;
+  if (j < d) {
+    t = a[ao + j] - b[bo + j];
+    s0 += t * t;
+  }
+  if (j + 1 < d) {
+    t = a[ao + j + 1] - b[bo + j + 1];
+    s1 += t * t;
+  }
+  if (j + 2 < d) {
+    t = a[ao + j + 2] - b[bo + j + 2];
+    s2 += t * t;
+  }
+  return s0 + s1 + (s2 + s3);
 }
 
 /** Exact greedy k-center with triangle-inequality pruning: the same picks as kCenterBruteForce. */

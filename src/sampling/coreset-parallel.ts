@@ -16,13 +16,29 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { Matrix } from '../linalg/matrix';
 import { InputError, OptionError } from '../util/errors';
+import {
+  sqdistModuleBytes,
+  wasmSqdistSupported,
+  newSharedMemory,
+  SharedWasmMemory,
+  WASM_MAX_PAGES,
+} from '../linalg/wasm-sqdist';
 import type { PickProgress } from './coreset-kcenter';
 
-/** One part's state and steps. `x` is the whole bank; the part owns rows [lo, hi). */
+/**
+ * One part's state and steps. `x` is the whole bank; the part owns rows [lo, hi). `wk` is null (plain JavaScript) or
+ * the part's WebAssembly kernel and scratch views (see wasmScratch below): when pruning leaves at least DENSE_MIN
+ * candidate rows in a pick, their distances go through the SIMD kernel: a float32 pass whose certified bound
+ * (approxThreshold in src/linalg/wasm-sqdist.ts) discards the rows that cannot improve, then the exact float64
+ * distances of the rest. Below DENSE_MIN, or without the kernel, each candidate's exact distance is summed in
+ * JavaScript with an early exit. Either way every decision uses the exact float64 distance in the canonical order.
+ */
 const KERNEL_SOURCE = String.raw`
-function makePart(x, d, lo, hi, m) {
+function makePart(x, d, lo, hi, m, wk) {
   var n = hi - lo;
-  var SLACK = 1 + 1e-7, CHUNK = 16;
+  var SLACK = 1 + 1e-7, CHUNK = 16, DENSE_MIN = 64;
+  var APPROX_REL = 1 + (d + 8) * Math.pow(2, -22), APPROX_ABS = Math.pow(2, -110);
+  var useW = wk !== null && wk !== undefined && d > 0 && d % 8 === 0;
   var minD = new Float64Array(n);
   var cx = new Float32Array(m * d);
   var cnorm = new Float64Array(m);
@@ -31,13 +47,35 @@ function makePart(x, d, lo, hi, m) {
   var cmax = new Float64Array(m);
   var carg = new Int32Array(m); // global row index of the (lowest-index) maximum
   var movers = new Int32Array(Math.max(1, n));
+  var visA = new Int32Array(m), visD = new Float64Array(m);
+  var flags = useW ? new Uint8Array(Math.max(1, n)) : null;
   var out = { best: -1, idx: 0 };
+  var stats = { picks: 0, candidates: 0, densePicks: 0, exact: 0 };
   // Pivot rows spread over the whole bank (the same in every part): |d(c,p) - d(a,p)| <= d(c,a) is a cheap lower
   // bound that skips most far centres without a 16-coordinate partial distance (the origin pivot is cnorm).
   var P = 4, N = Math.floor(x.length / d);
   var pivot = new Int32Array(P);
   for (var q0 = 0; q0 < P; q0++) pivot[q0] = Math.min(N - 1, Math.floor(((q0 + 0.5) * N) / P));
   var cpiv = new Float64Array(m * P);
+  // Squared distance in the canonical order (lanes j mod 4, (s0 + s1) + (s2 + s3)); stops once past limit (the
+  // combined partial sums only grow, so the comparison with limit decides as the full sum would).
+  function dist(a, ao, b, bo, limit) {
+    var s0 = 0, s1 = 0, s2 = 0, s3 = 0, j = 0, t = 0, d4 = d - (d & 3);
+    while (j < d4) {
+      var end = j + CHUNK < d4 ? j + CHUNK : d4;
+      for (; j < end; j += 4) {
+        t = a[ao + j] - b[bo + j]; s0 += t * t;
+        t = a[ao + j + 1] - b[bo + j + 1]; s1 += t * t;
+        t = a[ao + j + 2] - b[bo + j + 2]; s2 += t * t;
+        t = a[ao + j + 3] - b[bo + j + 3]; s3 += t * t;
+      }
+      if (s0 + s1 + (s2 + s3) > limit) return s0 + s1 + (s2 + s3);
+    }
+    if (j < d) { t = a[ao + j] - b[bo + j]; s0 += t * t; }
+    if (j + 1 < d) { t = a[ao + j + 1] - b[bo + j + 1]; s1 += t * t; }
+    if (j + 2 < d) { t = a[ao + j + 2] - b[bo + j + 2]; s2 += t * t; }
+    return s0 + s1 + (s2 + s3);
+  }
   function addCentre(k, c) {
     var src = c * d, s = 0;
     for (var j = 0; j < d; j++) { var v = x[src + j]; cx[k * d + j] = v; s += v * v; }
@@ -58,10 +96,14 @@ function makePart(x, d, lo, hi, m) {
   }
   function init(start) {
     addCentre(0, start);
-    var so = start * d, all = new Int32Array(n), best = -1, bi = 0;
-    for (var t = 0; t < n; t++) {
-      var io = (lo + t) * d, acc = 0;
-      for (var c = 0; c < d; c++) { var u = x[io + c] - x[so + c]; acc += u * u; }
+    var so = start * d, all = new Int32Array(n), best = -1, bi = 0, t;
+    if (useW) {
+      for (t = 0; t < n; t++) wk.idx[t] = lo + t;
+      for (var j = 0; j < d; j++) wk.c64[j] = x[so + j];
+      wk.d(wk.xOff, wk.idxOff, n, d, wk.c64Off, wk.out64Off);
+    }
+    for (t = 0; t < n; t++) {
+      var acc = useW ? wk.out64[t] : dist(x, (lo + t) * d, x, so, Infinity);
       minD[t] = acc; all[t] = t;
       if (acc > best) { best = acc; bi = lo + t; }
     }
@@ -70,7 +112,7 @@ function makePart(x, d, lo, hi, m) {
   }
   function step(k, c) {
     addCentre(k, c);
-    var co = c * d, ko = k * d, nMoved = 0;
+    var co = c * d, ko = k * d, nMoved = 0, nVis = 0, nCand = 0;
     for (var a = 0; a < k; a++) {
       var r2 = cmax[a];
       if (count[a] === 0 || r2 === 0) continue;
@@ -80,30 +122,48 @@ function makePart(x, d, lo, hi, m) {
       var far = false;
       for (var q = 0; q < P; q++) { var dp = cpiv[k * P + q] - cpiv[a * P + q]; if (dp * dp > bound) { far = true; break; } }
       if (far) continue;
-      var ao = a * d, dc2 = 0;
-      for (var j = 0; j < d;) {
-        var end = j + CHUNK < d ? j + CHUNK : d;
-        for (; j < end; j++) { var t1 = cx[ko + j] - cx[ao + j]; dc2 += t1 * t1; }
-        if (dc2 > bound) break;
-      }
+      var dc2 = dist(cx, ko, cx, a * d, bound);
       if (dc2 > bound) continue;
-      var list = members[a], len = count[a], keep = 0, mx = -1, mi = 0;
-      for (var t = 0; t < len; t++) {
-        var li = list[t], md = minD[li];
-        if (4 * md * SLACK >= dc2) {
-          var io = (lo + li) * d, acc = 0;
-          for (var q = 0; q < d;) {
-            var e2 = q + CHUNK < d ? q + CHUNK : d;
-            for (; q < e2; q++) { var w = x[io + q] - x[co + q]; acc += w * w; }
-            if (acc >= md) break;
-          }
-          if (acc < md) { minD[li] = acc; movers[nMoved++] = li; continue; }
+      visA[nVis] = a; visD[nVis++] = dc2;
+      // Candidates: members whose own bound does not rule the new centre out (gathered for the SIMD kernel).
+      var list = members[a], len = count[a];
+      if (useW) {
+        for (var t = 0; t < len; t++) { var li = list[t]; if (4 * minD[li] * SLACK >= dc2) wk.idx[nCand++] = lo + li; }
+      }
+    }
+    stats.picks++;
+    var dense = useW && nCand >= DENSE_MIN;
+    if (dense) {
+      // Float32 SIMD pass over the candidates, certified filter, then exact float64 SIMD for the survivors.
+      stats.densePicks++; stats.candidates += nCand;
+      for (var j = 0; j < d; j++) { wk.c32[j] = x[co + j]; wk.c64[j] = x[co + j]; }
+      wk.a(wk.xOff, wk.idxOff, nCand, d, wk.c32Off, wk.out32Off);
+      var nS = 0;
+      for (var p = 0; p < nCand; p++) {
+        var gi0 = wk.idx[p], ap = wk.out32[p];
+        if (ap >= minD[gi0 - lo] * APPROX_REL + APPROX_ABS && ap !== Infinity) flags[p] = 0;
+        else { flags[p] = 1; wk.idx2[nS++] = gi0; }
+      }
+      stats.exact += nS;
+      if (nS) wk.d(wk.xOff, wk.idx2Off, nS, d, wk.c64Off, wk.out64Off);
+    }
+    var pc = 0, sc = 0;
+    for (var v = 0; v < nVis; v++) {
+      var av = visA[v], dcv = visD[v];
+      var list2 = members[av], len2 = count[av], keep = 0, mx = -1, mi = 0;
+      for (var t2 = 0; t2 < len2; t2++) {
+        var li2 = list2[t2], md = minD[li2];
+        if (4 * md * SLACK >= dcv) {
+          var acc;
+          if (dense) acc = flags[pc++] ? wk.out64[sc++] : Infinity; // flag 0: certified not below md
+          else acc = dist(x, (lo + li2) * d, x, co, md);
+          if (acc < md) { minD[li2] = acc; movers[nMoved++] = li2; continue; }
         }
-        list[keep++] = li;
-        var gi = lo + li;
+        list2[keep++] = li2;
+        var gi = lo + li2;
         if (md > mx || (md === mx && gi < mi)) { mx = md; mi = gi; }
       }
-      count[a] = keep; cmax[a] = keep ? mx : 0; carg[a] = keep ? mi : 0;
+      count[av] = keep; cmax[av] = keep ? mx : 0; carg[av] = keep ? mi : 0;
     }
     var mine = movers.slice(0, nMoved), mx2 = 0, mi2 = nMoved ? lo + mine[0] : 0;
     for (var s = 0; s < nMoved; s++) {
@@ -113,7 +173,23 @@ function makePart(x, d, lo, hi, m) {
     members[k] = mine; count[k] = nMoved; cmax[k] = mx2; carg[k] = mi2;
     return argmax(k + 1);
   }
-  return { init: init, step: step };
+  return { init: init, step: step, stats: stats };
+}
+
+/** The part's kernel and scratch views on the shared memory (layout from wasmLayout), or null. */
+function wasmScratch(mem, bytes, lay, part) {
+  if (!mem) return null;
+  var inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: mem } });
+  var b = mem.buffer, o = lay.parts[part], cap = lay.cap[part], d = lay.d;
+  return {
+    a: inst.exports.a, d: inst.exports.d, xOff: 0,
+    c64Off: o.c64, c64: new Float64Array(b, o.c64, d),
+    c32Off: o.c32, c32: new Float32Array(b, o.c32, d),
+    idxOff: o.idx, idx: new Int32Array(b, o.idx, cap),
+    idx2Off: o.idx2, idx2: new Int32Array(b, o.idx2, cap),
+    out32Off: o.out32, out32: new Float32Array(b, o.out32, cap),
+    out64Off: o.out64, out64: new Float64Array(b, o.out64, cap),
+  };
 }
 `;
 
@@ -139,7 +215,7 @@ for (;;) {
   const c = ctrl[${CENTRE}], k = ctrl[${PICK}];
   if (c < 0) break;
   try {
-    if (part === null) part = makePart(x, w.d, w.lo, w.hi, w.m);
+    if (part === null) part = makePart(x, w.d, w.lo, w.hi, w.m, wasmScratch(w.mem, w.wasm, w.layout, w.part));
     const r = k === 0 ? part.init(c) : part.step(k, c);
     resV[w.part] = r.best; resI[w.part] = r.idx;
     Atomics.store(ctrl, ${DONE0} + w.part, gen);
@@ -155,11 +231,55 @@ for (;;) {
 type Part = {
   init(start: number): { best: number; idx: number };
   step(k: number, c: number): { best: number; idx: number };
+  stats: KCenterStats;
 };
-let makePartFn: ((x: Float32Array, d: number, lo: number, hi: number, m: number) => Part) | null = null;
-function makePart(x: Float32Array, d: number, lo: number, hi: number, m: number): Part {
-  makePartFn ??= new Function(`${KERNEL_SOURCE}\nreturn makePart;`)() as typeof makePartFn;
-  return makePartFn!(x, d, lo, hi, m);
+type Host = {
+  makePart(x: Float32Array, d: number, lo: number, hi: number, m: number, wk: unknown): Part;
+  wasmScratch(mem: SharedWasmMemory | null, bytes: Uint8Array, lay: WasmLayout, part: number): unknown;
+};
+let host: Host | null = null;
+function kernelHost(): Host {
+  host ??= new Function(`${KERNEL_SOURCE}\nreturn { makePart: makePart, wasmScratch: wasmScratch };`)() as Host;
+  return host;
+}
+
+/** What the calling thread's part did (the other parts behave alike): picks, and how many took the SIMD path. */
+export interface KCenterStats {
+  picks: number;
+  /** Picks whose candidates (rows pruning could not rule out) were at least DENSE_MIN and went through the kernel. */
+  densePicks: number;
+  /** Candidate rows over those picks, and how many of them needed the exact distance after the float32 filter. */
+  candidates: number;
+  exact: number;
+}
+
+/** Byte offsets of the bank (at 0) and of each part's scratch in the shared WebAssembly memory. */
+interface WasmLayout {
+  d: number;
+  pages: number;
+  cap: number[];
+  parts: { c64: number; c32: number; idx: number; idx2: number; out32: number; out64: number }[];
+}
+
+function wasmLayout(n: number, d: number, bounds: number[]): WasmLayout | null {
+  const up = (b: number) => Math.ceil(b / 16) * 16;
+  let o = up(n * d * 4);
+  const parts: WasmLayout['parts'] = [];
+  const cap: number[] = [];
+  for (let w = 0; w + 1 < bounds.length; w++) {
+    const c = Math.max(1, bounds[w + 1] - bounds[w]);
+    cap.push(c);
+    const c64 = o;
+    const c32 = up(c64 + 8 * d);
+    const idx = up(c32 + 4 * d);
+    const idx2 = up(idx + 4 * c);
+    const out32 = up(idx2 + 4 * c);
+    const out64 = up(out32 + 4 * c);
+    o = up(out64 + 8 * c);
+    parts.push({ c64, c32, idx, idx2, out32, out64 });
+  }
+  const pages = Math.ceil(o / 65536);
+  return pages > WASM_MAX_PAGES ? null : { d, pages, cap, parts };
 }
 
 export interface ParallelKCenterOptions {
@@ -167,6 +287,13 @@ export interface ParallelKCenterOptions {
   parts?: number;
   /** Called after each pick with (picked so far, total picks). */
   onPick?: PickProgress;
+  /**
+   * Use the WebAssembly SIMD kernel when the runtime has it, the dimension is a multiple of 8 and the bank fits in
+   * 4 GiB (else plain JavaScript). Picks are the same either way. @default true
+   */
+  simd?: boolean;
+  /** Filled with the calling thread's part statistics at the end. @default undefined */
+  stats?: KCenterStats;
 }
 
 /** The bank's values in a SharedArrayBuffer: the same array when it already is one, else one copy. */
@@ -203,8 +330,23 @@ export async function kCenterParallel(
   onPick?.(1, m);
   if (m === 1) return picks;
 
-  const x = toShared(p.data);
   const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * n) / parts));
+  // The bank goes into a shared WebAssembly memory (at offset 0) when the SIMD kernel can run, else shared as is.
+  let layout = opts.simd !== false && d > 0 && d % 8 === 0 && wasmSqdistSupported() ? wasmLayout(n, d, bounds) : null;
+  let mem: SharedWasmMemory | null = null;
+  if (layout) {
+    try {
+      mem = newSharedMemory(layout.pages);
+    } catch {
+      layout = null; // the runtime refused that much shared memory: plain JavaScript on the shared bank
+    }
+  }
+  const wasm = layout ? sqdistModuleBytes(layout.pages) : new Uint8Array(0);
+  let x: Float32Array;
+  if (layout && mem) {
+    x = new Float32Array(mem.buffer, 0, n * d);
+    x.set(p.data);
+  } else x = toShared(p.data);
   const ctrlBuf = new SharedArrayBuffer(4 * (DONE0 + parts));
   const ctrl = new Int32Array(ctrlBuf);
   const resVBuf = new SharedArrayBuffer(8 * parts),
@@ -232,6 +374,9 @@ export async function kCenterParallel(
         resI: resIBuf,
         err,
         part: w,
+        mem,
+        wasm,
+        layout,
       },
     });
     workers.push(worker);
@@ -242,7 +387,8 @@ export async function kCenterParallel(
       }),
     );
   }
-  const main = makePart(x, d, bounds[0], bounds[1], m);
+  const kh = kernelHost();
+  const main = kh.makePart(x, d, bounds[0], bounds[1], m, layout ? kh.wasmScratch(mem, wasm, layout, 0) : null);
   let gen = 0;
   const round = (k: number, c: number): number => {
     ctrl[CENTRE] = c;
@@ -287,5 +433,6 @@ export async function kCenterParallel(
     Atomics.notify(ctrl, GEN);
     await Promise.all(exited);
   }
+  if (opts.stats) Object.assign(opts.stats, main.stats);
   return picks;
 }

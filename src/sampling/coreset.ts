@@ -198,9 +198,8 @@ export async function greedyCoresetParallel(...args: CoresetArgs): Promise<Int32
   const { projected, start, m, options: o } = await coresetProjection(...args);
   if (o.parts !== null && o.parts !== undefined) checkRange('parts', o.parts, 1, 1024, { integer: true });
   const parts = o.parts ?? (projected.rows < PARALLEL_MIN_ROWS ? 1 : availableParallelism());
-  const onPick = reporter(o, m);
-  if (parts === 1) return kCenterPruned(projected, m, start, onPick);
-  return kCenterParallel(projected, m, start, { parts, onPick });
+  // One part runs in the calling thread only (no workers), still with the SIMD kernel.
+  return kCenterParallel(projected, m, start, { parts, onPick: reporter(o, m) });
 }
 
 /** The brute-force loop on greedyCoresetParallel's projection and start: the reference it is tested against. */

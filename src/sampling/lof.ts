@@ -115,20 +115,26 @@ export async function lofPerPosition(
   const proj = await randomProjectionAsync(patches, o.projDim, rng, o.engine);
   const d = proj.cols;
   const out = new Float32Array(patches.rows);
-  const pts = zeros(imageCount, d);
   const bar = o.progress
     ? progress('LOF per position', patchesPerImage, { unit: 'position', finalLine: 'ifShown' })
     : null;
-  for (let p = 0; p < patchesPerImage; p++) {
-    for (let n = 0; n < imageCount; n++) {
-      const src = (n * patchesPerImage + p) * d;
-      pts.data.set(proj.data.subarray(src, src + d), n * d);
+  // Two positions in flight: while onnxruntime computes one position's k-NN on its threads, this thread merges,
+  // re-ranks and scores the other (the positions are independent, so the scores are the same as one at a time).
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    const pts = zeros(imageCount, d);
+    for (let p = next++; p < patchesPerImage; p = next++) {
+      for (let n = 0; n < imageCount; n++) {
+        const src = (n * patchesPerImage + p) * d;
+        pts.data.set(proj.data.subarray(src, src + d), n * d);
+      }
+      const { dist, index } = await knnSquared(pts, o.k, true, o.engine);
+      const s = lofFromNeighbours(dist, index, imageCount, o.k);
+      for (let n = 0; n < imageCount; n++) out[n * patchesPerImage + p] = s[n];
+      bar?.tick();
     }
-    const { dist, index } = await knnSquared(pts, o.k, true, o.engine);
-    const s = lofFromNeighbours(dist, index, imageCount, o.k);
-    for (let n = 0; n < imageCount; n++) out[n * patchesPerImage + p] = s[n];
-    bar?.tick();
-  }
+  };
+  await Promise.all([lane(), lane()]);
   bar?.done();
   return out;
 }

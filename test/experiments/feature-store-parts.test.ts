@@ -45,3 +45,34 @@ test('the feature store keeps its chunks apart (no dataset-sized array) and take
   );
   assert.throws(() => store.take(['p9']), /p9 was not extracted/);
 });
+
+test('a lazy store extracts patches only, and embeddings only for the images asked for (once each)', async () => {
+  const asked: string[][] = [];
+  const lazySource: FeatureSource = {
+    ...source,
+    async extract() {
+      throw new Error('a lazy store must not run the one-pass extract');
+    },
+    async extractPatches(paths) {
+      const f = await source.extract(paths);
+      return { ...f, embeddings: { data: new Float32Array(0), rows: paths.length, cols: 0 } };
+    },
+    async extractEmbeddings(paths) {
+      asked.push([...paths]);
+      return { data: Float32Array.from(paths, (p) => Number(p.slice(1))), rows: paths.length, cols: 1 };
+    },
+  };
+  const paths = Array.from({ length: 7 }, (_, i) => `p${i}`);
+  const store = await buildFeatureStore(lazySource, paths, { chunk: 3, quiet: true, lazyEmbeddings: true });
+  const fs = store.take(['p5', 'p1']);
+  assert.equal(fs.embeddings.cols, 0);
+  assert.deepEqual([...fs.patches.data.subarray(0, 2)], [50, 51]);
+  assert.ok(store.embeddingsOf);
+  assert.deepEqual([...(await store.embeddingsOf(['p5', 'p1', 'p5'])).data], [5, 1, 5]);
+  assert.deepEqual([...(await store.embeddingsOf(['p1', 'p2'])).data], [1, 2]);
+  assert.deepEqual(asked, [['p5', 'p1'], ['p2']], 'each image embedded once, only when asked');
+  await assert.rejects(store.embeddingsOf(['elsewhere']), /not extracted into the feature store/);
+  // Without the option (or without the two methods) the store is the one-pass store, with no embeddingsOf.
+  const eager = await buildFeatureStore(source, paths, { quiet: true, lazyEmbeddings: true });
+  assert.equal(eager.embeddingsOf, undefined);
+});

@@ -67,3 +67,32 @@ test('the extractor runs the embedding in its own pass: same numbers as ImageEmb
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("extractPatches and extractEmbeddings give extract()'s numbers, each cached apart", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-embsplit-'));
+  try {
+    const paths = await makeImages(dir, 3);
+    const spec: EmbeddingSpec = { ...KIT_DEFAULT_EMBEDDING, resize: 72, crop: 64 };
+    const cacheDir = path.join(dir, 'cache');
+    const opts = { resize: 72, crop: 64, quiet: true, cacheDir, embedding: spec };
+    const fx = await FeatureExtractor.create(opts);
+    const both = await fx.extract(paths);
+    const p = await fx.extractPatches(paths);
+    assert.equal(p.embeddings.cols, 0);
+    assert.deepEqual(p.patches.data, both.patches.data);
+    const e = await fx.extractEmbeddings([paths[2], paths[0]]);
+    assert.deepEqual(e.data.subarray(0, e.cols), both.embeddings.data.subarray(2 * e.cols, 3 * e.cols));
+    assert.deepEqual(e.data.subarray(e.cols), both.embeddings.data.subarray(0, e.cols));
+    fx.dispose();
+    // A second extractor reads both halves from the cache, and embeds nothing it is not asked for.
+    const fx2 = await FeatureExtractor.create(opts);
+    await fx2.extractPatches(paths);
+    assert.deepEqual(fx2.stats, { hits: 3, misses: 0, corrupt: 0 });
+    fx2.resetStats();
+    await fx2.extractEmbeddings(paths);
+    assert.deepEqual(fx2.stats, { hits: 2, misses: 1, corrupt: 0 }, 'paths[1] had no embedding yet');
+    fx2.dispose();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

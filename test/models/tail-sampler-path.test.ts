@@ -31,3 +31,23 @@ test('TailedCore with the real TailSampler finds the one-image tail class from t
     /tail\.thresholdType/,
   );
 });
+
+test('TailedCore loads embeddings left out up front (lazy feature store) and picks the same tail', async () => {
+  let calls = 0;
+  const lazy = {
+    ...train,
+    embeddings: { data: new Float32Array(0), rows: train.imageCount, cols: 0 },
+    loadEmbeddings: async () => {
+      calls++;
+      return train.embeddings;
+    },
+  };
+  const m = new TailedCore({ seed: 1, augmentation: null });
+  await m.fit(lazy);
+  assert.equal(calls, 1);
+  assert.deepEqual(Array.from(m.info.tailImageIndices), [18]);
+  // PatchCore never asks for them.
+  const pc = createModel('patchcore', { seed: 1 }) as MemoryBankModel;
+  await pc.fit(lazy);
+  assert.equal(calls, 1);
+});

@@ -110,3 +110,51 @@ test('bad arguments are InputErrors / OptionErrors', async () => {
   await assert.rejects(kCenterParallel(p, 1, 2), /start row 2/);
   await assert.rejects(greedyCoresetParallel(p, createRng(1), { ratio: 0.5, projDim: 1, parts: 0 }), /parts/);
 });
+
+/** i.i.d. Gaussian rows: triangle-inequality pruning skips little, so most picks take the SIMD kernel. */
+function gaussian(rng: Rng, rows: number, cols: number, scale = 1): Matrix {
+  const m = zeros(rows, cols);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = scale * rng.normal();
+  return m;
+}
+
+/** Rows of wildly different scales, constant rows and exact duplicates mixed in. */
+function adversarial(rng: Rng, rows: number, cols: number): Matrix {
+  const m = gaussian(rng, rows, cols);
+  for (let i = 0; i < rows; i++) {
+    const kind = i % 7;
+    for (let j = 0; j < cols; j++) {
+      const o = i * cols + j;
+      if (kind === 1) m.data[o] *= 1e12;
+      else if (kind === 2) m.data[o] *= 1e-18;
+      else if (kind === 3)
+        m.data[o] = 5; // constant rows, all equal
+      else if (kind === 4 && i >= 7) m.data[o] = m.data[o - 7 * cols]; // duplicate of a previous row
+    }
+  }
+  return m;
+}
+
+const simdCases: [string, (rng: Rng) => Matrix, number][] = [
+  ['gaussian 3000x16, m 400', (r) => gaussian(r, 3000, 16), 400],
+  ['gaussian 1200x24 (not a multiple of 16), m 300', (r) => gaussian(r, 1200, 24), 300],
+  ['adversarial scales, constant rows, duplicates 1400x8, m 500', (r) => adversarial(r, 1400, 8), 500],
+  ['ties and duplicates 1600x8, m 700', (r) => ties(r, 1600, 8), 700],
+];
+
+for (const [name, make, m] of simdCases) {
+  test(`the SIMD path (float32 filter + exact float64 kernel) gives exactly the brute-force picks: ${name}`, async () => {
+    const p = make(createRng(`simd-${name}`));
+    for (const start of [0, p.rows - 1]) {
+      const ref = Array.from(kCenterBruteForce(p, m, start));
+      for (const parts of [1, 2]) {
+        const stats = { picks: 0, densePicks: 0, candidates: 0, exact: 0 };
+        const got = await kCenterParallel(p, m, start, { parts, stats });
+        assert.deepEqual(Array.from(got), ref, `start ${start}, parts ${parts}`);
+        assert.ok(stats.densePicks > 0, `the SIMD path ran (${JSON.stringify(stats)})`);
+        const plain = await kCenterParallel(p, m, start, { parts, simd: false });
+        assert.deepEqual(Array.from(plain), ref, `plain JavaScript, start ${start}, parts ${parts}`);
+      }
+    }
+  });
+}

@@ -1,0 +1,393 @@
+/**
+ * `npm run bench -- --headline`: the rows docs/speed.md and the README quote, on real patch features only
+ * (bench/real-features.ts), each kit/Python pair interleaved three times with the minimum of each side and the load
+ * average before and after (bench/timing.ts). Rows whose load exceeded the core count are marked `loaded`.
+ * Writes results/bench/headline.json and results/bench/headline.md (the tables, with date and load).
+ */
+import { join } from 'node:path';
+import { zeros, matmulTransposed, nearestSquared, Matrix } from '../src/linalg';
+import { coresetProjection } from '../src/sampling/coreset';
+import { kCenterBruteForce } from '../src/sampling/coreset-kcenter';
+import { kCenterParallel, KCenterStats } from '../src/sampling/coreset-parallel';
+import { lofPerPosition } from '../src/sampling/lof';
+import { TailedCore } from '../src/models';
+import { TrainFeatures } from '../src/models/types';
+import { FeatureSet } from '../src/features/types';
+import { AUGMENTATION_VIEWS } from '../src/features/augment';
+import { createRng } from '../src/util/rng';
+import { BenchRow } from './types';
+import { BenchContext, THREADS, readF32, readI32, runPython, writeF32 } from './common';
+import { CORESET_SPECS, e2eSpec, headBank, loadRealBanks, RealBanks } from './real-features';
+import { interleave, PairTiming, round3 } from './timing';
+
+type Py = { seconds: number; cpu_seconds?: number; [k: string]: unknown };
+
+function pairRow(
+  kernel: string,
+  size: string,
+  t: PairTiming<unknown, Py>,
+  note: string,
+  extra: BenchRow['extra'] = {},
+  flops: number | null = null,
+): BenchRow {
+  return {
+    kernel,
+    size,
+    seconds: t.kit.min,
+    gflops: flops === null ? null : Math.round((flops / t.kit.min / 1e9) * 10) / 10,
+    ratio_vs_naive: null,
+    ratio_vs_python: t.python ? Math.round((t.python.min / t.kit.min) * 100) / 100 : null,
+    python_seconds: t.python?.min ?? null,
+    kit_runs: t.kit.runs,
+    python_runs: t.python?.runs ?? [],
+    cpu_seconds: t.kit.cpuSeconds,
+    load: [t.loadBefore, t.loadAfter],
+    loaded: t.loaded,
+    input: 'real',
+    note,
+    extra: { ...extra, python_cpu_seconds: t.python?.cpuSeconds ?? null },
+  };
+}
+
+/** Machine ceilings: streaming read of a bank, and torch GEMM in fp32 / bf16 / int8; the kit's own fp32 GEMM. */
+async function calibration(ctx: BenchContext, knnShape: [number, number, number]): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const rng = createRng('bench-calibration');
+  const a = zeros(4096, 1024),
+    b = zeros(4096, 1024);
+  for (let i = 0; i < a.data.length; i++) {
+    a.data[i] = rng.normal();
+    b.data[i] = rng.normal();
+  }
+  const gemm = await interleave(() => matmulTransposed(a, b, { engine: 'ort', threads: THREADS }), null, 4);
+  const flop = 2 * 4096 * 4096 * 1024;
+  rows.push({
+    ...pairRow(
+      'calibration: kit fp32 GEMM (onnxruntime)',
+      '4096x4096x1024',
+      gemm,
+      `onnxruntime Gemm, ${THREADS} threads, minimum of 4 (first is a warm-up)`,
+      {},
+      flop,
+    ),
+    input: 'uniform',
+  });
+  const [q, n, d] = knnShape;
+  const py = runPython(ctx, 'calibrate.py', {
+    m: 2048,
+    n: 2048,
+    k: 1024,
+    bank_rows: 226000,
+    bank_cols: 128,
+    knn: [1024, n, d],
+  });
+  if (py) {
+    const load: [number, number] = [gemm.loadBefore, gemm.loadAfter];
+    const mk = (kernel: string, size: string, v: unknown, unit: string): BenchRow => ({
+      kernel,
+      size,
+      seconds: NaN,
+      gflops: unit === 'GFLOP/s' ? round3(Number(v)) : null,
+      ratio_vs_naive: null,
+      ratio_vs_python: null,
+      input: 'uniform',
+      load,
+      loaded: gemm.loaded,
+      extra: { [unit]: v === null ? null : round3(Number(v)) },
+      note: `bench/python/calibrate.py (torch ${py.torch}, ${THREADS} threads), minimum of 3 after a warm-up`,
+    });
+    rows.push(mk('calibration: streaming read of a bank (torch sum)', '226000x128 float32', py.stream_gbs, 'GB/s'));
+    rows.push(mk('calibration: torch fp32 GEMM', '2048x2048x1024', py.fp32_gflops, 'GFLOP/s'));
+    rows.push(mk('calibration: torch bf16 GEMM (oneDNN)', '2048x2048x1024', py.bf16_gflops, 'GFLOP/s'));
+    rows.push(
+      mk(
+        `calibration: torch int8 GEMM (dynamic quantized Linear, ${py.int8_engine})`,
+        '2048x2048x1024',
+        py.int8_gflops,
+        'GFLOP/s',
+      ),
+    );
+    rows.push(
+      mk(
+        "calibration: torch fp32 GEMM on the kNN row's shape",
+        `1024x${n}x${d} (queries ${q})`,
+        py.knn_fp32_gflops,
+        'GFLOP/s',
+      ),
+    );
+  }
+  return rows;
+}
+
+/** Greedy k-center on a real bank: the kit (both cores, exact) against the official torch loop, same start, same projection. */
+async function coresetRow(
+  ctx: BenchContext,
+  name: string,
+  bank: Matrix,
+  picks: number,
+  pyPicks: number,
+): Promise<BenchRow> {
+  const { projected, start } = await coresetProjection(bank, createRng(`bench-${name}`), { ratio: 0.1, projDim: 128 });
+  const n = projected.rows;
+  const file = writeF32(ctx, 'coreset-real.f32', projected);
+  const out = join(ctx.dir, 'coreset-real.i32');
+  const stats: KCenterStats = { picks: 0, densePicks: 0, candidates: 0, exact: 0 };
+  const t = await interleave(
+    () => kCenterParallel(projected, picks, start, { parts: THREADS, stats }),
+    ctx.pythonMissing
+      ? null
+      : () => {
+          const r = runPython(ctx, 'coreset.py', { features: file, n, d: 128, start, steps: pyPicks, out });
+          // the torch loop's per-pick cost is constant (one pass over the bank): its prefix scales exactly
+          return r
+            ? {
+                ...r,
+                seconds: (r.seconds * picks) / pyPicks,
+                cpu_seconds: ((r.cpu_seconds as number) * picks) / pyPicks,
+              }
+            : null;
+        },
+  );
+  const kit = t.kitValue as Int32Array;
+  const check = Math.min(picks, 40);
+  const brute = kCenterBruteForce(projected, check, start);
+  const same = brute.every((v, i) => v === kit[i]);
+  let torchAgree: number | null = null;
+  if (t.python) {
+    const pi = readI32(out);
+    torchAgree = 0;
+    for (let i = 0; i < pyPicks; i++) if (pi[i] === kit[i]) torchAgree++;
+  }
+  const readBytes = n * 128 * 4 * picks;
+  ctx.log(
+    `  coreset ${name}: kit ${t.kit.runs.join(', ')} s; torch (scaled) ${t.python?.runs.join(', ') ?? '-'} s; load ${t.loadBefore}/${t.loadAfter}`,
+  );
+  return pairRow(
+    'greedy coreset (k-center, exact)',
+    `${name}: ${n}x128 (projected), first ${picks} picks`,
+    t,
+    `kit: kCenterParallel on ${THREADS} threads (SIMD kernel on ${stats.densePicks}/${stats.picks} picks of the calling thread's part); python: official torch loop, ${THREADS} threads, first ${pyPicks} picks timed and scaled (constant cost per pick); ` +
+      `picks = brute force for the first ${check}: ${same ? 'yes' : 'NO'}; torch picks equal for ${torchAgree ?? '-'}/${pyPicks} (float32 norms)`,
+    {
+      picks_per_s: round3(picks / t.kit.min),
+      dense_read_gbs_equivalent: round3(readBytes / t.kit.min / 1e9),
+      identical_to_brute_force_prefix: same,
+      torch_agree: torchAgree,
+      candidates_per_pick: stats.picks ? Math.round(stats.candidates / Math.max(1, stats.densePicks)) : null,
+      exact_per_pick: stats.picks ? Math.round(stats.exact / Math.max(1, stats.densePicks)) : null,
+    },
+  );
+}
+
+async function knnRow(ctx: BenchContext, b: RealBanks, queries: number): Promise<BenchRow> {
+  const bank = headBank(b);
+  const d = b.spec.dim;
+  const q: Matrix = { data: b.testPatches.data.subarray(0, queries * d), rows: queries, cols: d };
+  const qf = writeF32(ctx, 'knn-q.f32', q),
+    bf = writeF32(ctx, 'knn-b.f32', bank);
+  const out = join(ctx.dir, 'knn-real.i32');
+  await nearestSquared({ data: q.data.subarray(0, 8 * d), rows: 8, cols: d }, bank, {
+    engine: 'ort',
+    threads: THREADS,
+  }); // warm-up
+  const t = await interleave(
+    () => nearestSquared(q, bank, { engine: 'ort', threads: THREADS }),
+    ctx.pythonMissing
+      ? null
+      : () => runPython(ctx, 'knn.py', { queries: qf, bank: bf, nq: queries, nb: bank.rows, d, out }),
+  );
+  ctx.log(`  knn: kit ${t.kit.runs.join(', ')} s; torch ${t.python?.runs.join(', ') ?? '-'} s`);
+  let same: number | null = null;
+  if (t.python) {
+    const pi = readI32(out);
+    const kv = t.kitValue as { index: Int32Array };
+    same = 0;
+    for (let i = 0; i < queries; i++) if (pi[i] === kv.index[i]) same++;
+  }
+  const flop = 2 * queries * bank.rows * d;
+  return pairRow(
+    'kNN scoring (exact 1-NN, squared L2)',
+    `${b.label}: ${queries} test patches x ${bank.rows} head patches x ${d}`,
+    t,
+    `kit: nearestSquared (onnxruntime Gemm + TopK blocks, float64 distance of the chosen row), ${THREADS} threads; python: torch.cdist in chunks of 1024 + min; same index as torch for ${same ?? '-'}/${queries}`,
+    { same_index_as_torch: same },
+    flop,
+  );
+}
+
+async function lofRow(ctx: BenchContext, b: RealBanks): Promise<BenchRow> {
+  const P = b.gridSide * b.gridSide;
+  const n = b.headImages;
+  const patches = headBank(b);
+  const d = b.spec.dim;
+  const file = writeF32(ctx, 'lof-real.f32', patches);
+  const out = join(ctx.dir, 'lof-real-out.f32');
+  const t = await interleave(
+    () => lofPerPosition(patches, n, P, createRng('lof'), { k: 6, projDim: d, progress: false }),
+    ctx.pythonMissing ? null : () => runPython(ctx, 'lof.py', { patches: file, images: n, positions: P, d, k: 6, out }),
+  );
+  ctx.log(`  lof: kit ${t.kit.runs.join(', ')} s; sklearn ${t.python?.runs.join(', ') ?? '-'} s`);
+  let worst: number | null = null;
+  if (t.python) {
+    const ps = readF32(out);
+    const kv = t.kitValue as Float32Array;
+    worst = 0;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < P; j++) {
+        const a = kv[i * P + j],
+          c = ps[i * P + j];
+        worst = Math.max(worst, Math.abs(a - c) / Math.max(1e-12, Math.abs(c)));
+      }
+  }
+  return pairRow(
+    'LOF per position (k=6)',
+    `${b.label}: ${n} images x ${P} positions x ${d}`,
+    t,
+    `kit: lofPerPosition (onnxruntime k-NN blocks), ${THREADS} threads; python: sklearn LocalOutlierFactor(n_neighbors=6, n_jobs=${THREADS}) per position; largest relative score difference ${worst === null ? '-' : worst.toExponential(1)}`,
+    { worst_relative_difference: worst },
+  );
+}
+
+async function e2eRow(ctx: BenchContext, dim: number): Promise<BenchRow> {
+  const b = await loadRealBanks(e2eSpec(dim), ctx.log);
+  const side = b.gridSide,
+    P = side * side,
+    n = b.trainEmbeddings.rows,
+    V = AUGMENTATION_VIEWS[b.spec.augmentation];
+  const viewImages = Array.from({ length: n - b.headImages }, (_, i) => b.headImages + i);
+  const train: TrainFeatures = {
+    patches: b.trainPatches,
+    embeddings: b.trainEmbeddings,
+    gridH: side,
+    gridW: side,
+    imageCount: n,
+    inputSize: b.spec.px,
+    classNames: b.trainClasses,
+    augmentedPatches: async (idx) => {
+      const out = zeros(idx.length * V * P, dim);
+      idx.forEach((img, k) => {
+        const pos = viewImages.indexOf(img);
+        if (pos < 0)
+          throw new Error(
+            `bench: no augmentation views extracted for training image ${img} (TailSampler chose a head image)`,
+          );
+        out.data.set(b.tailViews.data.subarray(pos * V * P * dim, (pos + 1) * V * P * dim), k * V * P * dim);
+      });
+      return out;
+    },
+  };
+  const test: FeatureSet = {
+    patches: b.testPatches,
+    embeddings: zeros(b.testImages, b.embedDim),
+    gridH: side,
+    gridW: side,
+    imageCount: b.testImages,
+    inputSize: b.spec.px,
+  };
+  const files = ctx.pythonMissing
+    ? null
+    : {
+        patches: writeF32(ctx, 'e2e-train.f32', b.trainPatches),
+        embeddings: writeF32(ctx, 'e2e-emb.f32', b.trainEmbeddings),
+        test: writeF32(ctx, 'e2e-test.f32', b.testPatches),
+        views: writeF32(ctx, 'e2e-views.f32', b.tailViews),
+      };
+  let info: { tail: number; bank: number } = { tail: 0, bank: 0 };
+  const t = await interleave(
+    async () => {
+      const model = new TailedCore({ augmentation: b.spec.augmentation, seed: 0 });
+      await model.fit(train);
+      const r = await model.predict(test);
+      info = { tail: model.info.tailImageIndices.length, bank: model.info.bankRows };
+      return r.imageScores;
+    },
+    files
+      ? () =>
+          runPython(ctx, 'e2e.py', {
+            ...files,
+            view_images: viewImages,
+            view_count: V,
+            images: n,
+            side,
+            d: dim,
+            embed_dim: b.embedDim,
+            test_images: b.testImages,
+            input_size: b.spec.px,
+            out: join(ctx.dir, 'e2e-scores.f32'),
+          })
+      : null,
+  );
+  ctx.log(`  e2e ${dim}-d: kit ${t.kit.runs.join(', ')} s; python ${t.python?.runs.join(', ') ?? '-'} s`);
+  return pairRow(
+    'TailedCore fit + predict (end to end)',
+    `${b.label}: ${n} train (${b.headImages} head + ${n - b.headImages} singleton-class) + ${b.testImages} test images x ${P} patches x ${dim}`,
+    t,
+    `real features, '${b.spec.augmentation}' views extracted from the rotated images (both sides get the same views); kit: ${info.tail} tail images, bank ${info.bank} rows, ${THREADS} threads; python: bench/python/e2e.py (official loops), ${t.pythonValue ? `${t.pythonValue.tail} tail images, bank ${t.pythonValue.bank} rows` : '-'}`,
+    { kit_tail_images: info.tail, python_tail_images: (t.pythonValue?.tail as number) ?? null },
+  );
+}
+
+export async function benchHeadline(ctx: BenchContext): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const big = await loadRealBanks(CORESET_SPECS[0], ctx.log);
+  const small = await loadRealBanks(CORESET_SPECS[1], ctx.log);
+  const knnQueries = ctx.quick ? 1568 : 9408;
+  ctx.log('[headline: calibration]');
+  rows.push(...(await calibration(ctx, [knnQueries, headBank(big).rows, big.spec.dim])));
+  ctx.log('[headline: coreset]');
+  const q = ctx.quick;
+  rows.push(await coresetRow(ctx, `${small.label} head bank`, headBank(small), q ? 200 : 1000, q ? 50 : 300));
+  rows.push(
+    await coresetRow(
+      ctx,
+      `${small.label} tail bank (${small.spec.augmentation})`,
+      small.tailPool,
+      q ? 200 : 1000,
+      q ? 50 : 300,
+    ),
+  );
+  rows.push(await coresetRow(ctx, `${big.label} head bank`, headBank(big), q ? 200 : 1000, q ? 50 : 300));
+  rows.push(
+    await coresetRow(
+      ctx,
+      `${big.label} tail bank (${big.spec.augmentation})`,
+      big.tailPool,
+      q ? 100 : 500,
+      q ? 30 : 100,
+    ),
+  );
+  ctx.log('[headline: knn]');
+  rows.push(await knnRow(ctx, big, knnQueries));
+  ctx.log('[headline: lof]');
+  rows.push(await lofRow(ctx, small));
+  ctx.log('[headline: e2e]');
+  for (const dim of [256, 1024]) rows.push(await e2eRow(ctx, dim));
+  return rows;
+}
+
+/** The markdown tables of a headline run (date, load, cores, command beside them). */
+export function headlineMarkdown(rows: BenchRow[], startedAt: Date): string {
+  const lines: string[] = [];
+  const loads = rows.flatMap((r) => r.load ?? []);
+  lines.push(
+    `Measured ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench -- --headline\` ` +
+      `(1-minute load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${THREADS}-thread sides). ` +
+      'Each pair ran interleaved 3 times; the minimum of each side is shown. Rows marked **loaded** had a load average above the core count and are not quotable.',
+    '',
+    '| row | size | kit s (min) | Python s (min) | x Python | kit / Python CPU s | load before/after | figures |',
+    '|---|---|---|---|---|---|---|---|',
+  );
+  for (const r of rows) {
+    const { python_cpu_seconds: pyCpu, ...rest } = r.extra ?? {};
+    const ex = Object.entries(rest)
+      .filter(([k, v]) => v !== null && v !== undefined && !(k === 'GFLOP/s' && r.gflops !== null))
+      .map(([k, v]) => `${k} ${v}`);
+    if (r.gflops !== null) ex.unshift(`${r.gflops} GFLOP/s`);
+    const cpu = r.cpu_seconds != null ? `${r.cpu_seconds} / ${pyCpu != null ? round3(Number(pyCpu)) : '-'}` : '-';
+    const num = (v: number | null | undefined) => (v != null && Number.isFinite(v) ? v.toFixed(3) : '-');
+    lines.push(
+      `| ${r.kernel}${r.loaded ? ' **loaded**' : ''} | ${r.size} | ${num(r.seconds)} | ${num(r.python_seconds)} | ${r.ratio_vs_python ?? '-'} | ${cpu} | ${r.load ? `${r.load[0]} / ${r.load[1]}` : '-'} | ${ex.join(', ')} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
