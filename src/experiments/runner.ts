@@ -31,6 +31,8 @@ import { withLock } from './run-lock';
 import { cellsOfShard, partName, ShardSpec, SINGLE } from './shards';
 import { preflightSources, splitForCell } from './split-source';
 import type { ResultRow } from '../results/results-file';
+import { featureStageFile } from '../results/cell-details';
+import { CellDetailsOptions, recordCellDetails } from './cell-details';
 
 export { preflight } from './preflight';
 
@@ -47,6 +49,8 @@ export interface RunOptions {
   wait?: boolean;
   /** Merge the parts into results.csv when this writer has finished. @default true for a single process (0 of 1) */
   merge?: boolean;
+  /** What each cell records for the HTML report (anomaly-map thumbnails per class, ...). @default CELL_DETAILS_DEFAULTS */
+  details?: CellDetailsOptions;
 }
 
 export interface RunSummary {
@@ -231,11 +235,16 @@ async function runPart(
     if (here.length === 0) continue;
     const d = prep.datasets.get(entry.name)!;
     const allPaths = d.dataset.classes.flatMap((c) => [...c.train, ...c.test].map((im) => im.path));
+    const t0 = Date.now();
     const store = await buildFeatureStore(fx, allPaths, { quiet: opts.quiet, label: `features ${entry.name}` });
+    const record = { stage: 'features', dataset: entry.name, images: allPaths.length, seconds: (Date.now() - t0) / 1000 };
+    writeFileAtomic(featureStageFile(partDir, entry.name), JSON.stringify(record) + '\n');
     const tests = new Map<string, ClassTestSet>();
     for (const cell of here) {
       if (summary.ranCells >= limit) return summary;
-      const rows = await runCell(config, pipeline, fx, store, d.dataset, d.manifests.get(splitId(cell))!, cell, tests);
+      const details = { partDir, options: opts.details };
+      const manifest = d.manifests.get(splitId(cell))!;
+      const rows = await runCell(config, pipeline, fx, store, d.dataset, manifest, cell, tests, details);
       commitCell(partDir, { cell: cell.key, config: cfp, data: d.fingerprint.id }, rows);
       summary.ranCells++;
       bar.tick();
@@ -284,7 +293,10 @@ export async function runFeatureStage(
   }
 }
 
-/** One cell: fit on the split's training set, predict and score every class's test set; returns its rows. */
+/**
+ * One cell: fit on the split's training set, predict and score every class's test set; returns its rows. With
+ * `details`, also writes what the HTML report shows of the cell into the part folder.
+ */
 export async function runCell(
   config: ResolvedConfig,
   pipeline: Pipeline,
@@ -294,6 +306,7 @@ export async function runCell(
   manifest: Manifest,
   cell: Cell,
   testCache: Map<string, ClassTestSet>,
+  details?: { partDir: string; options?: CellDetailsOptions },
 ): Promise<ResultRow[]> {
   const r = await evaluateSplit({
     pipeline,
@@ -316,6 +329,16 @@ export async function runCell(
     tailMaxCount: config.tailMaxCount,
     metrics: config.metrics,
     testCache,
+    keepPredictions: details !== undefined,
+    keepModel: details !== undefined,
   });
+  if (details) {
+    try {
+      const ids = { cell: cell.key, split: splitId(cell), method: cell.method.label };
+      await recordCellDetails(details.partDir, ids, r, { pipeline, dataset, manifest }, details.options);
+    } finally {
+      r.model.dispose();
+    }
+  }
   return r.rows;
 }
