@@ -30,7 +30,8 @@ function inlineLibs(): string {
   libCache ??= LIBS.map(([pkg, file]) => {
     const code = fs.readFileSync(path.join(path.dirname(require.resolve(pkg)), file), 'utf8');
     // A literal "</script" inside the code would end the element early.
-    return `<script>${code.replace(/<\/script/gi, '<\\/script')}</script>`;
+    const inline = code.replace(/<\/script/gi, '<\\/script').replace(/\/\/# sourceMappingURL=\S+\s*$/, '');
+    return `<script>${inline}</script>`;
   }).join('\n');
   return libCache;
 }

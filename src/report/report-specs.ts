@@ -47,6 +47,7 @@ export function tradeoffReportSpec(summary: readonly SummaryRow[], metric = 'ima
   const x = { field: 'noise', type: 'quantitative', title: 'noise ratio', axis: { format: '.0%' } };
   const color = { field: 'method', type: 'nominal', title: 'method' };
   const highlight = { condition: { param: 'pick', value: 1 }, value: 0.15 };
+  const y = { field: 'mean', type: 'quantitative', title: title(metric), scale: { zero: false } };
   return {
     $schema: SCHEMA,
     description: `tradeoff ${metric}`,
@@ -59,12 +60,26 @@ export function tradeoffReportSpec(summary: readonly SummaryRow[], metric = 'ima
       width: 220,
       height: 150,
       layer: [
+        // Error bars first (drawn below), without a tooltip of their own: a hover on a point reaches the point.
         {
-          params: [{ name: 'pick', select: { type: 'point', fields: ['method'] }, bind: 'legend' }],
-          mark: { type: 'line', point: { size: 60, filled: true } },
+          mark: { type: 'errorbar', ticks: true },
           encoding: {
             x,
-            y: { field: 'mean', type: 'quantitative', title: title(metric), scale: { zero: false } },
+            y: { field: 'lo', type: 'quantitative', title: title(metric) },
+            y2: { field: 'hi' },
+            color,
+            opacity: highlight,
+            tooltip: null,
+          },
+        },
+        { mark: 'line', encoding: { x, y, color, opacity: highlight } },
+        // The points carry the selection (click, or the legend) and the tooltip.
+        {
+          params: [{ name: 'pick', select: { type: 'point', fields: ['method'], on: 'click' }, bind: 'legend' }],
+          mark: { type: 'point', size: 60, filled: true },
+          encoding: {
+            x,
+            y,
             color,
             opacity: highlight,
             tooltip: [
@@ -77,16 +92,6 @@ export function tradeoffReportSpec(summary: readonly SummaryRow[], metric = 'ima
               { field: 'seeds' },
               { field: 'classes', title: 'classes in group', format: '.1f' },
             ],
-          },
-        },
-        {
-          mark: { type: 'errorbar', ticks: true },
-          encoding: {
-            x,
-            y: { field: 'lo', type: 'quantitative', title: title(metric) },
-            y2: { field: 'hi' },
-            color,
-            opacity: highlight,
           },
         },
       ],
