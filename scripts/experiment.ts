@@ -107,7 +107,8 @@ const SPEC: CliSpec = {
     'maps-per-class': {
       type: 'string',
       value: 'N',
-      description: 'test images per class and method kept as anomaly-map thumbnails for report.html, at each end (highest and lowest score)',
+      description:
+        'test images per class and method kept as anomaly-map thumbnails for report.html, at each end (highest and lowest score)',
       default: '1',
     },
     pipeline: {

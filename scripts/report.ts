@@ -13,7 +13,11 @@ const SPEC: CliSpec = {
   flags: {
     run: valueFlag('DIR', 'run folder holding results.csv (results/<run>); required'),
     sections: valueFlag('LIST', `comma-separated sections, in order (${SECTION_NAMES.join(', ')})`, 'all'),
-    'map-splits': valueFlag('WHICH', 'anomaly maps of one-per-setting (lowest seed, noise nearest 10 %) or all splits', 'one-per-setting'),
+    'map-splits': valueFlag(
+      'WHICH',
+      'anomaly maps of one-per-setting (lowest seed, noise nearest 10 %) or all splits',
+      'one-per-setting',
+    ),
   },
   epilog: 'Exit codes: 0 ok, 1 bug, 2 bad input (no run folder, no results.csv, a flag).',
 };

@@ -21,13 +21,19 @@ export interface CellDetailsOptions {
   thumbnailSize?: number;
 }
 
-export const CELL_DETAILS_DEFAULTS: Required<CellDetailsOptions> = { mapsPerClass: 1, tailThumbnails: 24, thumbnailSize: 64 };
+export const CELL_DETAILS_DEFAULTS: Required<CellDetailsOptions> = {
+  mapsPerClass: 1,
+  tailThumbnails: 24,
+  thumbnailSize: 64,
+};
 
 export function resolveCellDetailsOptions(o: CellDetailsOptions = {}): Required<CellDetailsOptions> {
   const given = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   for (const k of Object.keys(given))
     if (!(k in CELL_DETAILS_DEFAULTS))
-      throw new OptionError(`unknown cell-details option "${k}" (known: ${Object.keys(CELL_DETAILS_DEFAULTS).join(', ')})`);
+      throw new OptionError(
+        `unknown cell-details option "${k}" (known: ${Object.keys(CELL_DETAILS_DEFAULTS).join(', ')})`,
+      );
   const r = { ...CELL_DETAILS_DEFAULTS, ...given };
   for (const [k, v] of Object.entries(r))
     if (!Number.isInteger(v) || v < 0 || (k === 'thumbnailSize' && v < 8))
@@ -100,7 +106,9 @@ async function tailRecord(
   const predicted = info.predictedClassSizes;
   if (!predicted || !info.tailImageIndices) return undefined;
   const { paths, classNames } = pipeline.trainPaths(dataset, manifest);
-  const relOf = new Map(dataset.classes.flatMap((c) => [...c.train, ...c.test]).map((im) => [path.resolve(im.path), im.rel]));
+  const relOf = new Map(
+    dataset.classes.flatMap((c) => [...c.train, ...c.test]).map((im) => [path.resolve(im.path), im.rel]),
+  );
   const injected = new Set(manifest.classes.flatMap((c) => c.injected));
   const classes = [...new Set(classNames)];
   const size = new Map<string, number>();

@@ -237,7 +237,12 @@ async function runPart(
     const allPaths = d.dataset.classes.flatMap((c) => [...c.train, ...c.test].map((im) => im.path));
     const t0 = Date.now();
     const store = await buildFeatureStore(fx, allPaths, { quiet: opts.quiet, label: `features ${entry.name}` });
-    const record = { stage: 'features', dataset: entry.name, images: allPaths.length, seconds: (Date.now() - t0) / 1000 };
+    const record = {
+      stage: 'features',
+      dataset: entry.name,
+      images: allPaths.length,
+      seconds: (Date.now() - t0) / 1000,
+    };
     writeFileAtomic(featureStageFile(partDir, entry.name), JSON.stringify(record) + '\n');
     const tests = new Map<string, ClassTestSet>();
     for (const cell of here) {

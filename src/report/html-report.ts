@@ -75,12 +75,17 @@ const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 export function reportHtml(data: RunData, opts: ReportOptions = {}): string {
   const names = opts.sections ?? [...SECTION_NAMES];
   for (const n of names)
-    if (!SECTION_NAMES.includes(n)) throw new OptionError(`unknown report section "${n}" (sections: ${SECTION_NAMES.join(', ')})`);
+    if (!SECTION_NAMES.includes(n))
+      throw new OptionError(`unknown report section "${n}" (sections: ${SECTION_NAMES.join(', ')})`);
   const sections = buildSections(data, names, opts);
   const charts = Object.assign({}, ...sections.map((s) => s.charts)) as Record<string, unknown>;
-  const nav = sections.length > 1 ? `<nav>${sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`).join('')}</nav>` : '';
+  const nav =
+    sections.length > 1 ? `<nav>${sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`).join('')}</nav>` : '';
   const body = sections
-    .map((s) => `<section id="${s.id}">${s.id === 'header' ? `<h1>${esc(s.title)}</h1>` : `<h2>${esc(s.title)}</h2>`}\n${s.html}</section>`)
+    .map(
+      (s) =>
+        `<section id="${s.id}">${s.id === 'header' ? `<h1>${esc(s.title)}</h1>` : `<h2>${esc(s.title)}</h2>`}\n${s.html}</section>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(data.name)} · tailedcore-kit report</title>

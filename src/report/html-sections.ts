@@ -7,7 +7,13 @@ import { CLASS_GROUPS } from './summary';
 import { formatCell, settingLabel } from './markdown';
 import { tailAccuracy } from './tail-accuracy';
 import type { RunData } from './run-data';
-import { METRIC_TITLES, perClassReportSpec, splitLabel, tailSamplerReportSpec, tradeoffReportSpec } from './report-specs';
+import {
+  METRIC_TITLES,
+  perClassReportSpec,
+  splitLabel,
+  tailSamplerReportSpec,
+  tradeoffReportSpec,
+} from './report-specs';
 
 export interface Section {
   id: SectionName;
@@ -54,29 +60,44 @@ function header(d: RunData): Section {
   const seeds = [...new Set(d.results.map((r) => r.seed))].sort((a, b) => a - b);
   const settings = [...new Set(d.results.map((r) => settingLabel(r.tail_type, r.k)))];
   const noises = [...new Set(d.results.map((r) => r.noise_ratio))].sort((a, b) => a - b);
-  const cells = new Set(d.results.map((r) => `${r.dataset}|${r.tail_type}|${r.k}|${r.noise_ratio}|${r.seed}|${r.method}`));
+  const cells = new Set(
+    d.results.map((r) => `${r.dataset}|${r.tail_type}|${r.k}|${r.noise_ratio}|${r.seed}|${r.method}`),
+  );
   const facts: [string, string][] = [
     ['run', d.name],
-    ['cells', `${cells.size} (${settings.join(', ')} × noise ${noises.map((n) => `${Math.round(n * 100)}%`).join(', ')} × ${seeds.length} seed(s) × ${methods.length} method(s))`],
+    [
+      'cells',
+      `${cells.size} (${settings.join(', ')} × noise ${noises.map((n) => `${Math.round(n * 100)}%`).join(', ')} × ${seeds.length} seed(s) × ${methods.length} method(s))`,
+    ],
     ['methods', methods.join(', ')],
     ['seeds', `${seeds.join(', ')}${cfg.modelSeed !== undefined ? ` (model seed: ${String(cfg.modelSeed)})` : ''}`],
     ['datasets', [...new Set(d.results.map((r) => r.dataset))].join(', ')],
     ['started', String(env.createdAt ?? 'not recorded')],
-    ['git', git.commit ? `${git.commit.slice(0, 12)}${git.dirty ? ' (with uncommitted changes)' : ''}` : 'not recorded'],
+    [
+      'git',
+      git.commit ? `${git.commit.slice(0, 12)}${git.dirty ? ' (with uncommitted changes)' : ''}` : 'not recorded',
+    ],
     ['numeric backend', String(env.backend ?? 'not recorded')],
-    ['node / platform', `${String(env.node ?? '?')} / ${String(env.platform ?? '?')}, ${String(env.cpus ?? '?')} CPU(s)`],
+    [
+      'node / platform',
+      `${String(env.node ?? '?')} / ${String(env.platform ?? '?')}, ${String(env.cpus ?? '?')} CPU(s)`,
+    ],
   ];
   const fp = d.fingerprint;
   facts.push(['config fingerprint', fp?.config ?? 'not recorded']);
   for (const [name, f] of Object.entries(fp?.datasets ?? {}))
-    facts.push([`dataset fingerprint (${name})`, `${f.id ?? '?'}${f.files !== undefined ? `, ${f.files} files` : ''}${f.root ? `, ${f.root}` : ''}`]);
+    facts.push([
+      `dataset fingerprint (${name})`,
+      `${f.id ?? '?'}${f.files !== undefined ? `, ${f.files} files` : ''}${f.root ? `, ${f.root}` : ''}`,
+    ]);
   const engines = env.features
     ? flatten(env.features).filter(([k]) => !k.startsWith('layerShapes') && k !== 'cacheDir')
     : [];
   // Wall time per stage: the features stage per dataset (every part), then fit and predict per method, then the
   // model's own sub-stages summed over cells.
   const timeRows: string[][] = [];
-  for (const f of d.featureStages) timeRows.push([td(`features (${f.dataset}, ${f.images} images)`), td(seconds(f.seconds))]);
+  for (const f of d.featureStages)
+    timeRows.push([td(`features (${f.dataset}, ${f.images} images)`), td(seconds(f.seconds))]);
   const byMethod = new Map<string, { fit: number; predict: number; n: number }>();
   const stage = new Map<string, number>();
   for (const c of d.details) {
@@ -93,9 +114,19 @@ function header(d: RunData): Section {
   }
   for (const [k, v] of stage) if (v > 0) timeRows.push([td(`  of which ${k} (all cells)`), td(seconds(v))]);
   const html = [
-    table(['', ''], facts.map(([k, v]) => [td(k, 'key'), td(v)]), 'facts'),
+    table(
+      ['', ''],
+      facts.map(([k, v]) => [td(k, 'key'), td(v)]),
+      'facts',
+    ),
     '<h3>Features: backbone, embedding and engine</h3>',
-    engines.length ? table(['', ''], engines.map(([k, v]) => [td(k, 'key'), td(v)]), 'facts') : none('env.json not recorded'),
+    engines.length
+      ? table(
+          ['', ''],
+          engines.map(([k, v]) => [td(k, 'key'), td(v)]),
+          'facts',
+        )
+      : none('env.json not recorded'),
     '<h3>Wall time per stage</h3>',
     timeRows.length
       ? table(['stage', 'wall time'], timeRows)
@@ -109,11 +140,17 @@ function header(d: RunData): Section {
 function summary(d: RunData): Section {
   const metrics = ['image_auroc', 'pixel_auroc', 'aupro'].filter((m) => d.summary.some((r) => r.metric === m));
   const groups = CLASS_GROUPS;
-  const index = new Map(d.summary.map((r) => [`${r.dataset}|${r.tail_type}|${r.k}|${r.noise_ratio}|${r.method}|${r.metric}|${r.group}`, r]));
+  const index = new Map(
+    d.summary.map((r) => [`${r.dataset}|${r.tail_type}|${r.k}|${r.noise_ratio}|${r.method}|${r.metric}|${r.group}`, r]),
+  );
   const blocks = new Map<string, { label: string; key: string; methods: string[] }>();
   for (const r of d.summary) {
     const key = `${r.dataset}|${r.tail_type}|${r.k}|${r.noise_ratio}`;
-    const b = blocks.get(key) ?? { label: `${settingLabel(r.tail_type, r.k)} · noise ${Math.round(r.noise_ratio * 100)}%`, key, methods: [] };
+    const b = blocks.get(key) ?? {
+      label: `${settingLabel(r.tail_type, r.k)} · noise ${Math.round(r.noise_ratio * 100)}%`,
+      key,
+      methods: [],
+    };
     if (!b.methods.includes(r.method)) b.methods.push(r.method);
     blocks.set(key, b);
   }
@@ -123,7 +160,10 @@ function summary(d: RunData): Section {
     const best = new Map<string, number>();
     for (const m of metrics)
       for (const g of groups)
-        best.set(`${m}|${g}`, Math.max(...b.methods.map((x) => index.get(`${b.key}|${x}|${m}|${g}`)?.mean ?? -Infinity)));
+        best.set(
+          `${m}|${g}`,
+          Math.max(...b.methods.map((x) => index.get(`${b.key}|${x}|${m}|${g}`)?.mean ?? -Infinity)),
+        );
     b.methods.forEach((method, i) => {
       const cells = metrics.flatMap((m) =>
         groups.map((g) => {
@@ -133,7 +173,10 @@ function summary(d: RunData): Section {
           return td(formatCell(r.mean, r.std), isBest ? 'best' : '');
         }),
       );
-      const first = i === 0 ? `<td rowspan="${b.methods.length}" class="key">${esc(multi ? `${b.key.split('|')[0]} · ${b.label}` : b.label)}</td>` : '';
+      const first =
+        i === 0
+          ? `<td rowspan="${b.methods.length}" class="key">${esc(multi ? `${b.key.split('|')[0]} · ${b.label}` : b.label)}</td>`
+          : '';
       rows.push([first, td(method), ...cells]);
     });
   }
@@ -161,7 +204,9 @@ function tradeoff(d: RunData): Section {
 }
 
 function perClass(d: RunData): Section {
-  const metrics = ['image_auroc', 'pixel_auroc', 'aupro'].filter((m) => d.results.some((r) => r.metric === m && !Number.isNaN(r.value)));
+  const metrics = ['image_auroc', 'pixel_auroc', 'aupro'].filter((m) =>
+    d.results.some((r) => r.metric === m && !Number.isNaN(r.value)),
+  );
   const id = 'chart-per-class';
   return {
     id: 'per-class',
@@ -186,7 +231,9 @@ function tailSampler(d: RunData): Section {
     return {
       id: 'tailsampler',
       title: 'TailSampler',
-      html: none('No cell of this run recorded a TailSampler decision (no TailedCore cell, or a run made before the runner recorded cell details).'),
+      html: none(
+        'No cell of this run recorded a TailSampler decision (no TailedCore cell, or a run made before the runner recorded cell details).',
+      ),
       charts: {},
     };
   const cells = d.details.filter((c) => c.tailSampler);
@@ -195,7 +242,9 @@ function tailSampler(d: RunData): Section {
     const a = tailAccuracy(t.trueSize, t.selected, t.noise, t.predicted);
     const noise = t.noise.reduce((x, y) => x + y, 0);
     const noiseSel = t.noise.filter((n, i) => n && t.selected[i]).length;
-    const headSel = t.selected.filter((s, i) => s && t.trueSize[i] > ((d.config?.tailMaxCount as number | undefined) ?? 20)).length;
+    const headSel = t.selected.filter(
+      (s, i) => s && t.trueSize[i] > ((d.config?.tailMaxCount as number | undefined) ?? 20),
+    ).length;
     return [
       td(`${splitLabel(c.split)} · ${c.method}`),
       td(a.selected),
@@ -221,7 +270,10 @@ function tailSampler(d: RunData): Section {
     };
   });
   const html = [
-    table(['split · method', 'selected', 'true tail', 'true tail missed', 'included anomalies', 'included head', 'cut'], rows),
+    table(
+      ['split · method', 'selected', 'true tail', 'true tail missed', 'included anomalies', 'included head', 'cut'],
+      rows,
+    ),
     chart('chart-tailsampler'),
     '<h3>Selected images</h3>',
     switcher('tail', 'split', panels),
@@ -260,7 +312,12 @@ function mapSplits(details: readonly CellDetails[], which: MapsOptions['mapSplit
 function maps(d: RunData, o: MapsOptions): Section {
   const splits = mapSplits(d.details, o.mapSplits ?? 'one-per-setting');
   if (splits.length === 0)
-    return { id: 'maps', title: 'Anomaly maps', html: none('No anomaly maps recorded (a run made before the runner recorded cell details, or mapsPerClass 0).'), charts: {} };
+    return {
+      id: 'maps',
+      title: 'Anomaly maps',
+      html: none('No anomaly maps recorded (a run made before the runner recorded cell details, or mapsPerClass 0).'),
+      charts: {},
+    };
   const fig = (t: CellDetails['maps'][number]['highest'][number]) =>
     `<figure class="map"><img src="${t.src}" alt="${esc(t.rel)}" title="${esc(t.rel)}"><figcaption>${t.label ? 'anomalous' : 'normal'} · ${t.score.toPrecision(3)}${t.imageRead ? '' : ' · image not readable'}</figcaption></figure>`;
   const panels = splits.map((split) => {
@@ -282,7 +339,11 @@ function maps(d: RunData, o: MapsOptions): Section {
   return { id: 'maps', title: 'Anomaly maps', html, charts: {} };
 }
 
-export function buildSections(d: RunData, names: readonly SectionName[] = SECTION_NAMES, o: MapsOptions = {}): Section[] {
+export function buildSections(
+  d: RunData,
+  names: readonly SectionName[] = SECTION_NAMES,
+  o: MapsOptions = {},
+): Section[] {
   const make: Record<SectionName, () => Section> = {
     header: () => header(d),
     summary: () => summary(d),

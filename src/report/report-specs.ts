@@ -107,13 +107,33 @@ export function tradeoffReportSpec(summary: readonly SummaryRow[], metric = 'ima
 export function perClassReportSpec(rows: readonly ResultRow[], metrics: readonly string[]): Spec {
   const acc = new Map<
     string,
-    { setting: string; noise: number; metric: string; cls: string; method: string; sum: number; n: number; train: number; tails: number }
+    {
+      setting: string;
+      noise: number;
+      metric: string;
+      cls: string;
+      method: string;
+      sum: number;
+      n: number;
+      train: number;
+      tails: number;
+    }
   >();
   for (const r of rows) {
     if (!metrics.includes(r.metric) || Number.isNaN(r.value)) continue;
     const setting = settingLabel(r.tail_type, r.k);
     const key = [r.dataset, setting, r.noise_ratio, r.metric, r.class, r.method].join('|');
-    const a = acc.get(key) ?? { setting, noise: r.noise_ratio, metric: r.metric, cls: r.class, method: r.method, sum: 0, n: 0, train: 0, tails: 0 };
+    const a = acc.get(key) ?? {
+      setting,
+      noise: r.noise_ratio,
+      metric: r.metric,
+      cls: r.class,
+      method: r.method,
+      sum: 0,
+      n: 0,
+      train: 0,
+      tails: 0,
+    };
     a.sum += r.value;
     a.train += r.train_count;
     a.n++;
@@ -158,7 +178,10 @@ export function perClassReportSpec(rows: readonly ResultRow[], metrics: readonly
         type: 'nominal',
         title: 'class · training images (largest first)',
         sort: { field: 'train', op: 'max', order: 'descending' },
-        axis: { labelAngle: -45, labelColor: { condition: { test: "indexof(datum.label, 'tail') >= 0", value: '#c0392b' }, value: '#222' } },
+        axis: {
+          labelAngle: -45,
+          labelColor: { condition: { test: "indexof(datum.label, 'tail') >= 0", value: '#c0392b' }, value: '#222' },
+        },
       },
       xOffset: { field: 'method', type: 'nominal' },
       y: { field: 'value', type: 'quantitative', title: 'mean over seeds', scale: { domain: [0, 1] } },
@@ -262,7 +285,10 @@ export function tailSamplerReportSpec(details: readonly CellDetails[]): Spec | n
               data: { values: cuts },
               transform: [filter],
               mark: { type: 'rule', color: '#e45756', strokeDash: [2, 2] },
-              encoding: { y: { field: 'k', type: 'quantitative', scale }, tooltip: [{ field: 'k', title: 'TailSampler cut' }] },
+              encoding: {
+                y: { field: 'k', type: 'quantitative', scale },
+                tooltip: [{ field: 'k', title: 'TailSampler cut' }],
+              },
             },
           ]
         : []),

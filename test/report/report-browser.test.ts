@@ -15,6 +15,19 @@ import { smallRealRun } from './small-run';
 
 const inCi = process.env.CI === 'true';
 
+/** An attribute of every element matching a selector. */
+const attrs = (page: Page, sel: string, name: string) =>
+  page.$$eval(sel, (els, n) => els.map((e) => e.getAttribute(n)), name);
+
+/** Polls until cond holds (the timeout only stops a hung test; no timing is asserted). */
+async function until(cond: () => Promise<boolean>, what: string, timeoutMs = 10000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 test(
   'report.html of a real run renders in Chromium: charts with marks, tooltips with the values, thumbnails, no network',
   {
@@ -56,10 +69,12 @@ test(
       const charts = await page.$$eval('[data-chart]', (els) =>
         els.map((e) => ({ id: e.id, marks: e.querySelectorAll('svg g.role-mark > *').length })),
       );
-      assert.deepEqual(
-        charts.map((c) => c.id).sort(),
-        ['chart-per-class', 'chart-tailsampler', 'chart-tradeoff-image-auroc', 'chart-tradeoff-pixel-auroc'],
-      );
+      assert.deepEqual(charts.map((c) => c.id).sort(), [
+        'chart-per-class',
+        'chart-tailsampler',
+        'chart-tradeoff-image-auroc',
+        'chart-tradeoff-pixel-auroc',
+      ]);
       for (const c of charts) assert.ok(c.marks > 0, `${c.id} has no marks`);
 
       // The trade-off: one point per setting x group x method x noise ratio of the results.
@@ -88,11 +103,7 @@ test(
 
       // Click the point: the other methods' points fade.
       await point.click({ force: true });
-      await page.waitForFunction(
-        (sel) => [...document.querySelectorAll(sel)].some((e) => Number(e.getAttribute('opacity') ?? 1) < 1),
-        symbols,
-        { timeout: 10000 },
-      );
+      await until(async () => (await attrs(page, symbols, 'opacity')).some((o) => Number(o ?? 1) < 1), 'highlight');
       const opacities = await page.$$eval(symbols, (els) =>
         els.map((e) => ({
           method: (e as unknown as { __data__: { datum: { method: string } } }).__data__.datum.method,
@@ -104,21 +115,18 @@ test(
 
       // The per-class metric selector redraws the bars with the other metric's values.
       const bars = '#chart-per-class g.mark-rect.role-mark > path';
-      const before = await page.$$eval(bars, (els) => els.map((e) => e.getAttribute('d')).join());
+      const before = (await attrs(page, bars, 'd')).join();
       await page.locator('#chart-per-class select').first().selectOption('pixel AUROC');
-      await page.waitForFunction(
-        ([sel, b]) => [...document.querySelectorAll(sel)].map((e) => e.getAttribute('d')).join() !== b,
-        [bars, before] as const,
-      );
+      await until(async () => (await attrs(page, bars, 'd')).join() !== before, 'the bars to redraw');
       assert.ok((await page.locator(bars).count()) > 0);
 
       // Thumbnails: anomaly maps of every class for each method, TailSampler's selected images; all decode.
       const imgs = await page.$$eval('img', async (els) =>
         Promise.all(
           els.map(async (e) => {
-            const i = e as HTMLImageElement;
+            const i = e as unknown as { decode(): Promise<void>; naturalWidth: number; naturalHeight: number };
             await i.decode();
-            return { w: i.naturalWidth, h: i.naturalHeight, map: i.closest('figure.map') !== null };
+            return { w: i.naturalWidth, h: i.naturalHeight, map: e.closest('figure.map') !== null };
           }),
         ),
       );
