@@ -49,7 +49,7 @@ pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px} .switch{display
 .thumbs{display:flex;flex-wrap:wrap;gap:6px} figure{margin:0;text-align:center;font-size:11px}
 figure.thumb.noise figcaption{color:#c0392b;font-weight:bold} figure img{display:block;image-rendering:pixelated}
 figure.map{display:inline-block;margin:2px} .missing{width:64px;height:64px;background:#eee;font-size:10px}
-#vg-tooltip-element{font-size:12px}`;
+#vg-tooltip-element{font-size:12px} .cols{display:flex;flex-wrap:wrap;gap:28px;align-items:flex-start} td.sub{padding-left:22px}`;
 
 /** Embeds every chart, records the views (window.reportViews), wires the panel selectors; errors go to the console. */
 const CLIENT = `

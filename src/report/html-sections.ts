@@ -29,10 +29,10 @@ export type SectionName = (typeof SECTION_NAMES)[number];
 export const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const table = (head: string[], rows: string[][], cls = '') =>
-  `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.join('')}</tr>`)
-    .join('')}</tbody></table>`;
+const table = (head: string[], rows: string[][], cls = '') => {
+  const thead = head.some((h) => h) ? `<thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` : '';
+  return `<table${cls ? ` class="${cls}"` : ''}>${thead}<tbody>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</tbody></table>`;
+};
 const td = (v: unknown, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${esc(v)}</td>`;
 const none = (what: string) => `<p class="none">${esc(what)}</p>`;
 const chart = (id: string) => `<div class="chart" id="${id}" data-chart="${id}"></div>`;
@@ -112,14 +112,15 @@ function header(d: RunData): Section {
     timeRows.push([td(`fit ${m} (${t.n} cells)`), td(seconds(t.fit))]);
     timeRows.push([td(`predict ${m} (${t.n} cells)`), td(seconds(t.predict))]);
   }
-  for (const [k, v] of stage) if (v > 0) timeRows.push([td(`  of which ${k} (all cells)`), td(seconds(v))]);
+  for (const [k, v] of stage) if (v > 0) timeRows.push([td(`of which ${k} (all cells)`, 'sub'), td(seconds(v))]);
   const html = [
+    '<div class="cols"><div>',
     table(
       ['', ''],
       facts.map(([k, v]) => [td(k, 'key'), td(v)]),
       'facts',
     ),
-    '<h3>Features: backbone, embedding and engine</h3>',
+    '</div><div><h3>Features: backbone, embedding and engine</h3>',
     engines.length
       ? table(
           ['', ''],
@@ -127,10 +128,11 @@ function header(d: RunData): Section {
           'facts',
         )
       : none('env.json not recorded'),
-    '<h3>Wall time per stage</h3>',
+    '</div><div><h3>Wall time per stage</h3>',
     timeRows.length
       ? table(['stage', 'wall time'], timeRows)
       : none('not recorded (this run was made before the runner recorded cell details)'),
+    '</div></div>',
     `<details><summary>config.json</summary><pre>${esc(JSON.stringify(cfg, null, 2))}</pre></details>`,
     d.problems.length ? `<p class="none">${d.problems.map(esc).join('<br>')}</p>` : '',
   ].join('\n');

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { readResults } from '../../src/results/results-file';
-import { chromiumOk, CHROMIUM, launchChromium } from './chromium';
+import { chromiumOk, CHROMIUM, launchChromium } from '../../scripts/chromium';
 import { smallRealRun } from './small-run';
 
 const inCi = process.env.CI === 'true';

@@ -1,4 +1,4 @@
-/** Debian's Chromium driven over the DevTools protocol (playwright-core, no browser download) for the report tests. */
+/** Debian's Chromium driven over the DevTools protocol (playwright-core, no browser download): the report test and screenshot. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
