@@ -227,15 +227,27 @@ function switcher(group: string, label: string, panels: { label: string; html: s
   return `<label class="switch">${esc(label)} <select data-switch="${group}">${opts}</select></label>\n${divs}`;
 }
 
+/** The runner's per-cell tail selection counts (tail-selection.csv), shown as recorded when the run has them. */
+function tailSelectionTable(d: RunData): string {
+  const t = d.tailSelection;
+  if (!t) return '';
+  return `<h3>Tail selection records (tail-selection.csv)</h3>${table(
+    t.columns,
+    t.rows.map((r) => r.map((v) => td(v))),
+  )}`;
+}
+
 function tailSampler(d: RunData): Section {
   const spec = tailSamplerReportSpec(d.details);
   if (!spec)
     return {
       id: 'tailsampler',
       title: 'TailSampler',
-      html: none(
-        'No cell of this run recorded a TailSampler decision (no TailedCore cell, or a run made before the runner recorded cell details).',
-      ),
+      html:
+        tailSelectionTable(d) +
+        none(
+          'No cell of this run recorded a TailSampler decision (no TailedCore cell, or a run made before the runner recorded cell details).',
+        ),
       charts: {},
     };
   const cells = d.details.filter((c) => c.tailSampler);
@@ -279,6 +291,7 @@ function tailSampler(d: RunData): Section {
     chart('chart-tailsampler'),
     '<h3>Selected images</h3>',
     switcher('tail', 'split', panels),
+    tailSelectionTable(d),
   ].join('\n');
   return { id: 'tailsampler', title: 'TailSampler', html, charts: { 'chart-tailsampler': spec } };
 }

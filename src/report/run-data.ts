@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { readResults, ResultRow, rowCellKey } from '../results/results-file';
 import { CellDetails, FeatureStageRecord, readRunDetails } from '../results/cell-details';
 import { InputError } from '../util/errors';
+import { splitCsvLine } from '../util/csv';
 import { summarizeResults, SummaryRow } from './summary';
 
 export interface RunData {
@@ -20,6 +21,19 @@ export interface RunData {
   featureStages: FeatureStageRecord[];
   /** Details files that could not be read. */
   problems: string[];
+  /** <run>/tail-selection.csv (per-cell tail selection counts) when the runner wrote one, as read: header and rows. */
+  tailSelection: { columns: string[]; rows: string[][] } | null;
+}
+
+/** A small CSV file as header + rows, or null when absent or empty. */
+function readCsv(file: string): { columns: string[]; rows: string[][] } | null {
+  if (!fs.existsSync(file)) return null;
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+  if (lines.length === 0) return null;
+  return { columns: splitCsvLine(lines[0]), rows: lines.slice(1).map(splitCsvLine) };
 }
 
 function readJson(file: string): Record<string, unknown> | null {
@@ -51,5 +65,6 @@ export function readRunData(dir: string): RunData {
     details: [...d.cells.values()].filter((c) => cellsInResults.has(c.cell)),
     featureStages: d.features,
     problems: d.problems,
+    tailSelection: readCsv(path.join(dir, 'tail-selection.csv')),
   };
 }

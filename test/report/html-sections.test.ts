@@ -46,6 +46,7 @@ function data(details: CellDetails[] = []): RunData {
     details,
     featureStages: [],
     problems: [],
+    tailSelection: null,
   };
 }
 
@@ -77,4 +78,15 @@ test('anomaly maps: one split per setting by default (noise nearest 10 %, lowest
   const shown = (h: string) => [...h.matchAll(/<option value="\d+">([^<]+)<\/option>/g)].map((m) => m[1]);
   assert.deepEqual(shown(html({})), ['step K=1 · noise 10% · seed 0 · d', 'pareto · noise 5% · seed 2 · d']);
   assert.equal(shown(html({ mapSplits: 'all' })).length, 5);
+});
+
+test("the runner's tail-selection.csv, when the run has one, is shown as recorded in the TailSampler section", () => {
+  const d = { ...data(), tailSelection: { columns: ['cell', 'selected'], rows: [['d|step|1|0.1|0|tailedcore', '7']] } };
+  const html = buildSections(d, ['tailsampler'])[0].html;
+  assert.match(html, /Tail selection records \(tail-selection\.csv\)/);
+  assert.match(
+    html,
+    /<th>selected<\/th><\/tr><\/thead><tbody><tr><td>d\|step\|1\|0\.1\|0\|tailedcore<\/td><td>7<\/td>/,
+  );
+  assert.doesNotMatch(buildSections(data(), ['tailsampler'])[0].html, /tail-selection\.csv/);
 });
