@@ -1,9 +1,11 @@
 /**
  * npx tsx scripts/report-screenshot.ts --run results/<run> --out docs/report.png [--width 1280] [--height 2400]
- * Opens <run>/report.html in the system Chromium (scripts/chromium.ts) and saves a PNG of its top part.
+ * Opens <run>/report.html in the system Chromium (scripts/chromium.ts) and saves a (palette) PNG of its top part.
  */
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
+import sharp from 'sharp';
+import { writeFileAtomic } from '../src/util/atomic';
 import { REPORT_FILE } from '../src/report';
 import { CliSpec, intFlag, requiredFlag, runCli } from '../src/util/cli';
 import { InputError } from '../src/util/errors';
@@ -33,7 +35,9 @@ runCli(SPEC, async (p) => {
     await page.setViewportSize({ width, height });
     await page.goto(pathToFileURL(file).href);
     await page.waitForSelector('body[data-charts]', { timeout: 120000 });
-    await page.screenshot({ path: out, clip: { x: 0, y: 0, width, height } });
+    const shot = await page.screenshot({ clip: { x: 0, y: 0, width, height } });
+    // A palette PNG: a docs image of a few hundred KB instead of a few MB.
+    writeFileAtomic(out, await sharp(shot).png({ palette: true, quality: 90, compressionLevel: 9 }).toBuffer());
     console.log(`wrote ${out}`);
   } finally {
     await ctx.close();
