@@ -32,7 +32,7 @@ import { cellsOfShard, partName, ShardSpec, SINGLE } from './shards';
 import { preflightSources, splitForCell } from './split-source';
 import type { ResultRow } from '../results/results-file';
 import { featureStageFile } from '../results/cell-details';
-import { CellDetailsOptions, recordCellDetails } from './cell-details';
+import { CellDetailsOptions, recordCellDetails, resolveCellDetailsOptions } from './cell-details';
 
 export { preflight } from './preflight';
 
@@ -161,6 +161,7 @@ export async function runExperiment(
     });
   const shard = opts.shard ?? SINGLE;
   preflight(config, pipeline);
+  resolveCellDetailsOptions(opts.details); // a bad option fails before any work
   const prep = await prepare(config, pipeline, log);
   const { fx } = prep;
   let summary: RunSummary;

@@ -68,3 +68,23 @@ test('npm run report -- --run DIR rewrites report.html; a folder without results
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown report section "nope"/);
 });
+
+test('--maps-per-class bounds the anomaly-map thumbnails per class and method; a bad value fails before any work', async () => {
+  const dir = tmp('tc-report-maps-');
+  const config = resolveConfig(smallGrid(dir, { noiseRatios: [0], seeds: [0] }), ['patchcore', 'tailedcore']);
+  await assert.rejects(
+    runExperiment(config, fakePipeline(), { quiet: true, details: { mapsPerClass: -1 } }),
+    /option mapsPerClass must be an integer >= 0, got -1/,
+  );
+  assert.equal(fs.existsSync(path.join(dir, 'results')), false);
+  await runExperiment(config, fakePipeline(), { quiet: true, details: { mapsPerClass: 2 } });
+  const d = readRunData(path.join(dir, 'results', 'r1'));
+  assert.ok(d.details.length > 0);
+  for (const c of d.details)
+    for (const m of c.maps) {
+      // 4 test images per class in the fake set: the 2 highest and the 2 lowest, in score order
+      assert.deepEqual([m.highest.length, m.lowest.length], [2, 2]);
+      assert.ok(m.highest[0].score >= m.highest[1].score && m.lowest[0].score <= m.lowest[1].score);
+      assert.ok(m.highest[1].score >= m.lowest[1].score);
+    }
+});
