@@ -52,7 +52,9 @@ export function readRunData(dir: string): RunData {
   const results = readResults(dir);
   if (results.length === 0)
     throw new InputError(`${path.join(dir, 'results.csv')} has no rows yet; run (or merge) the experiment first`);
-  const cellsInResults = new Set(results.map(rowCellKey));
+  // Grid order (results.csv is written in it), so sections list splits and methods as the config does.
+  const order = new Map<string, number>();
+  for (const r of results) if (!order.has(rowCellKey(r))) order.set(rowCellKey(r), order.size);
   const d = readRunDetails(dir);
   return {
     dir,
@@ -62,7 +64,9 @@ export function readRunData(dir: string): RunData {
     fingerprint: readJson(path.join(dir, 'fingerprint.json')) as RunData['fingerprint'],
     results,
     summary: summarizeResults(results),
-    details: [...d.cells.values()].filter((c) => cellsInResults.has(c.cell)),
+    details: [...d.cells.values()]
+      .filter((c) => order.has(c.cell))
+      .sort((a, b) => order.get(a.cell)! - order.get(b.cell)!),
     featureStages: d.features,
     problems: d.problems,
     tailSelection: readCsv(path.join(dir, 'tail-selection.csv')),
