@@ -21,6 +21,8 @@ const config: KnipConfig = {
   project: ['src/**/*.ts', 'scripts/**/*.{ts,js}', 'bench/**/*.ts', 'test/**/*.ts', 'notebooks/*.ipynb'],
   compilers: { ipynb: notebookCells },
   ignoreExportsUsedInFile: true,
+  // Read from disk (its browser build), not imported: src/report/html-report.ts inlines it into report.html.
+  ignoreDependencies: ['vega-embed'],
   // System programs that the tests and the run lock start (Jupyter, SLURM and munge come from apt in .ci/run), not npm packages.
   ignoreBinaries: [
     'jupyter',

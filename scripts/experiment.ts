@@ -104,6 +104,13 @@ const SPEC: CliSpec = {
       description: "--emit k8s: where the claim is mounted (the jobs' working directory)",
       default: '/work',
     },
+    'maps-per-class': {
+      type: 'string',
+      value: 'N',
+      description:
+        'test images per class and method kept as anomaly-map thumbnails for report.html, at each end (highest and lowest score)',
+      default: '1',
+    },
     pipeline: {
       type: 'string',
       value: 'MODULE',
@@ -184,7 +191,7 @@ runCli(SPEC, async (p) => {
     const outs = await writeRunOutputs(dir);
     console.log(outs.summaryMarkdown);
     console.log(
-      `merged ${m.cells} cells (${m.rows} rows) from ${m.parts.join(', ')}\nresults: ${dir}/results.csv\nsummary: ${dir}/summary.csv, summary.md\nfigures: ${outs.figures.join(', ')}`,
+      `merged ${m.cells} cells (${m.rows} rows) from ${m.parts.join(', ')}\nresults: ${dir}/results.csv\nsummary: ${dir}/summary.csv, summary.md\nfigures: ${outs.figures.join(', ')}\nreport: ${outs.report.file} (${(outs.report.bytes / 1024).toFixed(0)} KiB)`,
     );
     return;
   }
@@ -199,7 +206,8 @@ runCli(SPEC, async (p) => {
     );
     return;
   }
-  const s = await runExperiment(config, pipeline, { shard, wait: p.values.wait === true, log });
+  const details = { mapsPerClass: intFlag(p, 'maps-per-class', { min: 0, max: 100 }) };
+  const s = await runExperiment(config, pipeline, { shard, wait: p.values.wait === true, log, details });
   console.error(
     `ran ${s.ranCells} cells (${s.skippedCells} were done before${s.recomputed.length ? `, ${s.recomputed.length} recomputed after a failed check` : ''}) in ${((Date.now() - t0) / 60000).toFixed(1)} min`,
   );
@@ -207,7 +215,7 @@ runCli(SPEC, async (p) => {
     const outs = await writeRunOutputs(dir);
     console.log(outs.summaryMarkdown);
     console.log(
-      `results: ${dir}/results.csv\nsummary: ${dir}/summary.csv, summary.md\nfigures: ${outs.figures.join(', ')}`,
+      `results: ${dir}/results.csv\nsummary: ${dir}/summary.csv, summary.md\nfigures: ${outs.figures.join(', ')}\nreport: ${outs.report.file} (${(outs.report.bytes / 1024).toFixed(0)} KiB)`,
     );
   }
 });

@@ -29,6 +29,8 @@ export { openSession } from './session';
 export type { Session, SessionOptions, SplitSpec, OfficialSplitSpec } from './session';
 export { splitForCell, preflightSources } from './split-source';
 export { writeRunOutputs } from './outputs';
+export { CELL_DETAILS_DEFAULTS } from './cell-details';
+export type { CellDetailsOptions } from './cell-details';
 export type { RunOutputs } from './outputs';
 export {
   FAST_FEATURES,

@@ -8,13 +8,19 @@ import { summaryMarkdown } from '../report/markdown';
 import { writeFileAtomic } from '../util/atomic';
 import { plotTradeoff, plotPerClass } from '../plots/figures';
 import { settingLabel } from '../report/markdown';
+import { writeReport } from '../report/html-report';
 
 export interface RunOutputs {
   summaryMarkdown: string;
   figures: string[];
+  /** report.html and its size in bytes. */
+  report: { file: string; bytes: number };
 }
 
-/** Writes summary.csv, summary.md, summary-image-auroc.md, the trade-off figures (image and pixel AUROC) and per-class bars per setting. */
+/**
+ * Writes summary.csv, summary.md, summary-image-auroc.md, the trade-off figures (image and pixel AUROC), per-class bars
+ * per setting and the interactive report.html (src/report/html-report.ts).
+ */
 export async function writeRunOutputs(runDir: string): Promise<RunOutputs> {
   const { rows: summary, markdown } = writeSummary(runDir);
   // A compact table (image AUROC only) for READMEs.
@@ -41,5 +47,5 @@ export async function writeRunOutputs(runDir: string): Promise<RunOutputs> {
     await plotPerClass(results, { tailType: s.tailType, k: s.k, noiseRatio: noise, seed, out });
     figures.push(`${out}.svg`);
   }
-  return { summaryMarkdown: markdown, figures };
+  return { summaryMarkdown: markdown, figures, report: writeReport(runDir) };
 }

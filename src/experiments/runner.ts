@@ -42,6 +42,8 @@ import { preflightSources, splitForCell } from './split-source';
 import type { ResultRow } from '../results/results-file';
 import { TAIL_SAMPLER_DEFAULTS } from '../sampling/tail-sampler';
 import { appendTailRecord, tailRecordOf, TailRecord } from './tail-records';
+import { featureStageFile } from '../results/cell-details';
+import { CellDetailsOptions, recordCellDetails, resolveCellDetailsOptions } from './cell-details';
 
 export { preflight } from './preflight';
 
@@ -58,6 +60,8 @@ export interface RunOptions {
   wait?: boolean;
   /** Merge the parts into results.csv when this writer has finished. @default true for a single process (0 of 1) */
   merge?: boolean;
+  /** What each cell records for the HTML report (anomaly-map thumbnails per class, ...). @default CELL_DETAILS_DEFAULTS */
+  details?: CellDetailsOptions;
 }
 
 export interface RunSummary {
@@ -174,6 +178,7 @@ export async function runExperiment(
     });
   const shard = opts.shard ?? SINGLE;
   preflight(config, pipeline);
+  resolveCellDetailsOptions(opts.details); // a bad option fails before any work
   const prep = await prepare(config, pipeline, log);
   const { fx } = prep;
   let summary: RunSummary;
@@ -253,24 +258,25 @@ async function runPart(
     if (here.length === 0) continue;
     const d = prep.datasets.get(entry.name)!;
     const allPaths = d.dataset.classes.flatMap((c) => [...c.train, ...c.test].map((im) => im.path));
+    const t0 = Date.now();
     const store = await buildFeatureStore(fx, allPaths, { quiet: opts.quiet, label: `features ${entry.name}` });
+    const record = {
+      stage: 'features',
+      dataset: entry.name,
+      images: allPaths.length,
+      seconds: (Date.now() - t0) / 1000,
+    };
+    writeFileAtomic(featureStageFile(partDir, entry.name), JSON.stringify(record) + '\n');
     const tests = new Map<string, ClassTestSet>();
     for (const cell of here) {
       if (summary.ranCells >= limit) return summary;
       let tail: TailRecord | null = null;
-      const rows = await runCell(
-        config,
-        pipeline,
-        fx,
-        store,
-        d.dataset,
-        d.manifests.get(splitId(cell))!,
-        cell,
-        tests,
-        (t) => {
-          tail = t;
-        },
-      );
+      const details = { partDir, options: opts.details };
+      const manifest = d.manifests.get(splitId(cell))!;
+      const onTail = (t: TailRecord) => {
+        tail = t;
+      };
+      const rows = await runCell(config, pipeline, fx, store, d.dataset, manifest, cell, tests, onTail, details);
       commitCell(partDir, { cell: cell.key, config: cfp, data: d.fingerprint.id }, rows);
       if (tail) appendTailRecord(partDir, tail);
       summary.ranCells++;
@@ -320,7 +326,10 @@ export async function runFeatureStage(
   }
 }
 
-/** One cell: fit on the split's training set, predict and score every class's test set; returns its rows. */
+/**
+ * One cell: fit on the split's training set, predict and score every class's test set; returns its rows. With
+ * `details`, also writes what the HTML report shows of the cell into the part folder.
+ */
 export async function runCell(
   config: ResolvedConfig,
   pipeline: Pipeline,
@@ -332,6 +341,7 @@ export async function runCell(
   testCache: Map<string, ClassTestSet>,
   /** Receives what the tail branch selected (cells with a TailSampler tail branch only). */
   onTail?: (r: TailRecord) => void,
+  details?: { partDir: string; options?: CellDetailsOptions },
 ): Promise<ResultRow[]> {
   const r = await evaluateSplit({
     pipeline,
@@ -354,10 +364,20 @@ export async function runCell(
     tailMaxCount: config.tailMaxCount,
     metrics: config.metrics,
     testCache,
+    keepPredictions: details !== undefined,
+    keepModel: details !== undefined,
   });
   if (onTail) {
     const t = tailRecordOf(cell.key, cell.method.label, r.model, dataset, manifest, config.tailMaxCount);
     if (t) onTail(t);
+  }
+  if (details) {
+    try {
+      const ids = { cell: cell.key, split: splitId(cell), method: cell.method.label };
+      await recordCellDetails(details.partDir, ids, r, { pipeline, dataset, manifest }, details.options);
+    } finally {
+      r.model.dispose();
+    }
   }
   return r.rows;
 }

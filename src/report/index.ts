@@ -3,3 +3,8 @@ export * from './summary';
 export * from './markdown';
 export * from './write';
 export * from './tail-accuracy';
+export * from './run-data';
+export { reportHtml, writeReport, reportFrame, REPORT_FILE } from './html-report';
+export type { ReportOptions } from './html-report';
+export { SECTION_NAMES } from './html-sections';
+export type { SectionName } from './html-sections';
