@@ -3,3 +3,4 @@ export * from './summary';
 export * from './markdown';
 export * from './write';
 export * from './tail-accuracy';
+export * from './tailsampler-variants';

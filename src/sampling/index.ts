@@ -22,3 +22,4 @@ export {
   FEW_SHOT_DEFAULTS,
 } from './few-shot';
 export type { FewShotOptions, FewShotResult } from './few-shot';
+export { patchClassSizes, tailedLofScores, quarterAngleThreshold } from './tailed-lof';
