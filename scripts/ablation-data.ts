@@ -61,6 +61,8 @@ export function candidatePaths(ds: Dataset): string[] {
 export interface FamilyEmbeddings {
   ds: Dataset;
   E: Matrix;
+  /** The image path of each row of E. */
+  paths: string[];
   /** The training items of a split and their embedding rows. */
   split(setting: Setting, noiseRatio: number, seed: number): { items: TrainItem[]; X: Matrix };
 }
@@ -83,6 +85,7 @@ export async function familyEmbeddings(
   return {
     ds,
     E,
+    paths,
     split(setting, noiseRatio, seed) {
       const items = trainItems(
         ds,

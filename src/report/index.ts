@@ -4,3 +4,5 @@ export * from './markdown';
 export * from './write';
 export * from './tail-accuracy';
 export * from './tailsampler-variants';
+export * from './embedding-quality';
+export * from './class-similarity';
