@@ -170,6 +170,7 @@ async function main(cli: ParsedCli): Promise<void> {
     ),
   ].join('\n');
   writeFileAtomic(path.join(out, 'embedding-accuracy.csv'), csv + '\n', 'table');
+  writeFileAtomic(path.join(out, 'embedding-accuracy.json'), JSON.stringify(points, null, 1) + '\n', 'table');
   // Mean over seeds per (embedding, nominal accuracy).
   const groups = new Map<string, typeof points>();
   for (const p of points) {

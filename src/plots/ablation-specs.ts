@@ -180,3 +180,91 @@ export function classSimilaritySpec(
     },
   };
 }
+
+/** One summary row of a K sweep (src/report summarizeResults over a step-only run). */
+export interface KSweepRow {
+  tail_type: string;
+  k: number | null;
+  method: string;
+  metric: string;
+  group: string;
+  mean: number;
+  std: number;
+}
+
+/** The metric against the tail size K (step tails), one line per method, head and tail classes as columns; ± std bars. */
+export function kSweepSpec(summary: readonly KSweepRow[], metric = 'image_auroc'): VegaLiteSpec {
+  const values = summary
+    .filter((r) => r.metric === metric && r.tail_type === 'step' && (r.group === 'head' || r.group === 'tail'))
+    .map((r) => {
+      const sd = Number.isFinite(r.std) ? r.std : 0;
+      return { K: r.k, method: r.method, group: `${r.group} classes`, mean: r.mean, lo: r.mean - sd, hi: r.mean + sd };
+    });
+  const ks = [...new Set(values.map((v) => v.K))].sort((a, b) => (a ?? 0) - (b ?? 0));
+  const x = { field: 'K', type: 'ordinal', title: 'images per tail class (K)', sort: ks };
+  const title = metric.replace('_', ' ').replace('auroc', 'AUROC');
+  return {
+    $schema: SCHEMA,
+    title: `${title} against the tail size K (step, 10 % noise)`,
+    data: { values },
+    facet: { column: { field: 'group', type: 'nominal', title: null } },
+    spec: {
+      width: 220,
+      height: 160,
+      layer: [
+        {
+          mark: { type: 'line', point: true },
+          encoding: {
+            x,
+            y: { field: 'mean', type: 'quantitative', title, scale: { zero: false } },
+            color: { field: 'method', type: 'nominal' },
+          },
+        },
+        {
+          mark: { type: 'errorbar', ticks: true },
+          encoding: {
+            x,
+            y: { field: 'lo', type: 'quantitative', title },
+            y2: { field: 'hi' },
+            color: { field: 'method', type: 'nominal' },
+          },
+        },
+      ],
+    },
+    resolve: { scale: { y: 'shared' } },
+  };
+}
+
+/** One method's mean image AUROC on the noisy head classes and on the tail classes (the paper's bias figure). */
+export interface BiasPoint {
+  method: string;
+  setting: string;
+  head: number;
+  tail: number;
+}
+
+/** The paper's bias figure: tail-class against noisy-head-class image AUROC, one point per method, one panel per setting. */
+export function biasSpec(points: readonly BiasPoint[], title = 'Tail vs noisy-head image AUROC'): VegaLiteSpec {
+  return {
+    $schema: SCHEMA,
+    title,
+    data: { values: points },
+    facet: { column: { field: 'setting', type: 'nominal', title: null } },
+    spec: {
+      width: 200,
+      height: 200,
+      layer: [
+        {
+          mark: { type: 'point', filled: true, size: 80 },
+          encoding: {
+            x: { field: 'head', type: 'quantitative', title: 'head (noisy) image AUROC', scale: { zero: false } },
+            y: { field: 'tail', type: 'quantitative', title: 'tail image AUROC', scale: { zero: false } },
+            color: { field: 'method', type: 'nominal' },
+            shape: { field: 'method', type: 'nominal' },
+          },
+        },
+      ],
+    },
+    resolve: { scale: { x: 'shared', y: 'shared' } },
+  };
+}
