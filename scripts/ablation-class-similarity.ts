@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { tinyCnnOnnx } from '../src/features/backbones/tiny-cnn';
 import { loadBackbone } from '../src/features/backbones/registry';
 import type { FeatureExtractorOptions } from '../src/features';
-import { histogramShares, normalisedAngles, symmetryDistance } from '../src/report/class-similarity';
+import { halfAngleErrors, histogramShares, normalisedAngles, symmetryDistance } from '../src/report/class-similarity';
 import { classSimilaritySpec, SimilarityBin } from '../src/plots/ablation-specs';
 import { renderSvg, svgToPng, writeOutput } from '../src/plots/render';
 import { writeFileAtomic, ensureDir } from '../src/util/atomic';
@@ -85,6 +85,8 @@ async function main(cli: ParsedCli): Promise<void> {
     w: number;
     same: number;
     diff: number;
+    sameBeyond: number;
+    diffWithin: number;
   }[] = [];
   const bins: SimilarityBin[] = [];
   for (const choice of choices) {
@@ -93,12 +95,15 @@ async function main(cli: ParsedCli): Promise<void> {
       for (const setting of SETTINGS) {
         for (let seed = 0; seed < seeds; seed++) {
           const { items, X } = fe.split(setting, 0.1, seed);
-          const a = normalisedAngles(
+          const a = await normalisedAngles(
             X,
             items.map((t) => t.className),
           );
           const w = symmetryDistance(a);
+          const e = halfAngleErrors(a);
           rows.push({
+            sameBeyond: e.sameBeyond,
+            diffWithin: e.diffWithin,
             embedding: choice.label,
             family: fam.name,
             setting: setting.label,
@@ -124,9 +129,14 @@ async function main(cli: ParsedCli): Promise<void> {
     console.log(`${choice.label}: done`);
   }
   const minutes = ((performance.now() - t0) / 60000).toFixed(1);
-  const mean = (f: (r: (typeof rows)[number]) => boolean) => {
+  const mean = (
+    f: (r: (typeof rows)[number]) => boolean,
+    v: (r: (typeof rows)[number]) => number = (r) => r.w,
+    scale = 1,
+    d = 3,
+  ) => {
     const g = rows.filter(f);
-    return g.length ? (g.reduce((s, r) => s + r.w, 0) / g.length).toFixed(3) : '–';
+    return g.length ? ((scale * g.reduce((s, r) => s + v(r), 0)) / g.length).toFixed(d) : '–';
   };
   const cmd = `npx tsx scripts/ablation-class-similarity.ts --families ${families.map((f) => f.name).join(',')} --seeds ${seeds}${stringFlag(cli, 'onnx') ? ` --onnx ${onnx}` : ''}`;
   const cells = families.flatMap((f) => SETTINGS.map((s) => ({ f: f.name, s: s.label })));
@@ -144,14 +154,44 @@ async function main(cli: ParsedCli): Promise<void> {
         `| ${c.label} | ${cells.map((x) => mean((r) => r.embedding === c.label && r.family === x.f && r.setting === x.s)).join(' | ')} | ${mean((r) => r.embedding === c.label)} |`,
     ),
     '',
+    'Pairs on the wrong side of the half angle (the threshold the symmetric assumption gives): same-class pairs beyond it ' +
+      '(a class split) and different-class pairs within it (classes merged, the failure that hides a tail image in a larger class), %, mean over all cells:',
+    '',
+    '| embedding | same-class beyond 0.5 % | different-class within 0.5 % |',
+    '|---|---:|---:|',
+    ...choices.map(
+      (c) =>
+        `| ${c.label} | ${mean(
+          (r) => r.embedding === c.label,
+          (r) => r.sameBeyond,
+          100,
+          2,
+        )} | ${mean(
+          (r) => r.embedding === c.label,
+          (r) => r.diffWithin,
+          100,
+          2,
+        )} |`,
+    ),
+    '',
   ].join('\n');
   writeFileAtomic(path.join(out, 'class-similarity.md'), md, 'table');
   writeFileAtomic(
     path.join(out, 'class-similarity.csv'),
     [
-      'embedding,family,setting,seed,w,same_pairs,diff_pairs',
+      'embedding,family,setting,seed,w,same_pairs,diff_pairs,same_beyond_half,diff_within_half',
       ...rows.map((r) =>
-        [JSON.stringify(r.embedding), r.family, r.setting, r.seed, r.w.toFixed(5), r.same, r.diff].join(','),
+        [
+          JSON.stringify(r.embedding),
+          r.family,
+          r.setting,
+          r.seed,
+          r.w.toFixed(5),
+          r.same,
+          r.diff,
+          r.sameBeyond.toFixed(5),
+          r.diffWithin.toFixed(5),
+        ].join(','),
       ),
     ].join('\n') + '\n',
     'table',

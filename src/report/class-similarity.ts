@@ -5,39 +5,46 @@
  * an embedding is from that.
  */
 import { Matrix, normalizeRows } from '../linalg/matrix';
+import { matmulTransposed } from '../linalg';
 import { InputError } from '../util/errors';
 
 /** Normalised angles of every ordered pair i ≠ j, split into same-class and different-class pairs. */
-export function normalisedAngles(
+export async function normalisedAngles(
   embeddings: Matrix,
   classNames: readonly string[],
-): { same: Float64Array; diff: Float64Array } {
+): Promise<{ same: Float64Array; diff: Float64Array }> {
   const n = embeddings.rows;
   if (classNames.length !== n) throw new InputError(`normalisedAngles: ${n} rows but ${classNames.length} class names`);
   if (n < 2) throw new InputError('normalisedAngles needs at least 2 images');
   const x = normalizeRows(embeddings);
-  const D = x.cols;
-  const sim = new Float64Array(n);
+  // One N x N similarity on the GEMM engine (float32, as TailSampler computes it).
+  const S = (await matmulTransposed(x, x)).data;
   const same: number[] = [];
   const diff: number[] = [];
   for (let i = 0; i < n; i++) {
     let min = Infinity;
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let c = 0; c < D; c++) s += x.data[i * D + c] * x.data[j * D + c];
-      s = Math.max(-1, Math.min(1, s));
-      sim[j] = s;
-      if (j !== i && s < min) min = s;
-    }
-    const tmax = Math.acos(min);
+    for (let j = 0; j < n; j++) if (j !== i && S[i * n + j] < min) min = S[i * n + j];
+    const tmax = Math.acos(Math.max(-1, Math.min(1, min)));
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       // All rows identical: no angle to normalise by; count the pair at 0.
-      const a = tmax > 0 ? Math.acos(sim[j]) / tmax : 0;
+      const a = tmax > 0 ? Math.acos(Math.max(-1, Math.min(1, S[i * n + j]))) / tmax : 0;
       (classNames[i] === classNames[j] ? same : diff).push(a);
     }
   }
   return { same: Float64Array.from(same), diff: Float64Array.from(diff) };
+}
+
+/** Shares of pairs on the wrong side of the half angle: same-class pairs beyond 0.5 and different-class pairs within it. */
+export function halfAngleErrors(angles: { same: ArrayLike<number>; diff: ArrayLike<number> }): {
+  sameBeyond: number;
+  diffWithin: number;
+} {
+  let a = 0;
+  for (let k = 0; k < angles.same.length; k++) if (angles.same[k] > 0.5) a++;
+  let b = 0;
+  for (let k = 0; k < angles.diff.length; k++) if (angles.diff[k] <= 0.5) b++;
+  return { sameBeyond: a / Math.max(1, angles.same.length), diffWithin: b / Math.max(1, angles.diff.length) };
 }
 
 /** 1-D Wasserstein-1 distance between two empirical distributions (∫ |F_a − F_b|, as scipy.stats.wasserstein_distance). */

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { histogramShares, normalisedAngles, symmetryDistance, wasserstein1 } from '../../src/report/class-similarity';
+import {
+  halfAngleErrors,
+  histogramShares,
+  normalisedAngles,
+  symmetryDistance,
+  wasserstein1,
+} from '../../src/report/class-similarity';
 import { fromRows } from '../../src/linalg/matrix';
 
 test('wasserstein1: shifts, equal samples and unequal sizes (hand-computed)', () => {
@@ -11,19 +17,20 @@ test('wasserstein1: shifts, equal samples and unequal sizes (hand-computed)', ()
   assert.throws(() => wasserstein1([], [1]), /non-empty/);
 });
 
-test('normalised angles: two orthogonal classes mirror exactly (W = 0); same-class pairs at 0, different at 1', () => {
+test('normalised angles: two orthogonal classes mirror exactly (W = 0); same-class pairs at 0, different at 1', async () => {
   const X = fromRows([
     [1, 0],
     [1, 0],
     [0, 1],
     [0, 1],
   ]);
-  const a = normalisedAngles(X, ['a', 'a', 'b', 'b']);
+  const a = await normalisedAngles(X, ['a', 'a', 'b', 'b']);
   assert.equal(a.same.length, 4);
   assert.equal(a.diff.length, 8);
   assert.ok([...a.same].every((v) => Math.abs(v) < 1e-6));
   assert.ok([...a.diff].every((v) => Math.abs(v - 1) < 1e-9));
   assert.ok(symmetryDistance(a) < 1e-6);
+  assert.deepEqual(halfAngleErrors(a), { sameBeyond: 0, diffWithin: 0 });
   // A class spread to half the largest angle breaks the mirror: same at 0.5, diff at 1 -> W = 0.5.
   const c = Math.SQRT1_2;
   const Y = fromRows([
@@ -31,7 +38,9 @@ test('normalised angles: two orthogonal classes mirror exactly (W = 0); same-cla
     [c, c],
     [0, 1],
   ]);
-  const b = normalisedAngles(Y, ['a', 'a', 'b']);
+  const b = await normalisedAngles(Y, ['a', 'a', 'b']);
   assert.ok(symmetryDistance(b) > 0.2);
+  // from image 1 (at 45°) both others are at the largest angle 45°: its classmate is beyond the half angle
+  assert.ok(halfAngleErrors(b).sameBeyond > 0);
   assert.deepEqual(histogramShares([0, 0.5, 0.99, 1], 2), [0.25, 0.75]);
 });
