@@ -2,6 +2,8 @@
 import { OptionError } from '../util/errors';
 import { AnomalyModel, AugmentationType } from './types';
 import { PatchCore, SoftPatch, TailedCore, PatchCoreOptions, SoftPatchOptions, TailedCoreOptions } from './methods';
+import { Padim, PadimOptions } from './padim';
+import { tailSamplerPreset } from '../sampling/tail-sampler';
 
 type Variant = { make: (o: Record<string, unknown>, name: string) => AnomalyModel; fixed: Record<string, unknown> };
 
@@ -29,10 +31,26 @@ const VARIANTS: Record<string, Variant> = {
     make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n),
     fixed: { tail: 'oracle' },
   },
+  // Development variants of the official code (spec §2.3 end, §4.1, §6.7), not the paper's default.
+  'tailedcore-dms': {
+    make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n),
+    fixed: { tail: tailSamplerPreset('double_max_step') },
+  },
+  'tailedcore-tailedlof': {
+    make: (o, n) => new TailedCore(o as Partial<TailedCoreOptions>, n),
+    fixed: { denoise: 'tailed-lof' },
+  },
+  padim: { make: (o, n) => new Padim(o as Partial<PadimOptions>, n), fixed: {} },
 };
 
 /** Variants whose augmentation is a free option (they have a tail branch and do not fix augmentation). */
-const TAKES_AUGMENTATION = new Set(['tailedcore', 'tailedcore-nodenoise', 'tailedcore-oracle']);
+const TAKES_AUGMENTATION = new Set([
+  'tailedcore',
+  'tailedcore-nodenoise',
+  'tailedcore-oracle',
+  'tailedcore-dms',
+  'tailedcore-tailedlof',
+]);
 
 /** Every name createModel accepts. */
 export const MODEL_NAMES = Object.freeze(Object.keys(VARIANTS)) as readonly string[];

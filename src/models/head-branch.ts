@@ -6,12 +6,13 @@
 import { Matrix, takeRows } from '../linalg/matrix';
 import { lofPerPosition } from '../sampling/lof';
 import { quantileLinear } from '../sampling/quantile';
+import { patchClassSizes, tailedLofScores } from '../sampling/tailed-lof';
 import { greedyCoresetParallel } from '../sampling/coreset';
 import { Rng } from '../util/rng';
 import { InputError } from '../util/errors';
 
 export interface HeadBranchOptions {
-  denoise: 'none' | 'lof';
+  denoise: 'none' | 'lof' | 'tailed-lof';
   weighting: 'none' | 'lof';
   coresetRatio: number;
   projDim: number;
@@ -44,11 +45,16 @@ export async function buildHeadBranch(
   let candidates: Int32Array | null = null;
   let lofScores: Float32Array | null = null;
   let lofThreshold: number | null = null;
-  if (o.denoise === 'lof' || o.weighting === 'lof') {
+  if (o.denoise !== 'none' || o.weighting === 'lof') {
     lofScores = await lofPerPosition(patches, imageCount, patchesPerImage, lofRng, { k: o.lofK, projDim: o.projDim });
-    if (o.denoise === 'lof') {
-      lofThreshold = quantileLinear(lofScores, o.lofQuantile);
-      candidates = keepBelow(lofScores, lofThreshold);
+    if (o.denoise !== 'none') {
+      // TailedLOF filters on the class-size-weighted LOF; the weights of SoftPatch stay plain LOF.
+      const filterScores =
+        o.denoise === 'tailed-lof'
+          ? tailedLofScores(lofScores, await patchClassSizes(patches, imageCount, patchesPerImage))
+          : lofScores;
+      lofThreshold = quantileLinear(filterScores, o.lofQuantile);
+      candidates = keepBelow(filterScores, lofThreshold);
       if (candidates.length === 0) {
         throw new InputError(
           `LOF filter kept no patch (every LOF score equals the ${o.lofQuantile} quantile ${lofThreshold}); the training features are degenerate (all identical?)`,

@@ -17,3 +17,5 @@ export { buildHeadBranch, keepBelow } from './head-branch';
 export type { HeadBranchOptions, HeadBranchResult } from './head-branch';
 export { buildTailBranch, oracleTailIndices } from './tail-branch';
 export type { TailBranchOptions, TailBranchResult } from './tail-branch';
+export { Padim, PADIM_DEFAULTS, fitPadimGaussians, padimPatchScores, choleskyLower } from './padim';
+export type { PadimOptions, PadimGaussians } from './padim';

@@ -17,8 +17,12 @@ import { TAIL_MAX_COUNT } from '../data/splits/options';
 export type TailChoice = null | 'oracle' | Partial<TailSamplerOptions>;
 
 export interface MemoryBankModelOptions {
-  /** Head-branch denoising: 'lof' keeps only patches whose per-position LOF is strictly below the lofQuantile quantile. @default 'none' */
-  denoise: 'none' | 'lof';
+  /**
+   * Head-branch denoising: 'lof' keeps only patches whose per-position LOF is strictly below the lofQuantile quantile;
+   * 'tailed-lof' (development variant, spec §4.1, off in every released config) filters on LOF × (1 − patch class
+   * size / max class size) instead (src/sampling/tailed-lof.ts). @default 'none'
+   */
+  denoise: 'none' | 'lof' | 'tailed-lof';
   /** Score weighting: 'lof' multiplies each patch distance by the matched bank row's LOF score (SoftPatch). @default 'none' */
   weighting: 'none' | 'lof';
   /** Tail branch (see TailChoice). @default null */
@@ -70,7 +74,7 @@ export function resolveModelOptions(
   where: string,
 ): MemoryBankModelOptions {
   const o = resolveOptions(MEMORY_BANK_MODEL_DEFAULTS, given, where);
-  checkOneOf('denoise', o.denoise, ['none', 'lof'] as const);
+  checkOneOf('denoise', o.denoise, ['none', 'lof', 'tailed-lof'] as const);
   checkOneOf('weighting', o.weighting, ['none', 'lof'] as const);
   checkRange('coresetRatio', o.coresetRatio, 0, 1, { minOpen: true });
   checkRange('tailCoresetRatio', o.tailCoresetRatio, 0, 1, { minOpen: true });

@@ -4,3 +4,4 @@ export * from './specs';
 export * from './heatmap';
 export * from './figures';
 export * from './select';
+export * from './ablation-specs';

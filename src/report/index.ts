@@ -8,3 +8,6 @@ export { reportHtml, writeReport, reportFrame, REPORT_FILE } from './html-report
 export type { ReportOptions } from './html-report';
 export { SECTION_NAMES } from './html-sections';
 export type { SectionName } from './html-sections';
+export * from './tailsampler-variants';
+export * from './embedding-quality';
+export * from './class-similarity';

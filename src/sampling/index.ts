@@ -24,3 +24,4 @@ export {
 export type { FewShotOptions, FewShotResult } from './few-shot';
 export { TAIL_GUARDS, guardMaxK, gapCut } from './tail-guard';
 export type { TailGuard, TailGuardOptions } from './tail-guard';
+export { patchClassSizes, tailedLofScores, quarterAngleThreshold } from './tailed-lof';

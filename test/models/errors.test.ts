@@ -30,6 +30,9 @@ test('factory: every name builds the right configuration; unknown names and keys
       'tailedcore-nodenoise',
       'tailedcore-notail',
       'tailedcore-oracle',
+      'tailedcore-dms',
+      'tailedcore-tailedlof',
+      'padim',
     ],
   );
   for (const name of MODEL_NAMES) {
@@ -60,9 +63,17 @@ test('factory: every name builds the right configuration; unknown names and keys
   assert.equal(o('tailedcore-nodenoise').denoise, 'none');
   assert.deepEqual([o('tailedcore-notail').tail, o('tailedcore-notail').augmentation], [null, null]);
   assert.equal(o('tailedcore', { tail: { thresholdType: 'half_min' } }).tail!.constructor, Object);
+  assert.deepEqual(o('tailedcore-dms').tail, {
+    thresholdType: 'double_max_step',
+    vote: 'none',
+    percentile: 0.15,
+    trimP: 0.85,
+  });
+  assert.equal(o('tailedcore-tailedlof').denoise, 'tailed-lof');
+  assert.throws(() => createModel('tailedcore-tailedlof', { denoise: 'lof' }), /option denoise is fixed/);
   assert.throws(
-    () => createModel('padim'),
-    (e: Error) => e instanceof OptionError && /padim.*patchcore, softpatch/.test(e.message),
+    () => createModel('padim2'),
+    (e: Error) => e instanceof OptionError && /padim2.*patchcore, softpatch/.test(e.message),
   );
   assert.throws(() => createModel('patchcore', { lofK: 3 }), /unknown option "lofK"/);
   assert.throws(() => createModel('tailedcore-notail', { tail: {} }), /option tail is fixed/);

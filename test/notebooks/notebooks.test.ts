@@ -1,5 +1,5 @@
 /**
- * The notebooks: their shape is checked everywhere (one import entry, stored outputs, a closing reading); all five are
+ * The notebooks: their shape is checked everywhere (one import entry, stored outputs, a closing reading); all six are
  * executed headless at the fast scale (scripts/notebooks.ts --fast --jobs 2, into a temporary folder) when Jupyter is
  * installed. Without Jupyter the execution test is skipped locally and FAILS under CI=true, so CI cannot silently stop
  * checking the notebooks.
@@ -35,11 +35,11 @@ const hasPng = (cells: Cell[]) => outputsOf(cells).some((o) => o.data !== undefi
 const jupyterOk = spawnSync('jupyter', ['nbconvert', '--version'], { stdio: 'ignore' }).status === 0;
 const inCi = process.env.CI === 'true';
 
-test('five notebooks, each importing the kit from the one entry ../dist and ending with a reading of its figure', () => {
+test('six notebooks, each importing the kit from the one entry ../dist and ending with a reading of its figure', () => {
   const names = listNotebooks();
   assert.deepEqual(
     names.map((n) => n.slice(0, 2)),
-    ['01', '02', '03', '04', '05'],
+    ['01', '02', '03', '04', '05', '06'],
   );
   for (const name of names) {
     const cells = read(path.join(NOTEBOOKS, name));
@@ -80,7 +80,7 @@ test('the committed notebooks carry their outputs (figures as PNG, no error cell
 });
 
 test(
-  'all five notebooks execute headless at the fast scale without an error cell',
+  'all six notebooks execute headless at the fast scale without an error cell',
   {
     skip:
       !jupyterOk && !inCi
@@ -94,7 +94,7 @@ test(
     );
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-nb-'));
     const runs = await executeNotebooks({ fast: true, outDir, timeout: 600, jobs: 2 });
-    assert.equal(runs.length, 5);
+    assert.equal(runs.length, 6);
     for (const r of runs) {
       const cells = read(r.output);
       assert.equal(outputsOf(cells).filter((o) => o.output_type === 'error').length, 0, r.notebook);
