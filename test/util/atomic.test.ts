@@ -147,11 +147,12 @@ test('a full disk during an atomic write: one line, old file kept, no temporary 
 function unprivilegedSkipReason(): string | null {
   if (process.getuid?.() !== 0) return null;
   const files = [path.resolve('src/util/atomic.ts'), require.resolve('tsx')];
-  const probe = `for (const f of ${JSON.stringify(files)}) require('node:fs').accessSync(f, require('node:fs').constants.R_OK)`;
+  const probe = `for (const f of ${JSON.stringify(files)}) try { require('node:fs').accessSync(f) } catch (e) { console.log(e.code + ' on ' + f) }`;
   const r = spawnSync(process.execPath, ['-e', probe], { uid: 65534, gid: 65534, encoding: 'utf8' });
-  return r.status === 0
+  const denied = r.stdout.trim().split('\n')[0];
+  return r.status === 0 && denied === ''
     ? null
-    : `uid 65534 cannot read this checkout (a parent folder is private: ${r.stderr.trim().split('\n')[0]})`;
+    : `uid 65534 cannot read this checkout (${denied || r.stderr.trim()}: a parent folder is private)`;
 }
 
 test('an unwritable folder is EACCES in one line (checked as an unprivileged user)', (t) => {
