@@ -337,9 +337,9 @@ function embed(store: Store, c: Candidate, n: number): Matrix {
 // ---------------------------------------------------------------- scoring
 
 const SETTINGS = [
-  { label: 'step K=1', opts: { tail: 'step' as const, k: 1 } },
-  { label: 'step K=4', opts: { tail: 'step' as const, k: 4 } },
-  { label: 'Pareto', opts: { tail: 'pareto' as const } },
+  { label: 'step K=1', opts: { tailType: 'step' as const, k: 1 } },
+  { label: 'step K=4', opts: { tailType: 'step' as const, k: 4 } },
+  { label: 'Pareto', opts: { tailType: 'pareto' as const } },
 ];
 
 interface SplitRef {

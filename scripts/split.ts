@@ -4,9 +4,8 @@
  * The dataset (masks included) is validated before anything is written.
  */
 import { openDataset } from '../src/data/validate';
-import { buildSplit, formatSplitTable, writeManifest } from '../src/data/splits';
-import type { SplitOptions } from '../src/data/splits';
-import { resolveSplitOptions } from '../src/data/splits/options';
+import { buildSplit, formatSplitTable, resolveSplitOptions, writeManifest } from '../src/data/splits';
+import type { SplitSpec, TailType } from '../src/data/splits';
 import {
   CliSpec,
   DATA_FLAG,
@@ -40,17 +39,17 @@ const SPEC: CliSpec = {
 runCli(SPEC, async (p) => {
   const data = requiredFlag(p, SPEC, 'data');
   const out = requiredFlag(p, SPEC, 'out');
-  const tail = (stringFlag(p, 'tail') ?? 'step') as SplitOptions['tail'];
+  const tail = (stringFlag(p, 'tail') ?? 'step') as TailType; // checked by resolveSplitOptions below
   if (tail === 'pareto' && stringFlag(p, 'k') !== undefined) throw new OptionError('--k applies to --tail step only');
-  const opts: Partial<SplitOptions> = {
-    tail,
+  const opts: SplitSpec = {
+    tailType: tail,
     k: intFlag(p, 'k', { min: 1 }),
     noiseRatio: numberFlag(p, 'noise', { min: 0, max: 1 }),
     // The same rule as the experiment config and buildSplit: seeds are integers >= 0.
     seed: intFlag(p, 'seed', { min: 0, max: SEED_MAX }),
     overlap: p.values['no-overlap'] !== true,
   };
-  const flagOf = { tail: '--tail', k: '--k', noiseRatio: '--noise', seed: '--seed' };
+  const flagOf = { tailType: '--tail', k: '--k', noiseRatio: '--noise', seed: '--seed' };
   await withFlagNames(flagOf, () => resolveSplitOptions(opts)); // option errors before the dataset is read
   // Images: header only (a split reads no pixels); masks: decoded and checked in full.
   const dataset = await openDataset(data);

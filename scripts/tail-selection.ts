@@ -64,7 +64,7 @@ async function main(cli: ParsedCli): Promise<void> {
     ] as const) {
       for (const noiseRatio of noises) {
         for (let seed = 0; seed < seeds; seed++) {
-          const items = trainItems(ds, buildSplit(ds, { tail, ...(k !== null ? { k } : {}), noiseRatio, seed }));
+          const items = trainItems(ds, buildSplit(ds, { tailType: tail, ...(k !== null ? { k } : {}), noiseRatio, seed }));
           const X = zeros(items.length, E.cols);
           items.forEach((t, i) => {
             const r = row.get(t.image.path)!;

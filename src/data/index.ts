@@ -6,7 +6,7 @@ export type { ValidateOptions } from './validate';
 export { convertVisa, parseVisaCsv } from './visa';
 export type { VisaOptions, VisaRow } from './visa';
 export { loadOfficialManifest, loadOfficialSplit, officialManifestDir, officialSettingName, officialSeedFolder, parseOfficialSetting, inferNoiseRatio, detectBenchmark, MVTEC_CLASSES, VISA_CLASSES } from './official';
-export type { OfficialManifestOptions, OfficialTailType } from './official';
+export type { OfficialManifestOptions } from './official';
 export { IMAGE_EXTENSIONS } from './layout';
 export * from './splits';
 export * from './synth';

@@ -15,9 +15,8 @@ import * as path from 'node:path';
 import { ClassInfo, Dataset, DatasetImage, Manifest } from './types';
 import { InputError, OptionError } from '../util/errors';
 import { sortNames } from './layout';
-import { TAIL_MAX_COUNT } from './splits/options';
+import { TAIL_MAX_COUNT, TailType } from './splits/options';
 
-export type OfficialTailType = 'step' | 'pareto';
 
 export interface OfficialManifestOptions {
   /** Seed recorded in the manifest. @default the number in the folder name (seed03 -> 3), else 0 */
@@ -25,7 +24,7 @@ export interface OfficialManifestOptions {
   /** Pareto: a class keeping at most this many images is marked tail (the [R] rule, class size <= 20). @default TAIL_MAX_COUNT (20) */
   tailMaxCount?: number;
   /** Tail type. @default from the setting folder name: `step_kN` -> 'step', `pareto` -> 'pareto' */
-  tail?: OfficialTailType;
+  tail?: TailType;
   /** Step: shots per tail class. @default from the setting folder name (`step_k4` -> 4) */
   k?: number;
   /**
@@ -38,7 +37,7 @@ export interface OfficialManifestOptions {
 const OPTION_KEYS = ['seed', 'tailMaxCount', 'tail', 'k', 'noiseRatio'];
 
 /** The setting folder name of a tail type and K, as the authors name them: step_k1, step_k4, pareto. */
-export function officialSettingName(tail: OfficialTailType, k: number | null): string {
+export function officialSettingName(tail: TailType, k: number | null): string {
   if (tail === 'pareto') return 'pareto';
   if (!Number.isInteger(k) || (k as number) < 1) throw new OptionError(`official manifests: step needs an integer k >= 1, got ${String(k)}`);
   return `step_k${k}`;
@@ -53,7 +52,7 @@ export function officialSeedFolder(seed: number): string {
 }
 
 /** `<folder>/<setting>/seedNN` for a grid cell. */
-export function officialManifestDir(folder: string, tail: OfficialTailType, k: number | null, seed: number): string {
+export function officialManifestDir(folder: string, tail: TailType, k: number | null, seed: number): string {
   return path.join(folder, officialSettingName(tail, k), officialSeedFolder(seed));
 }
 
@@ -61,7 +60,7 @@ export function officialManifestDir(folder: string, tail: OfficialTailType, k: n
  * Tail type and K from a setting folder name (`step_k1`, `step_k4`, `pareto`, also with a prefix such as
  * `mvtec_step_k1` or `mvtecad-pareto`), or null when the name says neither.
  */
-export function parseOfficialSetting(name: string): { tail: OfficialTailType; k: number | null } | null {
+export function parseOfficialSetting(name: string): { tail: TailType; k: number | null } | null {
   if (/(^|[_-])pareto$/.test(name)) return { tail: 'pareto', k: null };
   const m = /(^|[_-])step_k(\d+)$/.exec(name);
   return m ? { tail: 'step', k: Number(m[2]) } : null;
@@ -92,7 +91,7 @@ function findInjected(c: ClassInfo, rel: string): DatasetImage | undefined {
 }
 
 /** Noise ratio as the generator's parameter: injected over kept, over the classes that can get noise. */
-export function inferNoiseRatio(tail: OfficialTailType, classes: { trainGood: string[]; injected: string[] }[]): number {
+export function inferNoiseRatio(tail: TailType, classes: { trainGood: string[]; injected: string[] }[]): number {
   const pool = tail === 'step' ? classes.filter((c) => c.injected.length > 0) : classes;
   const kept = pool.reduce((s, c) => s + c.trainGood.length, 0);
   const inj = pool.reduce((s, c) => s + c.injected.length, 0);
@@ -161,7 +160,7 @@ export function loadOfficialManifest(dir: string, dataset: Dataset, opts: Offici
 }
 
 /** Loads the official manifest of one grid cell: `<folder>/<setting>/seedNN` (seed 1 -> seed01). */
-export function loadOfficialSplit(folder: string, dataset: Dataset, cell: { tail: OfficialTailType; k: number | null; seed: number }): Manifest {
+export function loadOfficialSplit(folder: string, dataset: Dataset, cell: { tail: TailType; k: number | null; seed: number }): Manifest {
   const abs = path.resolve(folder);
   if (!fs.existsSync(abs)) throw new InputError(`official manifest folder not found: ${abs} (expected <folder>/{step_k1,step_k4,pareto}/seedNN/)`);
   const dir = officialManifestDir(abs, cell.tail, cell.k, cell.seed);

@@ -6,11 +6,11 @@
 import { OptionError } from '../util/errors';
 import type { AugmentationType } from '../models/types';
 import { METRIC_NAMES } from '../metrics/evaluate';
-import { SPLIT_DEFAULTS, TAIL_MAX_COUNT } from '../data/splits/options';
+import { SPLIT_DEFAULTS, TAIL_MAX_COUNT, TAIL_TYPES, resolveSplitOptions } from '../data/splits/options';
+import type { SplitSpec, TailType } from '../data/splits/options';
 import { AUGMENTATION_TYPES } from '../features/augment';
 import { parseBackboneSpec, backboneHelp } from '../features/backbones/registry';
 
-export type TailType = 'step' | 'pareto';
 /**
  * What a dataset is, for its official defaults: 'visa' gets rotflip for every tail type ([J] configs/tailedcore_visa.yaml:
  * VisA images are not square, and rotXflip drops the centre crop); 'mvtec', 'synthetic' and 'other' get the top-level
@@ -18,6 +18,21 @@ export type TailType = 'step' | 'pareto';
  */
 export type DatasetKind = 'mvtec' | 'visa' | 'synthetic' | 'other';
 export const DATASET_KINDS: readonly DatasetKind[] = ['mvtec', 'visa', 'synthetic', 'other'];
+
+/**
+ * The split options a config sets under "split": every SplitSpec key but those the grid itself sets per cell or at the
+ * top level (tailTypes, ks, noiseRatios, seeds, tailRatio, overlap).
+ */
+export type SplitExtras = Omit<SplitSpec, 'tailType' | 'k' | 'noiseRatio' | 'seed' | 'tailRatio' | 'overlap'>;
+/** Where a config sets each split key that "split" may not set. */
+const GRID_SPLIT_KEYS: Record<string, string> = {
+  tailType: 'tailTypes',
+  k: 'ks',
+  noiseRatio: 'noiseRatios',
+  seed: 'seeds',
+  tailRatio: 'tailRatio',
+  overlap: 'overlap',
+};
 
 /** One dataset root of the grid (MVTec layout: the synthetic set, MVTec AD, VisA). */
 export interface DatasetEntry {
@@ -88,13 +103,12 @@ export interface ExperimentConfig {
   augmentation: Record<TailType, AugmentationType>;
   /** Options for FeatureExtractor.create (image size, backbone, cache folder, ...). @default { cacheDir: 'data/cache' } */
   features: Record<string, unknown>;
-  /** Extra options for the split builder, passed through unchanged. @default {} */
-  split: Record<string, unknown>;
+  /** Other split-builder options (Pareto shape, noise cap, ...), the same for every cell. @default {} */
+  split: SplitExtras;
   /** Metrics written per class; all four are computed. @default ['image_auroc', 'pixel_auroc', 'aupro', 'f1_max'] */
   metrics: string[];
 }
 
-export const TAIL_TYPES: readonly TailType[] = ['step', 'pareto'];
 // Metric names (src/metrics) and augmentation types (src/features) are the owners' lists, not copies.
 
 export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
@@ -369,6 +383,19 @@ export function resolveConfig(given: unknown, modelNames: readonly string[]): Re
   if (features.backbone !== undefined)
     features.backbone = parseBackboneSpec(features.backbone, 'config key "features.backbone"');
   if (!isObject(c.split)) throw new OptionError('config key "split" must be an object of split-builder options');
+  for (const key of Object.keys(c.split)) {
+    if (key in GRID_SPLIT_KEYS)
+      throw new OptionError(
+        `config key "split.${key}": set it with the top-level "${GRID_SPLIT_KEYS[key]}" (the grid sets it per cell)`,
+      );
+  }
+  try {
+    resolveSplitOptions(c.split); // unknown keys and bad values, before any work
+  } catch (e) {
+    throw e instanceof OptionError
+      ? new OptionError(`config key "split": ${e.message.replace(/^buildSplit: /, '')}`)
+      : e;
+  }
   const metrics = nonEmptyArray(c.metrics, 'metrics') as string[];
   for (const m of metrics) {
     if (!(METRIC_NAMES as readonly string[]).includes(m))

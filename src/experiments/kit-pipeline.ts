@@ -12,7 +12,6 @@ import { loadBackbone } from '../features/backbones/registry';
 import type { TfBackendChoice } from '../features/backend';
 import { createModelForCell, MODEL_NAMES } from '../models';
 import { evaluateClass } from '../metrics';
-import { splitOptionsOf } from './pipeline';
 import type { Pipeline } from './pipeline';
 import { atKeyPath } from '../util/errors';
 
@@ -28,8 +27,8 @@ export function kitPipeline(): Pipeline {
       // Loads and validates (every image decodes; masks binary, of their image's size, none missing or orphaned).
       return openDataset(root);
     },
-    buildSplit(dataset, req) {
-      return buildSplit(dataset, splitOptionsOf(req));
+    buildSplit(dataset, spec) {
+      return buildSplit(dataset, spec);
     },
     trainPaths(dataset, manifest) {
       const items = trainItems(dataset, manifest);

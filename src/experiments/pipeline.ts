@@ -7,9 +7,8 @@ import type { Dataset, Manifest, DatasetImage } from '../data/types';
 import type { FeatureSet } from '../features/types';
 import type { AnomalyModel, AugmentationType } from '../models/types';
 import type { Matrix } from '../linalg/matrix';
-import type { TailType } from './config';
 import type { MetricName } from '../metrics/evaluate';
-import type { SplitOptions } from '../data/splits/options';
+import type { SplitSpec } from '../data/splits/options';
 
 /** A feature extractor as the runner uses it (FeatureExtractor from src/features satisfies it). */
 export interface FeatureSource {
@@ -20,39 +19,14 @@ export interface FeatureSource {
   dispose?(): void;
 }
 
-export interface SplitRequest {
-  tailType: TailType;
-  /** Shots per tail class (step only). */
-  k: number | null;
-  noiseRatio: number;
-  seed: number;
-  tailRatio: number;
-  /** Keep injected images in the test set (recorded in the manifest). */
-  overlap: boolean;
-  /** Extra split-builder options from the config. */
-  extra: Record<string, unknown>;
-}
-
-/** The split builder's options for a runner's request (the config's extra `split` keys first, the cell's on top). */
-export function splitOptionsOf(req: SplitRequest): Partial<SplitOptions> {
-  return {
-    ...(req.extra as Partial<SplitOptions>),
-    tail: req.tailType,
-    ...(req.k !== null ? { k: req.k } : {}),
-    noiseRatio: req.noiseRatio,
-    seed: req.seed,
-    tailRatio: req.tailRatio,
-    overlap: req.overlap,
-  };
-}
-
 export interface Pipeline {
   /** Valid method names (MODEL_NAMES). */
   readonly modelNames: readonly string[];
   /** Writes the synthetic dataset at root (only called when root is absent and the config asks for it). */
   generateSynthetic(root: string, options: Record<string, unknown>): Promise<void>;
   loadDataset(root: string): Promise<Dataset>;
-  buildSplit(dataset: Dataset, req: SplitRequest): Manifest | Promise<Manifest>;
+  /** Draws a split; the spec is the data/splits one, defaults from SPLIT_DEFAULTS. */
+  buildSplit(dataset: Dataset, spec: SplitSpec): Manifest | Promise<Manifest>;
   /** Training image paths of a split in the fixed training order, with their class names. */
   trainPaths(dataset: Dataset, manifest: Manifest): { paths: string[]; classNames: string[] };
   createExtractor(options: Record<string, unknown>): Promise<FeatureSource>;

@@ -6,10 +6,11 @@ import * as fs from 'node:fs';
 import type { Dataset, Manifest } from '../data/types';
 import type { AugmentationType } from '../models/types';
 import { EXPERIMENT_DEFAULTS, officialAugmentation } from './config';
-import type { DatasetKind, TailType } from './config';
+import type { DatasetKind } from './config';
+import type { SplitSpec, TailType } from '../data/splits/options';
 import { detectBenchmark, loadOfficialManifest, loadOfficialSplit } from '../data/official';
 import { OptionError } from '../util/errors';
-import { SPLIT_DEFAULTS } from '../data/splits/options';
+import { resolveSplitOptions } from '../data/splits/options';
 import { buildFeatureStore, FeatureStore } from './feature-store';
 import { evaluateSplit, ClassTestSet, SplitEvaluation } from './evaluate-split';
 import { kitPipeline } from './kit-pipeline';
@@ -36,20 +37,6 @@ export interface SessionOptions {
 /** An official manifest of the session's dataset: a seed folder, or the manifest folder plus the cell. */
 export type OfficialSplitSpec = string | { folder: string; tailType: TailType; k?: number; seed: number };
 
-export interface SplitSpec {
-  tailType: TailType;
-  /** Step only. @default 1 */
-  k?: number;
-  /** @default 0.1 */
-  noiseRatio?: number;
-  /** @default 0 */
-  seed?: number;
-  /** @default 0.6 */
-  tailRatio?: number;
-  /** Keep injected images in the test set. @default true */
-  overlap?: boolean;
-}
-
 export interface Session {
   dataset: Dataset;
   fx: FeatureSource;
@@ -57,7 +44,7 @@ export interface Session {
   pipeline: Pipeline;
   /** The dataset kind in effect (see SessionOptions.kind). */
   kind: DatasetKind;
-  /** Builds a long-tail noisy split of the session's dataset. */
+  /** Builds a long-tail noisy split of the session's dataset (defaults: SPLIT_DEFAULTS, i.e. step K=1, 10 % noise, seed 0). */
   split(spec: SplitSpec): Promise<Manifest>;
   /**
    * Loads an official manifest (`<folder>/<setting>/seedNN`, or that seed folder itself); it keeps its tail type,
@@ -105,17 +92,9 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     store,
     pipeline,
     kind,
-    async split(s) {
-      const m = await pipeline.buildSplit(dataset, {
-        tailType: s.tailType,
-        k: s.tailType === 'step' ? (s.k ?? 1) : null,
-        noiseRatio: s.noiseRatio ?? 0.1,
-        seed: s.seed ?? 0,
-        tailRatio: s.tailRatio ?? SPLIT_DEFAULTS.tailRatio,
-        overlap: s.overlap ?? true,
-        extra: {},
-      });
-      overlapOf.set(m, s.overlap ?? true);
+    async split(spec) {
+      const m = await pipeline.buildSplit(dataset, spec);
+      overlapOf.set(m, resolveSplitOptions(spec).overlap);
       return m;
     },
     officialSplit(spec) {

@@ -9,6 +9,7 @@ import { checkBackbone } from '../features/backbones/registry';
 import type { TfBackendChoice } from '../features/backend';
 import { OptionError } from '../util/errors';
 import type { ResolvedConfig, ResolvedDataset } from './config';
+import { distinctSplits, expandGrid, splitSpecOf } from './grid';
 import type { SplitKey } from './grid';
 import { checkMvtecLayout } from './layout';
 import type { Pipeline } from './pipeline';
@@ -22,15 +23,7 @@ export async function splitForCell(
   cell: Pick<SplitKey, 'tailType' | 'k' | 'noiseRatio' | 'seed'>,
 ): Promise<Manifest> {
   if (entry.officialManifests === null) {
-    return pipeline.buildSplit(dataset, {
-      tailType: cell.tailType,
-      k: cell.k,
-      noiseRatio: cell.noiseRatio,
-      seed: cell.seed,
-      tailRatio: config.tailRatio,
-      overlap: config.overlap,
-      extra: config.split,
-    });
+    return pipeline.buildSplit(dataset, splitSpecOf(config, cell));
   }
   const m = loadOfficialSplit(entry.officialManifests, dataset, { tail: cell.tailType, k: cell.k, seed: cell.seed });
   const ratio = m.options.noiseRatio as number;
@@ -67,14 +60,8 @@ export async function preflightSources(config: ResolvedConfig, pipeline: Pipelin
     }
     if (d.officialManifests === null) continue;
     const dataset = await pipeline.loadDataset(d.root);
-    for (const t of config.tailTypes) {
-      for (const k of t === 'step' ? config.ks : [null]) {
-        for (const seed of config.seeds) {
-          for (const noiseRatio of d.noiseRatios)
-            await splitForCell(config, pipeline, d, dataset, { tailType: t, k, noiseRatio, seed });
-        }
-      }
-    }
+    for (const cell of distinctSplits(expandGrid(config).filter((c) => c.dataset === d)))
+      await splitForCell(config, pipeline, d, dataset, cell);
   }
   const backbone = config.features.backbone;
   if (backbone !== undefined && typeof backbone === 'object') {

@@ -113,8 +113,8 @@ test('buildSplit Pareto at 40 % noise: the official cap is the default and injec
   const ds = fakeMvtec(12); // few anomalies per class, so the cap binds
   let fewer = 0;
   for (const seed of [0, 1, 2]) {
-    const off = buildSplit(ds, { tail: 'pareto', noiseRatio: 0.4, seed });
-    const red = buildSplit(ds, { tail: 'pareto', noiseRatio: 0.4, seed, paretoNoiseCap: 'redistribute' });
+    const off = buildSplit(ds, { tailType: 'pareto', noiseRatio: 0.4, seed });
+    const red = buildSplit(ds, { tailType: 'pareto', noiseRatio: 0.4, seed, paretoNoiseCap: 'redistribute' });
     assert.equal(off.options.paretoNoiseCap, 'official');
     const inj = (m: typeof off) => m.classes.reduce((s, c) => s + c.injected.length, 0);
     const kept = off.classes.reduce((s, c) => s + c.trainGood.length, 0);
@@ -124,5 +124,5 @@ test('buildSplit Pareto at 40 % noise: the official cap is the default and injec
     for (const c of off.classes) assert.ok(c.injected.length <= 12);
   }
   assert.ok(fewer > 0, 'at 40 % with 12 anomalies per class the cap must bind in at least one seed');
-  assert.throws(() => buildSplit(ds, { tail: 'pareto', paretoNoiseCap: 'spill' as never }), /paretoNoiseCap must be one of official, redistribute/);
+  assert.throws(() => buildSplit(ds, { tailType: 'pareto', paretoNoiseCap: 'spill' as never }), /paretoNoiseCap must be one of official, redistribute/);
 });

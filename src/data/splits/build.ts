@@ -7,7 +7,7 @@ import { Dataset, Manifest, ManifestClass, ClassInfo } from '../types';
 import { OptionError } from '../../util/errors';
 import { createRng, Rng } from '../../util/rng';
 import { sortNames } from '../layout';
-import { ParetoNoiseCap, SplitOptions, manifestOptions, resolveSplitOptions } from './options';
+import { ParetoNoiseCap, SplitOptions, SplitSpec, manifestOptions, resolveSplitOptions } from './options';
 import { paretoPmf } from './pareto';
 import { roundHalfEven } from './round';
 
@@ -87,13 +87,13 @@ function paretoClasses(dataset: Dataset, o: SplitOptions, rng: Rng): ManifestCla
 }
 
 /** Builds a long-tail noisy split of a dataset; see SplitOptions for the settings (defaults = the paper's). */
-export function buildSplit(dataset: Dataset, options?: Partial<SplitOptions>): Manifest {
-  const o = resolveSplitOptions(options);
+export function buildSplit(dataset: Dataset, spec?: SplitSpec): Manifest {
+  const o = resolveSplitOptions(spec);
   if (dataset.classes.length < 2) {
     throw new OptionError(`a long-tail split needs at least 2 classes; the dataset at ${dataset.root} has ${dataset.classes.length}`);
   }
-  const rng = createRng(`split/${o.tail}/${o.seed}`);
-  const classes = o.tail === 'step' ? stepClasses(dataset, o, rng) : paretoClasses(dataset, o, rng);
+  const rng = createRng(`split/${o.tailType}/${o.seed}`);
+  const classes = o.tailType === 'step' ? stepClasses(dataset, o, rng) : paretoClasses(dataset, o, rng);
   classes.sort((a, b) => (a.name < b.name ? -1 : 1));
   return { seed: o.seed, options: manifestOptions(o), classes };
 }
