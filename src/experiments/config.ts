@@ -122,7 +122,7 @@ export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
   seeds: [0, 1, 2],
   modelSeed: 0,
   tailRatio: SPLIT_DEFAULTS.tailRatio,
-  overlap: true,
+  overlap: SPLIT_DEFAULTS.overlap,
   tailMaxCount: TAIL_MAX_COUNT,
   augmentation: { step: 'rot15flip', pareto: 'rot30flip' },
   features: { cacheDir: 'data/cache' },

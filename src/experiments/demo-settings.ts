@@ -2,6 +2,7 @@
  * The settings of `npm run demo` and of the synthetic benchmark: small enough for a 2-core CPU, with the paper's
  * settings one switch away.
  */
+import { methodInfo } from '../models/registry';
 
 /**
  * Grid settings (synthetic benchmark, notebooks 03-05): 64 -> 56 px input, a 7 x 7 patch grid from the stride-8
@@ -30,7 +31,7 @@ export const FAST_CORESET_RATIO = 0.1;
 export const DEMO_CORESET_RATIO = 0.05;
 export const PAPER_CORESET_RATIO = 0.1;
 
-/** Per-method options that set the coreset ratio (both banks for TailedCore). */
+/** Per-method options that set the coreset ratio (both banks for a method with a tail branch). */
 export function coresetOptions(method: string, ratio: number): Record<string, unknown> {
-  return method.startsWith('tailedcore') ? { coresetRatio: ratio, tailCoresetRatio: ratio } : { coresetRatio: ratio };
+  return methodInfo(method)?.tailBranch ? { coresetRatio: ratio, tailCoresetRatio: ratio } : { coresetRatio: ratio };
 }

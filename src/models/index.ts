@@ -12,7 +12,9 @@ export {
   TAILEDCORE_DEFAULTS,
 } from './methods';
 export type { PatchCoreOptions, SoftPatchOptions, TailedCoreOptions } from './methods';
-export { createModel, createModelForCell, MODEL_NAMES } from './factory';
+export { createModel, createModelFrom, createModelForCell } from './factory';
+export { MODEL_NAMES, methodInfo, isModelName } from './registry';
+export type { ModelName, ModelOptionsByName, MethodInfo } from './registry';
 export { buildHeadBranch, keepBelow } from './head-branch';
 export type { HeadBranchOptions, HeadBranchResult } from './head-branch';
 export { buildTailBranch, oracleTailIndices } from './tail-branch';

@@ -1,5 +1,5 @@
 export { buildSplit, paretoSizes, spreadNoise } from './build';
-export { SPLIT_DEFAULTS, PARETO_NOISE_CAPS, TAIL_MAX_COUNT, TAIL_TYPES, resolveSplitOptions } from './options';
+export { SPLIT_DEFAULTS, PARETO_NOISE_CAPS, TAIL_MAX_COUNT, TAIL_TYPES, resolveSplitOptions, settingLabel } from './options';
 export type { SplitOptions, SplitSpec, TailType, ParetoNoiseCap } from './options';
 export { paretoPmf } from './pareto';
 export { serializeManifest, writeManifest, readManifest } from './manifest';

@@ -5,6 +5,11 @@ import { checkOneOf, checkRange, checkSeed, resolveOptions } from '../../util/op
 /** Long-tail shape of a split: 'step' (K-shot tail classes) or 'pareto'. The kit's one declaration of it. */
 export type TailType = 'step' | 'pareto';
 export const TAIL_TYPES: readonly TailType[] = ['step', 'pareto'];
+
+/** The setting's one label in tables, figures and logs: "step K=1", "pareto" (K null or absent: none). */
+export function settingLabel(tailType: string, k: number | null | undefined): string {
+  return k === null || k === undefined ? tailType : `${tailType} K=${k}`;
+}
 export type ParetoNoiseCap = 'official' | 'redistribute';
 export const PARETO_NOISE_CAPS: readonly ParetoNoiseCap[] = ['official', 'redistribute'];
 
