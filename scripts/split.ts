@@ -3,7 +3,7 @@
  * Builds a long-tail noisy split of a dataset in the MVTec layout, writes its manifest and prints the per-class table.
  * The dataset (masks included) is validated before anything is written.
  */
-import { openDataset } from '../src/data/validate';
+import { openDataset } from '../src/data';
 import { buildSplit, formatSplitTable, resolveSplitOptions, writeManifest } from '../src/data/splits';
 import type { SplitSpec, TailType } from '../src/data/splits';
 import {
@@ -16,9 +16,9 @@ import {
   stringFlag,
   withFlagNames,
   valueFlag,
-} from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
-import { SEED_MAX } from '../src/util/options';
+} from '../src/util';
+import { OptionError } from '../src/util';
+import { SEED_MAX } from '../src/util';
 
 const SPEC: CliSpec = {
   command: 'npm run split --',

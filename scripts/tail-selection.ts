@@ -4,15 +4,15 @@
  * tail, max K and the authors' measures (missing tail %, included anomaly %, included head %). Features come from the
  * feature cache when present.
  */
-import { openDataset } from '../src/data/validate';
+import { openDataset } from '../src/data';
 import { buildSplit, trainItems } from '../src/data/splits';
 import { FeatureExtractor } from '../src/features';
-import type { EmbeddingChoice } from '../src/features/embedding-pass';
-import { zeros } from '../src/linalg/matrix';
-import { splitTruth, tailAccuracy } from '../src/report/tail-accuracy';
+import type { EmbeddingChoice } from '../src/features';
+import { zeros } from '../src/linalg';
+import { splitTruth, tailAccuracy } from '../src/report';
 import { tailSampler } from '../src/sampling';
-import { CliSpec, intFlag, ParsedCli, requiredFlag, runCli, stringFlag } from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
+import { CliSpec, intFlag, ParsedCli, requiredFlag, runCli, stringFlag } from '../src/util';
+import { OptionError } from '../src/util';
 
 const CLI: CliSpec = {
   command: 'npx tsx scripts/tail-selection.ts',
@@ -64,7 +64,10 @@ async function main(cli: ParsedCli): Promise<void> {
     ] as const) {
       for (const noiseRatio of noises) {
         for (let seed = 0; seed < seeds; seed++) {
-          const items = trainItems(ds, buildSplit(ds, { tailType: tail, ...(k !== null ? { k } : {}), noiseRatio, seed }));
+          const items = trainItems(
+            ds,
+            buildSplit(ds, { tailType: tail, ...(k !== null ? { k } : {}), noiseRatio, seed }),
+          );
           const X = zeros(items.length, E.cols);
           items.forEach((t, i) => {
             const r = row.get(t.image.path)!;

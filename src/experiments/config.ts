@@ -10,6 +10,9 @@ import { SPLIT_DEFAULTS, TAIL_MAX_COUNT, TAIL_TYPES, resolveSplitOptions } from 
 import type { SplitSpec, TailType } from '../data/splits/options';
 import { AUGMENTATION_TYPES } from '../features/augment';
 import { parseBackboneSpec, backboneHelp } from '../features/backbones/registry';
+import type { FeatureOptions } from '../features/feature-options';
+import type { MethodSpec, ModelName } from '../models/registry';
+import type { SynthOptions } from '../data/synth/generate';
 
 /**
  * What a dataset is, for its official defaults: 'visa' gets rotflip for every tail type ([J] configs/tailedcore_visa.yaml:
@@ -43,7 +46,7 @@ export interface DatasetEntry {
   /** Generate the synthetic dataset at `root` when it is absent. @default false */
   synthetic?: boolean;
   /** Options passed to the synthetic generator (only with synthetic: true). @default {} */
-  syntheticOptions?: Record<string, unknown>;
+  syntheticOptions?: Partial<Omit<SynthOptions, 'out'>>;
   /**
    * The authors' manifest folder for this dataset (`<folder>/{step_k1,step_k4,pareto}/seedNN/{prune_good,inject_defects}.txt`).
    * With it every cell (tail type, K, seed) loads seedNN (seed 1 -> seed01) instead of drawing a split, and the noise
@@ -58,15 +61,11 @@ export interface DatasetEntry {
   noiseRatios?: number[];
 }
 
-/** One method (or ablation) of the grid, with per-method option overrides. */
-export interface MethodEntry {
-  /** A model name from MODEL_NAMES, e.g. 'tailedcore'. */
-  name: string;
-  /** Label used in results.csv (lets one method appear twice with different options). @default name */
-  label?: string;
-  /** Options passed to createModel(name, options). @default {} */
-  options?: Record<string, unknown>;
-}
+/**
+ * One method (or ablation) of the grid, with per-method option overrides: a MethodSpec (name from MODEL_NAMES, label
+ * for results.csv, default the name; options of that method, typed per name) or just the name.
+ */
+export type MethodEntry = MethodSpec | ModelName;
 
 export interface ExperimentConfig {
   /** Run name: results go to <resultsDir>/<run>/. @default 'run' */
@@ -82,7 +81,7 @@ export interface ExperimentConfig {
   /** Noise ratios (share of anomalous test images copied into training). @default [0.1] (the paper's MVTec setting) */
   noiseRatios: number[];
   /** Methods or ablations; a string is shorthand for { name }. @default ['patchcore', 'softpatch', 'tailedcore'] */
-  methods: (MethodEntry | string)[];
+  methods: MethodEntry[];
   /** Split seeds: each draws a new split, or picks official manifest seedNN. @default [0, 1, 2] */
   seeds: number[];
   /**
@@ -102,7 +101,7 @@ export interface ExperimentConfig {
    */
   augmentation: Record<TailType, AugmentationType>;
   /** Options for FeatureExtractor.create (image size, backbone, cache folder, ...). @default { cacheDir: 'data/cache' } */
-  features: Record<string, unknown>;
+  features: FeatureOptions;
   /** Other split-builder options (Pareto shape, noise cap, ...), the same for every cell. @default {} */
   split: SplitExtras;
   /** Metrics written per class; all four are computed. @default ['image_auroc', 'pixel_auroc', 'aupro', 'f1_max'] */
@@ -225,7 +224,7 @@ export interface ResolvedDataset {
   root: string;
   name: string;
   synthetic: boolean;
-  syntheticOptions: Record<string, unknown>;
+  syntheticOptions: Partial<Omit<SynthOptions, 'out'>>;
   /** The official manifest folder, or null (splits are drawn). */
   officialManifests: string | null;
   kind: DatasetKind;
@@ -308,14 +307,17 @@ export function resolveConfig(given: unknown, modelNames: readonly string[]): Re
   const seeds = numbers(c.seeds, 'seeds', (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');
 
   const methods: ResolvedMethod[] = nonEmptyArray(c.methods, 'methods').map((m, i) => {
-    const e: MethodEntry = typeof m === 'string' ? { name: m } : (m as MethodEntry);
+    // A JSON config's entry is any value until checked here.
+    const e: unknown = typeof m === 'string' ? { name: m } : m;
     if (!isObject(e)) throw new OptionError(`methods[${i}] must be a name or an object`);
-    checkKeys(e as unknown as Record<string, unknown>, METHOD_KEYS, `methods[${i}]`);
+    checkKeys(e, METHOD_KEYS, `methods[${i}]`);
     if (typeof e.name !== 'string' || !modelNames.includes(e.name)) {
       throw new OptionError(
         `methods[${i}]: unknown method ${JSON.stringify(e.name)} (known methods, MODEL_NAMES: ${modelNames.join(', ')})`,
       );
     }
+    if (e.label !== undefined && typeof e.label !== 'string')
+      throw new OptionError(`methods[${i}].label must be a string`);
     if (e.options !== undefined && !isObject(e.options))
       throw new OptionError(`methods[${i}].options must be an object`);
     return { name: e.name, label: e.label ?? e.name, options: e.options ?? {} };

@@ -73,8 +73,8 @@ function imageCount(root: string): number | null {
  * with a tail branch, and 1.5 GiB for Node, the backbone and the engines.
  */
 export function estimateCellMemoryMiB(config: ResolvedConfig, cell: Cell, images: number): number {
-  const crop = Number(config.features.crop ?? 224);
-  const dim = Number(config.features.targetDim ?? 192);
+  const crop = config.features.crop ?? 224;
+  const dim = config.features.targetDim ?? 192;
   const perImage = Math.ceil(crop / 8) ** 2 * dim * 4;
   const train = images * 0.5 * (1 + cell.noiseRatio); // about half of an MVTec-layout set is training images
   const tailViews = methodInfo(cell.method.name)?.tailBranch !== false ? 0.1 * train * 47 : 0; // <= 10 % tail images x up to 47 views

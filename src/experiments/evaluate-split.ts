@@ -109,7 +109,11 @@ export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluati
         mapSize: all.mapSize,
       };
       off += n;
-      if (!t.masks) t.masks = await a.pipeline.loadMasks(t.images, pred.mapSize);
+      if (!t.masks) {
+        const g = a.fx.describe();
+        if (pred.mapSize !== g.crop) throw new RangeError(`maps are ${pred.mapSize}px but the extractor crops to ${g.crop}px`);
+        t.masks = await a.pipeline.loadMasks(t.images, { resize: g.resize, crop: g.crop });
+      }
       const m = a.pipeline.evaluateClass({
         labels: t.labels,
         imageScores: pred.imageScores,

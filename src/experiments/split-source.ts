@@ -6,7 +6,6 @@
 import type { Dataset, Manifest } from '../data/types';
 import { detectBenchmark, loadOfficialSplit, officialManifestDir } from '../data/official';
 import { checkBackbone } from '../features/backbones/registry';
-import type { TfBackendChoice } from '../features/backend';
 import { OptionError } from '../util/errors';
 import type { ResolvedConfig, ResolvedDataset } from './config';
 import { distinctSplits, expandGrid, splitSpecOf } from './grid';
@@ -65,8 +64,8 @@ export async function preflightSources(config: ResolvedConfig, pipeline: Pipelin
   }
   const backbone = config.features.backbone;
   if (backbone !== undefined && typeof backbone === 'object') {
-    const crop = typeof config.features.crop === 'number' ? config.features.crop : 224;
-    const backend = config.features.backend as TfBackendChoice | undefined;
+    const crop = config.features.crop ?? 224;
+    const backend = config.features.backend;
     await checkBackbone(backbone, { crop, quiet: true, ...(backend !== undefined ? { backend } : {}) });
   }
 }

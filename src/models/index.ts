@@ -1,6 +1,4 @@
 export type { TrainFeatures, AugmentationType, Prediction, AnomalyModel } from './types';
-export { MemoryBankModel } from './memory-bank-model';
-export type { ModelInfo } from './memory-bank-model';
 export { MEMORY_BANK_MODEL_DEFAULTS, resolveModelOptions } from './options';
 export type { MemoryBankModelOptions, TailChoice } from './options';
 export {
@@ -14,8 +12,10 @@ export {
 export type { PatchCoreOptions, SoftPatchOptions, TailedCoreOptions } from './methods';
 export { createModel, createModelFrom, createModelForCell } from './factory';
 export { MODEL_NAMES, methodInfo, isModelName } from './registry';
-export type { ModelName, ModelOptionsByName, MethodInfo } from './registry';
+export type { ModelName, ModelOptionsByName, MethodInfo, MethodSpec } from './registry';
 export { buildHeadBranch, keepBelow } from './head-branch';
 export type { HeadBranchOptions, HeadBranchResult } from './head-branch';
 export { buildTailBranch, oracleTailIndices } from './tail-branch';
 export type { TailBranchOptions, TailBranchResult } from './tail-branch';
+export { MemoryBankModel } from './memory-bank-model';
+export type { ModelInfo } from './memory-bank-model';

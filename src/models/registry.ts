@@ -23,6 +23,14 @@ export interface ModelOptionsByName {
 }
 export type ModelName = keyof ModelOptionsByName;
 
+/**
+ * A method of a grid or a session call, typed per name: `{ name: 'tailedcore', options: { tail: { vote: 'mean' } } }`.
+ * `label` names it in results (the same method twice with different options). JSON configs are checked at run time.
+ */
+export type MethodSpec = {
+  [N in ModelName]: { name: N; label?: string; options?: ModelOptionsByName[N] };
+}[ModelName];
+
 /** What the kit knows about one method name. */
 export interface MethodInfo {
   /** Name in tables, figures and legends. */

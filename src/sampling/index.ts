@@ -2,7 +2,6 @@
 export * from './coreset';
 export { lof, lofPerPosition } from './lof';
 export type { LofOptions, LofPerPositionOptions } from './lof';
-export { quantileLinear } from './quantile';
 export {
   tailSampler,
   tailSamplerPreset,
@@ -22,3 +21,6 @@ export {
   FEW_SHOT_DEFAULTS,
 } from './few-shot';
 export type { FewShotOptions, FewShotResult } from './few-shot';
+export { quantileLinear } from './quantile';
+export { kCenterBruteForce } from './coreset-kcenter';
+export { kCenterParallel } from './coreset-parallel';

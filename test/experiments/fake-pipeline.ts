@@ -151,7 +151,7 @@ export function fakePipeline(
         augmentedPatches: async () => {
           throw new Error('unused');
         },
-        describe: () => ({ fake: true }),
+        describe: () => ({ fake: true, resize: 2, crop: 2 }),
       };
     },
     createModel(name, options, ctx) {
@@ -175,8 +175,8 @@ export function fakePipeline(
         dispose() {},
       };
     },
-    async loadMasks(images, size) {
-      return new Uint8Array(images.length * size * size);
+    async loadMasks(images, { crop }) {
+      return new Uint8Array(images.length * crop * crop);
     },
     evaluateClass({ labels, imageScores }) {
       let pos = 0;

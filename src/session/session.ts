@@ -4,25 +4,28 @@
  */
 import * as fs from 'node:fs';
 import type { Dataset, Manifest } from '../data/types';
+import type { SynthOptions } from '../data/synth/generate';
+import type { FeatureOptions } from '../features/feature-options';
+import type { MethodSpec, ModelName } from '../models/registry';
 import type { AugmentationType } from '../models/types';
-import { EXPERIMENT_DEFAULTS, officialAugmentation } from './config';
-import type { DatasetKind } from './config';
+import { EXPERIMENT_DEFAULTS, officialAugmentation } from '../experiments/config';
+import type { DatasetKind } from '../experiments/config';
 import type { SplitSpec, TailType } from '../data/splits/options';
 import { detectBenchmark, loadOfficialManifest, loadOfficialSplit } from '../data/official';
 import { OptionError } from '../util/errors';
 import { resolveSplitOptions } from '../data/splits/options';
-import { buildFeatureStore, FeatureStore } from './feature-store';
-import { evaluateSplit, ClassTestSet, SplitEvaluation } from './evaluate-split';
-import { kitPipeline } from './kit-pipeline';
-import type { FeatureSource, Pipeline } from './pipeline';
+import { buildFeatureStore, FeatureStore } from '../experiments/feature-store';
+import { evaluateSplit, ClassTestSet, SplitEvaluation } from '../experiments/evaluate-split';
+import { kitPipeline } from '../experiments/kit-pipeline';
+import type { FeatureSource, Pipeline } from '../experiments/pipeline';
 
 export interface SessionOptions {
   /** Dataset root in MVTec layout. */
   root: string;
   /** Generate the synthetic set at root first (reused when complete): true or generator options. @default false */
-  synthetic?: boolean | Record<string, unknown>;
+  synthetic?: boolean | Partial<Omit<SynthOptions, 'out'>>;
   /** FeatureExtractor options (resize, crop, cacheDir, ...). @default { cacheDir: 'data/cache' } */
-  features?: Record<string, unknown>;
+  features?: FeatureOptions;
   /** No progress lines. @default false */
   quiet?: boolean;
   /** Another pipeline (tests). @default kitPipeline() */
@@ -58,7 +61,7 @@ export interface Session {
    */
   evaluate(
     manifest: Manifest,
-    method: string | { name: string; label?: string; options?: Record<string, unknown> },
+    method: ModelName | MethodSpec,
     opts?: {
       modelSeed?: number;
       seed?: number;
