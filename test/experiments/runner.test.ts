@@ -60,7 +60,7 @@ test('a full run writes one row per cell x class x metric, with the documented c
   const env = JSON.parse(fs.readFileSync(path.join(s.dir, 'env.json'), 'utf8'));
   assert.equal(env.backend, 'fake');
   assert.deepEqual(env.seeds, [0, 1]);
-  assert.deepEqual(env.features, { fake: true });
+  assert.deepEqual(env.features, { fake: true, resize: 2, crop: 2 });
   // cells.log: one record per cell with row count and checksum
   const log = fs
     .readFileSync(path.join(part(s.dir), 'cells.log'), 'utf8')
