@@ -5,6 +5,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The layers of src/, bottom to top. A folder may import from its own layer and from layers below it, never above.
@@ -22,6 +24,7 @@ export const LAYERS = [
   ['results'],
   ['report', 'plots'],
   ['experiments'],
+  ['session'],
 ];
 
 const above = (i) => LAYERS.slice(i + 1).flat();
@@ -38,6 +41,25 @@ layerZones.push({
   from: ['./scripts', './bench', './notebooks', './test'],
   message: 'src/ must not import scripts, bench, notebooks or test',
 });
+
+/**
+ * The doors into src/ for scripts/ and bench/: src/index.ts (the public API) or a folder's barrel (its internals,
+ * documented as such); never a file inside a folder. The barrels are found on disk, so a new folder needs no edit here.
+ */
+function barrels(dir, rel = '') {
+  return readdirSync(join(dir, rel), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .flatMap((e) => {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      return [...(existsSync(join(dir, r, 'index.ts')) ? [r] : []), ...barrels(dir, r)];
+    });
+}
+const BARRELS = barrels(join(import.meta.dirname, 'src'));
+export const DEEP_IMPORT = {
+  regex: `^(\\.\\./)+src/(?!(?:${BARRELS.join('|')})$).+`,
+  message:
+    'scripts and bench import src/ through src/index.ts or a folder barrel (src/<folder>), not a file inside a folder',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', 'results/**', '.jupyter/**', 'notebooks/**/*.ipynb'] },
@@ -62,6 +84,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  {
+    files: ['scripts/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [DEEP_IMPORT] }] },
   },
   {
     files: ['**/*.js', '**/*.cjs'],

@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Matrix, zeros } from '../src/linalg/matrix';
-import { Rng } from '../src/util/rng';
+import { Matrix, zeros } from '../src/linalg';
+import { Rng } from '../src/util';
 import { BenchRow } from './types';
 
 export interface BenchContext {

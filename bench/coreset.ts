@@ -3,9 +3,9 @@
  * against the brute-force loop and the torch loop; the one-thread pruned loop's time is in the note.
  */
 import { join } from 'node:path';
-import { greedyCoreset, greedyCoresetParallel } from '../src/sampling/coreset';
-import { kCenterBruteForce } from '../src/sampling/coreset-kcenter';
-import { createRng } from '../src/util/rng';
+import { greedyCoreset, greedyCoresetParallel } from '../src/sampling';
+import { kCenterBruteForce } from '../src/sampling';
+import { createRng } from '../src/util';
 import { BenchRow } from './types';
 import { BenchContext, THREADS, clusteredMatrix, readI32, row, runPython, time, writeF32 } from './common';
 

@@ -8,9 +8,9 @@
 import { join } from 'node:path';
 import { TailedCore } from '../src/models';
 import { Matrix, zeros, takeRows } from '../src/linalg';
-import { FeatureSet } from '../src/features/types';
-import { TrainFeatures } from '../src/models/types';
-import { createRng, Rng } from '../src/util/rng';
+import { FeatureSet } from '../src/features';
+import { TrainFeatures } from '../src/models';
+import { createRng, Rng } from '../src/util';
 import { BenchRow } from './types';
 import { BenchContext, THREADS, readF32, row, runPython, time, writeF32 } from './common';
 import { plantedEmbeddings } from './tail-sampler';

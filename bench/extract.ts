@@ -8,14 +8,14 @@
  *   benchExtraction({ onnxModel?: path (env TAILEDCORE_BENCH_ONNX) })
  */
 import { BenchRow } from './types';
-import { RgbImage } from '../src/data/types';
-import { FeatureExtractor } from '../src/features/extractor';
-import { selectTfBackend, TfBackendName } from '../src/features/backend';
-import { loadBundledBackbone } from '../src/features/backbones/bundled';
-import { OnnxBackbone } from '../src/features/backbones/onnx';
-import { Backbone } from '../src/features/types';
-import { createRng } from '../src/util/rng';
-import { ImageEmbedder, KIT_DEFAULT_EMBEDDING } from '../src/features/embedding-pass';
+import { RgbImage } from '../src/data';
+import { FeatureExtractor } from '../src/features';
+import { selectTfBackend, TfBackendName } from '../src/features';
+import { loadBundledBackbone } from '../src/features/backbones';
+import { OnnxBackbone } from '../src/features/backbones';
+import { Backbone } from '../src/features';
+import { createRng } from '../src/util';
+import { ImageEmbedder, KIT_DEFAULT_EMBEDDING } from '../src/features';
 
 /** The kit-default image embedding's own pass (TailSampler's input): decoded images in, embeddings out. */
 async function timeEmbedding(size: number): Promise<BenchRow> {

@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { nearestSquared, knnSquared, ortCudaInstalled, zeros, Matrix } from '../src/linalg';
-import { greedyCoresetParallel } from '../src/sampling/coreset';
+import { greedyCoresetParallel } from '../src/sampling';
 import { loadBundledBackbone } from '../src/features/backbones';
-import { withFastestEngine } from '../src/features/backend';
-import { createRng } from '../src/util/rng';
-import { writeFileAtomic } from '../src/util/atomic';
+import { withFastestEngine } from '../src/features/backbones';
+import { createRng } from '../src/util';
+import { writeFileAtomic } from '../src/util';
 
 function gaussian(rows: number, cols: number, seed: string): Matrix {
   const rng = createRng(seed);

@@ -6,15 +6,15 @@
  */
 import { join } from 'node:path';
 import { zeros, matmulTransposed, nearestSquared, Matrix } from '../src/linalg';
-import { coresetProjection } from '../src/sampling/coreset';
-import { kCenterBruteForce } from '../src/sampling/coreset-kcenter';
-import { kCenterParallel, KCenterStats } from '../src/sampling/coreset-parallel';
-import { lofPerPosition } from '../src/sampling/lof';
+import { coresetProjection } from '../src/sampling';
+import { kCenterBruteForce } from '../src/sampling';
+import { kCenterParallel, KCenterStats } from '../src/sampling';
+import { lofPerPosition } from '../src/sampling';
 import { TailedCore } from '../src/models';
-import { TrainFeatures } from '../src/models/types';
-import { FeatureSet } from '../src/features/types';
-import { AUGMENTATION_VIEWS } from '../src/features/augment';
-import { createRng } from '../src/util/rng';
+import { TrainFeatures } from '../src/models';
+import { FeatureSet } from '../src/features';
+import { AUGMENTATION_VIEWS } from '../src/features';
+import { createRng } from '../src/util';
 import { BenchRow } from './types';
 import { BenchContext, THREADS, readF32, readI32, runPython, writeF32 } from './common';
 import { CORESET_SPECS, e2eSpec, headBank, loadRealBanks, RealBanks } from './real-features';

@@ -1,6 +1,6 @@
 /** kNN scoring rows: Q patch queries against an M-row memory bank, 1-NN squared L2 (PatchCore-family scoring). */
 import { nearestSquared, nearestSquaredRef, matmulTransposed, Matrix } from '../src/linalg';
-import { createRng } from '../src/util/rng';
+import { createRng } from '../src/util';
 import { BenchRow } from './types';
 import { BenchContext, THREADS, cpuNote, row, runPython, time, uniformMatrix, writeF32, readI32 } from './common';
 import { join } from 'node:path';

@@ -1,8 +1,8 @@
 /** Per-position LOF rows (SoftPatch / TailedCore head branch): N images x P positions x 128-d, k = 6. */
 import { join } from 'node:path';
-import { lofPerPosition } from '../src/sampling/lof';
+import { lofPerPosition } from '../src/sampling';
 import { setDefaultEngine, zeros } from '../src/linalg';
-import { createRng } from '../src/util/rng';
+import { createRng } from '../src/util';
 import { BenchRow } from './types';
 import { BenchContext, THREADS, clusteredMatrix, readF32, row, runPython, time, writeF32 } from './common';
 

@@ -13,12 +13,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FeatureExtractor } from '../src/features/extractor';
-import { sha256File, sortKeys } from '../src/features/cache';
-import { AugmentationType } from '../src/features/augment';
-import { Matrix, concatRows, takeRows } from '../src/linalg/matrix';
-import { writeFileAtomic } from '../src/util/atomic';
-import { InputError } from '../src/util/errors';
+import { FeatureExtractor } from '../src/features';
+import { sha256File } from '../src/features';
+import { sortKeys } from '../src/util';
+import { AugmentationType } from '../src/features';
+import { Matrix, concatRows, takeRows } from '../src/linalg';
+import { writeFileAtomic } from '../src/util';
+import { InputError } from '../src/util';
 
 const ROOT = join(__dirname, '..');
 export const BANK_DIR = join(ROOT, 'data', 'bench-features');

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { writeFileAtomic } from '../src/util/atomic';
+import { writeFileAtomic } from '../src/util';
 import { BenchRow } from './types';
 import { BenchContext, cleanup, makeContext, THREADS } from './common';
 import { benchKnn } from './knn';
@@ -19,8 +19,8 @@ import { benchTailSampler } from './tail-sampler';
 import { benchEndToEnd } from './e2e';
 import { benchPaperScale } from './paper-scale';
 import { benchHeadline, headlineMarkdown } from './headline';
-import { runCli, CliSpec, stringFlag, numberFlag } from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
+import { runCli, CliSpec, stringFlag, numberFlag } from '../src/util';
+import { OptionError } from '../src/util';
 import { setDefaultDevice, resolveDevice, ortCudaInstalled } from '../src/linalg';
 
 type Section = { name: string; run: (ctx: BenchContext) => Promise<BenchRow[]>; byDefault: boolean };

@@ -1,8 +1,8 @@
 /** TailSampler rows ('ada_trim_min-mode'): N image embeddings x 2048 with a planted step K=1 long tail. */
 import { join } from 'node:path';
-import { tailSampler } from '../src/sampling/tail-sampler';
+import { tailSampler } from '../src/sampling';
 import { Matrix, setDefaultEngine, zeros } from '../src/linalg';
-import { createRng, Rng } from '../src/util/rng';
+import { createRng, Rng } from '../src/util';
 import { BenchRow } from './types';
 import { BenchContext, THREADS, readI32, row, runPython, time, writeF32 } from './common';
 

@@ -11,15 +11,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tinyCnnOnnx } from '../src/features/backbones/tiny-cnn';
-import { loadBackbone } from '../src/features/backbones/registry';
+import { tinyCnnOnnx } from '../src/features/backbones';
+import { loadBackbone } from '../src/features/backbones';
 import type { FeatureExtractorOptions } from '../src/features';
-import { halfAngleErrors, histogramShares, normalisedAngles, symmetryDistance } from '../src/report/class-similarity';
-import { classSimilaritySpec, SimilarityBin } from '../src/plots/ablation-specs';
-import { renderSvg, svgToPng, writeOutput } from '../src/plots/render';
-import { writeFileAtomic, ensureDir } from '../src/util/atomic';
-import { CliSpec, intFlag, ParsedCli, runCli, stringFlag } from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
+import { halfAngleErrors, histogramShares, normalisedAngles, symmetryDistance } from '../src/report';
+import { classSimilaritySpec, SimilarityBin } from '../src/plots';
+import { renderSvg, svgToPng, writeOutput } from '../src/plots';
+import { writeFileAtomic, ensureDir } from '../src/util';
+import { CliSpec, intFlag, ParsedCli, runCli, stringFlag } from '../src/util';
+import { OptionError } from '../src/util';
 import { SETTINGS, familyEmbeddings, parseFamilies } from './ablation-data';
 
 const CLI: CliSpec = {

@@ -2,12 +2,12 @@
  * What the ablation scripts share: the family list flag (name=root pairs), the three long-tail settings, and the
  * training-set embeddings of a drawn split taken from one extraction of every image of a family (feature cache).
  */
-import { openDataset } from '../src/data/validate';
+import { openDataset } from '../src/data';
 import { buildSplit, trainItems } from '../src/data/splits';
-import type { Dataset, TrainItem } from '../src/data/types';
+import type { Dataset, TrainItem } from '../src/data';
 import { FeatureExtractor, FeatureExtractorOptions } from '../src/features';
-import { Matrix, zeros } from '../src/linalg/matrix';
-import { OptionError } from '../src/util/errors';
+import { Matrix, zeros } from '../src/linalg';
+import { OptionError } from '../src/util';
 
 /** The generated families the kit ships data for; `--families` takes these names or name=root pairs. */
 export const KNOWN_FAMILIES: Record<string, string> = {
@@ -89,7 +89,12 @@ export async function familyEmbeddings(
     split(setting, noiseRatio, seed) {
       const items = trainItems(
         ds,
-        buildSplit(ds, { tail: setting.tail, ...(setting.k !== undefined ? { k: setting.k } : {}), noiseRatio, seed }),
+        buildSplit(ds, {
+          tailType: setting.tail,
+          ...(setting.k !== undefined ? { k: setting.k } : {}),
+          noiseRatio,
+          seed,
+        }),
       );
       const X = zeros(items.length, E.cols);
       items.forEach((t, i) => {

@@ -9,22 +9,23 @@
  * Writes DIR/embedding-accuracy.{csv,md,svg,png}.
  */
 import * as path from 'node:path';
-import { openSession } from '../src/experiments/session';
-import { kitPipeline } from '../src/experiments/kit-pipeline';
-import type { Pipeline } from '../src/experiments/pipeline';
-import type { EmbeddingChoice } from '../src/features/embedding-pass';
-import { Matrix, zeros } from '../src/linalg/matrix';
+import { openSession } from '../src/session';
+import { kitPipeline } from '../src/experiments';
+import type { Pipeline } from '../src/experiments';
+import type { EmbeddingChoice } from '../src/features';
+import { Matrix, zeros } from '../src/linalg';
 import type { MemoryBankModel, TrainFeatures } from '../src/models';
-import type { FeatureSet } from '../src/features/types';
+import { checkModelName } from '../src/models';
+import type { FeatureSet } from '../src/features';
 import { trainItems } from '../src/data/splits';
-import { nearestClassMeanAccuracy, noisyOracleEmbedding } from '../src/report/embedding-quality';
-import { splitTruth, tailAccuracy } from '../src/report/tail-accuracy';
-import { embeddingAccuracySpec, AccuracyPoint } from '../src/plots/ablation-specs';
-import { renderSvg, svgToPng, writeOutput } from '../src/plots/render';
-import { writeFileAtomic } from '../src/util/atomic';
-import { CliSpec, intFlag, ParsedCli, runCli, stringFlag } from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
-import { createRng } from '../src/util/rng';
+import { nearestClassMeanAccuracy, noisyOracleEmbedding } from '../src/report';
+import { splitTruth, tailAccuracy } from '../src/report';
+import { embeddingAccuracySpec, AccuracyPoint } from '../src/plots';
+import { renderSvg, svgToPng, writeOutput } from '../src/plots';
+import { writeFileAtomic } from '../src/util';
+import { CliSpec, intFlag, ParsedCli, runCli, stringFlag } from '../src/util';
+import { OptionError } from '../src/util';
+import { createRng } from '../src/util';
 import { familyEmbeddings, parseFamilies } from './ablation-data';
 
 const CLI: CliSpec = {
@@ -64,7 +65,7 @@ async function main(cli: ParsedCli): Promise<void> {
   if (accuracies.some((a) => !(a >= 0 && a <= 1))) throw new OptionError('--accuracies must list values in [0, 1]');
   const embeddings = (stringFlag(cli, 'embeddings') ?? 'kit-default,paper,mobilenet-max').split(',').filter(Boolean);
   const seeds = intFlag(cli, 'seeds', { min: 1, max: 20 }) ?? 2;
-  const method = stringFlag(cli, 'method') ?? 'tailedcore-noaug';
+  const method = checkModelName(stringFlag(cli, 'method') ?? 'tailedcore-noaug');
   const out = stringFlag(cli, 'out') ?? 'results/ablations';
   const t0 = performance.now();
 

@@ -8,21 +8,15 @@
  * similarity matrix of a split is computed once and shared by every variant.
  */
 import * as path from 'node:path';
-import type { EmbeddingChoice } from '../src/features/embedding-pass';
-import { splitTruth } from '../src/report/tail-accuracy';
-import {
-  VARIANT_MEASURES,
-  VariantMean,
-  VariantRow,
-  meanVariants,
-  scoreVariants,
-} from '../src/report/tailsampler-variants';
-import { selfSimilarity, TAIL_SAMPLER_DEFAULTS } from '../src/sampling/tail-sampler';
-import { renderSvg, svgToPng, writeOutput } from '../src/plots/render';
-import { tailSamplerVariantsSpec } from '../src/plots/ablation-specs';
-import { writeFileAtomic } from '../src/util/atomic';
-import { CliSpec, intFlag, numberFlag, ParsedCli, runCli, stringFlag } from '../src/util/cli';
-import { progress } from '../src/util/progress';
+import type { EmbeddingChoice } from '../src/features';
+import { splitTruth } from '../src/report';
+import { VARIANT_MEASURES, VariantMean, VariantRow, meanVariants, scoreVariants } from '../src/report';
+import { selfSimilarity, TAIL_SAMPLER_DEFAULTS } from '../src/sampling';
+import { renderSvg, svgToPng, writeOutput } from '../src/plots';
+import { tailSamplerVariantsSpec } from '../src/plots';
+import { writeFileAtomic } from '../src/util';
+import { CliSpec, intFlag, numberFlag, ParsedCli, runCli, stringFlag } from '../src/util';
+import { progress } from '../src/util';
 import { SETTINGS, familyEmbeddings, parseFamilies } from './ablation-data';
 
 const CLI: CliSpec = {

@@ -8,20 +8,20 @@
  */
 import * as path from 'node:path';
 import { generateSynthetic } from '../src/data/synth';
-import { openDataset } from '../src/data/validate';
-import { readRgb } from '../src/data/images';
-import { selectTfBackend } from '../src/features/backend';
-import { loadBundledBackbone } from '../src/features/backbones/bundled';
-import { preprocess } from '../src/features/preprocess';
-import { patchEmbed } from '../src/features/patch-embed';
-import { extractMaskBatch } from '../src/features/extractor';
-import { LayerMap } from '../src/features/types';
-import { zeros } from '../src/linalg/matrix';
-import { createModel } from '../src/models/factory';
-import { auroc, pixelAuroc } from '../src/metrics/auroc';
-import { progress } from '../src/util/progress';
-import { CliSpec, runCli, stringFlag } from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
+import { openDataset } from '../src/data';
+import { readRgb } from '../src/data';
+import { selectTfBackend } from '../src/features';
+import { loadBundledBackbone } from '../src/features/backbones';
+import { preprocess } from '../src/features';
+import { patchEmbed } from '../src/features';
+import { extractMaskBatch } from '../src/features';
+import { LayerMap } from '../src/features';
+import { zeros } from '../src/linalg';
+import { createModel } from '../src/models';
+import { auroc, pixelAuroc } from '../src/metrics';
+import { progress } from '../src/util';
+import { CliSpec, runCli, stringFlag } from '../src/util';
+import { OptionError } from '../src/util';
 
 const SPEC: CliSpec = {
   command: 'npx tsx scripts/choose-dim.ts',

@@ -22,13 +22,13 @@ import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { generateSynthetic } from '../src/data/synth';
-import { loadDataset } from '../src/data/mvtec';
+import { loadDataset } from '../src/data';
 import { buildSplit, trainItems } from '../src/data/splits';
-import { readRgb } from '../src/data/images';
-import { selectTfBackend } from '../src/features/backend';
-import { preprocess } from '../src/features/preprocess';
-import { cutNsfwjsModel, loadCut, NsfwjsNet } from '../src/features/backbones/nsfwjs-cut';
-import { TfjsBackbone } from '../src/features/backbones/tfjs';
+import { readRgb } from '../src/data';
+import { selectTfBackend } from '../src/features';
+import { preprocess } from '../src/features';
+import { cutNsfwjsModel, loadCut, NsfwjsNet } from '../src/features/backbones';
+import { TfjsBackbone } from '../src/features/backbones';
 import {
   PoolKind,
   concatNormalized,
@@ -39,21 +39,21 @@ import {
   projectChannels,
   seededProjection,
   signedSqrt,
-} from '../src/features/embedding';
-import { LayerMap } from '../src/features/types';
-import { BUNDLED_NETS } from '../src/features/embedding-pass';
-import { selfSimilarity, predictClassSizes } from '../src/sampling/tail-sampler';
-import { predictFewShot } from '../src/sampling/few-shot';
-import { TAIL_GUARDS, TailGuard, guardMaxK } from '../src/sampling/tail-guard';
-import { TAIL_SAMPLER_DEFAULTS } from '../src/sampling/tail-sampler';
-import { selectionRatio } from '../src/report/tail-selection-summary';
-import { tailAccuracy } from '../src/report/tail-accuracy';
-import { Matrix, zeros } from '../src/linalg/matrix';
-import { createRng } from '../src/util/rng';
-import { progress } from '../src/util/progress';
-import { writeFileAtomic } from '../src/util/atomic';
-import { CliSpec, runCli, stringFlag, intFlag } from '../src/util/cli';
-import { InputError } from '../src/util/errors';
+} from '../src/features';
+import { LayerMap } from '../src/features';
+import { BUNDLED_NETS } from '../src/features';
+import { selfSimilarity, predictClassSizes } from '../src/sampling';
+import { predictFewShot } from '../src/sampling';
+import { TAIL_GUARDS, TailGuard, guardMaxK } from '../src/sampling';
+import { TAIL_SAMPLER_DEFAULTS } from '../src/sampling';
+import { selectionRatio } from '../src/report';
+import { tailAccuracy } from '../src/report';
+import { Matrix, zeros } from '../src/linalg';
+import { createRng } from '../src/util';
+import { progress } from '../src/util';
+import { writeFileAtomic } from '../src/util';
+import { CliSpec, runCli, stringFlag, intFlag } from '../src/util';
+import { InputError } from '../src/util';
 
 const SPEC: CliSpec = {
   command: 'npx tsx scripts/choose-embedding.ts',
@@ -353,9 +353,9 @@ function embed(store: Store, c: Candidate, n: number): Matrix {
 // ---------------------------------------------------------------- scoring
 
 const SETTINGS = [
-  { label: 'step K=1', opts: { tail: 'step' as const, k: 1 } },
-  { label: 'step K=4', opts: { tail: 'step' as const, k: 4 } },
-  { label: 'Pareto', opts: { tail: 'pareto' as const } },
+  { label: 'step K=1', opts: { tailType: 'step' as const, k: 1 } },
+  { label: 'step K=4', opts: { tailType: 'step' as const, k: 4 } },
+  { label: 'Pareto', opts: { tailType: 'pareto' as const } },
 ];
 
 interface SplitRef {

@@ -8,25 +8,19 @@
  */
 import * as path from 'node:path';
 import { generateSynthetic } from '../src/data/synth';
-import { loadDataset } from '../src/data/mvtec';
+import { loadDataset } from '../src/data';
 import { buildSplit, formatSplitTable, writeManifest } from '../src/data/splits';
-import type { Manifest } from '../src/data/types';
-import { openSession } from '../src/experiments/session';
-import {
-  DEMO_FEATURES,
-  PAPER_FEATURES,
-  DEMO_CORESET_RATIO,
-  PAPER_CORESET_RATIO,
-  coresetOptions,
-} from '../src/experiments/demo-settings';
-import { summarizeResults } from '../src/report/summary';
-import { formatCell } from '../src/report/markdown';
-import type { ResultRow } from '../src/results/results-file';
-import { CliSpec, intFlag, ParsedCli, runCli } from '../src/util/cli';
+import type { Manifest } from '../src/data';
+import { openSession } from '../src/session';
+import { DEMO_FEATURES, PAPER_FEATURES, DEMO_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from '../src/session';
+import { summarizeResults } from '../src/report';
+import { formatCell } from '../src/report';
+import type { ResultRow } from '../src/results';
+import { CliSpec, intFlag, ParsedCli, runCli } from '../src/util';
 
 const ROOT = 'data/synthetic';
 const SPLITS_DIR = 'data/splits';
-const METHODS = ['patchcore', 'softpatch', 'tailedcore'];
+const METHODS = ['patchcore', 'softpatch', 'tailedcore'] as const;
 const CLI: CliSpec = {
   command: 'npm run demo --',
   summary:

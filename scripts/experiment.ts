@@ -14,13 +14,13 @@ import {
   resolveShard,
   preflight,
 } from '../src/experiments';
-import { emitJobs, EMIT_TARGETS, EmitTarget } from '../src/experiments/emit';
-import { kitPipeline } from '../src/experiments/kit-pipeline';
-import { writeRunOutputs } from '../src/experiments/outputs';
-import type { Pipeline } from '../src/experiments/pipeline';
+import { emitJobs, EMIT_TARGETS, EmitTarget } from '../src/experiments';
+import { kitPipeline } from '../src/experiments';
+import { writeRunOutputs } from '../src/experiments';
+import type { Pipeline } from '../src/experiments';
 import { MODEL_NAMES } from '../src/models';
-import { CliSpec, intFlag, requiredFlag, runCli, stringFlag } from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
+import { CliSpec, intFlag, requiredFlag, runCli, stringFlag } from '../src/util';
+import { OptionError } from '../src/util';
 
 const SPEC: CliSpec = {
   command: 'npm run experiment --',

@@ -10,10 +10,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../src/util/atomic';
-import { cutNsfwjsModel, NsfwjsNet } from '../src/features/backbones/nsfwjs-cut';
-import { CliSpec, runCli, stringFlag } from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
+import { writeFileAtomic } from '../src/util';
+import { cutNsfwjsModel, NsfwjsNet } from '../src/features/backbones';
+import { CliSpec, runCli, stringFlag } from '../src/util';
+import { OptionError } from '../src/util';
 
 export const LAST_LAYER = 'block_10_project_BN';
 

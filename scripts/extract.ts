@@ -10,22 +10,13 @@
  * A second run with the same settings is served from the cache and says so.
  */
 import * as path from 'node:path';
-import { allImages } from '../src/data/mvtec';
-import { openDataset } from '../src/data/validate';
+import { allImages } from '../src/data';
+import { openDataset } from '../src/data';
 import { readManifest, trainItems } from '../src/data/splits';
-import { FeatureExtractor } from '../src/features/extractor';
-import { OnnxBackbone } from '../src/features/backbones/onnx';
-import { TfBackendChoice } from '../src/features/backend';
-import {
-  CliSpec,
-  DATA_FLAG,
-  intFlag,
-  requiredFlag,
-  runCli,
-  stringFlag,
-  valueFlag,
-  withFlagNames,
-} from '../src/util/cli';
+import { FeatureExtractor } from '../src/features';
+import { OnnxBackbone } from '../src/features/backbones';
+import { TfBackendChoice } from '../src/features';
+import { CliSpec, DATA_FLAG, intFlag, requiredFlag, runCli, stringFlag, valueFlag, withFlagNames } from '../src/util';
 
 const SPEC: CliSpec = {
   command: 'npm run extract --',

@@ -1,16 +1,16 @@
 /**
  * `npm run notebooks`: builds dist/ (the notebooks' one import entry), registers the tslab kernel when needed, and
  * executes every notebook headless, storing its outputs (tables, figures) in the .ipynb itself so that a reader on
- * GitHub sees them. `--fast` runs them at the tests' scale (see src/experiments/notebook-settings.ts); `--out-dir`
+ * GitHub sees them. `--fast` runs them at the tests' scale (see src/session/notebook-settings.ts); `--out-dir`
  * writes the executed copies elsewhere and leaves the committed notebooks untouched (what the tests do).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliSpec, ParsedCli, runCli, stringFlag, intFlag } from '../src/util/cli';
-import { InputError } from '../src/util/errors';
+import { CliSpec, ParsedCli, runCli, stringFlag, intFlag } from '../src/util';
+import { InputError } from '../src/util';
 import { generateSynthetic } from '../src/data/synth';
-import { notebookSettings } from '../src/experiments/notebook-settings';
+import { notebookSettings } from '../src/session';
 
 const ROOT = path.resolve(__dirname, '..');
 const NOTEBOOK_DIR = path.join(ROOT, 'notebooks');

@@ -5,10 +5,10 @@
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../src/util/atomic';
+import { writeFileAtomic } from '../src/util';
 import { REPORT_FILE } from '../src/report';
-import { CliSpec, intFlag, requiredFlag, runCli } from '../src/util/cli';
-import { InputError } from '../src/util/errors';
+import { CliSpec, intFlag, requiredFlag, runCli } from '../src/util';
+import { InputError } from '../src/util';
 import { chromiumOk, CHROMIUM, launchChromium } from './chromium';
 
 const SPEC: CliSpec = {

@@ -3,8 +3,8 @@
  * Writes <run>/report.html, the run's self-contained interactive report, from an existing run folder.
  */
 import { writeReport, SECTION_NAMES, SectionName } from '../src/report';
-import { CliSpec, requiredFlag, runCli, stringFlag, valueFlag } from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
+import { CliSpec, requiredFlag, runCli, stringFlag, valueFlag } from '../src/util';
+import { OptionError } from '../src/util';
 
 const SPEC: CliSpec = {
   command: 'npm run report --',

@@ -3,10 +3,10 @@
  * Builds a long-tail noisy split of a dataset in the MVTec layout, writes its manifest and prints the per-class table.
  * The dataset (masks included) is validated before anything is written.
  */
-import { openDataset } from '../src/data/validate';
+import { openDataset } from '../src/data';
 import { buildSplit, formatSplitTable, writeManifest } from '../src/data/splits';
-import type { SplitOptions } from '../src/data/splits';
-import { resolveSplitOptions } from '../src/data/splits/options';
+import { resolveSplitOptions } from '../src/data/splits';
+import type { SplitSpec, TailType } from '../src/data/splits';
 import {
   CliSpec,
   DATA_FLAG,
@@ -17,9 +17,9 @@ import {
   stringFlag,
   withFlagNames,
   valueFlag,
-} from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
-import { SEED_MAX } from '../src/util/options';
+} from '../src/util';
+import { OptionError } from '../src/util';
+import { SEED_MAX } from '../src/util';
 
 const SPEC: CliSpec = {
   command: 'npm run split --',
@@ -45,10 +45,10 @@ const SPEC: CliSpec = {
 runCli(SPEC, async (p) => {
   const data = requiredFlag(p, SPEC, 'data');
   const out = requiredFlag(p, SPEC, 'out');
-  const tail = (stringFlag(p, 'tail') ?? 'step') as SplitOptions['tail'];
+  const tail = (stringFlag(p, 'tail') ?? 'step') as TailType; // checked by resolveSplitOptions below
   if (tail === 'pareto' && stringFlag(p, 'k') !== undefined) throw new OptionError('--k applies to --tail step only');
-  const opts: Partial<SplitOptions> = {
-    tail,
+  const opts: SplitSpec = {
+    tailType: tail,
     k: intFlag(p, 'k', { min: 1 }),
     noiseRatio: numberFlag(p, 'noise', { min: 0, max: 1 }),
     // The same rule as the experiment config and buildSplit: seeds are integers >= 0.
@@ -56,7 +56,7 @@ runCli(SPEC, async (p) => {
     overlap: p.values['no-overlap'] !== true,
     noiseShortfall: p.values['allow-noise-shortfall'] === true ? 'allow' : 'error',
   };
-  const flagOf = { tail: '--tail', k: '--k', noiseRatio: '--noise', seed: '--seed' };
+  const flagOf = { tailType: '--tail', k: '--k', noiseRatio: '--noise', seed: '--seed' };
   // A shortfall is found when the split is drawn: its message then names --noise and this flag.
   await withFlagNames(flagOf, () => resolveSplitOptions(opts)); // option errors before the dataset is read
   // Images: header only (a split reads no pixels); masks: decoded and checked in full.

@@ -4,9 +4,9 @@
  */
 import { generateSynthetic, LOOKALIKE_CLASS_NAMES, SYNTH_FAMILIES } from '../src/data/synth';
 import type { SynthFamily } from '../src/data/synth';
-import { SYNTH_CLASS_NAMES } from '../src/data/synth/classes';
-import { CliSpec, intFlag, requiredFlag, runCli, stringFlag, withFlagNames } from '../src/util/cli';
-import { SEED_MAX } from '../src/util/options';
+import { SYNTH_CLASS_NAMES } from '../src/data/synth';
+import { CliSpec, intFlag, requiredFlag, runCli, stringFlag, withFlagNames } from '../src/util';
+import { SEED_MAX } from '../src/util';
 
 const SPEC: CliSpec = {
   command: 'npm run synth --',

@@ -7,16 +7,23 @@
  * itself allows). Features come from the feature cache when present.
  */
 import * as path from 'node:path';
-import { openDataset } from '../src/data/validate';
+import { openDataset } from '../src/data';
 import { buildSplit, trainItems } from '../src/data/splits';
 import { FeatureExtractor } from '../src/features';
-import type { EmbeddingChoice } from '../src/features/embedding-pass';
-import { zeros } from '../src/linalg/matrix';
-import { splitTruth, tailAccuracy } from '../src/report/tail-accuracy';
-import { SelectionRecord, summarizeSelections } from '../src/report/tail-selection-summary';
-import { tailSampler, TAIL_SAMPLER_DEFAULTS, TAIL_GUARDS, TailGuard, THRESHOLD_TYPES, ThresholdType } from '../src/sampling';
-import { CliSpec, intFlag, ParsedCli, requiredFlag, runCli, stringFlag } from '../src/util/cli';
-import { OptionError } from '../src/util/errors';
+import type { EmbeddingChoice } from '../src/features';
+import { zeros } from '../src/linalg';
+import { splitTruth, tailAccuracy } from '../src/report';
+import { SelectionRecord, summarizeSelections } from '../src/report';
+import {
+  tailSampler,
+  TAIL_SAMPLER_DEFAULTS,
+  TAIL_GUARDS,
+  TailGuard,
+  THRESHOLD_TYPES,
+  ThresholdType,
+} from '../src/sampling';
+import { CliSpec, intFlag, ParsedCli, requiredFlag, runCli, stringFlag } from '../src/util';
+import { OptionError } from '../src/util';
 
 const CLI: CliSpec = {
   command: 'npx tsx scripts/tail-selection.ts',
@@ -117,7 +124,7 @@ async function main(cli: ParsedCli): Promise<void> {
           for (let seed = 0; seed < seeds; seed++) {
             const items = trainItems(
               ds,
-              buildSplit(ds, { tail: s.tail, ...(s.k !== null ? { k: s.k } : {}), noiseRatio, seed }),
+              buildSplit(ds, { tailType: s.tail, ...(s.k !== null ? { k: s.k } : {}), noiseRatio, seed }),
             );
             const X = zeros(items.length, E.cols);
             items.forEach((t, i) => {

@@ -1,6 +1,6 @@
 /**
- * The layer rule and the cycle rule of eslint.config.mjs really fire: an upward import and an import cycle are lint
- * errors (a resolver or parser misconfiguration would silently turn both rules into no-ops).
+ * The layer rule, the doors rule and the cycle rule of eslint.config.mjs really fire: an upward import, a script's deep
+ * import and an import cycle are lint errors (a resolver or parser misconfiguration would silently turn them into no-ops).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +24,21 @@ test('a lower folder importing a higher one is a lint error; a downward import i
     filePath: path.join(ROOT, 'src', 'models', 'layer-probe.ts'),
   });
   assert.deepEqual(ruleIds(down), []);
+});
+
+test('a script importing a file inside a src folder is a lint error; the public API and a folder barrel are not', async () => {
+  const eslint = new ESLint({ cwd: ROOT });
+  const lint = async (spec: string) =>
+    ruleIds(
+      await eslint.lintText(`import { x } from '${spec}';\nexport const f = x;\n`, {
+        filePath: path.join(ROOT, 'scripts', 'door-probe.ts'),
+      }),
+    );
+  assert.deepEqual(await lint('../src/models/factory'), ['no-restricted-imports']);
+  assert.deepEqual(await lint('../src/data/splits/build'), ['no-restricted-imports']);
+  assert.deepEqual(await lint('../src'), []);
+  assert.deepEqual(await lint('../src/models'), []);
+  assert.deepEqual(await lint('../src/data/splits'), []);
 });
 
 test('an import cycle is a lint error', async () => {

@@ -9,12 +9,18 @@ import { writeFileAtomicAsync } from '../util/atomic';
 export async function readRgb(file: string): Promise<RgbImage> {
   if (!fs.existsSync(file)) throw new InputError(`image not found: ${file}`);
   try {
-    const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(file)
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded ${info.channels} channels`);
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`cannot decode image ${file}: ${oneLine((e as Error).message)}. Is it a valid PNG/JPEG? Replace or remove the file.`);
+    throw new InputError(
+      `cannot decode image ${file}: ${oneLine((e as Error).message)}. Is it a valid PNG/JPEG? Replace or remove the file.`,
+    );
   }
 }
 
@@ -62,7 +68,10 @@ export async function readMask(file: string): Promise<Mask> {
   }
   const { data, info } = raw;
   const problem = maskValueProblem(data, info.channels);
-  if (problem) throw new InputError(`mask ${file} ${problem}; masks must hold only 0 and 255 (or 0 and 1). Fix or replace the file`);
+  if (problem)
+    throw new InputError(
+      `mask ${file} ${problem}; masks must hold only 0 and 255 (or 0 and 1). Fix or replace the file`,
+    );
   const out = new Uint8Array(info.width * info.height);
   for (let i = 0; i < out.length; i++) out[i] = data[i * info.channels] !== 0 ? 1 : 0;
   return { data: out, width: info.width, height: info.height };
@@ -76,10 +85,17 @@ export function oneLine(message: string): string {
 /** Encodes raw 8-bit pixels (HWC, 1 or 3 channels) as PNG bytes: deterministic for the same pixels and level. */
 export async function encodePng(img: RgbImage | Mask, channels: 1 | 3 = 3, compressionLevel = 6): Promise<Buffer> {
   const buf = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length);
-  return sharp(buf, { raw: { width: img.width, height: img.height, channels } }).png({ compressionLevel }).toBuffer();
+  return sharp(buf, { raw: { width: img.width, height: img.height, channels } })
+    .png({ compressionLevel })
+    .toBuffer();
 }
 
 /** Writes an image as PNG atomically (temporary file + rename: a killed run never leaves half a PNG). */
-export async function writePng(file: string, img: RgbImage | Mask, channels: 1 | 3 = 3, compressionLevel = 6): Promise<void> {
+export async function writePng(
+  file: string,
+  img: RgbImage | Mask,
+  channels: 1 | 3 = 3,
+  compressionLevel = 6,
+): Promise<void> {
   await writeFileAtomicAsync(file, await encodePng(img, channels, compressionLevel), 'image');
 }

@@ -15,10 +15,8 @@ import * as path from 'node:path';
 import { ClassInfo, Dataset, DatasetImage, Manifest } from './types';
 import { InputError, OptionError } from '../util/errors';
 import { sortNames } from './layout';
-import { TAIL_MAX_COUNT } from './splits/options';
+import { TAIL_MAX_COUNT, TailType } from './splits/options';
 import { checkOfficialCounts } from './official-check';
-
-export type OfficialTailType = 'step' | 'pareto';
 
 export interface OfficialManifestOptions {
   /** Seed recorded in the manifest. @default the number in the folder name (seed03 -> 3), else 0 */
@@ -26,7 +24,7 @@ export interface OfficialManifestOptions {
   /** Pareto: a class keeping at most this many images is marked tail (the [R] rule, class size <= 20). @default TAIL_MAX_COUNT (20) */
   tailMaxCount?: number;
   /** Tail type. @default from the setting folder name: `step_kN` -> 'step', `pareto` -> 'pareto' */
-  tail?: OfficialTailType;
+  tail?: TailType;
   /** Step: shots per tail class. @default from the setting folder name (`step_k4` -> 4) */
   k?: number;
   /**
@@ -39,22 +37,25 @@ export interface OfficialManifestOptions {
 const OPTION_KEYS = ['seed', 'tailMaxCount', 'tail', 'k', 'noiseRatio'];
 
 /** The setting folder name of a tail type and K, as the authors name them: step_k1, step_k4, pareto. */
-export function officialSettingName(tail: OfficialTailType, k: number | null): string {
+export function officialSettingName(tail: TailType, k: number | null): string {
   if (tail === 'pareto') return 'pareto';
-  if (!Number.isInteger(k) || (k as number) < 1) throw new OptionError(`official manifests: step needs an integer k >= 1, got ${String(k)}`);
+  if (!Number.isInteger(k) || (k as number) < 1)
+    throw new OptionError(`official manifests: step needs an integer k >= 1, got ${String(k)}`);
   return `step_k${k}`;
 }
 
 /** The seed folder name: 1 -> seed01. The official seeds are 1-5. */
 export function officialSeedFolder(seed: number): string {
   if (!Number.isInteger(seed) || seed < 1 || seed > 99) {
-    throw new OptionError(`official manifests are numbered seed01, seed02, ...: seed ${seed} has no folder (use seeds 1-5 for the released manifests)`);
+    throw new OptionError(
+      `official manifests are numbered seed01, seed02, ...: seed ${seed} has no folder (use seeds 1-5 for the released manifests)`,
+    );
   }
   return `seed${String(seed).padStart(2, '0')}`;
 }
 
 /** `<folder>/<setting>/seedNN` for a grid cell. */
-export function officialManifestDir(folder: string, tail: OfficialTailType, k: number | null, seed: number): string {
+export function officialManifestDir(folder: string, tail: TailType, k: number | null, seed: number): string {
   return path.join(folder, officialSettingName(tail, k), officialSeedFolder(seed));
 }
 
@@ -62,23 +63,33 @@ export function officialManifestDir(folder: string, tail: OfficialTailType, k: n
  * Tail type and K from a setting folder name (`step_k1`, `step_k4`, `pareto`, also with a prefix such as
  * `mvtec_step_k1` or `mvtecad-pareto`), or null when the name says neither.
  */
-export function parseOfficialSetting(name: string): { tail: OfficialTailType; k: number | null } | null {
+export function parseOfficialSetting(name: string): { tail: TailType; k: number | null } | null {
   if (/(^|[_-])pareto$/.test(name)) return { tail: 'pareto', k: null };
   const m = /(^|[_-])step_k(\d+)$/.exec(name);
   return m ? { tail: 'step', k: Number(m[2]) } : null;
 }
 
 function readLines(file: string): { line: number; text: string }[] {
-  if (!fs.existsSync(file)) throw new InputError(`official manifest file not found: ${file} (expected prune_good.txt and inject_defects.txt in the seed folder)`);
-  return fs.readFileSync(file, 'utf8').split(/\r?\n/).map((t, i) => ({ line: i + 1, text: t.trim() }))
+  if (!fs.existsSync(file))
+    throw new InputError(
+      `official manifest file not found: ${file} (expected prune_good.txt and inject_defects.txt in the seed folder)`,
+    );
+  return fs
+    .readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((t, i) => ({ line: i + 1, text: t.trim() }))
     .filter((l) => l.text !== '' && !l.text.startsWith('#'));
 }
 
 /** Drops any leading folders before `<class>/(train|test)/`. */
 function relFrom(text: string, dataset: Dataset): string | null {
-  const parts = text.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  const parts = text
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
   for (let k = 0; k + 1 < parts.length; k++) {
-    if ((parts[k + 1] === 'train' || parts[k + 1] === 'test') && dataset.classes.some((c) => c.name === parts[k])) return parts.slice(k).join('/');
+    if ((parts[k + 1] === 'train' || parts[k + 1] === 'test') && dataset.classes.some((c) => c.name === parts[k]))
+      return parts.slice(k).join('/');
   }
   return null;
 }
@@ -93,7 +104,7 @@ function findInjected(c: ClassInfo, rel: string): DatasetImage | undefined {
 }
 
 /** Noise ratio as the generator's parameter: injected over kept, over the classes that can get noise. */
-export function inferNoiseRatio(tail: OfficialTailType, classes: { trainGood: string[]; injected: string[] }[]): number {
+export function inferNoiseRatio(tail: TailType, classes: { trainGood: string[]; injected: string[] }[]): number {
   const pool = tail === 'step' ? classes.filter((c) => c.injected.length > 0) : classes;
   const kept = pool.reduce((s, c) => s + c.trainGood.length, 0);
   const inj = pool.reduce((s, c) => s + c.injected.length, 0);
@@ -106,27 +117,35 @@ export function inferNoiseRatio(tail: OfficialTailType, classes: { trainGood: st
  * treats it like a drawn split of the same setting.
  */
 export function loadOfficialManifest(dir: string, dataset: Dataset, opts: OfficialManifestOptions = {}): Manifest {
-  for (const k of Object.keys(opts)) if (!OPTION_KEYS.includes(k)) throw new OptionError(`loadOfficialManifest: unknown option "${k}" (known: ${OPTION_KEYS.join(', ')})`);
+  for (const k of Object.keys(opts))
+    if (!OPTION_KEYS.includes(k))
+      throw new OptionError(`loadOfficialManifest: unknown option "${k}" (known: ${OPTION_KEYS.join(', ')})`);
   const abs = path.resolve(dir);
   if (!fs.existsSync(abs)) throw new InputError(`official manifest folder not found: ${abs}`);
   const setting = path.basename(path.dirname(abs));
   const parsed = parseOfficialSetting(setting);
   const tail = opts.tail ?? parsed?.tail;
   if (tail !== 'step' && tail !== 'pareto') {
-    throw new InputError(`official manifest ${abs}: its setting folder "${setting}" is not step_k<N> or pareto; pass the option tail ('step' or 'pareto')`);
+    throw new InputError(
+      `official manifest ${abs}: its setting folder "${setting}" is not step_k<N> or pareto; pass the option tail ('step' or 'pareto')`,
+    );
   }
-  const k = tail === 'step' ? opts.k ?? (parsed?.tail === 'step' ? parsed.k : undefined) : null;
-  if (tail === 'step' && (!Number.isInteger(k) || (k as number) < 1)) throw new InputError(`official manifest ${abs}: a step setting needs K; pass the option k`);
+  const k = tail === 'step' ? (opts.k ?? (parsed?.tail === 'step' ? parsed.k : undefined)) : null;
+  if (tail === 'step' && (!Number.isInteger(k) || (k as number) < 1))
+    throw new InputError(`official manifest ${abs}: a step setting needs K; pass the option k`);
   if (opts.k !== undefined && parsed && parsed.k !== null && opts.k !== parsed.k) {
     throw new OptionError(`loadOfficialManifest: option k=${opts.k} contradicts the setting folder "${setting}"`);
   }
-  const pruneFile = path.join(abs, 'prune_good.txt'), injectFile = path.join(abs, 'inject_defects.txt');
+  const pruneFile = path.join(abs, 'prune_good.txt'),
+    injectFile = path.join(abs, 'inject_defects.txt');
   const pruned = new Set<string>();
   for (const { line, text } of readLines(pruneFile)) {
     const rel = relFrom(text, dataset);
     const cls = rel ? dataset.classes.find((c) => c.name === rel.split('/')[0]) : undefined;
     if (!rel || !cls || !cls.train.some((t) => t.rel === rel)) {
-      throw new InputError(`${pruneFile} line ${line}: "${text}" is not a training image of the dataset at ${dataset.root} (expected <class>/train/good/<file>)`);
+      throw new InputError(
+        `${pruneFile} line ${line}: "${text}" is not a training image of the dataset at ${dataset.root} (expected <class>/train/good/<file>)`,
+      );
     }
     pruned.add(rel);
   }
@@ -136,7 +155,9 @@ export function loadOfficialManifest(dir: string, dataset: Dataset, opts: Offici
     const cls = rel ? dataset.classes.find((c) => c.name === rel.split('/')[0]) : undefined;
     const img = rel && cls ? findInjected(cls, rel) : undefined;
     if (!img || !cls) {
-      throw new InputError(`${injectFile} line ${line}: "${text}" is not an anomalous test image of the dataset at ${dataset.root} (expected <class>/train/good/<defect>_<file> or <class>/test/<defect>/<file>)`);
+      throw new InputError(
+        `${injectFile} line ${line}: "${text}" is not an anomalous test image of the dataset at ${dataset.root} (expected <class>/train/good/<defect>_<file> or <class>/test/<defect>/<file>)`,
+      );
     }
     const list = injected.get(cls.name) ?? [];
     if (!list.includes(img.rel)) list.push(img.rel);
@@ -152,9 +173,21 @@ export function loadOfficialManifest(dir: string, dataset: Dataset, opts: Offici
     return { name: c.name, isTail, trainGood, injected: sortNames(injected.get(c.name) ?? []) };
   });
   for (const c of classes) {
-    if (c.trainGood.length === 0) throw new InputError(`${pruneFile} removes every training image of class "${c.name}"; was it made for another dataset version?`);
+    if (c.trainGood.length === 0)
+      throw new InputError(
+        `${pruneFile} removes every training image of class "${c.name}"; was it made for another dataset version?`,
+      );
   }
-  checkOfficialCounts(pruneFile, { tail, k: k ?? null }, classes.map((c, i) => ({ name: c.name, isTail: c.isTail, kept: c.trainGood.length, total: dataset.classes[i].train.length })));
+  checkOfficialCounts(
+    pruneFile,
+    { tail, k: k ?? null },
+    classes.map((c, i) => ({
+      name: c.name,
+      isTail: c.isTail,
+      kept: c.trainGood.length,
+      total: dataset.classes[i].train.length,
+    })),
+  );
   const noiseRatio = opts.noiseRatio ?? inferNoiseRatio(tail, classes);
   const options: Record<string, unknown> = { source: 'official', setting, tail, noiseRatio, overlap: true };
   if (tail === 'step') options.k = k;
@@ -163,21 +196,70 @@ export function loadOfficialManifest(dir: string, dataset: Dataset, opts: Offici
 }
 
 /** Loads the official manifest of one grid cell: `<folder>/<setting>/seedNN` (seed 1 -> seed01). */
-export function loadOfficialSplit(folder: string, dataset: Dataset, cell: { tail: OfficialTailType; k: number | null; seed: number }): Manifest {
+export function loadOfficialSplit(
+  folder: string,
+  dataset: Dataset,
+  cell: { tail: TailType; k: number | null; seed: number },
+): Manifest {
   const abs = path.resolve(folder);
-  if (!fs.existsSync(abs)) throw new InputError(`official manifest folder not found: ${abs} (expected <folder>/{step_k1,step_k4,pareto}/seedNN/)`);
+  if (!fs.existsSync(abs))
+    throw new InputError(
+      `official manifest folder not found: ${abs} (expected <folder>/{step_k1,step_k4,pareto}/seedNN/)`,
+    );
   const dir = officialManifestDir(abs, cell.tail, cell.k, cell.seed);
   if (!fs.existsSync(dir)) {
-    const have = fs.existsSync(path.dirname(dir)) ? fs.readdirSync(path.dirname(dir)).filter((n) => /^seed\d+$/.test(n)).sort() : [];
-    throw new InputError(`no official manifest for ${officialSettingName(cell.tail, cell.k)} seed ${cell.seed}: ${dir} does not exist` +
-      (have.length ? ` (found ${have.join(', ')})` : ` (settings found in ${abs}: ${fs.readdirSync(abs).sort().join(', ') || 'none'})`));
+    const have = fs.existsSync(path.dirname(dir))
+      ? fs
+          .readdirSync(path.dirname(dir))
+          .filter((n) => /^seed\d+$/.test(n))
+          .sort()
+      : [];
+    throw new InputError(
+      `no official manifest for ${officialSettingName(cell.tail, cell.k)} seed ${cell.seed}: ${dir} does not exist` +
+        (have.length
+          ? ` (found ${have.join(', ')})`
+          : ` (settings found in ${abs}: ${fs.readdirSync(abs).sort().join(', ') || 'none'})`),
+    );
   }
-  return loadOfficialManifest(dir, dataset, { seed: cell.seed, tail: cell.tail, ...(cell.tail === 'step' ? { k: cell.k as number } : {}) });
+  return loadOfficialManifest(dir, dataset, {
+    seed: cell.seed,
+    tail: cell.tail,
+    ...(cell.tail === 'step' ? { k: cell.k as number } : {}),
+  });
 }
 
 /** MVTec AD's 15 classes and VisA's 12 (as converted to the MVTec layout), [J] src/dataloader.py, [R] make_tailed_noisy_mvtec.py. */
-export const MVTEC_CLASSES: readonly string[] = ['bottle', 'cable', 'capsule', 'carpet', 'grid', 'hazelnut', 'leather', 'metal_nut', 'pill', 'screw', 'tile', 'toothbrush', 'transistor', 'wood', 'zipper'];
-export const VISA_CLASSES: readonly string[] = ['candle', 'capsules', 'cashew', 'chewinggum', 'fryum', 'macaroni1', 'macaroni2', 'pcb1', 'pcb2', 'pcb3', 'pcb4', 'pipe_fryum'];
+export const MVTEC_CLASSES: readonly string[] = [
+  'bottle',
+  'cable',
+  'capsule',
+  'carpet',
+  'grid',
+  'hazelnut',
+  'leather',
+  'metal_nut',
+  'pill',
+  'screw',
+  'tile',
+  'toothbrush',
+  'transistor',
+  'wood',
+  'zipper',
+];
+export const VISA_CLASSES: readonly string[] = [
+  'candle',
+  'capsules',
+  'cashew',
+  'chewinggum',
+  'fryum',
+  'macaroni1',
+  'macaroni2',
+  'pcb1',
+  'pcb2',
+  'pcb3',
+  'pcb4',
+  'pipe_fryum',
+];
 
 /** 'visa' or 'mvtec' when every class folder is one of that benchmark's classes, else null. */
 export function detectBenchmark(classNames: readonly string[]): 'mvtec' | 'visa' | null {

@@ -44,7 +44,8 @@ async function maskProblem(file: string, image: Size): Promise<string | null> {
     fs.closeSync(fs.openSync(file, 'r'));
   } catch (e) {
     const io = ioError(e, '', 'read');
-    if (io instanceof InputError) return `cannot be read: ${io.message.replace(/^cannot read : /, '').replace(/; [^;]*$/, '')}`;
+    if (io instanceof InputError)
+      return `cannot be read: ${io.message.replace(/^cannot read : /, '').replace(/; [^;]*$/, '')}`;
     throw e;
   }
   let raw: { data: Buffer; info: { width: number; height: number; channels: number } };
@@ -54,7 +55,8 @@ async function maskProblem(file: string, image: Size): Promise<string | null> {
     return `cannot be decoded (${oneLine((e as Error).message)}): truncated or not an image`;
   }
   const { width, height, channels } = raw.info;
-  if (width !== image.width || height !== image.height) return `is ${width}x${height} but its image is ${image.width}x${image.height}`;
+  if (width !== image.width || height !== image.height)
+    return `is ${width}x${height} but its image is ${image.width}x${image.height}`;
   return maskValueProblem(raw.data, channels);
 }
 
@@ -62,10 +64,16 @@ async function maskProblem(file: string, image: Size): Promise<string | null> {
  * Resolves with the counts when every image and mask is usable; otherwise throws one InputError (one line) that lists
  * the first offending files in dataset order and the number of problems.
  */
-export async function validateImages(dataset: Dataset, opts: ValidateOptions = {}): Promise<{ images: number; masks: number }> {
-  for (const k of Object.keys(opts)) if (k !== 'concurrency' && k !== 'images') throw new OptionError(`validateImages: unknown option "${k}" (known options: concurrency, images)`);
+export async function validateImages(
+  dataset: Dataset,
+  opts: ValidateOptions = {},
+): Promise<{ images: number; masks: number }> {
+  for (const k of Object.keys(opts))
+    if (k !== 'concurrency' && k !== 'images')
+      throw new OptionError(`validateImages: unknown option "${k}" (known options: concurrency, images)`);
   const mode = opts.images ?? 'decode';
-  if (mode !== 'decode' && mode !== 'header') throw new OptionError(`option images must be one of decode, header, got "${String(mode)}"`);
+  if (mode !== 'decode' && mode !== 'header')
+    throw new OptionError(`option images must be one of decode, header, got "${String(mode)}"`);
   const items = allImages(dataset);
   const conc = Math.max(1, opts.concurrency ?? 8);
   const problems: { index: number; text: string }[] = [];
@@ -84,7 +92,10 @@ export async function validateImages(dataset: Dataset, opts: ValidateOptions = {
         const io = ioError(e, rel(img.path), 'read image');
         problems.push({
           index,
-          text: io instanceof InputError ? io.message.replace(/; [^;]*$/, '') : `image ${rel(img.path)} cannot be decoded (${oneLine((e as Error).message)})`,
+          text:
+            io instanceof InputError
+              ? io.message.replace(/; [^;]*$/, '')
+              : `image ${rel(img.path)} cannot be decoded (${oneLine((e as Error).message)})`,
         });
         continue;
       }
@@ -99,11 +110,13 @@ export async function validateImages(dataset: Dataset, opts: ValidateOptions = {
   if (problems.length > 0) {
     problems.sort((a, b) => a.index - b.index);
     const advice = problems.some((p) => p.text.startsWith('mask '))
-      ? 'Masks must be binary PNGs (0 and 255, or 0 and 1) of exactly their image\'s size; fix or replace these files'
+      ? "Masks must be binary PNGs (0 and 255, or 0 and 1) of exactly their image's size; fix or replace these files"
       : problems.some((p) => p.text.startsWith('cannot read'))
         ? 'Fix the permissions of these files (or of their folders), or replace them'
         : 'Replace or remove these files';
-    throw new InputError(`dataset ${dataset.root}: ${problems.length} bad file(s): ${firstOf(problems.map((p) => p.text))}. ${advice}`);
+    throw new InputError(
+      `dataset ${dataset.root}: ${problems.length} bad file(s): ${firstOf(problems.map((p) => p.text))}. ${advice}`,
+    );
   }
   return { images: items.length, masks };
 }
@@ -115,7 +128,10 @@ export async function validateImages(dataset: Dataset, opts: ValidateOptions = {
  * at MVTec's 1024 px and dominate a resumed run whose features are cached, while a truncated image still fails with
  * its name as soon as it is read. Pass `validate: { images: 'decode' }` to decode every image up front.
  */
-export async function openDataset(root: string, opts: LoadOptions & { validate?: ValidateOptions } = {}): Promise<Dataset> {
+export async function openDataset(
+  root: string,
+  opts: LoadOptions & { validate?: ValidateOptions } = {},
+): Promise<Dataset> {
   const { validate, ...load } = opts;
   const dataset = loadDataset(root, load);
   await validateImages(dataset, { images: 'header', ...validate });

@@ -6,11 +6,14 @@
 import { OptionError } from '../util/errors';
 import type { AugmentationType } from '../models/types';
 import { METRIC_NAMES } from '../metrics/evaluate';
-import { SPLIT_DEFAULTS, TAIL_MAX_COUNT } from '../data/splits/options';
+import { SPLIT_DEFAULTS, TAIL_MAX_COUNT, TAIL_TYPES, resolveSplitOptions } from '../data/splits/options';
+import type { SplitSpec, TailType } from '../data/splits/options';
 import { AUGMENTATION_TYPES } from '../features/augment';
 import { parseBackboneSpec, backboneHelp } from '../features/backbones/registry';
+import type { FeatureOptions } from '../features/feature-options';
+import type { MethodSpec, ModelName } from '../models/registry';
+import type { SynthOptions } from '../data/synth/generate';
 
-export type TailType = 'step' | 'pareto';
 /**
  * What a dataset is, for its official defaults: 'visa' gets rotflip for every tail type ([J] configs/tailedcore_visa.yaml:
  * VisA images are not square, and rotXflip drops the centre crop); 'mvtec', 'synthetic' and 'other' get the top-level
@@ -18,6 +21,21 @@ export type TailType = 'step' | 'pareto';
  */
 export type DatasetKind = 'mvtec' | 'visa' | 'synthetic' | 'other';
 export const DATASET_KINDS: readonly DatasetKind[] = ['mvtec', 'visa', 'synthetic', 'other'];
+
+/**
+ * The split options a config sets under "split": every SplitSpec key but those the grid itself sets per cell or at the
+ * top level (tailTypes, ks, noiseRatios, seeds, tailRatio, overlap).
+ */
+export type SplitExtras = Omit<SplitSpec, 'tailType' | 'k' | 'noiseRatio' | 'seed' | 'tailRatio' | 'overlap'>;
+/** Where a config sets each split key that "split" may not set. */
+const GRID_SPLIT_KEYS: Record<string, string> = {
+  tailType: 'tailTypes',
+  k: 'ks',
+  noiseRatio: 'noiseRatios',
+  seed: 'seeds',
+  tailRatio: 'tailRatio',
+  overlap: 'overlap',
+};
 
 /** One dataset root of the grid (MVTec layout: the synthetic set, MVTec AD, VisA). */
 export interface DatasetEntry {
@@ -28,7 +46,7 @@ export interface DatasetEntry {
   /** Generate the synthetic dataset at `root` when it is absent. @default false */
   synthetic?: boolean;
   /** Options passed to the synthetic generator (only with synthetic: true). @default {} */
-  syntheticOptions?: Record<string, unknown>;
+  syntheticOptions?: Partial<Omit<SynthOptions, 'out'>>;
   /**
    * The authors' manifest folder for this dataset (`<folder>/{step_k1,step_k4,pareto}/seedNN/{prune_good,inject_defects}.txt`).
    * With it every cell (tail type, K, seed) loads seedNN (seed 1 -> seed01) instead of drawing a split, and the noise
@@ -43,15 +61,11 @@ export interface DatasetEntry {
   noiseRatios?: number[];
 }
 
-/** One method (or ablation) of the grid, with per-method option overrides. */
-export interface MethodEntry {
-  /** A model name from MODEL_NAMES, e.g. 'tailedcore'. */
-  name: string;
-  /** Label used in results.csv (lets one method appear twice with different options). @default name */
-  label?: string;
-  /** Options passed to createModel(name, options). @default {} */
-  options?: Record<string, unknown>;
-}
+/**
+ * One method (or ablation) of the grid, with per-method option overrides: a MethodSpec (name from MODEL_NAMES, label
+ * for results.csv, default the name; options of that method, typed per name) or just the name.
+ */
+export type MethodEntry = MethodSpec | ModelName;
 
 export interface ExperimentConfig {
   /** Run name: results go to <resultsDir>/<run>/. @default 'run' */
@@ -67,7 +81,7 @@ export interface ExperimentConfig {
   /** Noise ratios (share of anomalous test images copied into training). @default [0.1] (the paper's MVTec setting) */
   noiseRatios: number[];
   /** Methods or ablations; a string is shorthand for { name }. @default ['patchcore', 'softpatch', 'tailedcore'] */
-  methods: (MethodEntry | string)[];
+  methods: MethodEntry[];
   /** Split seeds: each draws a new split, or picks official manifest seedNN. @default [0, 1, 2] */
   seeds: number[];
   /**
@@ -87,14 +101,13 @@ export interface ExperimentConfig {
    */
   augmentation: Record<TailType, AugmentationType>;
   /** Options for FeatureExtractor.create (image size, backbone, cache folder, ...). @default { cacheDir: 'data/cache' } */
-  features: Record<string, unknown>;
-  /** Extra options for the split builder, passed through unchanged. @default {} */
-  split: Record<string, unknown>;
+  features: FeatureOptions;
+  /** Other split-builder options (Pareto shape, noise cap, ...), the same for every cell. @default {} */
+  split: SplitExtras;
   /** Metrics written per class; all four are computed. @default ['image_auroc', 'pixel_auroc', 'aupro', 'f1_max'] */
   metrics: string[];
 }
 
-export const TAIL_TYPES: readonly TailType[] = ['step', 'pareto'];
 // Metric names (src/metrics) and augmentation types (src/features) are the owners' lists, not copies.
 
 export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
@@ -108,7 +121,7 @@ export const EXPERIMENT_DEFAULTS: ExperimentConfig = {
   seeds: [0, 1, 2],
   modelSeed: 0,
   tailRatio: SPLIT_DEFAULTS.tailRatio,
-  overlap: true,
+  overlap: SPLIT_DEFAULTS.overlap,
   tailMaxCount: TAIL_MAX_COUNT,
   augmentation: { step: 'rot15flip', pareto: 'rot30flip' },
   features: { cacheDir: 'data/cache' },
@@ -228,7 +241,7 @@ export interface ResolvedDataset {
   root: string;
   name: string;
   synthetic: boolean;
-  syntheticOptions: Record<string, unknown>;
+  syntheticOptions: Partial<Omit<SynthOptions, 'out'>>;
   /** The official manifest folder, or null (splits are drawn). */
   officialManifests: string | null;
   kind: DatasetKind;
@@ -311,14 +324,17 @@ export function resolveConfig(given: unknown, modelNames: readonly string[]): Re
   const seeds = numbers(c.seeds, 'seeds', (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');
 
   const methods: ResolvedMethod[] = nonEmptyArray(c.methods, 'methods').map((m, i) => {
-    const e: MethodEntry = typeof m === 'string' ? { name: m } : (m as MethodEntry);
+    // A JSON config's entry is any value until checked here.
+    const e: unknown = typeof m === 'string' ? { name: m } : m;
     if (!isObject(e)) throw new OptionError(`methods[${i}] must be a name or an object`);
-    checkKeys(e as unknown as Record<string, unknown>, METHOD_KEYS, `methods[${i}]`);
+    checkKeys(e, METHOD_KEYS, `methods[${i}]`);
     if (typeof e.name !== 'string' || !modelNames.includes(e.name)) {
       throw new OptionError(
         `methods[${i}]: unknown method ${JSON.stringify(e.name)} (known methods, MODEL_NAMES: ${modelNames.join(', ')})`,
       );
     }
+    if (e.label !== undefined && typeof e.label !== 'string')
+      throw new OptionError(`methods[${i}].label must be a string`);
     if (e.options !== undefined && !isObject(e.options))
       throw new OptionError(`methods[${i}].options must be an object`);
     return { name: e.name, label: e.label ?? e.name, options: e.options ?? {} };
@@ -389,6 +405,19 @@ export function resolveConfig(given: unknown, modelNames: readonly string[]): Re
   if (features.backbone !== undefined)
     features.backbone = parseBackboneSpec(features.backbone, 'config key "features.backbone"');
   if (!isObject(c.split)) throw new OptionError('config key "split" must be an object of split-builder options');
+  for (const key of Object.keys(c.split)) {
+    if (key in GRID_SPLIT_KEYS)
+      throw new OptionError(
+        `config key "split.${key}": set it with the top-level "${GRID_SPLIT_KEYS[key]}" (the grid sets it per cell)`,
+      );
+  }
+  try {
+    resolveSplitOptions(c.split); // unknown keys and bad values, before any work
+  } catch (e) {
+    throw e instanceof OptionError
+      ? new OptionError(`config key "split": ${e.message.replace(/^buildSplit: /, '')}`)
+      : e;
+  }
   const metrics = nonEmptyArray(c.metrics, 'metrics') as string[];
   for (const m of metrics) {
     if (!(METRIC_NAMES as readonly string[]).includes(m))

@@ -13,6 +13,7 @@ import type { ResolvedConfig } from './config';
 import { Cell, expandGrid } from './grid';
 import { checkEmitShardLayout } from './emit-check';
 import { assignShards, estimateCellCost } from './shards';
+import { methodInfo } from '../models/registry';
 
 export type EmitTarget = 'slurm' | 'k8s';
 export const EMIT_TARGETS: readonly EmitTarget[] = ['slurm', 'k8s'];
@@ -73,11 +74,11 @@ function imageCount(root: string): number | null {
  * with a tail branch, and 1.5 GiB for Node, the backbone and the engines.
  */
 export function estimateCellMemoryMiB(config: ResolvedConfig, cell: Cell, images: number): number {
-  const crop = Number(config.features.crop ?? 224);
-  const dim = Number(config.features.targetDim ?? 192);
+  const crop = config.features.crop ?? 224;
+  const dim = config.features.targetDim ?? 192;
   const perImage = Math.ceil(crop / 8) ** 2 * dim * 4;
   const train = images * 0.5 * (1 + cell.noiseRatio); // about half of an MVTec-layout set is training images
-  const tailViews = cell.method.name.startsWith('tailedcore') ? 0.1 * train * 47 : 0; // <= 10 % tail images x up to 47 views
+  const tailViews = methodInfo(cell.method.name)?.tailBranch !== false ? 0.1 * train * 47 : 0; // <= 10 % tail images x up to 47 views
   const bytes = images * perImage + 3 * train * perImage + tailViews * perImage;
   return Math.ceil(bytes / MiB + 1536);
 }

@@ -112,7 +112,12 @@ export async function evaluateSplit(a: EvaluateSplitArgs): Promise<SplitEvaluati
         mapSize: all.mapSize,
       };
       off += n;
-      if (!t.masks) t.masks = await a.pipeline.loadMasks(t.images, pred.mapSize);
+      if (!t.masks) {
+        const g = a.fx.describe();
+        if (pred.mapSize !== g.crop)
+          throw new RangeError(`maps are ${pred.mapSize}px but the extractor crops to ${g.crop}px`);
+        t.masks = await a.pipeline.loadMasks(t.images, { resize: g.resize, crop: g.crop });
+      }
       const cell = describeCell(a.labels, a.seed, a.method.label ?? a.method.name);
       const m = inClassOfCell(t.name, cell, () =>
         a.pipeline.evaluateClass({

@@ -14,7 +14,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from './config';
-import { sortKeys } from '../features/cache';
+import { sortKeys } from '../util/canonical-json';
 import { TAIL_SAMPLER_DEFAULTS } from '../sampling/tail-sampler';
 
 const IMAGE_EXT = /\.(png|jpe?g|bmp|tiff?)$/i;

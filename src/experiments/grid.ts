@@ -3,17 +3,44 @@
  * Order: dataset, tail type, K, noise ratio, seed, method; so the cells that share one split (and its fitted
  * features) run next to each other.
  */
-import type { ResolvedConfig, ResolvedDataset, ResolvedMethod, TailType } from './config';
+import type { ResolvedConfig, ResolvedDataset, ResolvedMethod } from './config';
+import type { SplitSpec } from '../data/splits/options';
 import type { AugmentationType } from '../models/types';
 
-/** The split part of a cell: everything that determines the training set. */
-export interface SplitKey {
+/**
+ * The split part of a cell: its dataset and the SplitSpec keys that vary over the grid (K null for Pareto). With the
+ * config's tailRatio, overlap and split extras it is the cell's SplitSpec (splitSpecOf).
+ */
+export interface SplitKey extends Required<Pick<SplitSpec, 'tailType' | 'noiseRatio' | 'seed'>> {
   dataset: ResolvedDataset;
-  tailType: TailType;
   /** Shots per tail class; null for Pareto (no K). */
   k: number | null;
-  noiseRatio: number;
-  seed: number;
+}
+
+/** The SplitSpec of a cell: the config's split extras, tailRatio and overlap, and the cell's own keys. */
+export function splitSpecOf(
+  config: ResolvedConfig,
+  cell: Pick<SplitKey, 'tailType' | 'k' | 'noiseRatio' | 'seed'>,
+): SplitSpec {
+  return {
+    ...config.split,
+    tailRatio: config.tailRatio,
+    overlap: config.overlap,
+    tailType: cell.tailType,
+    k: cell.k,
+    noiseRatio: cell.noiseRatio,
+    seed: cell.seed,
+  };
+}
+
+/** One cell per distinct split of a grid, in grid order (for work done once per split). */
+export function distinctSplits(cells: readonly Cell[]): Cell[] {
+  const seen = new Map<string, Cell>();
+  for (const c of cells) {
+    const id = splitId(c);
+    if (!seen.has(id)) seen.set(id, c);
+  }
+  return [...seen.values()];
 }
 
 export interface Cell extends SplitKey {

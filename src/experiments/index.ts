@@ -6,40 +6,27 @@ export * from './config-file';
 export * from './layout';
 export * from './env';
 export * from './feature-store';
-export type { Pipeline, FeatureSource, SplitRequest } from './pipeline';
+export type { Pipeline, FeatureSource } from './pipeline';
 export { runExperiment, runFeatureStage, runCell, prepare } from './runner';
 export type { RunOptions, RunSummary, Prepared, PreparedDataset } from './runner';
 export { preflight, runDir, checkRunName } from './preflight';
 export { mergeRun, listParts } from './run-folder';
-export type { MergeSummary } from './run-folder';
 export { readPart, recoverPart, commitCell, CELLS_LOG, PARTS_DIR } from './parts';
 export type { CellRecord, PartState } from './parts';
 export { resolveShard, assignShards, cellsOfShard, estimateCellCost, partName, SINGLE } from './shards';
-export type { ShardSpec } from './shards';
 export { configFingerprint, datasetFingerprint, describeDatasetChange } from './fingerprint';
-export type { DatasetFingerprint } from './fingerprint';
 export { acquireLock, withLock } from './run-lock';
 export { emitJobs, estimateCellMemoryMiB, EMIT_TARGETS } from './emit';
 export type { EmitTarget, EmitOptions, EmitResult } from './emit';
+export type { SplitEvaluation, ClassEvaluation, EvaluateSplitArgs, ClassTestSet } from './evaluate-split';
+export { splitForCell, preflightSources } from './split-source';
+export type { MergeSummary } from './run-folder';
+export type { ShardSpec } from './shards';
+export type { DatasetFingerprint } from './fingerprint';
 export type { HeldLock } from './run-lock';
 export { evaluateSplit } from './evaluate-split';
-export type { SplitEvaluation, ClassEvaluation, EvaluateSplitArgs, ClassTestSet } from './evaluate-split';
 export { kitPipeline } from './kit-pipeline';
-export { openSession } from './session';
-export type { Session, SessionOptions, SplitSpec, OfficialSplitSpec } from './session';
-export { splitForCell, preflightSources } from './split-source';
 export { writeRunOutputs } from './outputs';
 export { CELL_DETAILS_DEFAULTS } from './cell-details';
 export type { CellDetailsOptions } from './cell-details';
 export type { RunOutputs } from './outputs';
-export {
-  FAST_FEATURES,
-  DEMO_FEATURES,
-  PAPER_FEATURES,
-  FAST_CORESET_RATIO,
-  DEMO_CORESET_RATIO,
-  PAPER_CORESET_RATIO,
-  coresetOptions,
-} from './demo-settings';
-export { notebookSettings } from './notebook-settings';
-export type { NotebookSettings, NotebookScale } from './notebook-settings';

@@ -7,18 +7,14 @@ import { openDataset } from '../data/validate';
 import { buildSplit, trainItems } from '../data/splits';
 import { generateSynthetic } from '../data/synth';
 import { FeatureExtractor, extractMaskBatch, tfBackendForMetadata } from '../features';
-import type { FeatureExtractorOptions } from '../features';
 import { loadBackbone } from '../features/backbones/registry';
-import type { TfBackendChoice } from '../features/backend';
 import { createModelForCell, MODEL_NAMES } from '../models';
 import { evaluateClass } from '../metrics';
-import { splitOptionsOf } from './pipeline';
 import type { Pipeline } from './pipeline';
 import { atKeyPath } from '../util/errors';
 
-/** The kit's pipeline. Masks are cut with the extractor's resize/crop, so they line up with the maps. */
+/** The kit's pipeline. Masks are cut with the extractor's resize/crop (passed in), so they line up with the maps. */
 export function kitPipeline(): Pipeline {
-  let geometry = { resize: 256, crop: 224 };
   return {
     modelNames: MODEL_NAMES,
     async generateSynthetic(root, options) {
@@ -28,8 +24,8 @@ export function kitPipeline(): Pipeline {
       // Loads and validates (every image decodes; masks binary, of their image's size, none missing or orphaned).
       return openDataset(root);
     },
-    buildSplit(dataset, req) {
-      return buildSplit(dataset, splitOptionsOf(req));
+    buildSplit(dataset, spec) {
+      return buildSplit(dataset, spec);
     },
     trainPaths(dataset, manifest) {
       const items = trainItems(dataset, manifest);
@@ -40,27 +36,20 @@ export function kitPipeline(): Pipeline {
       // features.backbone is a name or an ONNX spec (src/features/backbones/registry); the extractor wants the Backbone.
       // Errors name the config key path: "option features.resize must be ...".
       const { backbone, backend, ...rest } = options;
-      const fx = await atKeyPath('features', async () =>
+      return atKeyPath('features', async () =>
         backbone === undefined
-          ? FeatureExtractor.create({ quiet: true, ...options } as FeatureExtractorOptions)
+          ? FeatureExtractor.create({ quiet: true, ...rest, backend })
           : FeatureExtractor.create({
               quiet: true,
               ...rest,
-              backbone: await atKeyPath('backbone', () =>
-                loadBackbone(backbone, { backend: backend as TfBackendChoice | undefined, quiet: true }),
-              ),
-            } as FeatureExtractorOptions),
+              backbone: await atKeyPath('backbone', () => loadBackbone(backbone, { backend, quiet: true })),
+            }),
       );
-      const d = fx.describe();
-      geometry = { resize: d.resize, crop: d.crop };
-      return fx;
     },
     createModel(name, options, ctx) {
       return createModelForCell(name, options, ctx);
     },
-    async loadMasks(images, size) {
-      if (size !== geometry.crop)
-        throw new RangeError(`maps are ${size}px but the extractor crops to ${geometry.crop}px`);
+    async loadMasks(images, geometry) {
       return extractMaskBatch(
         images.map((im) => im.maskPath ?? null),
         { resize: geometry.resize, crop: geometry.crop },

@@ -7,7 +7,7 @@ import { writeSummary } from '../report/write';
 import { summaryMarkdown } from '../report/markdown';
 import { writeFileAtomic } from '../util/atomic';
 import { plotTradeoff, plotPerClass } from '../plots/figures';
-import { settingLabel } from '../report/markdown';
+import { settingLabel } from '../data/splits/options';
 import { writeReport } from '../report/html-report';
 
 export interface RunOutputs {

@@ -5,11 +5,12 @@
  */
 import type { Dataset, Manifest, DatasetImage } from '../data/types';
 import type { FeatureSet } from '../features/types';
+import type { FeatureOptions } from '../features/feature-options';
+import type { SynthOptions } from '../data/synth/generate';
 import type { AnomalyModel, AugmentationType } from '../models/types';
 import type { Matrix } from '../linalg/matrix';
-import type { TailType } from './config';
 import type { MetricName } from '../metrics/evaluate';
-import type { SplitOptions } from '../data/splits/options';
+import type { SplitSpec } from '../data/splits/options';
 
 /** A feature extractor as the runner uses it (FeatureExtractor from src/features satisfies it). */
 export interface FeatureSource {
@@ -19,47 +20,28 @@ export interface FeatureSource {
   extractPatches?(paths: string[]): Promise<FeatureSet>;
   /** The image embeddings of just these images (cached apart from the patch features). */
   extractEmbeddings?(paths: string[]): Promise<Matrix>;
-  /** A JSON-able description (backbone, layers, sizes, backend) saved in env.json. */
-  describe(): unknown;
+  /** A JSON-able description (backbone, layers, sizes, backend) saved in env.json; resize and crop place the masks. */
+  describe(): MaskGeometry;
   dispose?(): void;
 }
 
-export interface SplitRequest {
-  tailType: TailType;
-  /** Shots per tail class (step only). */
-  k: number | null;
-  noiseRatio: number;
-  seed: number;
-  tailRatio: number;
-  /** Keep injected images in the test set (recorded in the manifest). */
-  overlap: boolean;
-  /** Extra split-builder options from the config. */
-  extra: Record<string, unknown>;
-}
-
-/** The split builder's options for a runner's request (the config's extra `split` keys first, the cell's on top). */
-export function splitOptionsOf(req: SplitRequest): Partial<SplitOptions> {
-  return {
-    ...(req.extra as Partial<SplitOptions>),
-    tail: req.tailType,
-    ...(req.k !== null ? { k: req.k } : {}),
-    noiseRatio: req.noiseRatio,
-    seed: req.seed,
-    tailRatio: req.tailRatio,
-    overlap: req.overlap,
-  };
+/** Where a map's pixels come from in the original image: shorter side resized, then centre-cropped. */
+export interface MaskGeometry {
+  resize: number;
+  crop: number;
 }
 
 export interface Pipeline {
   /** Valid method names (MODEL_NAMES). */
   readonly modelNames: readonly string[];
   /** Writes the synthetic dataset at root (only called when root is absent and the config asks for it). */
-  generateSynthetic(root: string, options: Record<string, unknown>): Promise<void>;
+  generateSynthetic(root: string, options: Partial<Omit<SynthOptions, 'out'>>): Promise<void>;
   loadDataset(root: string): Promise<Dataset>;
-  buildSplit(dataset: Dataset, req: SplitRequest): Manifest | Promise<Manifest>;
+  /** Draws a split; the spec is the data/splits one, defaults from SPLIT_DEFAULTS. */
+  buildSplit(dataset: Dataset, spec: SplitSpec): Manifest | Promise<Manifest>;
   /** Training image paths of a split in the fixed training order, with their class names. */
   trainPaths(dataset: Dataset, manifest: Manifest): { paths: string[]; classNames: string[] };
-  createExtractor(options: Record<string, unknown>): Promise<FeatureSource>;
+  createExtractor(options: FeatureOptions): Promise<FeatureSource>;
   /**
    * Builds a model; throws an OptionError for an unknown option. `seed` seeds its randomness; `augmentation` is the
    * cell's tail augmentation (official configs: rot15flip for step, rot30flip for Pareto), used by methods with a
@@ -70,8 +52,8 @@ export interface Pipeline {
     options: Record<string, unknown>,
     context: { seed: number; augmentation: AugmentationType },
   ): AnomalyModel;
-  /** Ground-truth masks at size x size for the given test images (zeros for normal images). */
-  loadMasks(images: DatasetImage[], size: number): Promise<Uint8Array>;
+  /** Ground-truth masks (crop x crop, cut like the images) for the given test images (zeros for normal images). */
+  loadMasks(images: DatasetImage[], geometry: MaskGeometry): Promise<Uint8Array>;
   /** The four metrics of one class's test set. */
   evaluateClass(input: {
     labels: Uint8Array;

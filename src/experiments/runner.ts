@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Dataset, Manifest } from '../data/types';
+import { settingLabel } from '../data/splits/options';
 import { writeFileAtomic } from '../util/atomic';
 import { InputError, OptionError } from '../util/errors';
 import { progress } from '../util/progress';
@@ -136,7 +137,7 @@ export async function prepare(config: ResolvedConfig, pipeline: Pipeline, log: (
           manifests.set(sid, await splitForCell(config, pipeline, entry, dataset, cell)); // official manifest or a drawn split
         } catch (e) {
           if (!(e instanceof OptionError || e instanceof InputError)) throw e;
-          const setting = cell.tailType === 'step' ? `step K=${cell.k}` : 'pareto';
+          const setting = settingLabel(cell.tailType, cell.k);
           throw new OptionError(
             `config keys "ks"/"split"/"tailRatio": dataset "${entry.name}", ${setting}, noise ${cell.noiseRatio}, seed ${cell.seed}: ${e.message}`,
           );

@@ -4,6 +4,7 @@
  */
 import { OptionError } from '../util/errors';
 import type { Cell } from './grid';
+import { methodInfo } from '../models/registry';
 
 /** Shard `index` of `count` (0-based). A single process is shard 0 of 1. */
 export interface ShardSpec {
@@ -96,8 +97,8 @@ export function resolveShard(
  * augmented tail views. Measured ratios on the synthetic benchmark are roughly 1 : 1.5 : 2.
  */
 export function estimateCellCost(cell: Pick<Cell, 'method' | 'noiseRatio'>): number {
-  const name = cell.method.name;
-  const w = name.startsWith('tailedcore') ? 2 : name.startsWith('softpatch') ? 1.5 : 1;
+  // An unregistered name costs as much as the dearest method (a safe guess for balancing).
+  const w = methodInfo(cell.method.name)?.cost ?? 2;
   return w * (1 + cell.noiseRatio);
 }
 

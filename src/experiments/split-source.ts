@@ -6,9 +6,9 @@
 import type { Dataset, Manifest } from '../data/types';
 import { detectBenchmark, loadOfficialSplit, officialManifestDir } from '../data/official';
 import { checkBackbone } from '../features/backbones/registry';
-import type { TfBackendChoice } from '../features/backend';
 import { OptionError } from '../util/errors';
 import type { ResolvedConfig, ResolvedDataset } from './config';
+import { distinctSplits, expandGrid, splitSpecOf } from './grid';
 import type { SplitKey } from './grid';
 import { checkMvtecLayout } from './layout';
 import type { Pipeline } from './pipeline';
@@ -22,15 +22,7 @@ export async function splitForCell(
   cell: Pick<SplitKey, 'tailType' | 'k' | 'noiseRatio' | 'seed'>,
 ): Promise<Manifest> {
   if (entry.officialManifests === null) {
-    const m = await pipeline.buildSplit(dataset, {
-      tailType: cell.tailType,
-      k: cell.k,
-      noiseRatio: cell.noiseRatio,
-      seed: cell.seed,
-      tailRatio: config.tailRatio,
-      overlap: config.overlap,
-      extra: config.split,
-    });
+    const m = await pipeline.buildSplit(dataset, splitSpecOf(config, cell));
     // A cell's rows, its id, the summary and the figure names all carry the ratio asked for: a split that realises
     // another one (split option noiseShortfall "allow") would be labelled with a setting that did not happen.
     const realised = m.options.realisedNoiseRatio;
@@ -75,19 +67,13 @@ export async function preflightSources(config: ResolvedConfig, pipeline: Pipelin
     }
     if (d.officialManifests === null) continue;
     const dataset = await pipeline.loadDataset(d.root);
-    for (const t of config.tailTypes) {
-      for (const k of t === 'step' ? config.ks : [null]) {
-        for (const seed of config.seeds) {
-          for (const noiseRatio of d.noiseRatios)
-            await splitForCell(config, pipeline, d, dataset, { tailType: t, k, noiseRatio, seed });
-        }
-      }
-    }
+    for (const cell of distinctSplits(expandGrid(config).filter((c) => c.dataset === d)))
+      await splitForCell(config, pipeline, d, dataset, cell);
   }
   const backbone = config.features.backbone;
   if (backbone !== undefined && typeof backbone === 'object') {
-    const crop = typeof config.features.crop === 'number' ? config.features.crop : 224;
-    const backend = config.features.backend as TfBackendChoice | undefined;
+    const crop = config.features.crop ?? 224;
+    const backend = config.features.backend;
     await checkBackbone(backbone, { crop, quiet: true, ...(backend !== undefined ? { backend } : {}) });
   }
 }

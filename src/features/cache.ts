@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import { ensureDir, removeStaleTemps, StaleTempOptions, writeFileAtomic } from '../util/atomic';
+import { sortKeys } from '../util/canonical-json';
 
 export const CACHE_MAGIC = 0x00464354; // "TCF\0" read as little-endian u32
 export const CACHE_VERSION = 1;
@@ -43,17 +44,6 @@ export function sha256File(file: string): string {
 export function cacheKey(imageSha256: string, config: Record<string, unknown>, view: string): string {
   const canonical = JSON.stringify({ image: imageSha256, view, config: sortKeys(config), format: CACHE_VERSION });
   return crypto.createHash('sha256').update(canonical).digest('hex');
-}
-
-/** A copy of `v` with every object's keys sorted, so that JSON.stringify of it is canonical. */
-export function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) o[k] = sortKeys((v as Record<string, unknown>)[k]);
-    return o;
-  }
-  return v;
 }
 
 export type ReadResult = 'hit' | 'miss' | 'corrupt';

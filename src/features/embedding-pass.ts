@@ -17,7 +17,7 @@ import { RgbImage } from '../data/types';
 import { InputError, OptionError } from '../util/errors';
 import { createRng } from '../util/rng';
 import { TfjsBackbone } from './backbones/tfjs';
-import { withFastestEngine } from './backend';
+import { withFastestEngine } from './backbones/fastest-engine';
 import { Backbone } from './types';
 import { preprocess } from './preprocess';
 import {

@@ -10,7 +10,8 @@ import { InputError, OptionError } from '../util/errors';
 import { resolveOptions, checkRange } from '../util/options';
 import { progress } from '../util/progress';
 import { Backbone, FeatureSet, ImageBatch, LayerMap } from './types';
-import { activeTfBackend, selectTfBackend, TfBackendChoice, withFastestEngine } from './backend';
+import { activeTfBackend, selectTfBackend, TfBackendChoice } from './backend';
+import { withFastestEngine } from './backbones/fastest-engine';
 import { loadBundledBackbone, BUNDLED_DEFAULTS } from './backbones/bundled';
 import {
   ImageEmbedder,

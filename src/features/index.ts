@@ -32,7 +32,6 @@ export {
   adaptivePoolWindows,
   PATCH_EMBED_DEFAULTS,
 } from './patch-embed';
-export type { PatchEmbedOptions } from './patch-embed';
 export {
   resizeBilinearU8,
   resizeBilinearHwc,
@@ -41,6 +40,21 @@ export {
   shorterSideSize,
 } from './resize';
 export { FeatureCache, cacheKey, sha256File, CACHE_VERSION } from './cache';
-export type { CacheShape } from './cache';
 export { FeatureExtractor, extractMaskBatch, BUNDLED_TARGET_DIM, tfBackendForMetadata } from './extractor';
 export type { FeatureExtractorOptions, FeatureExtractorInfo, ExtractStats } from './extractor';
+export {
+  concatNormalized,
+  flipAverage,
+  hflipHwc,
+  poolMap,
+  poolSecondOrder,
+  projectChannels,
+  seededProjection,
+  signedSqrt,
+} from './embedding';
+export { BUNDLED_NETS, ImageEmbedder, KIT_DEFAULT_EMBEDDING } from './embedding-pass';
+export type { PatchEmbedOptions } from './patch-embed';
+export type { CacheShape } from './cache';
+export type { FeatureOptions } from './feature-options';
+export type { PoolKind } from './embedding';
+export type { EmbeddingChoice } from './embedding-pass';

@@ -19,8 +19,6 @@ export type {
 export type { NearestResult, KnnResult } from './reference';
 export { nearestSquaredRef, knnSquaredRef, matmulTransposedRef } from './reference';
 export { loadOrt, ortCudaInstalled, setDefaultDevice, resolveDevice } from './ort-engine';
-export type { OrtSettings } from './ort-engine';
-export type { BlockOptions } from './blocked';
 import { Matrix } from './matrix';
 import { nearestSquaredRef, knnSquaredRef, matmulTransposedRef, NearestResult, KnnResult } from './reference';
 import { loadOrt } from './ort-engine';
@@ -128,3 +126,6 @@ export async function randomProjectionAsync(
   const wt = transposeWeights(drawProjectionWeights(D, dim, rng), D, dim);
   return matmulTransposed(f, { data: wt, rows: dim, cols: D }, opts);
 }
+export type { OrtSettings } from './ort-engine';
+export type { BlockOptions } from './blocked';
+export { transposeWeights } from './projection';

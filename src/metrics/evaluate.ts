@@ -11,6 +11,17 @@ import { Scores, Labels } from './validate';
 /** The per-class metrics, by their column names in results.csv. */
 export const METRIC_NAMES = ['image_auroc', 'pixel_auroc', 'aupro', 'f1_max'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
+/** Each metric's title in tables and figures. */
+export const METRIC_TITLES: Readonly<Record<MetricName, string>> = {
+  image_auroc: 'image AUROC',
+  pixel_auroc: 'pixel AUROC',
+  aupro: 'AUPRO',
+  f1_max: 'F1-max',
+};
+/** A metric's title; an unknown name shows as itself. */
+export function metricTitle(name: string): string {
+  return (METRIC_TITLES as Record<string, string>)[name] ?? name;
+}
 
 export interface ClassMetrics {
   image_auroc: number;

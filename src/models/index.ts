@@ -1,6 +1,4 @@
 export type { TrainFeatures, AugmentationType, Prediction, AnomalyModel } from './types';
-export { MemoryBankModel } from './memory-bank-model';
-export type { ModelInfo } from './memory-bank-model';
 export { MEMORY_BANK_MODEL_DEFAULTS, resolveModelOptions } from './options';
 export type { MemoryBankModelOptions, TailChoice } from './options';
 export {
@@ -12,10 +10,14 @@ export {
   TAILEDCORE_DEFAULTS,
 } from './methods';
 export type { PatchCoreOptions, SoftPatchOptions, TailedCoreOptions } from './methods';
-export { createModel, createModelForCell, MODEL_NAMES } from './factory';
+export { createModel, createModelFrom, createModelForCell } from './factory';
+export { MODEL_NAMES, methodInfo, isModelName, checkModelName } from './registry';
+export type { ModelName, ModelOptionsByName, MethodInfo, MethodSpec } from './registry';
 export { buildHeadBranch, keepBelow } from './head-branch';
 export type { HeadBranchOptions, HeadBranchResult } from './head-branch';
 export { buildTailBranch, oracleTailIndices } from './tail-branch';
 export type { TailBranchOptions, TailBranchResult } from './tail-branch';
 export { Padim, PADIM_DEFAULTS, fitPadimGaussians, padimPatchScores, choleskyLower } from './padim';
 export type { PadimOptions, PadimGaussians } from './padim';
+export { MemoryBankModel } from './memory-bank-model';
+export type { ModelInfo } from './memory-bank-model';

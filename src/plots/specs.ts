@@ -5,41 +5,24 @@ import type { SummaryRow } from '../report/summary';
 import type { ResultRow } from '../results/results-file';
 import type { Manifest } from '../data/types';
 import type { VegaLiteSpec } from './render';
+import { MODEL_NAMES, methodInfo } from '../models/registry';
+import { metricTitle } from '../metrics/evaluate';
+import { settingLabel } from '../data/splits/options';
 
-const METRIC_TITLE: Record<string, string> = {
-  image_auroc: 'image AUROC',
-  pixel_auroc: 'pixel AUROC',
-  aupro: 'AUPRO',
-  f1_max: 'F1-max',
-};
-const metricTitle = (m: string) => METRIC_TITLE[m] ?? m;
-const setting = (tailType: string, k: number | null) => (k === null ? tailType : `${tailType} K=${k}`);
-/** Fixed method colours, so a method keeps its colour across figures. */
-const METHOD_SCALE = {
-  domain: [
-    'patchcore',
-    'softpatch',
-    'softpatch-noweight',
-    'tailedcore',
-    'tailedcore-noaug',
-    'tailedcore-nodenoise',
-    'tailedcore-notail',
-    'tailedcore-oracle',
-  ],
-  range: ['#4c78a8', '#f58518', '#ff9da6', '#e45756', '#72b7b2', '#54a24b', '#b279a2', '#9d755d'],
-};
+/**
+ * Method colours from the method registry, so a method keeps its colour across figures. The fixed palette is kept only
+ * when every method is registered (ablation labels chosen by users fall back to the default scheme); only the methods
+ * present are listed, in registry order, so the legend shows nothing else.
+ */
 function methodColor(methods: string[]): Record<string, unknown> {
-  // Keep the fixed palette only when every method is in it (ablation labels chosen by users fall back to the default
-  // scheme); list only the methods present, so the legend shows nothing else.
   const present = new Set(methods);
-  if (![...present].every((m) => METHOD_SCALE.domain.includes(m)))
-    return { field: 'method', type: 'nominal', title: 'method' };
-  const idx = METHOD_SCALE.domain.map((m, i) => (present.has(m) ? i : -1)).filter((i) => i >= 0);
+  if (![...present].every((m) => methodInfo(m) !== null)) return { field: 'method', type: 'nominal', title: 'method' };
+  const domain = MODEL_NAMES.filter((m) => present.has(m));
   return {
     field: 'method',
     type: 'nominal',
     title: 'method',
-    scale: { domain: idx.map((i) => METHOD_SCALE.domain[i]), range: idx.map((i) => METHOD_SCALE.range[i]) },
+    scale: { domain, range: domain.map((m) => methodInfo(m)!.color) },
   };
 }
 
@@ -66,7 +49,7 @@ export function tradeoffSpec(summary: readonly SummaryRow[], opts: TradeoffOptio
       const sd = Number.isFinite(r.std) ? r.std : 0;
       return {
         dataset: r.dataset,
-        setting: setting(r.tail_type, r.k),
+        setting: settingLabel(r.tail_type, r.k),
         group: r.group === 'head' ? 'head classes' : r.group === 'tail' ? 'tail classes' : 'all classes',
         method: r.method,
         noise: r.noise_ratio,

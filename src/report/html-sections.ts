@@ -4,7 +4,8 @@
  */
 import type { CellDetails } from '../results/cell-details';
 import { CLASS_GROUPS } from './summary';
-import { formatCell, settingLabel } from './markdown';
+import { formatCell } from './markdown';
+import { settingLabel } from '../data/splits/options';
 import { tailAccuracy } from './tail-accuracy';
 import type { RunData } from './run-data';
 import {

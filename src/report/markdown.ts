@@ -1,5 +1,7 @@
 /** The Markdown table of a summary (summary.md): one row per setting x method, metric x class-group columns. */
 import type { SummaryRow, ClassGroup } from './summary';
+import { metricTitle } from '../metrics/evaluate';
+import { settingLabel } from '../data/splits/options';
 
 export interface MarkdownOptions {
   /** Metrics shown, in order. @default ['image_auroc', 'pixel_auroc', 'aupro'] */
@@ -8,18 +10,6 @@ export interface MarkdownOptions {
   groups?: ClassGroup[];
   /** Method order (others follow alphabetically). @default ['patchcore', 'softpatch', 'tailedcore'] */
   methodOrder?: string[];
-}
-
-const METRIC_LABEL: Record<string, string> = {
-  image_auroc: 'image AUROC',
-  pixel_auroc: 'pixel AUROC',
-  aupro: 'AUPRO',
-  f1_max: 'F1-max',
-};
-
-/** "step K=1", "pareto". */
-export function settingLabel(tailType: string, k: number | null): string {
-  return k === null ? tailType : `${tailType} K=${k}`;
 }
 
 /** Mean ± std in percent with one decimal ("95.7 ± 0.3"); a single seed shows the mean only. */
@@ -57,7 +47,7 @@ export function summaryMarkdown(rows: readonly SummaryRow[], opts: MarkdownOptio
     'setting',
     'noise',
     'method',
-    ...metrics.flatMap((m) => groups.map((g) => `${METRIC_LABEL[m] ?? m} ${g}`)),
+    ...metrics.flatMap((m) => groups.map((g) => `${metricTitle(m)} ${g}`)),
   ];
   const lines = [
     `| ${head.join(' | ')} |`,
@@ -112,7 +102,7 @@ export function perClassMarkdown(
     'role',
     'train',
     'noise',
-    ...methods.flatMap((m) => metrics.map((x) => `${m} ${METRIC_LABEL[x] ?? x}`)),
+    ...methods.flatMap((m) => metrics.map((x) => `${m} ${metricTitle(x)}`)),
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   const find = new Map(rows.map((r) => [`${r.class}|${r.method}|${r.metric}`, r]));

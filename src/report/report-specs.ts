@@ -6,7 +6,7 @@
 import type { ResultRow } from '../results/results-file';
 import type { CellDetails } from '../results/cell-details';
 import type { SummaryRow } from './summary';
-import { settingLabel } from './markdown';
+import { settingLabel } from '../data/splits/options';
 
 type Spec = Record<string, unknown>;
 

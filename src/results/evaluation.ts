@@ -5,7 +5,13 @@ import type { MetricName } from '../metrics/evaluate';
 import type { ResultRow } from './results-file';
 
 /** The test set of one class and its ground truth, shared by every fit on the same dataset. */
-export interface ClassTestSet { name: string; images: DatasetImage[]; paths: string[]; labels: Uint8Array; masks?: Uint8Array }
+export interface ClassTestSet {
+  name: string;
+  images: DatasetImage[];
+  paths: string[];
+  labels: Uint8Array;
+  masks?: Uint8Array;
+}
 
 export interface ClassEvaluation {
   name: string;
@@ -26,4 +32,3 @@ export interface SplitEvaluation {
   fitSeconds: number;
   predictSeconds: number;
 }
-

@@ -2,7 +2,6 @@
 export * from './coreset';
 export { lof, lofPerPosition } from './lof';
 export type { LofOptions, LofPerPositionOptions } from './lof';
-export { quantileLinear } from './quantile';
 export {
   tailSampler,
   tailSamplerPreset,
@@ -25,3 +24,7 @@ export type { FewShotOptions, FewShotResult } from './few-shot';
 export { TAIL_GUARDS, guardMaxK, gapCut } from './tail-guard';
 export type { TailGuard, TailGuardOptions } from './tail-guard';
 export { patchClassSizes, tailedLofScores, quarterAngleThreshold } from './tailed-lof';
+export { quantileLinear } from './quantile';
+export { kCenterBruteForce } from './coreset-kcenter';
+export { kCenterParallel } from './coreset-parallel';
+export type { KCenterStats } from './coreset-parallel';

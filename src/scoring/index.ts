@@ -1,6 +1,6 @@
 export { bilinearResize, bilinearAxisTaps } from './upsample';
 export { gaussianBlur, gaussianKernel1d, reflectIndex } from './gaussian';
 export { anomalyMap, anomalyMaps, imageMaxScores, MAP_DEFAULTS } from './maps';
-export type { MapOptions } from './maps';
 export { makeMemoryBank, scorePatches } from './memory-bank';
 export type { MemoryBank, PatchScores } from './memory-bank';
+export type { MapOptions } from './maps';

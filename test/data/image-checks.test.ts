@@ -12,7 +12,12 @@ import { MVTEC_FIXTURE_DEFECTS, writeFixtureDataset } from './official-fixture';
 
 async function fixture(): Promise<string> {
   const root = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-img-')), 'd');
-  await writeFixtureDataset(root, { defects: { bottle: MVTEC_FIXTURE_DEFECTS.bottle }, train: 3, perDefect: 1, size: 32 });
+  await writeFixtureDataset(root, {
+    defects: { bottle: MVTEC_FIXTURE_DEFECTS.bottle },
+    train: 3,
+    perDefect: 1,
+    size: 32,
+  });
   return root;
 }
 
@@ -39,7 +44,8 @@ test('a truncated PNG fails when the dataset is opened (header check), not at ex
 test('an unreadable image is reported as a permission problem; an unreadable folder in one line', async () => {
   const root = await fixture();
   const img = path.join(root, 'bottle', 'train', 'good', '002.png');
-  const denied = (p: unknown) => Object.assign(new Error(`EACCES: permission denied, open '${String(p)}'`), { code: 'EACCES', path: String(p) });
+  const denied = (p: unknown) =>
+    Object.assign(new Error(`EACCES: permission denied, open '${String(p)}'`), { code: 'EACCES', path: String(p) });
   const openSync = realFs.openSync;
   mock.method(realFs, 'openSync', (p: fs.PathLike, ...rest: unknown[]) => {
     if (String(p) === img) throw denied(p);
@@ -47,7 +53,9 @@ test('an unreadable image is reported as a permission problem; an unreadable fol
   });
   try {
     await assert.rejects(openDataset(root), (e: Error) =>
-      /image bottle\/train\/good\/002\.png: permission denied \(EACCES\)\. Fix the permissions of these files/.test(e.message),
+      /image bottle\/train\/good\/002\.png: permission denied \(EACCES\)\. Fix the permissions of these files/.test(
+        e.message,
+      ),
     );
   } finally {
     mock.restoreAll();
@@ -62,7 +70,9 @@ test('an unreadable image is reported as a permission problem; an unreadable fol
     assert.throws(
       () => loadDataset(root),
       (e: unknown) =>
-        e instanceof InputError && e.message === `cannot read dataset folder ${cls}: permission denied (EACCES); fix its permissions or choose another folder`,
+        e instanceof InputError &&
+        e.message ===
+          `cannot read dataset folder ${cls}: permission denied (EACCES); fix its permissions or choose another folder`,
     );
   } finally {
     mock.restoreAll();

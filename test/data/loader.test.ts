@@ -11,7 +11,15 @@ import { InputError } from '../../src/util/errors';
 
 let tmp = '';
 let root = '';
-const TINY = { seed: 3, classes: ['fabric', 'screw', 'cable'], size: 64, trainCount: 6, testGood: 2, defectsPerType: 1, quiet: true };
+const TINY = {
+  seed: 3,
+  classes: ['fabric', 'screw', 'cable'],
+  size: 64,
+  trainCount: 6,
+  testGood: 2,
+  defectsPerType: 1,
+  quiet: true,
+};
 
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-data-'));
@@ -29,33 +37,49 @@ function copy(name: string): string {
 
 test('loads a generated dataset: classes sorted, train/test/masks in the MVTec layout', async () => {
   const ds = loadDataset(root);
-  assert.deepEqual(ds.classes.map((c) => c.name), ['cable', 'fabric', 'screw']);
+  assert.deepEqual(
+    ds.classes.map((c) => c.name),
+    ['cable', 'fabric', 'screw'],
+  );
   const cable = ds.classes[0];
   assert.equal(cable.train.length, 6);
   assert.equal(cable.train[0].rel, 'cable/train/good/000.png');
   // cable has 5 defect types x 1 + 2 good; folders sorted, then files
-  assert.deepEqual(cable.test.map((t) => t.defect), ['color', 'crack', 'good', 'good', 'misplaced', 'missing', 'stain']);
+  assert.deepEqual(
+    cable.test.map((t) => t.defect),
+    ['color', 'crack', 'good', 'good', 'misplaced', 'missing', 'stain'],
+  );
   for (const t of cable.test) {
     assert.equal(t.label, t.defect === 'good' ? 0 : 1);
     if (t.label) assert.equal(t.maskPath, path.join(root, 'cable', 'ground_truth', t.defect, '000_mask.png'));
   }
   assert.deepEqual(await validateImages(ds), { images: 3 * 8 + 5 + 4 + 5, masks: 14 });
   const only = loadDataset(root, { classes: ['screw'] });
-  assert.deepEqual(only.classes.map((c) => c.name), ['screw']);
-  assert.throws(() => loadDataset(root, { classes: ['nope'] }), /class "nope" not found .* \(available: cable, fabric, screw\)/);
+  assert.deepEqual(
+    only.classes.map((c) => c.name),
+    ['screw'],
+  );
+  assert.throws(
+    () => loadDataset(root, { classes: ['nope'] }),
+    /class "nope" not found .* \(available: cable, fabric, screw\)/,
+  );
 });
 
 test('masks are binary and non-empty for every defective image', async () => {
   const ds = loadDataset(root);
-  for (const c of ds.classes) for (const t of c.test.filter((x) => x.label === 1)) {
-    const m = await readMask(t.maskPath!);
-    const on = m.data.reduce((s, v) => s + v, 0);
-    assert.ok(on >= 6 && on < m.data.length, `${t.rel}: ${on} mask pixels`);
-  }
+  for (const c of ds.classes)
+    for (const t of c.test.filter((x) => x.label === 1)) {
+      const m = await readMask(t.maskPath!);
+      const on = m.data.reduce((s, v) => s + v, 0);
+      assert.ok(on >= 6 && on < m.data.length, `${t.rel}: ${on} mask pixels`);
+    }
 });
 
 test('a missing dataset root or an empty folder is an InputError naming the path', () => {
-  assert.throws(() => loadDataset(path.join(tmp, 'absent')), (e: Error) => e instanceof InputError && /dataset folder not found: .*absent/.test(e.message));
+  assert.throws(
+    () => loadDataset(path.join(tmp, 'absent')),
+    (e: Error) => e instanceof InputError && /dataset folder not found: .*absent/.test(e.message),
+  );
   const empty = path.join(tmp, 'empty');
   fs.mkdirSync(empty);
   assert.throws(() => loadDataset(empty), /no class folders in .*empty: expected <class>\/train\/good/);
@@ -66,14 +90,18 @@ test('a class without train/good, or with an empty train/good, is an error namin
   fs.rmSync(path.join(a, 'fabric', 'train'), { recursive: true });
   assert.throws(() => loadDataset(a), /class "fabric" has no training folder: expected .*fabric\/train\/good/);
   const b = copy('empty-class');
-  for (const f of fs.readdirSync(path.join(b, 'screw', 'train', 'good'))) fs.rmSync(path.join(b, 'screw', 'train', 'good', f));
+  for (const f of fs.readdirSync(path.join(b, 'screw', 'train', 'good')))
+    fs.rmSync(path.join(b, 'screw', 'train', 'good', f));
   assert.throws(() => loadDataset(b), /class "screw" is empty: .*screw\/train\/good holds no images/);
 });
 
 test('an anomalous test image without its mask names both paths', () => {
   const a = copy('no-mask');
   fs.rmSync(path.join(a, 'screw', 'ground_truth', 'dent', '000_mask.png'));
-  assert.throws(() => loadDataset(a), /anomalous test image .*screw\/test\/dent\/000.png has no mask: expected .*screw\/ground_truth\/dent\/000_mask.png/);
+  assert.throws(
+    () => loadDataset(a),
+    /anomalous test image .*screw\/test\/dent\/000.png has no mask: expected .*screw\/ground_truth\/dent\/000_mask.png/,
+  );
 });
 
 test('a non-image file is rejected by extension; a corrupt PNG by validateImages, naming the file', async () => {
@@ -84,7 +112,13 @@ test('a non-image file is rejected by extension; a corrupt PNG by validateImages
   const bad = path.join(b, 'fabric', 'test', 'good', '001.png');
   fs.writeFileSync(bad, Buffer.concat([fs.readFileSync(bad).subarray(0, 60), Buffer.from('garbage')]));
   const ds = loadDataset(b);
-  await assert.rejects(validateImages(ds), (e: Error) => e instanceof InputError && e.message.includes(b) && /image fabric\/test\/good\/001\.png cannot be decoded .*Replace or remove these files$/.test(e.message));
+  await assert.rejects(
+    validateImages(ds),
+    (e: Error) =>
+      e instanceof InputError &&
+      e.message.includes(b) &&
+      /image fabric\/test\/good\/001\.png cannot be decoded .*Replace or remove these files$/.test(e.message),
+  );
 });
 
 test('the generator refuses a non-empty folder that is not its own output, and reuses a complete identical one', async () => {

@@ -10,7 +10,11 @@ import { fakeClass } from './fake';
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tc-offc-'));
 const ds = () => ({
   root: '/fake',
-  classes: [fakeClass('bottle', 10, 4, 2, ['broken_large']), fakeClass('grid', 10, 4, 2, ['bent']), fakeClass('zipper', 10, 4, 2, ['squeezed_teeth'])],
+  classes: [
+    fakeClass('bottle', 10, 4, 2, ['broken_large']),
+    fakeClass('grid', 10, 4, 2, ['bent']),
+    fakeClass('zipper', 10, 4, 2, ['squeezed_teeth']),
+  ],
 });
 const pruneAllBut = (cls: string, keep: number) =>
   Array.from({ length: 10 - keep }, (_, i) => `${cls}/train/good/${String(9 - i).padStart(3, '0')}.png`);
@@ -29,10 +33,15 @@ test('an empty (0-byte) prune_good.txt is refused for step K=1 and Pareto, inste
   const root = tmp();
   write(path.join(root, 'step_k1', 'seed01'), '', inject);
   write(path.join(root, 'pareto', 'seed01'), '', inject);
-  for (const cell of [{ tail: 'step' as const, k: 1, seed: 1 }, { tail: 'pareto' as const, k: null, seed: 1 }]) {
+  for (const cell of [
+    { tail: 'step' as const, k: 1, seed: 1 },
+    { tail: 'pareto' as const, k: null, seed: 1 },
+  ]) {
     assert.throws(
       () => loadOfficialSplit(root, ds(), cell),
-      (e: unknown) => e instanceof InputError && /prune_good\.txt removes no training image, so no class is a tail class/.test(e.message),
+      (e: unknown) =>
+        e instanceof InputError &&
+        /prune_good\.txt removes no training image, so no class is a tail class/.test(e.message),
     );
   }
   // Both files empty (noise 0): still no tail, still refused.
@@ -42,13 +51,21 @@ test('an empty (0-byte) prune_good.txt is refused for step K=1 and Pareto, inste
 
 test('a cut prune_good.txt (a tail class keeps 3 in a step K=1 manifest) is refused, naming the class', () => {
   const root = tmp();
-  const dir = write(path.join(root, 'step_k1', 'seed01'), [...pruneAllBut('bottle', 1), ...pruneAllBut('grid', 3)], ['zipper/train/good/squeezed_teeth_000.png']);
+  const dir = write(
+    path.join(root, 'step_k1', 'seed01'),
+    [...pruneAllBut('bottle', 1), ...pruneAllBut('grid', 3)],
+    ['zipper/train/good/squeezed_teeth_000.png'],
+  );
   assert.throws(
     () => loadOfficialManifest(dir, ds()),
     (e: unknown) =>
-      e instanceof InputError && /every tail class must keep exactly 1 training image\(s\), but "grid" keeps 3 of 10/.test(e.message),
+      e instanceof InputError &&
+      /every tail class must keep exactly 1 training image\(s\), but "grid" keeps 3 of 10/.test(e.message),
   );
   // The whole file: accepted.
   write(dir, [...pruneAllBut('bottle', 1), ...pruneAllBut('grid', 1)], ['zipper/train/good/squeezed_teeth_000.png']);
-  assert.deepEqual(loadOfficialManifest(dir, ds()).classes.map((c) => c.trainGood.length), [1, 1, 10]);
+  assert.deepEqual(
+    loadOfficialManifest(dir, ds()).classes.map((c) => c.trainGood.length),
+    [1, 1, 10],
+  );
 });

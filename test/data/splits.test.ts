@@ -4,7 +4,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  buildSplit, paretoPmf, paretoSizes, serializeManifest, writeManifest, readManifest, trainItems, testItems,
+  buildSplit,
+  paretoPmf,
+  paretoSizes,
+  serializeManifest,
+  writeManifest,
+  readManifest,
+  trainItems,
+  testItems,
   formatSplitTable,
 } from '../../src/data/splits';
 import { roundHalfEven } from '../../src/data/splits/round';
@@ -37,11 +44,17 @@ test('roundHalfEven is Python round: the official noise counts (leather 245 -> 2
 });
 
 test('step K=1 on MVTec counts: 9 tail classes keep 1 image and get no noise; 6 head classes keep all plus min(#anomalies, round(0.1 n))', () => {
-  const m = buildSplit(fakeMvtec(), { tail: 'step', k: 1, seed: 1 });
-  assert.deepEqual(m.classes.map((c) => c.name), Object.keys(MVTEC_TRAIN).sort());
+  const m = buildSplit(fakeMvtec(), { tailType: 'step', k: 1, seed: 1 });
+  assert.deepEqual(
+    m.classes.map((c) => c.name),
+    Object.keys(MVTEC_TRAIN).sort(),
+  );
   const tail = m.classes.filter((c) => c.isTail);
   assert.equal(tail.length, 9);
-  for (const c of tail) { assert.equal(c.trainGood.length, 1); assert.equal(c.injected.length, 0); }
+  for (const c of tail) {
+    assert.equal(c.trainGood.length, 1);
+    assert.equal(c.injected.length, 0);
+  }
   for (const c of m.classes.filter((x) => !x.isTail)) {
     assert.equal(c.trainGood.length, MVTEC_TRAIN[c.name]);
     assert.equal(c.injected.length, Math.min(60, roundHalfEven(0.1 * MVTEC_TRAIN[c.name])));
@@ -50,10 +63,12 @@ test('step K=1 on MVTec counts: 9 tail classes keep 1 image and get no noise; 6 
 });
 
 test('step K=4: tail classes keep 4; the anomaly count caps the noise (40% noise, 30 anomalies)', () => {
-  const m = buildSplit(fakeMvtec(30), { tail: 'step', k: 4, noiseRatio: 0.4, seed: 2, noiseShortfall: 'allow' });
+  const m = buildSplit(fakeMvtec(30), { tailType: 'step', k: 4, noiseRatio: 0.4, seed: 2, noiseShortfall: 'allow' });
   for (const c of m.classes) {
-    if (c.isTail) { assert.equal(c.trainGood.length, 4); assert.equal(c.injected.length, 0); }
-    else assert.equal(c.injected.length, Math.min(30, roundHalfEven(0.4 * MVTEC_TRAIN[c.name])));
+    if (c.isTail) {
+      assert.equal(c.trainGood.length, 4);
+      assert.equal(c.injected.length, 0);
+    } else assert.equal(c.injected.length, Math.min(30, roundHalfEven(0.4 * MVTEC_TRAIN[c.name])));
   }
   assertConsistent(m, fakeMvtec(30));
 });
@@ -71,7 +86,7 @@ test('paretoSizes: the largest-share class keeps all; others min(n, round(p*fact
 });
 
 test('Pareto on MVTec counts: one class keeps all, every class >= 5, noise total round(0.1 kept) only on classes >= 20', () => {
-  const m = buildSplit(fakeMvtec(), { tail: 'pareto', seed: 3 });
+  const m = buildSplit(fakeMvtec(), { tailType: 'pareto', seed: 3 });
   const kept = m.classes.reduce((s, c) => s + c.trainGood.length, 0);
   const noise = m.classes.reduce((s, c) => s + c.injected.length, 0);
   assert.ok(m.classes.some((c) => c.trainGood.length === MVTEC_TRAIN[c.name]));
@@ -90,38 +105,59 @@ test('Pareto on MVTec counts: one class keeps all, every class >= 5, noise total
 test('same inputs and seed give a byte-identical manifest file; another seed gives another split', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-split-'));
   try {
-    const a = path.join(dir, 'a.json'), b = path.join(dir, 'b.json');
-    writeManifest(a, buildSplit(fakeMvtec(), { tail: 'pareto', seed: 7 }));
-    writeManifest(b, buildSplit(fakeMvtec(), { tail: 'pareto', seed: 7 }));
+    const a = path.join(dir, 'a.json'),
+      b = path.join(dir, 'b.json');
+    writeManifest(a, buildSplit(fakeMvtec(), { tailType: 'pareto', seed: 7 }));
+    writeManifest(b, buildSplit(fakeMvtec(), { tailType: 'pareto', seed: 7 }));
     assert.ok(fs.readFileSync(a).equals(fs.readFileSync(b)));
-    assert.notEqual(serializeManifest(buildSplit(fakeMvtec(), { tail: 'pareto', seed: 8 })), fs.readFileSync(a, 'utf8'));
+    assert.notEqual(
+      serializeManifest(buildSplit(fakeMvtec(), { tailType: 'pareto', seed: 8 })),
+      fs.readFileSync(a, 'utf8'),
+    );
     const back = readManifest(a);
     assert.equal(serializeManifest(back), fs.readFileSync(a, 'utf8'));
     assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(a, 'utf8'))), ['seed', 'options', 'classes']);
-  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('impossible options are OptionErrors naming the option', () => {
   const ds = fakeMvtec();
-  assert.throws(() => buildSplit(ds, { noiseRatio: 1 }), (e: Error) => e instanceof OptionError && /noiseRatio/.test(e.message));
+  assert.throws(
+    () => buildSplit(ds, { noiseRatio: 1 }),
+    (e: Error) => e instanceof OptionError && /noiseRatio/.test(e.message),
+  );
   assert.throws(() => buildSplit(ds, { noiseRatio: -0.1 }), /noiseRatio/);
   assert.throws(() => buildSplit(ds, { k: 61 }), /option k=61 is larger than class "toothbrush"'s 60/);
   assert.throws(() => buildSplit(ds, { k: 0 }), /option k/);
-  assert.throws(() => buildSplit(ds, { tail: 'zipf' as never }), /option tail must be one of step, pareto/);
+  assert.throws(() => buildSplit(ds, { tailType: 'zipf' as never }), /option tailType must be one of step, pareto/);
   assert.throws(() => buildSplit(ds, { ratio: 0.1 } as never), /unknown option "ratio"/);
   assert.throws(() => buildSplit({ root: '/x', classes: [fakeClass('a', 10, 5)] }, {}), /at least 2 classes/);
-  assert.throws(() => buildSplit({ root: '/x', classes: [fakeClass('a', 10, 5), fakeClass('b', 10, 5)] }, { tailRatio: 0.1 }), /tailRatio/);
+  assert.throws(
+    () => buildSplit({ root: '/x', classes: [fakeClass('a', 10, 5), fakeClass('b', 10, 5)] }, { tailRatio: 0.1 }),
+    /tailRatio/,
+  );
 });
 
 test('trainItems: classes alphabetical, kept goods then injected, each sorted; unknown paths are errors', () => {
   const ds = fakeMvtec();
-  const m = buildSplit(ds, { tail: 'step', k: 4, seed: 4 });
+  const m = buildSplit(ds, { tailType: 'step', k: 4, seed: 4 });
   const items = trainItems(ds, m);
-  assert.equal(items.length, m.classes.reduce((s, c) => s + c.trainGood.length + c.injected.length, 0));
+  assert.equal(
+    items.length,
+    m.classes.reduce((s, c) => s + c.trainGood.length + c.injected.length, 0),
+  );
   const expected = m.classes.flatMap((c) => [...c.trainGood, ...c.injected]);
-  assert.deepEqual(items.map((i) => i.image.rel), expected);
+  assert.deepEqual(
+    items.map((i) => i.image.rel),
+    expected,
+  );
   assert.ok(items.every((i) => i.isNoise === (i.image.label === 1)));
-  const bad: Manifest = { ...m, classes: m.classes.map((c, i) => (i === 0 ? { ...c, trainGood: ['bottle/train/good/999.png'] } : c)) };
+  const bad: Manifest = {
+    ...m,
+    classes: m.classes.map((c, i) => (i === 0 ? { ...c, trainGood: ['bottle/train/good/999.png'] } : c)),
+  };
   assert.throws(() => trainItems(ds, bad), /"bottle\/train\/good\/999.png" is not in the dataset/);
 });
 
@@ -129,7 +165,8 @@ test('testItems keeps injected anomalies in the test set by default and drops th
   const ds = fakeMvtec();
   const withOverlap = buildSplit(ds, { seed: 5 });
   const without = buildSplit(ds, { seed: 5, overlap: false });
-  const a = testItems(ds, withOverlap), b = testItems(ds, without);
+  const a = testItems(ds, withOverlap),
+    b = testItems(ds, without);
   for (let i = 0; i < a.length; i++) {
     const mc = without.classes[i];
     assert.equal(a[i].images.length, ds.classes[i].test.length);
@@ -139,10 +176,15 @@ test('testItems keeps injected anomalies in the test set by default and drops th
 });
 
 test('formatSplitTable lists every class with role, kept and injected, and a total row', () => {
-  const m = buildSplit(fakeMvtec(), { tail: 'step', k: 1, seed: 1 });
+  const m = buildSplit(fakeMvtec(), { tailType: 'step', k: 1, seed: 1 });
   const t = formatSplitTable(m);
   const hazel = m.classes.find((c) => c.name === 'hazelnut')!;
   const row = t.split('\n').find((l) => l.startsWith('hazelnut'))!;
-  assert.deepEqual(row.trim().split(/\s+/), ['hazelnut', hazel.isTail ? 'tail' : 'head', String(hazel.trainGood.length), String(hazel.injected.length)]);
+  assert.deepEqual(row.trim().split(/\s+/), [
+    'hazelnut',
+    hazel.isTail ? 'tail' : 'head',
+    String(hazel.trainGood.length),
+    String(hazel.injected.length),
+  ]);
   assert.match(t, /total\s+9 tail/);
 });

@@ -16,7 +16,10 @@ test('the photo family: 12 classes with names of their own and sizes of their ow
   assert.equal(PHOTO_CLASS_NAMES.length, 12);
   assert.ok(PHOTO_CLASS_NAMES.every((n) => n.startsWith('photo_')));
   const sizes = PHOTO_CLASSES.map((c) => c.train).sort((a, b) => a - b);
-  assert.notDeepEqual(sizes, SYNTH_CLASSES.map((c) => c.train).sort((a, b) => a - b));
+  assert.notDeepEqual(
+    sizes,
+    SYNTH_CLASSES.map((c) => c.train).sort((a, b) => a - b),
+  );
   for (const c of PHOTO_CLASSES)
     assert.ok(Object.values(c.defects).reduce((a, b) => a + (b ?? 0), 0) >= 15, `${c.product.name}: enough anomalies`);
 });
@@ -24,12 +27,17 @@ test('the photo family: 12 classes with names of their own and sizes of their ow
 test('photographs of one class vary more than the default family does (light, zoom, rotation)', () => {
   const noise = new Noise(createRng('t/noise'));
   const spread = (product: (typeof PHOTO_CLASSES)[number]['product']) => {
-    const b = Array.from({ length: 12 }, (_, i) => brightness(renderSample(product, noise, createRng(`t/${i}`), 48).rgb));
+    const b = Array.from({ length: 12 }, (_, i) =>
+      brightness(renderSample(product, noise, createRng(`t/${i}`), 48).rgb),
+    );
     return Math.max(...b) - Math.min(...b);
   };
   const photoWood = PHOTO_CLASSES.find((c) => c.product.name === 'photo_wood')!.product;
   const wood = SYNTH_CLASSES.find((c) => c.product.name === 'wood')!.product;
-  assert.ok(spread(photoWood) > 1.5 * spread(wood), `photo ${spread(photoWood).toFixed(1)} vs default ${spread(wood).toFixed(1)}`);
+  assert.ok(
+    spread(photoWood) > 1.5 * spread(wood),
+    `photo ${spread(photoWood).toFixed(1)} vs default ${spread(wood).toFixed(1)}`,
+  );
 });
 
 test('photo masks are pixel-exact: the shot (warp, light, wear) is applied identically to the clean twin', () => {
@@ -65,7 +73,11 @@ test('generateSynthetic family photo: deterministic and marked as its own family
     };
     await generateSynthetic({ out: path.join(tmp, 'a'), seed: 3, ...opts });
     await generateSynthetic({ out: path.join(tmp, 'b'), seed: 3, ...opts });
-    for (const f of ['photo_wood/train/good/001.png', 'photo_cable/test/missing/000.png', 'photo_cable/ground_truth/missing/000_mask.png']) {
+    for (const f of [
+      'photo_wood/train/good/001.png',
+      'photo_cable/test/missing/000.png',
+      'photo_cable/ground_truth/missing/000_mask.png',
+    ]) {
       assert.ok(fs.readFileSync(path.join(tmp, 'a', f)).equals(fs.readFileSync(path.join(tmp, 'b', f))), f);
     }
     assert.equal((readSynthMarker(path.join(tmp, 'a'))!.options as { family?: string }).family, 'photo');

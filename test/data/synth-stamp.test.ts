@@ -51,7 +51,10 @@ test('a folder without the stamp is never touched; a half-written set with the s
   const dir = tmp();
   fs.mkdirSync(path.join(dir, 'wood', 'train', 'good'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'wood', 'train', 'good', 'mine.png'), 'x');
-  await assert.rejects(generateSynthetic({ out: dir, seed: 0, ...small, replace: true }), /no \.tailedcore-synth\.json/);
+  await assert.rejects(
+    generateSynthetic({ out: dir, seed: 0, ...small, replace: true }),
+    /no \.tailedcore-synth\.json/,
+  );
   assert.ok(fs.existsSync(path.join(dir, 'wood', 'train', 'good', 'mine.png')));
   const half = path.join(tmp(), 'half');
   await generateSynthetic({ out: half, seed: 0, ...small });
@@ -63,16 +66,37 @@ test('a folder without the stamp is never touched; a half-written set with the s
 
 test("the stamps of existing generated sets (today's marker, both families) are recognised and reused", () => {
   // Copies of the two markers the shipped sets carry (data/synthetic, data/synth-lookalike), in a scratch folder.
-  const classes12 = ['fabric', 'wood', 'leather', 'mesh', 'tile', 'carpet', 'bottle', 'screw', 'hex_nut', 'capsule', 'cable', 'pcb'];
+  const classes12 = [
+    'fabric',
+    'wood',
+    'leather',
+    'mesh',
+    'tile',
+    'carpet',
+    'bottle',
+    'screw',
+    'hex_nut',
+    'capsule',
+    'cable',
+    'pcb',
+  ];
   const dflt = { seed: 0, size: 256, classes: classes12, trainCount: null, testGood: 20, defectsPerType: null };
   for (const options of [dflt, { family: 'lookalike', ...dflt }]) {
     const dir = tmp();
     fs.mkdirSync(path.join(dir, 'wood'));
     const marker = { generator: 'tailedcore-kit synth', version: SYNTH_VERSION, options, classes: classes12 };
     fs.writeFileSync(path.join(dir, SYNTH_MARKER), JSON.stringify({ ...marker, status: 'complete' }));
-    assert.equal(prepareSynthFolder(dir, { version: SYNTH_VERSION, options }, { reuse: true, replace: false }), 'reuse');
+    assert.equal(
+      prepareSynthFolder(dir, { version: SYNTH_VERSION, options }, { reuse: true, replace: false }),
+      'reuse',
+    );
     assert.throws(
-      () => prepareSynthFolder(dir, { version: SYNTH_VERSION, options: { ...options, size: 64 } }, { reuse: true, replace: false }),
+      () =>
+        prepareSynthFolder(
+          dir,
+          { version: SYNTH_VERSION, options: { ...options, size: 64 } },
+          { reuse: true, replace: false },
+        ),
       /refusing to replace/,
     );
     assert.ok(fs.existsSync(path.join(dir, 'wood')));
@@ -83,7 +107,21 @@ test('npm run synth -- --family lookalike (documented in the README) writes the 
   const out = path.join(tmp(), 'look');
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', path.join(REPO, 'scripts', 'synth.ts'), '--out', out, '--family', 'lookalike', '--classes', 'wood_oak', '--size', '32', '--train', '1'],
+    [
+      '--import',
+      'tsx',
+      path.join(REPO, 'scripts', 'synth.ts'),
+      '--out',
+      out,
+      '--family',
+      'lookalike',
+      '--classes',
+      'wood_oak',
+      '--size',
+      '32',
+      '--train',
+      '1',
+    ],
     { encoding: 'utf8', cwd: REPO },
   );
   assert.equal(r.status, 0, r.stderr);

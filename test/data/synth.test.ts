@@ -10,7 +10,13 @@ import { createRng } from '../../src/util/rng';
 
 function files(dir: string): string[] {
   const out: string[] = [];
-  const walk = (d: string) => { for (const n of fs.readdirSync(d).sort()) { const p = path.join(d, n); if (fs.statSync(p).isDirectory()) walk(p); else out.push(path.relative(dir, p)); } };
+  const walk = (d: string) => {
+    for (const n of fs.readdirSync(d).sort()) {
+      const p = path.join(d, n);
+      if (fs.statSync(p).isDirectory()) walk(p);
+      else out.push(path.relative(dir, p));
+    }
+  };
   walk(dir);
   return out;
 }
@@ -39,9 +45,16 @@ test('same seed: byte-identical files; another seed: different pixels', async ()
     const fa = files(path.join(tmp, 'a'));
     assert.deepEqual(fa, files(path.join(tmp, 'b')));
     assert.ok(fa.includes('pcb/ground_truth/missing/000_mask.png'));
-    for (const f of fa) assert.ok(fs.readFileSync(path.join(tmp, 'a', f)).equals(fs.readFileSync(path.join(tmp, 'b', f))), f);
-    assert.ok(!fs.readFileSync(path.join(tmp, 'a', 'wood/train/good/000.png')).equals(fs.readFileSync(path.join(tmp, 'c', 'wood/train/good/000.png'))));
-  } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
+    for (const f of fa)
+      assert.ok(fs.readFileSync(path.join(tmp, 'a', f)).equals(fs.readFileSync(path.join(tmp, 'b', f))), f);
+    assert.ok(
+      !fs
+        .readFileSync(path.join(tmp, 'a', 'wood/train/good/000.png'))
+        .equals(fs.readFileSync(path.join(tmp, 'c', 'wood/train/good/000.png'))),
+    );
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test('masks are pixel-exact: a defect changes no pixel outside its mask, and most pixels inside', () => {
@@ -49,10 +62,17 @@ test('masks are pixel-exact: a defect changes no pixel outside its mask, and mos
   for (const cls of SYNTH_CLASSES) {
     for (const d of Object.keys(cls.defects)) {
       const s = renderSample(cls.product, noise, createRng(`t/${cls.product.name}/${d}`), 64, d as never, true);
-      let inside = 0, changedInside = 0;
+      let inside = 0,
+        changedInside = 0;
       for (let i = 0; i < s.mask!.length; i++) {
-        const diff = Math.abs(s.rgb[3 * i] - s.clean![3 * i]) + Math.abs(s.rgb[3 * i + 1] - s.clean![3 * i + 1]) + Math.abs(s.rgb[3 * i + 2] - s.clean![3 * i + 2]);
-        if (s.mask![i]) { inside++; if (diff > 0) changedInside++; } else assert.equal(diff, 0, `${cls.product.name}/${d} pixel ${i} outside the mask changed`);
+        const diff =
+          Math.abs(s.rgb[3 * i] - s.clean![3 * i]) +
+          Math.abs(s.rgb[3 * i + 1] - s.clean![3 * i + 1]) +
+          Math.abs(s.rgb[3 * i + 2] - s.clean![3 * i + 2]);
+        if (s.mask![i]) {
+          inside++;
+          if (diff > 0) changedInside++;
+        } else assert.equal(diff, 0, `${cls.product.name}/${d} pixel ${i} outside the mask changed`);
       }
       assert.ok(inside >= 6, `${cls.product.name}/${d}: mask of ${inside} px`);
       assert.ok(changedInside >= 0.8 * inside, `${cls.product.name}/${d}: ${changedInside}/${inside} changed`);

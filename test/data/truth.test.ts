@@ -5,10 +5,13 @@ import { fakeMvtec } from './fake';
 
 test('trainTruth: class sizes count kept + injected images, noise flags and tail flags, in training order', () => {
   const ds = fakeMvtec();
-  const m = buildSplit(ds, { tail: 'step', k: 1, noiseRatio: 0.1, seed: 3 });
+  const m = buildSplit(ds, { tailType: 'step', k: 1, noiseRatio: 0.1, seed: 3 });
   const t = trainTruth(ds, m);
   const items = trainItems(ds, m);
-  assert.deepEqual(t.paths, items.map((i) => i.image.path));
+  assert.deepEqual(
+    t.paths,
+    items.map((i) => i.image.path),
+  );
   for (const c of m.classes) {
     const idx = t.classNames.flatMap((n, i) => (n === c.name ? [i] : []));
     assert.equal(idx.length, c.trainGood.length + c.injected.length, c.name);

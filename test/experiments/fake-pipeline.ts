@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Dataset, DatasetImage, Manifest } from '../../src/data/types';
-import { splitOptionsOf } from '../../src/experiments/pipeline';
-import type { Pipeline, SplitRequest } from '../../src/experiments/pipeline';
+import type { Pipeline } from '../../src/experiments/pipeline';
+import type { SplitSpec } from '../../src/data/splits/options';
 import type { FeatureSet } from '../../src/features/types';
 import { OptionError } from '../../src/util/errors';
 import { writeFileAtomic } from '../../src/util/atomic';
@@ -96,10 +96,10 @@ export function fakePipeline(
     async loadDataset(root) {
       return loadFake(root);
     },
-    buildSplit(dataset: Dataset, req: SplitRequest): Manifest {
-      // The real split options check (unknown keys, ranges) and the real builder's k feasibility rule.
-      resolveSplitOptions(splitOptionsOf(req));
-      const k = req.k ?? 1;
+    buildSplit(dataset: Dataset, spec: SplitSpec): Manifest {
+      // The real split options check (unknown keys, ranges, defaults) and the real builder's k feasibility rule.
+      const req = resolveSplitOptions(spec);
+      const k = req.k;
       if (req.tailType === 'step' && k > dataset.classes[0].train.length)
         throw new OptionError(
           `option k=${k} is larger than class "${dataset.classes[0].name}"'s ${dataset.classes[0].train.length} training images`,
@@ -107,10 +107,10 @@ export function fakePipeline(
       // Class "a" is tail with k goods; every other class keeps all and gets round(noise * n) injected anomalies.
       return {
         seed: req.seed,
-        options: { ...req },
+        options: { ...spec },
         classes: dataset.classes.map((c, i) => {
           const tail = i === 0;
-          const good = tail ? c.train.slice(0, req.tailType === 'step' ? (req.k ?? 1) : 2) : c.train;
+          const good = tail ? c.train.slice(0, req.tailType === 'step' ? k : 2) : c.train;
           const bad = c.test.filter((t) => t.label === 1).slice(0, tail ? 0 : Math.round(req.noiseRatio * 10));
           return { name: c.name, isTail: tail, trainGood: good.map((g) => g.rel), injected: bad.map((b) => b.rel) };
         }),
@@ -151,7 +151,7 @@ export function fakePipeline(
         augmentedPatches: async () => {
           throw new Error('unused');
         },
-        describe: () => ({ fake: true }),
+        describe: () => ({ fake: true, resize: 2, crop: 2 }),
       };
     },
     createModel(name, options, ctx) {
@@ -175,8 +175,8 @@ export function fakePipeline(
         dispose() {},
       };
     },
-    async loadMasks(images, size) {
-      return new Uint8Array(images.length * size * size);
+    async loadMasks(images, { crop }) {
+      return new Uint8Array(images.length * crop * crop);
     },
     evaluateClass({ labels, imageScores }) {
       let pos = 0;

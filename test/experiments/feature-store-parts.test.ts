@@ -26,7 +26,7 @@ const source: FeatureSource = {
   async augmentedPatches() {
     throw new Error('unused');
   },
-  describe: () => ({}),
+  describe: () => ({ resize: 8, crop: 8 }),
 };
 
 test('the feature store keeps its chunks apart (no dataset-sized array) and takes rows across chunks in any order', async () => {

@@ -297,7 +297,7 @@ test('configs/paper-visa.json: rotflip for every tail type, 5 % noise, and it pa
 });
 
 test("the session keeps an official manifest's setting: Pareto is augmented with rot30flip and labelled Pareto / 0.1 / seed 2", async () => {
-  const { openSession } = await import('../../src/experiments/session');
+  const { openSession } = await import('../../src/session');
   const { pipeline, log } = recordingPipeline();
   const session = await openSession({
     root: mvtecRoot,

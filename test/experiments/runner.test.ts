@@ -60,7 +60,7 @@ test('a full run writes one row per cell x class x metric, with the documented c
   const env = JSON.parse(fs.readFileSync(path.join(s.dir, 'env.json'), 'utf8'));
   assert.equal(env.backend, 'fake');
   assert.deepEqual(env.seeds, [0, 1]);
-  assert.deepEqual(env.features, { fake: true });
+  assert.deepEqual(env.features, { fake: true, resize: 2, crop: 2 });
   // cells.log: one record per cell with row count and checksum
   const log = fs
     .readFileSync(path.join(part(s.dir), 'cells.log'), 'utf8')
@@ -170,7 +170,6 @@ test('every config error is found before any work and leaves no run folder behin
       { methods: ['patchcore', { name: 'patchcore', label: 'p2', options: { ratio: 2 } }] },
       /methods\[1\] \(p2\): .*unknown option "ratio"/,
     ],
-    [{ split: { paretoAlph: 3 } }, /config keys "ks"\/"split"\/"tailRatio": .*unknown option "paretoAlph"/],
     [
       { ks: [1, 5] },
       /dataset "fake", step K=5, noise 0, seed 0: option k=5 is larger than class "a"'s 3 training images/,
@@ -191,6 +190,12 @@ test('every config error is found before any work and leaves no run folder behin
       `results folder left behind by ${JSON.stringify(extra)}`,
     );
   }
+  // resolveConfig itself refuses a bad split option, and a split key that the grid sets per cell
+  assert.throws(
+    () => config(dir, { split: { paretoAlph: 3 } }),
+    /^OptionError: config key "split": unknown option "paretoAlph"/,
+  );
+  assert.throws(() => config(dir, { split: { k: 3 } }), /config key "split.k": set it with the top-level "ks"/);
   // resolveConfig itself refuses separators
   assert.throws(() => config(dir, { run: 'a/b' }), /"run" must be a folder name/);
   assert.throws(() => config(dir, { run: '../x' }), /"run" must be a folder name/);

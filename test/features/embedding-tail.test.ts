@@ -53,7 +53,7 @@ test('TailSampler finds the tail of a small look-alike long-tail set with the de
       ],
     });
     const ds = loadDataset(root);
-    const items = trainItems(ds, buildSplit(ds, { tail: 'step', k: 1, noiseRatio: 0.1, seed: 0 }));
+    const items = trainItems(ds, buildSplit(ds, { tailType: 'step', k: 1, noiseRatio: 0.1, seed: 0 }));
     const { trueSizes, isNoise } = splitTruth(items);
     assert.equal(trueSizes.filter((s) => s === 1).length, 5);
     await selectTfBackend({ quiet: true });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tailSampler } from '../../src/sampling/tail-sampler';
-import { createModel } from '../../src/models';
+import { createModel, createModelFrom } from '../../src/models';
 import { evaluateClass } from '../../src/metrics/evaluate';
 import { InputError, OptionError } from '../../src/util/errors';
 
@@ -25,14 +25,14 @@ test('tailSampler given a plain array names the argument and the fix (no TypeErr
 
 test("createModel('tailedcore', {tail: {vote: 'bogus'}}) fails at creation, naming tail.vote", () => {
   assert.throws(
-    () => createModel('tailedcore', { tail: { vote: 'bogus' } }),
+    () => createModelFrom('tailedcore', { tail: { vote: 'bogus' } }),
     (e: unknown) =>
       e instanceof OptionError &&
       e.key === 'tail.vote' &&
       /option tail\.vote must be one of .*got "bogus"/.test(e.message),
   );
   assert.throws(
-    () => createModel('tailedcore', { tail: { thresholdTyp: 'x' } }),
+    () => createModelFrom('tailedcore', { tail: { thresholdTyp: 'x' } }),
     /unknown option "tail\.thresholdTyp"/,
   );
   createModel('tailedcore', { tail: { vote: 'mode' } }).dispose();

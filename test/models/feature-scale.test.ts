@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PatchCore, createModel } from '../../src/models';
+import { PatchCore, createModel, createModelFrom } from '../../src/models';
 import { InputError, OptionError, atKeyPath } from '../../src/util/errors';
 import { auroc } from '../../src/metrics/auroc';
 import { TrainFeatures } from '../../src/models/types';
@@ -81,13 +81,13 @@ test('large features below the bound still give finite scores and the same ranki
 
 test('method options passed from a config report their full key path (atKeyPath around createModel)', () => {
   assert.throws(
-    () => atKeyPath('methods[2].options', () => createModel('patchcore', { coresetRatio: '0.1' })),
+    () => atKeyPath('methods[2].options', () => createModelFrom('patchcore', { coresetRatio: '0.1' })),
     (e: Error) =>
       e instanceof OptionError &&
       e.message === 'option methods[2].options.coresetRatio must be in (0, 1], got "0.1" (a string)',
   );
   assert.throws(
-    () => atKeyPath('methods[0].options', () => createModel('softpatch', { lofk: 6 })),
+    () => atKeyPath('methods[0].options', () => createModelFrom('softpatch', { lofk: 6 })),
     (e: Error) =>
       e instanceof OptionError &&
       /^SoftPatch: unknown option "methods\[0\]\.options\.lofk" \(known options: /.test(e.message),

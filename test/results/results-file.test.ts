@@ -3,8 +3,20 @@ import assert from 'node:assert/strict';
 import { formatRow, parseResults, RESULTS_HEADER, ResultRow, rowCellKey } from '../../src/results/results-file';
 
 const row = (over: Partial<ResultRow> = {}): ResultRow => ({
-  run: 'r', dataset: 'mvtec', tail_type: 'pareto', k: null, noise_ratio: 0.1, seed: 3, method: 'tailed, "core"', class: 'screw',
-  is_tail: true, train_count: 7, noise_count: 1, metric: 'aupro', value: NaN, ...over,
+  run: 'r',
+  dataset: 'mvtec',
+  tail_type: 'pareto',
+  k: null,
+  noise_ratio: 0.1,
+  seed: 3,
+  method: 'tailed, "core"',
+  class: 'screw',
+  is_tail: true,
+  train_count: 7,
+  noise_count: 1,
+  metric: 'aupro',
+  value: NaN,
+  ...over,
 });
 
 test('rows round-trip through results.csv text: empty k, NaN, quoted fields, full precision', () => {

@@ -51,7 +51,7 @@ before(async () => {
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function select(k: number, seed: number) {
-  const items = trainItems(ds, buildSplit(ds, { tail: 'step', k, noiseRatio: 0.1, seed }));
+  const items = trainItems(ds, buildSplit(ds, { tailType: 'step', k, noiseRatio: 0.1, seed }));
   const X = zeros(items.length, E.cols);
   items.forEach((t, i) => {
     const r = row.get(t.image.path)!;

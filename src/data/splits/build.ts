@@ -7,7 +7,7 @@ import { Dataset, Manifest, ManifestClass, ClassInfo } from '../types';
 import { OptionError } from '../../util/errors';
 import { createRng, Rng } from '../../util/rng';
 import { sortNames } from '../layout';
-import { ParetoNoiseCap, SplitOptions, manifestOptions, resolveSplitOptions } from './options';
+import { ParetoNoiseCap, SplitOptions, SplitSpec, manifestOptions, resolveSplitOptions } from './options';
 import { paretoPmf } from './pareto';
 import { roundHalfEven } from './round';
 import { checkNoiseShortfall } from './noise-check';
@@ -24,10 +24,13 @@ function stepClasses(dataset: Dataset, o: SplitOptions, rng: Rng): ManifestClass
   const names = dataset.classes.map((c) => c.name);
   const nTail = roundHalfEven(names.length * o.tailRatio);
   if (nTail < 1 || nTail >= names.length) {
-    throw new OptionError(`option tailRatio=${o.tailRatio} gives ${nTail} tail classes of ${names.length}; it must leave at least one tail and one head class`);
+    throw new OptionError(
+      `option tailRatio=${o.tailRatio} gives ${nTail} tail classes of ${names.length}; it must leave at least one tail and one head class`,
+    );
   }
   for (const c of dataset.classes) {
-    if (o.k > c.train.length) throw new OptionError(`option k=${o.k} is larger than class "${c.name}"'s ${c.train.length} training images`);
+    if (o.k > c.train.length)
+      throw new OptionError(`option k=${o.k} is larger than class "${c.name}"'s ${c.train.length} training images`);
   }
   const tail = new Set(rng.fork('tail-classes').sample(names, nTail));
   return dataset.classes.map((c) => {
@@ -36,7 +39,12 @@ function stepClasses(dataset: Dataset, o: SplitOptions, rng: Rng): ManifestClass
     if (isTail) return { name: c.name, isTail, trainGood: pick(rng.fork(`keep/${c.name}`), train, o.k), injected: [] };
     const anomalies = anomaliesOf(c);
     const nNoise = Math.min(anomalies.length, roundHalfEven(o.noiseRatio * train.length));
-    return { name: c.name, isTail, trainGood: sortNames(train), injected: pick(rng.fork(`noise/${c.name}`), anomalies, nNoise) };
+    return {
+      name: c.name,
+      isTail,
+      trainGood: sortNames(train),
+      injected: pick(rng.fork(`noise/${c.name}`), anomalies, nNoise),
+    };
   });
 }
 
@@ -59,14 +67,29 @@ export function paretoSizes(trainCounts: number[], pmf: ArrayLike<number>, minSi
  * Deviation: with total = 0 nothing is drawn (the official loop checks its counter only after a draw, so it would
  * never stop and would give every eligible image).
  */
-export function spreadNoise(kept: number[], anomalies: number[], eligible: boolean[], total: number, rng: Rng, cap: ParetoNoiseCap = 'official'): number[] {
+export function spreadNoise(
+  kept: number[],
+  anomalies: number[],
+  eligible: boolean[],
+  total: number,
+  rng: Rng,
+  cap: ParetoNoiseCap = 'official',
+): number[] {
   const labels: number[] = [];
-  kept.forEach((n, i) => { if (eligible[i]) for (let j = 0; j < n; j++) labels.push(i); });
+  kept.forEach((n, i) => {
+    if (eligible[i]) for (let j = 0; j < n; j++) labels.push(i);
+  });
   const counts = kept.map(() => 0);
   let placed = 0;
   for (const i of rng.shuffle(labels)) {
     if (placed >= total) break;
-    if (cap === 'official') { counts[i]++; placed++; } else if (counts[i] < anomalies[i]) { counts[i]++; placed++; }
+    if (cap === 'official') {
+      counts[i]++;
+      placed++;
+    } else if (counts[i] < anomalies[i]) {
+      counts[i]++;
+      placed++;
+    }
   }
   return cap === 'official' ? counts.map((c, i) => Math.min(c, anomalies[i])) : counts;
 }
@@ -74,27 +97,43 @@ export function spreadNoise(kept: number[], anomalies: number[], eligible: boole
 function paretoClasses(dataset: Dataset, o: SplitOptions, rng: Rng): ManifestClass[] {
   const cls = dataset.classes;
   const pmf = rng.fork('pmf').shuffle(Array.from(paretoPmf(cls.length, o.paretoAlpha)));
-  const sizes = paretoSizes(cls.map((c) => c.train.length), pmf, o.paretoMin);
+  const sizes = paretoSizes(
+    cls.map((c) => c.train.length),
+    pmf,
+    o.paretoMin,
+  );
   const anomalies = cls.map(anomaliesOf);
   const totalKept = sizes.reduce((a, b) => a + b, 0);
-  const noise = spreadNoise(sizes, anomalies.map((a) => a.length), sizes.map((s) => s >= o.paretoNoiseMinClass),
-    roundHalfEven(o.noiseRatio * totalKept), rng.fork('noise-labels'), o.paretoNoiseCap);
+  const noise = spreadNoise(
+    sizes,
+    anomalies.map((a) => a.length),
+    sizes.map((s) => s >= o.paretoNoiseMinClass),
+    roundHalfEven(o.noiseRatio * totalKept),
+    rng.fork('noise-labels'),
+    o.paretoNoiseCap,
+  );
   return cls.map((c, i) => ({
     name: c.name,
     isTail: sizes[i] <= o.tailMaxCount,
-    trainGood: pick(rng.fork(`keep/${c.name}`), c.train.map((t) => t.rel), sizes[i]),
+    trainGood: pick(
+      rng.fork(`keep/${c.name}`),
+      c.train.map((t) => t.rel),
+      sizes[i],
+    ),
     injected: pick(rng.fork(`noise/${c.name}`), anomalies[i], noise[i]),
   }));
 }
 
 /** Builds a long-tail noisy split of a dataset; see SplitOptions for the settings (defaults = the paper's). */
-export function buildSplit(dataset: Dataset, options?: Partial<SplitOptions>): Manifest {
-  const o = resolveSplitOptions(options);
+export function buildSplit(dataset: Dataset, spec?: SplitSpec): Manifest {
+  const o = resolveSplitOptions(spec);
   if (dataset.classes.length < 2) {
-    throw new OptionError(`a long-tail split needs at least 2 classes; the dataset at ${dataset.root} has ${dataset.classes.length}`);
+    throw new OptionError(
+      `a long-tail split needs at least 2 classes; the dataset at ${dataset.root} has ${dataset.classes.length}`,
+    );
   }
-  const rng = createRng(`split/${o.tail}/${o.seed}`);
-  const classes = o.tail === 'step' ? stepClasses(dataset, o, rng) : paretoClasses(dataset, o, rng);
+  const rng = createRng(`split/${o.tailType}/${o.seed}`);
+  const classes = o.tailType === 'step' ? stepClasses(dataset, o, rng) : paretoClasses(dataset, o, rng);
   classes.sort((a, b) => (a.name < b.name ? -1 : 1));
   const realised = checkNoiseShortfall(o, classes);
   const recorded = manifestOptions(o);

@@ -17,7 +17,12 @@ function canonicalValue(v: unknown): unknown {
 /** The manifest's canonical JSON text: same content gives the same bytes. */
 export function serializeManifest(m: Manifest): string {
   const classes = m.classes
-    .map((c) => ({ name: c.name, isTail: c.isTail, trainGood: sortNames(c.trainGood), injected: sortNames(c.injected) }))
+    .map((c) => ({
+      name: c.name,
+      isTail: c.isTail,
+      trainGood: sortNames(c.trainGood),
+      injected: sortNames(c.injected),
+    }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return JSON.stringify({ seed: m.seed, options: canonicalValue(m.options), classes }, null, 2) + '\n';
 }
@@ -33,7 +38,9 @@ const isStrList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x)
 export function readManifest(file: string): Manifest {
   if (!fs.existsSync(file)) throw new InputError(`manifest not found: ${file}. Build one with \`npm run split\``);
   let raw: unknown;
-  try { raw = JSON.parse(fs.readFileSync(file, 'utf8')); } catch (e) {
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
     throw new InputError(`manifest ${file} is not valid JSON: ${(e as Error).message}`);
   }
   const m = raw as Record<string, unknown>;

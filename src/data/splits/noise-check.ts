@@ -16,7 +16,7 @@ import { roundHalfEven } from './round';
 export const NOISE_RATIO_TOLERANCE = 0.005;
 
 /** Injected over kept, over the classes that can receive noise: the head classes (step) or all classes (Pareto). */
-export function realisedNoiseRatio(tail: SplitOptions['tail'], classes: ManifestClass[]): number {
+export function realisedNoiseRatio(tail: SplitOptions['tailType'], classes: ManifestClass[]): number {
   const pool = tail === 'step' ? classes.filter((c) => !c.isTail) : classes;
   const kept = pool.reduce((s, c) => s + c.trainGood.length, 0);
   const injected = pool.reduce((s, c) => s + c.injected.length, 0);
@@ -30,19 +30,19 @@ export function realisedNoiseRatio(tail: SplitOptions['tail'], classes: Manifest
  * carry the ratio asked for.)
  */
 export function checkNoiseShortfall(o: SplitOptions, classes: ManifestClass[]): number | null {
-  const pool = o.tail === 'step' ? classes.filter((c) => !c.isTail) : classes;
+  const pool = o.tailType === 'step' ? classes.filter((c) => !c.isTail) : classes;
   const kept = pool.reduce((s, c) => s + c.trainGood.length, 0);
   const injected = pool.reduce((s, c) => s + c.injected.length, 0);
   // What the builder asked for before any class ran out of anomalies (stepClasses / paretoClasses in ./build).
   const asked =
-    o.tail === 'step'
+    o.tailType === 'step'
       ? pool.reduce((s, c) => s + roundHalfEven(o.noiseRatio * c.trainGood.length), 0)
       : roundHalfEven(o.noiseRatio * kept);
   if (kept === 0 || asked - injected <= NOISE_RATIO_TOLERANCE * kept) return null;
   const got = injected / kept;
   const rounded = Math.floor(got * 100) / 100;
   if (o.noiseShortfall === 'allow') return Math.round(got * 100) / 100;
-  const where = o.tail === 'step' ? 'the head classes' : `the classes keeping >= ${o.paretoNoiseMinClass} images`;
+  const where = o.tailType === 'step' ? 'the head classes' : `the classes keeping >= ${o.paretoNoiseMinClass} images`;
   throw new OptionError(
     (k) =>
       `option ${k}=${o.noiseRatio} cannot be met: ${where} have too few test anomalies (${injected} of the ${asked} asked for), so the split injects ${got.toFixed(3)} (injected / kept). ` +

@@ -2,7 +2,14 @@
 import { OptionError } from '../../util/errors';
 import { checkOneOf, checkRange, checkSeed, resolveOptions } from '../../util/options';
 
+/** Long-tail shape of a split: 'step' (K-shot tail classes) or 'pareto'. The kit's one declaration of it. */
 export type TailType = 'step' | 'pareto';
+export const TAIL_TYPES: readonly TailType[] = ['step', 'pareto'];
+
+/** The setting's one label in tables, figures and logs: "step K=1", "pareto" (K null or absent: none). */
+export function settingLabel(tailType: string, k: number | null | undefined): string {
+  return k === null || k === undefined ? tailType : `${tailType} K=${k}`;
+}
 export type ParetoNoiseCap = 'official' | 'redistribute';
 export type NoiseShortfall = 'error' | 'allow';
 export const PARETO_NOISE_CAPS: readonly ParetoNoiseCap[] = ['official', 'redistribute'];
@@ -14,9 +21,10 @@ export const PARETO_NOISE_CAPS: readonly ParetoNoiseCap[] = ['official', 'redist
  */
 export const TAIL_MAX_COUNT = 20;
 
+/** Every option of a split, resolved (see SplitSpec for the request form and SPLIT_DEFAULTS for the defaults). */
 export interface SplitOptions {
   /** Long-tail shape: 'step' (K-shot tail classes) or 'pareto'. @default 'step' */
-  tail: TailType;
+  tailType: TailType;
   /** Step only: training images kept per tail class (the paper uses 1 and 4). @default 1 */
   k: number;
   /** Share of noise: test anomalies copied into training, in [0, 1). MVTec 0.1, VisA 0.05 in the paper. @default 0.1 */
@@ -59,13 +67,33 @@ export interface SplitOptions {
 }
 
 export const SPLIT_DEFAULTS: SplitOptions = {
-  tail: 'step', k: 1, noiseRatio: 0.1, tailRatio: 0.6, paretoAlpha: 6, paretoMin: 5, paretoNoiseMinClass: 20, paretoNoiseCap: 'official',
-  tailMaxCount: TAIL_MAX_COUNT, overlap: true, noiseShortfall: 'error', seed: 0,
+  tailType: 'step',
+  k: 1,
+  noiseRatio: 0.1,
+  tailRatio: 0.6,
+  paretoAlpha: 6,
+  paretoMin: 5,
+  paretoNoiseMinClass: 20,
+  paretoNoiseCap: 'official',
+  tailMaxCount: TAIL_MAX_COUNT,
+  overlap: true,
+  noiseShortfall: 'error',
+  seed: 0,
 };
 
-export function resolveSplitOptions(given: Partial<SplitOptions> | undefined): SplitOptions {
+/**
+ * One long-tail noisy split as notebooks, the session, the runner's cells and the pipeline ask for it: the setting
+ * (tail type, K, noise ratio), its seed, and any other option of SplitOptions. Every default lives in SPLIT_DEFAULTS.
+ * `k: null` means "no K" (Pareto; the grid's cells carry it so); K is ignored for Pareto.
+ */
+export type SplitSpec = Partial<Omit<SplitOptions, 'k'>> & { k?: number | null };
+
+/** A spec with every default filled in and every option checked; an unknown key is an OptionError naming it. */
+export function resolveSplitOptions(spec: SplitSpec | undefined): SplitOptions {
+  const { k, ...rest } = spec ?? {};
+  const given: Partial<SplitOptions> = k === null || k === undefined ? rest : { ...rest, k };
   const o = resolveOptions(SPLIT_DEFAULTS, given, 'buildSplit');
-  checkOneOf('tail', o.tail, ['step', 'pareto'] as const);
+  checkOneOf('tailType', o.tailType, TAIL_TYPES);
   checkRange('k', o.k, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   checkRange('noiseRatio', o.noiseRatio, 0, 1, { maxOpen: true });
   checkRange('tailRatio', o.tailRatio, 0, 1, { minOpen: true, maxOpen: true });
@@ -76,14 +104,25 @@ export function resolveSplitOptions(given: Partial<SplitOptions> | undefined): S
   checkRange('tailMaxCount', o.tailMaxCount, 0, Number.MAX_SAFE_INTEGER, { integer: true });
   checkSeed('seed', o.seed);
   checkOneOf('noiseShortfall', o.noiseShortfall, ['error', 'allow'] as const);
-  if (typeof o.overlap !== 'boolean') throw new OptionError(`option overlap must be true or false, got ${String(o.overlap)}`);
+  if (typeof o.overlap !== 'boolean')
+    throw new OptionError(`option overlap must be true or false, got ${String(o.overlap)}`);
   return o;
 }
 
-/** The options as stored in a manifest: only those that shaped the split, in a fixed key order. */
+/**
+ * The options as stored in a manifest: only those that shaped the split, in a fixed key order. The file keeps the key
+ * `tail` for the tail type (the manifest format, unchanged so that existing manifests and fingerprints stay valid).
+ */
 export function manifestOptions(o: SplitOptions): Record<string, unknown> {
-  const common = { tail: o.tail, noiseRatio: o.noiseRatio, overlap: o.overlap };
-  return o.tail === 'step'
+  const common = { tail: o.tailType, noiseRatio: o.noiseRatio, overlap: o.overlap };
+  return o.tailType === 'step'
     ? { ...common, k: o.k, tailRatio: o.tailRatio }
-    : { ...common, paretoAlpha: o.paretoAlpha, paretoMin: o.paretoMin, paretoNoiseMinClass: o.paretoNoiseMinClass, paretoNoiseCap: o.paretoNoiseCap, tailMaxCount: o.tailMaxCount };
+    : {
+        ...common,
+        paretoAlpha: o.paretoAlpha,
+        paretoMin: o.paretoMin,
+        paretoNoiseMinClass: o.paretoNoiseMinClass,
+        paretoNoiseCap: o.paretoNoiseCap,
+        tailMaxCount: o.tailMaxCount,
+      };
 }

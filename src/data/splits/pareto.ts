@@ -7,7 +7,8 @@ export function paretoPmf(n: number, alpha = 6, eps = 0.01): Float64Array {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`paretoPmf needs n >= 1 bins, got ${n}`);
   const cdf = (x: number) => 1 - Math.pow(x, -alpha);
   const ppf = (q: number) => Math.pow(1 - q, -1 / alpha);
-  const lo = ppf(eps), hi = ppf(1 - eps);
+  const lo = ppf(eps),
+    hi = ppf(1 - eps);
   const out = new Float64Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {

@@ -2,7 +2,9 @@
 import { Manifest } from '../types';
 
 export function formatSplitTable(manifest: Manifest): string {
-  const rows = manifest.classes.slice().sort((a, b) => (a.name < b.name ? -1 : 1))
+  const rows = manifest.classes
+    .slice()
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map((c) => [c.name, c.isTail ? 'tail' : 'head', String(c.trainGood.length), String(c.injected.length)]);
   const kept = manifest.classes.reduce((s, c) => s + c.trainGood.length, 0);
   const inj = manifest.classes.reduce((s, c) => s + c.injected.length, 0);
@@ -14,7 +16,8 @@ export function formatSplitTable(manifest: Manifest): string {
   const fmt = (r: string[]) => r.map((v, j) => (j >= 2 ? v.padStart(w[j]) : v.padEnd(w[j]))).join('  ');
   const rule = w.map((n) => '-'.repeat(n)).join('  ');
   const o = manifest.options;
-  const title = `split: ${String(o.tail ?? '?')}${o.tail === 'step' ? ` K=${String(o.k)}` : ''}, noise ${String(o.noiseRatio ?? '?')}, seed ${manifest.seed}` +
+  const title =
+    `split: ${String(o.tail ?? '?')}${o.tail === 'step' ? ` K=${String(o.k)}` : ''}, noise ${String(o.noiseRatio ?? '?')}, seed ${manifest.seed}` +
     `, noise share ${kept + inj > 0 ? ((100 * inj) / (kept + inj)).toFixed(1) : '0.0'}%`;
   return [title, fmt(header), rule, ...rows.map(fmt), rule, fmt(total)].join('\n');
 }

@@ -23,12 +23,17 @@ export function cover(d: number): number {
 
 export function setAt(c: Canvas, i: number, r: number, g: number, b: number): void {
   const k = i * 3;
-  c.px[k] = r; c.px[k + 1] = g; c.px[k + 2] = b;
+  c.px[k] = r;
+  c.px[k + 1] = g;
+  c.px[k + 2] = b;
 }
 
 /** Signed distance to a rounded segment a-b of radius r (a stadium). */
 export function sdSegment(x: number, y: number, ax: number, ay: number, bx: number, by: number, r: number): number {
-  const px = x - ax, py = y - ay, dx = bx - ax, dy = by - ay;
+  const px = x - ax,
+    py = y - ay,
+    dx = bx - ax,
+    dy = by - ay;
   const len2 = dx * dx + dy * dy;
   const t = len2 > 0 ? Math.max(0, Math.min(1, (px * dx + py * dy) / len2)) : 0;
   return hyp(px - dx * t, py - dy * t) - r;
@@ -36,16 +41,21 @@ export function sdSegment(x: number, y: number, ax: number, ay: number, bx: numb
 
 /** Signed distance to an axis-aligned box of half sizes hx, hy centred at the origin. */
 export function sdBox(x: number, y: number, hx: number, hy: number): number {
-  const qx = Math.abs(x) - hx, qy = Math.abs(y) - hy;
+  const qx = Math.abs(x) - hx,
+    qy = Math.abs(y) - hy;
   return hyp(Math.max(qx, 0), Math.max(qy, 0)) + Math.min(Math.max(qx, qy), 0);
 }
 
 /** Signed distance to a regular hexagon of inradius r (flat sides top and bottom) centred at the origin. */
 export function sdHexagon(x: number, y: number, r: number): number {
-  const kx = -0.8660254, ky = 0.5, kz = 0.57735027;
-  let px = Math.abs(x), py = Math.abs(y);
+  const kx = -0.8660254,
+    ky = 0.5,
+    kz = 0.57735027;
+  let px = Math.abs(x),
+    py = Math.abs(y);
   const d = 2 * Math.min(kx * px + ky * py, 0);
-  px -= d * kx; py -= d * ky;
+  px -= d * kx;
+  py -= d * ky;
   px -= Math.max(-kz * r, Math.min(kz * r, px));
   py -= r;
   return hyp(px, py) * Math.sign(py);
@@ -57,7 +67,8 @@ export const mix = (a: number, b: number, t: number) => a + (b - a) * t;
 /** Blends colour (r, g, b) into pixel i (pixel index, not float index) with weight a; no array argument, so no allocation in per-pixel loops. */
 export function blend3(c: Canvas, i: number, r: number, g: number, b: number, a: number): void {
   if (a <= 0) return;
-  const k = i * 3, px = c.px;
+  const k = i * 3,
+    px = c.px;
   px[k] += (r - px[k]) * a;
   px[k + 1] += (g - px[k + 1]) * a;
   px[k + 2] += (b - px[k + 2]) * a;

@@ -25,7 +25,11 @@ import { PHOTO_CLASSES } from './photo';
  */
 export type SynthFamily = 'default' | 'lookalike' | 'photo';
 export const SYNTH_FAMILIES: readonly SynthFamily[] = ['default', 'lookalike', 'photo'];
-const FAMILY_CLASSES: Record<SynthFamily, SynthClassSpec[]> = { default: SYNTH_CLASSES, lookalike: LOOKALIKE_CLASSES, photo: PHOTO_CLASSES };
+const FAMILY_CLASSES: Record<SynthFamily, SynthClassSpec[]> = {
+  default: SYNTH_CLASSES,
+  lookalike: LOOKALIKE_CLASSES,
+  photo: PHOTO_CLASSES,
+};
 import { prepareSynthFolder, writeSynthMarker } from './marker';
 
 /** Bump when the pixels a seed produces change, so an old folder is not reused as if current. */
@@ -57,13 +61,43 @@ export interface SynthOptions {
 }
 
 export const SYNTH_DEFAULTS: SynthOptions = {
-  out: '', seed: 0, family: 'default', classes: undefined, size: 256, trainCount: undefined, testGood: 20, defectsPerType: undefined, reuse: true, replace: false, quiet: false,
+  out: '',
+  seed: 0,
+  family: 'default',
+  classes: undefined,
+  size: 256,
+  trainCount: undefined,
+  testGood: 20,
+  defectsPerType: undefined,
+  reuse: true,
+  replace: false,
+  quiet: false,
 };
 
-export interface SynthClassReport { name: string; kind: 'texture' | 'object'; train: number; testGood: number; defects: Record<string, number> }
-export interface SynthReport { out: string; seed: number; size: number; classes: SynthClassReport[]; images: number; masks: number; seconds: number; reused: boolean }
+export interface SynthClassReport {
+  name: string;
+  kind: 'texture' | 'object';
+  train: number;
+  testGood: number;
+  defects: Record<string, number>;
+}
+export interface SynthReport {
+  out: string;
+  seed: number;
+  size: number;
+  classes: SynthClassReport[];
+  images: number;
+  masks: number;
+  seconds: number;
+  reused: boolean;
+}
 
-interface Job { cls: SynthClassSpec; split: 'train' | 'test'; defect: DefectType | 'good'; index: number }
+interface Job {
+  cls: SynthClassSpec;
+  split: 'train' | 'test';
+  defect: DefectType | 'good';
+  index: number;
+}
 
 function plan(specs: SynthClassSpec[], o: SynthOptions): Job[] {
   const jobs: Job[] = [];
@@ -72,7 +106,8 @@ function plan(specs: SynthClassSpec[], o: SynthOptions): Job[] {
     for (let i = 0; i < nTrain; i++) jobs.push({ cls, split: 'train', defect: 'good', index: i });
     for (let i = 0; i < o.testGood; i++) jobs.push({ cls, split: 'test', defect: 'good', index: i });
     for (const [d, n] of Object.entries(cls.defects)) {
-      for (let i = 0; i < (o.defectsPerType ?? n ?? 0); i++) jobs.push({ cls, split: 'test', defect: d as DefectType, index: i });
+      for (let i = 0; i < (o.defectsPerType ?? n ?? 0); i++)
+        jobs.push({ cls, split: 'test', defect: d as DefectType, index: i });
     }
   }
   return jobs;
@@ -80,7 +115,10 @@ function plan(specs: SynthClassSpec[], o: SynthOptions): Job[] {
 
 function report(specs: SynthClassSpec[], o: SynthOptions): SynthClassReport[] {
   return specs.map((s) => ({
-    name: s.product.name, kind: s.product.kind, train: o.trainCount ?? s.train, testGood: o.testGood,
+    name: s.product.name,
+    kind: s.product.kind,
+    train: o.trainCount ?? s.train,
+    testGood: o.testGood,
     defects: Object.fromEntries(Object.entries(s.defects).map(([d, n]) => [d, o.defectsPerType ?? n ?? 0])),
   }));
 }
@@ -88,38 +126,72 @@ function report(specs: SynthClassSpec[], o: SynthOptions): SynthClassReport[] {
 /** Generates the synthetic dataset; see SynthOptions. Resolves with what was written and how long it took. */
 export async function generateSynthetic(options: Partial<SynthOptions> & { out: string }): Promise<SynthReport> {
   const o = resolveOptions(SYNTH_DEFAULTS, options, 'generateSynthetic');
-  if (typeof o.out !== 'string' || o.out === '') throw new OptionError('generateSynthetic: option out (the output folder) is required');
+  if (typeof o.out !== 'string' || o.out === '')
+    throw new OptionError('generateSynthetic: option out (the output folder) is required');
   checkSeed('seed', o.seed);
   checkRange('size', o.size, 32, 4096, { integer: true });
   checkRange('testGood', o.testGood, 1, 100000, { integer: true });
   if (o.trainCount !== undefined) checkRange('trainCount', o.trainCount, 1, 100000, { integer: true });
   if (o.defectsPerType !== undefined) checkRange('defectsPerType', o.defectsPerType, 1, 100000, { integer: true });
-  if (!SYNTH_FAMILIES.includes(o.family)) throw new OptionError(`option family must be one of ${SYNTH_FAMILIES.join(', ')}, got "${String(o.family)}"`);
+  if (!SYNTH_FAMILIES.includes(o.family))
+    throw new OptionError(`option family must be one of ${SYNTH_FAMILIES.join(', ')}, got "${String(o.family)}"`);
   const all = FAMILY_CLASSES[o.family];
   const names = all.map((s) => s.product.name);
   let specs = all;
   if (o.classes !== undefined) {
-    if (!Array.isArray(o.classes) || o.classes.length === 0) throw new OptionError('option classes must be a non-empty list of class names');
-    for (const c of o.classes) if (!names.includes(c)) throw new OptionError(`option classes: unknown class "${c}" (known: ${names.join(', ')})`);
+    if (!Array.isArray(o.classes) || o.classes.length === 0)
+      throw new OptionError('option classes must be a non-empty list of class names');
+    for (const c of o.classes)
+      if (!names.includes(c))
+        throw new OptionError(`option classes: unknown class "${c}" (known: ${names.join(', ')})`);
     specs = all.filter((s) => o.classes!.includes(s.product.name));
   }
   const out = path.resolve(o.out);
   // The default family's marker keeps its old form, so existing folders are still recognised and reused.
-  const markerOptions = { ...(o.family === 'default' ? {} : { family: o.family }), seed: o.seed, size: o.size, classes: specs.map((s) => s.product.name), trainCount: o.trainCount ?? null, testGood: o.testGood, defectsPerType: o.defectsPerType ?? null };
+  const markerOptions = {
+    ...(o.family === 'default' ? {} : { family: o.family }),
+    seed: o.seed,
+    size: o.size,
+    classes: specs.map((s) => s.product.name),
+    trainCount: o.trainCount ?? null,
+    testGood: o.testGood,
+    defectsPerType: o.defectsPerType ?? null,
+  };
   const t0 = Date.now();
   const jobs = plan(specs, o);
   const classes = report(specs, o);
   const masks = jobs.filter((j) => j.defect !== 'good').length;
   if (prepareSynthFolder(out, { version: SYNTH_VERSION, options: markerOptions }, o) === 'reuse') {
-    return { out, seed: o.seed, size: o.size, classes, images: jobs.length, masks, seconds: (Date.now() - t0) / 1000, reused: true };
+    return {
+      out,
+      seed: o.seed,
+      size: o.size,
+      classes,
+      images: jobs.length,
+      masks,
+      seconds: (Date.now() - t0) / 1000,
+      reused: true,
+    };
   }
   ensureDir(out, 'synthetic output folder');
-  const marker = { generator: 'tailedcore-kit synth', version: SYNTH_VERSION, options: markerOptions, classes: markerOptions.classes };
+  const marker = {
+    generator: 'tailedcore-kit synth',
+    version: SYNTH_VERSION,
+    options: markerOptions,
+    classes: markerOptions.classes,
+  };
   writeSynthMarker(out, { ...marker, status: 'writing' });
 
   const noise = new Noise(createRng(`synth/${o.seed}/noise`));
   const made = new Set<string>();
-  const dir = (...p: string[]) => { const d = path.join(out, ...p); if (!made.has(d)) { fs.mkdirSync(d, { recursive: true }); made.add(d); } return d; };
+  const dir = (...p: string[]) => {
+    const d = path.join(out, ...p);
+    if (!made.has(d)) {
+      fs.mkdirSync(d, { recursive: true });
+      made.add(d);
+    }
+    return d;
+  };
   const prog = progress('synth', jobs.length, { quiet: o.quiet });
   const pending = new Set<Promise<void>>();
   let failure: unknown = null;
@@ -135,12 +207,17 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
       const png = await encodePng({ data: sample.rgb, ...raw }, 3, 3);
       await writeFileAtomicAsync(imgFile, png, 'image', { fsync: false }); // the completion marker, written last, guards the set
       if (sample.mask) {
-        const maskFile = path.join(dir(name, 'ground_truth', job.defect), `${String(job.index).padStart(3, '0')}_mask.png`);
+        const maskFile = path.join(
+          dir(name, 'ground_truth', job.defect),
+          `${String(job.index).padStart(3, '0')}_mask.png`,
+        );
         const mpng = await encodePng({ data: sample.mask, ...raw }, 1, 6);
         await writeFileAtomicAsync(maskFile, mpng, 'mask', { fsync: false });
       }
       prog.tick();
-    })().catch((e) => { failure = failure ?? e; });
+    })().catch((e) => {
+      failure = failure ?? e;
+    });
     pending.add(task);
     void task.finally(() => pending.delete(task));
     if (pending.size >= 12) await Promise.race(pending);
@@ -149,5 +226,14 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
   if (failure) throw failure;
   prog.done();
   writeSynthMarker(out, { ...marker, status: 'complete' });
-  return { out, seed: o.seed, size: o.size, classes, images: jobs.length, masks, seconds: (Date.now() - t0) / 1000, reused: false };
+  return {
+    out,
+    seed: o.seed,
+    size: o.size,
+    classes,
+    images: jobs.length,
+    masks,
+    seconds: (Date.now() - t0) / 1000,
+    reused: false,
+  };
 }

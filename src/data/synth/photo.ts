@@ -82,7 +82,13 @@ const clampTo = (v: number, n: number) => (v < 0 ? 0 : v > n - 1 ? n - 1 : v);
  * Rotates and zooms `src` about the centre into `dst` (bilinear); the same warp for `cov`. Borders: reflected for
  * textures (no seam), clamped for objects (their border is background; a reflection would mirror the object in).
  */
-function warp(src: Canvas, dst: Canvas, s: Shot, cov: Float32Array | null, border: 'reflect' | 'clamp'): Float32Array | null {
+function warp(
+  src: Canvas,
+  dst: Canvas,
+  s: Shot,
+  cov: Float32Array | null,
+  border: 'reflect' | 'clamp',
+): Float32Array | null {
   const edge = border === 'reflect' ? reflect : clampTo;
   const S = src.size;
   const c = (S - 1) / 2;
@@ -112,7 +118,8 @@ function warp(src: Canvas, dst: Canvas, s: Shot, cov: Float32Array | null, borde
           w01 * src.px[(i00 + S) * 3 + ch] +
           w11 * src.px[(i00 + S + 1) * 3 + ch];
       }
-      if (out && cov) out[y * S + x] = w00 * cov[i00] + w10 * cov[i00 + 1] + w01 * cov[i00 + S] + w11 * cov[i00 + S + 1];
+      if (out && cov)
+        out[y * S + x] = w00 * cov[i00] + w10 * cov[i00 + 1] + w01 * cov[i00 + S] + w11 * cov[i00 + S + 1];
     }
   }
   return out;

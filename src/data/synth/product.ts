@@ -20,5 +20,9 @@ export interface ProductClass<P> {
 /** Jitters a base colour by up to ±amount per channel. */
 export function jitterColour(rng: Rng, base: [number, number, number], amount: number): [number, number, number] {
   const shift = rng.uniform(-amount, amount);
-  return [base[0] + shift + rng.uniform(-amount, amount) * 0.4, base[1] + shift + rng.uniform(-amount, amount) * 0.4, base[2] + shift + rng.uniform(-amount, amount) * 0.4];
+  return [
+    base[0] + shift + rng.uniform(-amount, amount) * 0.4,
+    base[1] + shift + rng.uniform(-amount, amount) * 0.4,
+    base[2] + shift + rng.uniform(-amount, amount) * 0.4,
+  ];
 }

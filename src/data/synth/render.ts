@@ -24,26 +24,43 @@ export interface Sample {
 }
 
 function diffMask(a: Canvas, b: Canvas): { mask: Uint8Array; count: number } {
-  const n = a.size * a.size, mask = new Uint8Array(n);
+  const n = a.size * a.size,
+    mask = new Uint8Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const k = i * 3;
-    const d = Math.max(Math.abs(a.px[k] - b.px[k]), Math.abs(a.px[k + 1] - b.px[k + 1]), Math.abs(a.px[k + 2] - b.px[k + 2]));
-    if (d > MASK_THRESHOLD) { mask[i] = 255; count++; }
+    const d = Math.max(
+      Math.abs(a.px[k] - b.px[k]),
+      Math.abs(a.px[k + 1] - b.px[k + 1]),
+      Math.abs(a.px[k + 2] - b.px[k + 2]),
+    );
+    if (d > MASK_THRESHOLD) {
+      mask[i] = 255;
+      count++;
+    }
   }
   return { mask, count };
 }
 
 /** Global gain, a linear light gradient, a faint vignette and Gaussian sensor noise; then 8-bit quantisation. */
 function finish(c: Canvas, rng: Rng, n: Noise): Uint8Array {
-  const S = c.size, out = new Uint8Array(S * S * 3);
-  const gain = rng.uniform(0.88, 1.1), grad = rng.uniform(-0.1, 0.1), th = rng.uniform(0, 2 * Math.PI), vig = rng.uniform(0, 0.12);
-  const sigma = rng.uniform(1.5, 3.5), tint = [1 + rng.uniform(-0.02, 0.02), 1, 1 + rng.uniform(-0.02, 0.02)];
-  const gx = Math.cos(th), gy = Math.sin(th), nn = n.normals, nl = nn.length;
+  const S = c.size,
+    out = new Uint8Array(S * S * 3);
+  const gain = rng.uniform(0.88, 1.1),
+    grad = rng.uniform(-0.1, 0.1),
+    th = rng.uniform(0, 2 * Math.PI),
+    vig = rng.uniform(0, 0.12);
+  const sigma = rng.uniform(1.5, 3.5),
+    tint = [1 + rng.uniform(-0.02, 0.02), 1, 1 + rng.uniform(-0.02, 0.02)];
+  const gx = Math.cos(th),
+    gy = Math.sin(th),
+    nn = n.normals,
+    nl = nn.length;
   let off = rng.int(nl);
   for (let y = 0; y < S; y++) {
     for (let x = 0; x < S; x++) {
-      const u = x / S - 0.5, v = y / S - 0.5;
+      const u = x / S - 0.5,
+        v = y / S - 0.5;
       const light = gain * (1 + grad * 2 * (u * gx + v * gy)) * (1 - vig * (u * u + v * v) * 2);
       const k = (y * S + x) * 3;
       for (let ch = 0; ch < 3; ch++) {
@@ -57,7 +74,14 @@ function finish(c: Canvas, rng: Rng, n: Noise): Uint8Array {
 }
 
 /** Renders one sample of `product`; with a defect type, also its mask. Deterministic given the rng state. */
-export function renderSample(product: ProductClass<unknown>, n: Noise, rng: Rng, size: number, defect?: DefectType, withClean = false): Sample {
+export function renderSample(
+  product: ProductClass<unknown>,
+  n: Noise,
+  rng: Rng,
+  size: number,
+  defect?: DefectType,
+  withClean = false,
+): Sample {
   const params = product.sample(rng, size);
   const good = newCanvas(size);
   const cov = product.draw(good, params, n);
@@ -77,9 +101,15 @@ export function renderSample(product: ProductClass<unknown>, n: Noise, rng: Rng,
     }
     const { mask, count } = diffMask(good, bad);
     if (count >= MIN_DEFECT_PIXELS || attempt >= 8) {
-      if (count === 0) throw new Error(`synthetic ${defect} on ${product.name} changed no pixel after ${attempt + 1} attempts`);
+      if (count === 0)
+        throw new Error(`synthetic ${defect} on ${product.name} changed no pixel after ${attempt + 1} attempts`);
       for (let i = 0; i < mask.length; i++) {
-        if (mask[i] === 0) { const k = i * 3; bad.px[k] = good.px[k]; bad.px[k + 1] = good.px[k + 1]; bad.px[k + 2] = good.px[k + 2]; }
+        if (mask[i] === 0) {
+          const k = i * 3;
+          bad.px[k] = good.px[k];
+          bad.px[k + 1] = good.px[k + 1];
+          bad.px[k + 2] = good.px[k + 2];
+        }
       }
       const out: Sample = { rgb: finish(bad, light(), n), mask };
       if (withClean) out.clean = finish(good, light(), n);

@@ -1,9 +1,4 @@
-export { TfjsBackbone } from './tfjs';
-export type { TfjsBackboneOptions } from './tfjs';
-export { OnnxBackbone } from './onnx';
-export type { OnnxBackboneOptions } from './onnx';
 export { loadBundledBackbone, BUNDLED_BACKBONE_DIR, BUNDLED_DEFAULTS, BUNDLED_LAYERS } from './bundled';
-export type { BundledBackboneOptions } from './bundled';
 export {
   loadBackbone,
   checkBackbone,
@@ -20,3 +15,12 @@ export type {
   LoadBackboneOptions,
   BackboneCheck,
 } from './registry';
+export { cutNsfwjsModel, loadCut } from './nsfwjs-cut';
+export { TfjsBackbone } from './tfjs';
+export type { TfjsBackboneOptions } from './tfjs';
+export { OnnxBackbone } from './onnx';
+export type { OnnxBackboneOptions } from './onnx';
+export type { BundledBackboneOptions } from './bundled';
+export type { NsfwjsNet } from './nsfwjs-cut';
+export { tinyCnnOnnx } from './tiny-cnn';
+export { withFastestEngine } from './fastest-engine';

@@ -6,7 +6,8 @@
  * Paths are relative to notebooks/, the kernel's working folder.
  */
 import { OptionError } from '../util/errors';
-import { FAST_FEATURES } from './demo-settings';
+import { FAST_FEATURES } from './presets';
+import type { FeatureOptions } from '../features/feature-options';
 
 export type NotebookScale = 'full' | 'fast';
 
@@ -26,7 +27,7 @@ export interface NotebookSettings {
   /** Synthetic generator options for that root (as openSession's `synthetic` and a grid dataset's `syntheticOptions`). */
   synthetic: SyntheticSubset;
   /** FeatureExtractor options. */
-  features: Record<string, unknown>;
+  features: FeatureOptions;
   /** Results folder of the notebooks' grid runs (the fast scale's is emptied before each `npm run notebooks -- --fast`). */
   resultsDir: string;
   /** Appended to the notebooks' run names, so fast runs never mix with full ones. */

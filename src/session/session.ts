@@ -4,24 +4,28 @@
  */
 import * as fs from 'node:fs';
 import type { Dataset, Manifest } from '../data/types';
+import type { SynthOptions } from '../data/synth/generate';
+import type { FeatureOptions } from '../features/feature-options';
+import type { MethodSpec, ModelName } from '../models/registry';
 import type { AugmentationType } from '../models/types';
-import { EXPERIMENT_DEFAULTS, officialAugmentation } from './config';
-import type { DatasetKind, TailType } from './config';
+import { EXPERIMENT_DEFAULTS, officialAugmentation } from '../experiments/config';
+import type { DatasetKind } from '../experiments/config';
+import type { SplitSpec, TailType } from '../data/splits/options';
 import { detectBenchmark, loadOfficialManifest, loadOfficialSplit } from '../data/official';
 import { OptionError } from '../util/errors';
-import { SPLIT_DEFAULTS } from '../data/splits/options';
-import { buildFeatureStore, FeatureStore } from './feature-store';
-import { evaluateSplit, ClassTestSet, SplitEvaluation } from './evaluate-split';
-import { kitPipeline } from './kit-pipeline';
-import type { FeatureSource, Pipeline } from './pipeline';
+import { resolveSplitOptions } from '../data/splits/options';
+import { buildFeatureStore, FeatureStore } from '../experiments/feature-store';
+import { evaluateSplit, ClassTestSet, SplitEvaluation } from '../experiments/evaluate-split';
+import { kitPipeline } from '../experiments/kit-pipeline';
+import type { FeatureSource, Pipeline } from '../experiments/pipeline';
 
 export interface SessionOptions {
   /** Dataset root in MVTec layout. */
   root: string;
   /** Generate the synthetic set at root first (reused when complete): true or generator options. @default false */
-  synthetic?: boolean | Record<string, unknown>;
+  synthetic?: boolean | Partial<Omit<SynthOptions, 'out'>>;
   /** FeatureExtractor options (resize, crop, cacheDir, ...). @default { cacheDir: 'data/cache' } */
-  features?: Record<string, unknown>;
+  features?: FeatureOptions;
   /** No progress lines. @default false */
   quiet?: boolean;
   /** Another pipeline (tests). @default kitPipeline() */
@@ -42,20 +46,6 @@ export interface SessionOptions {
 /** An official manifest of the session's dataset: a seed folder, or the manifest folder plus the cell. */
 export type OfficialSplitSpec = string | { folder: string; tailType: TailType; k?: number; seed: number };
 
-export interface SplitSpec {
-  tailType: TailType;
-  /** Step only. @default 1 */
-  k?: number;
-  /** @default 0.1 */
-  noiseRatio?: number;
-  /** @default 0 */
-  seed?: number;
-  /** @default 0.6 */
-  tailRatio?: number;
-  /** Keep injected images in the test set. @default true */
-  overlap?: boolean;
-}
-
 export interface Session {
   dataset: Dataset;
   fx: FeatureSource;
@@ -63,7 +53,7 @@ export interface Session {
   pipeline: Pipeline;
   /** The dataset kind in effect (see SessionOptions.kind). */
   kind: DatasetKind;
-  /** Builds a long-tail noisy split of the session's dataset. */
+  /** Builds a long-tail noisy split of the session's dataset (defaults: SPLIT_DEFAULTS, i.e. step K=1, 10 % noise, seed 0). */
   split(spec: SplitSpec): Promise<Manifest>;
   /**
    * Loads an official manifest (`<folder>/<setting>/seedNN`, or that seed folder itself); it keeps its tail type,
@@ -77,7 +67,7 @@ export interface Session {
    */
   evaluate(
     manifest: Manifest,
-    method: string | { name: string; label?: string; options?: Record<string, unknown> },
+    method: ModelName | MethodSpec,
     opts?: {
       modelSeed?: number;
       seed?: number;
@@ -115,17 +105,9 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     store,
     pipeline,
     kind,
-    async split(s) {
-      const m = await pipeline.buildSplit(dataset, {
-        tailType: s.tailType,
-        k: s.tailType === 'step' ? (s.k ?? 1) : null,
-        noiseRatio: s.noiseRatio ?? 0.1,
-        seed: s.seed ?? 0,
-        tailRatio: s.tailRatio ?? SPLIT_DEFAULTS.tailRatio,
-        overlap: s.overlap ?? true,
-        extra: {},
-      });
-      overlapOf.set(m, s.overlap ?? true);
+    async split(spec) {
+      const m = await pipeline.buildSplit(dataset, spec);
+      overlapOf.set(m, resolveSplitOptions(spec).overlap);
       return m;
     },
     officialSplit(spec) {
