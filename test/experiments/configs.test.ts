@@ -10,7 +10,7 @@ test('the shipped configs validate and expand to the documented grids', () => {
   const bench = readConfigFile('configs/synthetic-benchmark.json', MODEL_NAMES);
   // (step K=1, step K=4, Pareto) x 4 noise ratios x 3 methods x 3 seeds
   assert.equal(expandGrid(bench).length, 3 * 4 * 3 * 3);
-  assert.deepEqual(bench.noiseRatios, [0, 0.05, 0.1, 0.4]);
+  assert.deepEqual(bench.noiseRatios, [0, 0.05, 0.1, 0.25]);
   const paper = readConfigFile('configs/paper-mvtec.json', MODEL_NAMES);
   assert.deepEqual([paper.features.resize, paper.features.crop], [256, 224]);
   assert.equal(expandGrid(paper).length, 3 * 3 * 5);
