@@ -7,6 +7,7 @@ import type { ResultRow } from '../results/results-file';
 import type { CellDetails } from '../results/cell-details';
 import type { SummaryRow } from './summary';
 import { settingLabel } from '../data/splits/options';
+import { methodColor } from '../plots/method-color';
 
 type Spec = Record<string, unknown>;
 
@@ -45,7 +46,7 @@ export function tradeoffReportSpec(summary: readonly SummaryRow[], metric = 'ima
       classes: r.n_classes,
     }));
   const x = { field: 'noise', type: 'quantitative', title: 'noise ratio', axis: { format: '.0%' } };
-  const color = { field: 'method', type: 'nominal', title: 'method' };
+  const color = methodColor(summary.map((r) => r.method));
   const highlight = { condition: { param: 'pick', value: 1 }, value: 0.15 };
   const y = { field: 'mean', type: 'quantitative', title: title(metric), scale: { zero: false } };
   return {
@@ -185,7 +186,7 @@ export function perClassReportSpec(rows: readonly ResultRow[], metrics: readonly
       },
       xOffset: { field: 'method', type: 'nominal' },
       y: { field: 'value', type: 'quantitative', title: 'mean over seeds', scale: { domain: [0, 1] } },
-      color: { field: 'method', type: 'nominal', title: 'method' },
+      color: methodColor(values.map((v) => v.method)),
       tooltip: [
         { field: 'class' },
         { field: 'method' },
