@@ -14,7 +14,14 @@ import type { EmbeddingChoice } from '../src/features/embedding-pass';
 import { zeros } from '../src/linalg/matrix';
 import { splitTruth, tailAccuracy } from '../src/report/tail-accuracy';
 import { SelectionRecord, summarizeSelections } from '../src/report/tail-selection-summary';
-import { tailSampler, TAIL_SAMPLER_DEFAULTS, TAIL_GUARDS, TailGuard, THRESHOLD_TYPES, ThresholdType } from '../src/sampling';
+import {
+  tailSampler,
+  TAIL_SAMPLER_DEFAULTS,
+  TAIL_GUARDS,
+  TailGuard,
+  THRESHOLD_TYPES,
+  ThresholdType,
+} from '../src/sampling';
 import { CliSpec, intFlag, ParsedCli, requiredFlag, runCli, stringFlag } from '../src/util/cli';
 import { OptionError } from '../src/util/errors';
 
