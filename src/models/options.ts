@@ -11,8 +11,9 @@ import { TAIL_MAX_COUNT } from '../data/splits/options';
 
 /**
  * Tail branch: null = none; 'oracle' = the images of the classes named in `oracleTailClasses` (ablation);
- * an object = run TailSampler with these options (e.g. {} for its defaults, trim_min + mode vote = the paper's
- * 'ada_trim_min-mode'; {thresholdType: 'half_min'} for another threshold type).
+ * an object = run TailSampler with these options (e.g. {} for its defaults: trim_min + mode vote as the paper's
+ * 'ada_trim_min-mode', with the kit's guard 'bound' on max K; {guard: 'paper'} for the paper's rule exactly;
+ * {thresholdType: 'half_min'} for another threshold type).
  */
 export type TailChoice = null | 'oracle' | Partial<TailSamplerOptions>;
 
