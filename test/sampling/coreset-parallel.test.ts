@@ -148,10 +148,15 @@ for (const [name, make, m] of simdCases) {
     for (const start of [0, p.rows - 1]) {
       const ref = Array.from(kCenterBruteForce(p, m, start));
       for (const parts of [1, 2]) {
-        const stats = { picks: 0, densePicks: 0, candidates: 0, exact: 0 };
+        const stats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0 };
         const got = await kCenterParallel(p, m, start, { parts, stats });
         assert.deepEqual(Array.from(got), ref, `start ${start}, parts ${parts}`);
         assert.ok(stats.densePicks > 0, `the SIMD path ran (${JSON.stringify(stats)})`);
+        if (name.startsWith('adversarial') || name.startsWith('ties'))
+          assert.ok(
+            stats.fullPicks > 0 && stats.fullPicks < stats.densePicks && stats.densePicks < stats.picks,
+            `all three paths ran: in-order pass, gathered pass, plain JavaScript (${JSON.stringify(stats)})`,
+          );
         const plain = await kCenterParallel(p, m, start, { parts, simd: false });
         assert.deepEqual(Array.from(plain), ref, `plain JavaScript, start ${start}, parts ${parts}`);
       }
