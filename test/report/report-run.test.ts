@@ -54,6 +54,9 @@ test('npm run report -- --run DIR rewrites report.html; a folder without results
       cwd: REPO,
       encoding: 'utf8',
     });
+  const help = cli(['--help']);
+  assert.equal(help.status, 0);
+  assert.ok(help.stdout.startsWith('usage: npm run report -- [options]\n'), help.stdout.slice(0, 80));
   const bad = cli(['--run', runDir]);
   assert.equal(bad.status, 2, bad.stderr);
   assert.match(bad.stderr, /results file not found: .*results\.csv/);
