@@ -6,7 +6,15 @@
 import * as path from 'node:path';
 import type { Dataset, Manifest } from '../data/types';
 import type { SplitEvaluation } from '../results/evaluation';
-import { cellDetailsFile, CellDetails, ClassMaps, MapThumb, TailSamplerRecord } from '../results/cell-details';
+import {
+  cellDetailsFile,
+  CellDetails,
+  ClassMaps,
+  featureStageFile,
+  FeatureStageRecord,
+  MapThumb,
+  TailSamplerRecord,
+} from '../results/cell-details';
 import { imageThumbnail, mapThumbnail } from '../plots/thumbnails';
 import { writeFileAtomic } from '../util/atomic';
 import { OptionError } from '../util/errors';
@@ -156,4 +164,10 @@ export async function recordCellDetails(
     tailSampler: info ? await tailRecord(info, ctx.pipeline, ctx.dataset, ctx.manifest, o) : undefined,
   };
   writeFileAtomic(cellDetailsFile(partDir, ids.cell), JSON.stringify(rec) + '\n');
+}
+
+/** Writes the wall time of a dataset's feature extraction in this part. */
+export function recordFeatureStage(partDir: string, r: Omit<FeatureStageRecord, 'stage'>): void {
+  const rec: FeatureStageRecord = { stage: 'features', ...r };
+  writeFileAtomic(featureStageFile(partDir, r.dataset), JSON.stringify(rec) + '\n');
 }

@@ -43,8 +43,7 @@ import { preflightSources, splitForCell } from './split-source';
 import type { ResultRow } from '../results/results-file';
 import { TAIL_SAMPLER_DEFAULTS } from '../sampling/tail-sampler';
 import { appendTailRecord, tailRecordOf, TailRecord } from './tail-records';
-import { featureStageFile } from '../results/cell-details';
-import { CellDetailsOptions, recordCellDetails, resolveCellDetailsOptions } from './cell-details';
+import { CellDetailsOptions, recordCellDetails, recordFeatureStage, resolveCellDetailsOptions } from './cell-details';
 
 export { preflight } from './preflight';
 
@@ -261,13 +260,7 @@ async function runPart(
     const allPaths = d.dataset.classes.flatMap((c) => [...c.train, ...c.test].map((im) => im.path));
     const t0 = Date.now();
     const store = await buildFeatureStore(fx, allPaths, { quiet: opts.quiet, label: `features ${entry.name}` });
-    const record = {
-      stage: 'features',
-      dataset: entry.name,
-      images: allPaths.length,
-      seconds: (Date.now() - t0) / 1000,
-    };
-    writeFileAtomic(featureStageFile(partDir, entry.name), JSON.stringify(record) + '\n');
+    recordFeatureStage(partDir, { dataset: entry.name, images: allPaths.length, seconds: (Date.now() - t0) / 1000 });
     const tests = new Map<string, ClassTestSet>();
     for (const cell of here) {
       if (summary.ranCells >= limit) return summary;

@@ -31,6 +31,15 @@ test('a sharded run merged with --merge writes report.html with the cells of bot
   // 16 cells, each with its details (from parts 0-of-2 and 1-of-2): the header counts them, every section is there
   const data = readRunData(runDir);
   assert.equal(data.details.length, 16);
+  // each shard extracted (or read) the features once and recorded its wall time
+  assert.deepEqual(
+    data.featureStages.map((f) => [f.dataset, f.images]),
+    [
+      ['fake', 21],
+      ['fake', 21],
+    ],
+  );
+  assert.match(html, /features \(fake, 21 images\)/);
   assert.deepEqual(new Set(fs.readdirSync(path.join(runDir, 'parts'))), new Set(['0-of-2', '1-of-2']));
   assert.match(html, /<td class="key">cells<\/td><td>16 \(/);
   for (const id of ['header', 'summary', 'tradeoff', 'per-class', 'tailsampler', 'maps'])
@@ -54,6 +63,9 @@ test('npm run report -- --run DIR rewrites report.html; a folder without results
       cwd: REPO,
       encoding: 'utf8',
     });
+  const help = cli(['--help']);
+  assert.equal(help.status, 0);
+  assert.ok(help.stdout.startsWith('usage: npm run report -- [options]\n'), help.stdout.slice(0, 80));
   const bad = cli(['--run', runDir]);
   assert.equal(bad.status, 2, bad.stderr);
   assert.match(bad.stderr, /results file not found: .*results\.csv/);
