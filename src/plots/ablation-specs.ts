@@ -207,7 +207,13 @@ export function kSweepSpec(summary: readonly KSweepRow[], metric = 'image_auroc'
       return { K: r.k, method: r.method, group: `${r.group} classes`, mean: r.mean, lo: r.mean - sd, hi: r.mean + sd };
     });
   const ks = [...new Set(values.map((v) => v.K))].sort((a, b) => (a ?? 0) - (b ?? 0));
-  const x = { field: 'K', type: 'ordinal', title: 'images per tail class (K)', sort: ks };
+  const x = {
+    field: 'K',
+    type: 'quantitative',
+    title: 'images per tail class (K)',
+    scale: { type: 'log', base: 2 },
+    axis: { values: ks, format: 'd' },
+  };
   const title = metric.replace('_', ' ').replace('auroc', 'AUROC');
   return {
     $schema: SCHEMA,
