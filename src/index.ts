@@ -224,6 +224,14 @@ export {
   renderSvg,
   /** The K-sweep figure's spec: a metric against the tail size K, per method, head and tail classes. */
   kSweepSpec,
+  /** The TailSampler variants figure's spec: missing tail against included anomalies, per threshold type and vote. */
+  tailSamplerVariantsSpec,
+  /** The embedding-quality figure's spec: image AUROC against the embedding's accuracy (oracle curve, real embeddings). */
+  embeddingAccuracySpec,
+  /** The class-similarity figure's spec: same- and different-class similarity distributions per embedding. */
+  classSimilaritySpec,
+  /** The bias figure's spec: tail-class against noisy-head-class image AUROC, one point per method. */
+  biasSpec,
 } from './plots';
 
 // ---- experiment grid

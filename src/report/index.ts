@@ -8,8 +8,8 @@ export { reportHtml, writeReport, reportFrame, REPORT_FILE } from './html-report
 export * from './tailsampler-variants';
 export * from './embedding-quality';
 export * from './class-similarity';
+export { selectionRatio, summarizeSelections } from './tail-selection-summary';
 export type { ReportOptions } from './html-report';
 export { SECTION_NAMES } from './html-sections';
 export type { SectionName } from './html-sections';
-export { selectionRatio, summarizeSelections } from './tail-selection-summary';
 export type { SelectionRecord } from './tail-selection-summary';

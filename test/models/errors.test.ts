@@ -13,6 +13,7 @@ import {
 
 const o2 = (m: AnomalyModel) => (m as unknown as { options: Record<string, unknown> }).options;
 import { zeros } from '../../src/linalg/matrix';
+import { tailSamplerPreset } from '../../src/sampling/tail-sampler';
 import { OptionError, InputError } from '../../src/util/errors';
 import { synthFeatures, DILEMMA, PROBES } from './synthetic';
 
@@ -64,12 +65,9 @@ test('factory: every name builds the right configuration; unknown names and keys
   assert.equal(o('tailedcore-nodenoise').denoise, 'none');
   assert.deepEqual([o('tailedcore-notail').tail, o('tailedcore-notail').augmentation], [null, null]);
   assert.equal(o('tailedcore', { tail: { thresholdType: 'half_min' } }).tail!.constructor, Object);
-  assert.deepEqual(o('tailedcore-dms').tail, {
-    thresholdType: 'double_max_step',
-    vote: 'none',
-    percentile: 0.15,
-    trimP: 0.85,
-  });
+  assert.deepEqual(o('tailedcore-dms').tail, tailSamplerPreset('double_max_step'));
+  const dms = o('tailedcore-dms').tail as Record<string, unknown>;
+  assert.deepEqual([dms.thresholdType, dms.vote, dms.guard], ['double_max_step', 'none', 'paper']);
   assert.equal(o('tailedcore-tailedlof').denoise, 'tailed-lof');
   assert.throws(() => createModelFrom('tailedcore-tailedlof', { denoise: 'lof' }), /option denoise is fixed/);
   assert.throws(
