@@ -260,8 +260,6 @@ export {
   InputError,
   /** A bad option: names the key path (exit code 2). */
   OptionError,
-  /** A planned part that is not built yet (exit code 3). */
-  NotYetError,
 } from './util';
 export type {
   /** The seeded random stream. */

@@ -77,8 +77,8 @@ test('exit code 3 ("not built yet") is documented to users only if something thr
         (f) => f.endsWith('.ts') && /throw new NotYetError\(/.test(fs.readFileSync(path.join(REPO, dir, f), 'utf8')),
       );
   if (throws('src') || throws('scripts')) return;
-  // User-facing texts: docs/ and every tool's --help epilog (README.md joins once docs/readme-fragments/reliab.md is folded in).
-  const texts = DOCS.filter((d) => d.startsWith('docs/')).map((d) => [d, fs.readFileSync(path.join(REPO, d), 'utf8')]);
+  // User-facing texts: the README, docs/ and every tool's --help epilog.
+  const texts = DOCS.filter((d) => d === 'README.md' || d.startsWith('docs/')).map((d) => [d, fs.readFileSync(path.join(REPO, d), 'utf8')]);
   for (const f of fs.readdirSync(path.join(REPO, 'scripts')).filter((n) => n.endsWith('.ts')))
     texts.push([
       `scripts/${f}`,
