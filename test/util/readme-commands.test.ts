@@ -78,7 +78,10 @@ test('exit code 3 ("not built yet") is documented to users only if something thr
       );
   if (throws('src') || throws('scripts')) return;
   // User-facing texts: the README, docs/ and every tool's --help epilog.
-  const texts = DOCS.filter((d) => d === 'README.md' || d.startsWith('docs/')).map((d) => [d, fs.readFileSync(path.join(REPO, d), 'utf8')]);
+  const texts = DOCS.filter((d) => d === 'README.md' || d.startsWith('docs/')).map((d) => [
+    d,
+    fs.readFileSync(path.join(REPO, d), 'utf8'),
+  ]);
   for (const f of fs.readdirSync(path.join(REPO, 'scripts')).filter((n) => n.endsWith('.ts')))
     texts.push([
       `scripts/${f}`,
