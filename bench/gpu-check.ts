@@ -4,8 +4,8 @@
  * - kNN scoring (exact 1-NN, nearestSquared) and the LOF k-NN (knnSquared): results must equal the CPU ones;
  * - the backbone (the bundled MobileNetV2 converted to ONNX, 16 images at 224 px): outputs within 1e-3 of the CPU's;
  * - the greedy coreset has no GPU path (it runs on the CPU cores); its CPU time on the same machine is recorded.
- * Without the provider it says so and exits with code 3 (nothing measured): no GPU was lent to the sessions that
- * wrote this kit, so the GPU figures are untested (2026-12-03).
+ * Without the provider it says so in one line and exits with code 2 (nothing measured): no GPU was lent to the
+ * sessions that wrote this kit, so the GPU figures are untested (2026-12-03).
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -14,8 +14,16 @@ import { nearestSquared, knnSquared, ortCudaInstalled, zeros, Matrix } from '../
 import { greedyCoresetParallel } from '../src/sampling';
 import { loadBundledBackbone } from '../src/features/backbones';
 import { withFastestEngine } from '../src/features/backbones';
-import { createRng } from '../src/util';
+import { createRng, runCli, InputError } from '../src/util';
+import type { CliSpec } from '../src/util';
 import { writeFileAtomic } from '../src/util';
+
+const SPEC: CliSpec = {
+  command: 'npx tsx bench/gpu-check.ts',
+  summary:
+    "Checks the CUDA paths (kNN scoring, LOF k-NN, the backbone) against the CPU on one machine with onnxruntime's CUDA provider; writes results/bench/gpu-check.json.",
+  flags: {},
+};
 
 function gaussian(rows: number, cols: number, seed: string): Matrix {
   const rng = createRng(seed);
@@ -33,11 +41,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ s: number; v: T }> {
 
 async function main(): Promise<void> {
   if (!ortCudaInstalled()) {
-    console.error(
+    throw new InputError(
       "gpu-check: onnxruntime-node's CUDA provider (libonnxruntime_providers_cuda.so) is not installed here; nothing measured. " +
         'On a GPU machine install it (README, GPU section) and rerun.',
     );
-    process.exit(3);
   }
   const out: Record<string, unknown>[] = [];
   const q = gaussian(8192, 1024, 'gpu-q'),
@@ -103,4 +110,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result, null, 2));
 }
 
-if (require.main === module) void main();
+if (require.main === module) runCli(SPEC, main);
