@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { generateSynthetic } from '../src/data/synth';
 import { loadDataset } from '../src/data';
 import { buildSplit, formatSplitTable, writeManifest } from '../src/data/splits';
+import type { SplitSpec } from '../src/data/splits';
 import type { Manifest } from '../src/data';
 import { openSession } from '../src/session';
 import { DEMO_FEATURES, PAPER_FEATURES, DEMO_CORESET_RATIO, PAPER_CORESET_RATIO, coresetOptions } from '../src/session';
@@ -54,10 +55,10 @@ async function main(cli: ParsedCli): Promise<void> {
   const rep = await generateSynthetic({ out: ROOT });
   console.log(`${rep.reused ? 'reused' : 'wrote'} ${ROOT}: ${rep.classes.length} classes, ${rep.images} images`);
   const dataset = loadDataset(ROOT);
-  const specs: [string, Record<string, unknown>][] = [
-    ['step-k1-noise10', { tail: 'step', k: 1 }],
-    ['step-k4-noise10', { tail: 'step', k: 4 }],
-    ['pareto-noise10', { tail: 'pareto' }],
+  const specs: [string, SplitSpec][] = [
+    ['step-k1-noise10', { tailType: 'step', k: 1 }],
+    ['step-k4-noise10', { tailType: 'step', k: 4 }],
+    ['pareto-noise10', { tailType: 'pareto' }],
   ];
   const manifests: Record<string, Manifest> = {};
   for (const [name, opt] of specs) {
