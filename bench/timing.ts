@@ -6,6 +6,7 @@
  * time.
  */
 import { availableParallelism, loadavg } from 'node:os';
+import { time } from './common';
 
 export interface SideTiming {
   /** Wall seconds of every run, in run order. */
@@ -32,15 +33,6 @@ export function loadNow(): number {
   return Math.round(loadavg()[0] * 100) / 100;
 }
 
-/** Wall and CPU seconds of one call of this process. */
-export async function timeOnce<T>(fn: () => T | Promise<T>): Promise<{ seconds: number; cpu: number; value: T }> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = await fn();
-  const c = process.cpuUsage(c0);
-  return { seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6, value };
-}
-
 /**
  * Runs `kit` and `python` alternately `reps` times each (kit first) and keeps each side's minimum. `python` returns
  * its own measured seconds (the interpreter's start and the file exchange are not the kernel's cost) or null when
@@ -56,7 +48,8 @@ export async function interleave<K, P extends { seconds: number; cpu_seconds?: n
   const pr: P[] = [];
   let pyOk = python !== null;
   for (let r = 0; r < reps; r++) {
-    kr.push(await timeOnce(kit));
+    const t = await time(kit);
+    kr.push({ seconds: t.seconds, cpu: t.cpuSeconds, value: t.value });
     if (pyOk && python) {
       const p = python();
       if (p === null) pyOk = false;

@@ -99,15 +99,12 @@ const F32X4_ADD = simd(228),
 const F32ADD = 0x92,
   F32STORE = 0x38;
 
-/** Body of d(): exact float64 distances (see the file comment). */
-function exactBody(): number[] {
-  // params: 0 x, 1 idx, 2 count, 3 dim, 4 c, 5 out; locals: 6 r, 7 p, 8 end, 9 cj, 10 rowBytes (i32), 11 s01, 12 s23, 13 v, 14 t (v128)
+/**
+ * The opening both bodies share: rowBytes = dim * 4; for each listed row r (none when count is 0): p = x + idx[r] *
+ * rowBytes, end = p + rowBytes, cj = c, the two v128 accumulators (locals 11 and 12) zeroed, then the inner loop opens.
+ */
+function rowLoopHead(): number[] {
   return [
-    2,
-    5,
-    I32,
-    4,
-    V128,
     ...[LG, 3, I32C, 2, I32SHL, LS, 10],
     BLOCK,
     VOID,
@@ -124,6 +121,19 @@ function exactBody(): number[] {
     12,
     LOOP,
     VOID,
+  ];
+}
+
+/** Body of d(): exact float64 distances (see the file comment). */
+function exactBody(): number[] {
+  // params: 0 x, 1 idx, 2 count, 3 dim, 4 c, 5 out; locals: 6 r, 7 p, 8 end, 9 cj, 10 rowBytes (i32), 11 s01, 12 s23, 13 v, 14 t (v128)
+  return [
+    2,
+    5,
+    I32,
+    4,
+    V128,
+    ...rowLoopHead(),
     ...[LG, 7, ...V128LOAD(0), LS, 13],
     ...[
       LG,
@@ -191,22 +201,7 @@ function approxBody(): number[] {
     I32,
     3,
     V128,
-    ...[LG, 3, I32C, 2, I32SHL, LS, 10],
-    BLOCK,
-    VOID,
-    ...[LG, 2, I32EQZ, BRIF, 0],
-    LOOP,
-    VOID,
-    ...[LG, 0, LG, 1, LG, 6, I32C, 2, I32SHL, I32ADD, I32LOAD, 2, 0, LG, 10, I32MUL, I32ADD, LS, 7],
-    ...[LG, 7, LG, 10, I32ADD, LS, 8, LG, 4, LS, 9],
-    ...V128ZERO,
-    LS,
-    11,
-    ...V128ZERO,
-    LS,
-    12,
-    LOOP,
-    VOID,
+    ...rowLoopHead(),
     ...[
       LG,
       11,

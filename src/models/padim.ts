@@ -8,13 +8,12 @@
  * score, as every other model of the kit (docs/method.md §3.4). Settings of the TailedCore authors' PaDiM run are unknown.
  */
 import { FeatureSet } from '../features/types';
-import { assertFinite } from '../linalg/matrix';
-import { anomalyMaps, imageMaxScores } from '../scoring/maps';
 import { InputError } from '../util/errors';
 import { checkRange, resolveOptions } from '../util/options';
 import { OptionError } from '../util/errors';
 import { createRng } from '../util/rng';
 import { AnomalyModel, Prediction, TrainFeatures } from './types';
+import { checkFeatureSet, predictionOf } from './feature-checks';
 
 export interface PadimOptions {
   /** Patch channels kept (seeded random subset, as PaDiM's 100 of 448 for ResNet18); all channels when the features have fewer. @default 100 */
@@ -157,7 +156,7 @@ export class Padim implements AnomalyModel {
 
   async fit(train: TrainFeatures): Promise<void> {
     this.gaussians = null;
-    checkFeatures(train, 'training features');
+    checkFeatureSet(train, 'training features');
     const D = train.patches.cols;
     const all = Array.from({ length: D }, (_, c) => c);
     // Ascending channel order, so the subset (not its draw order) defines the model.
@@ -172,34 +171,15 @@ export class Padim implements AnomalyModel {
 
   async predict(test: FeatureSet): Promise<Prediction> {
     const g = this.model;
-    checkFeatures(test, 'test features');
+    const ppi = checkFeatureSet(test, 'test features');
     if (test.patches.cols !== this.featureDim)
       throw new InputError(
         `${this.name}: test features have ${test.patches.cols} channels; the fit had ${this.featureDim}`,
       );
-    const scores = padimPatchScores(g, test);
-    const ppi = test.gridH * test.gridW;
-    return {
-      imageScores: imageMaxScores(scores, test.imageCount, ppi),
-      maps: anomalyMaps(scores, test.imageCount, test.gridH, test.gridW, test.inputSize, this.options.blurSigma),
-      mapSize: test.inputSize,
-      patchScores: scores,
-    };
+    return predictionOf(padimPatchScores(g, test), test, ppi, this.options.blurSigma);
   }
 
   dispose(): void {
     this.gaussians = null;
   }
-}
-
-function checkFeatures(f: FeatureSet, what: string): void {
-  if (!f || !f.patches) throw new InputError(`${what}: no patch features given`);
-  const ppi = f.gridH * f.gridW;
-  if (!(Number.isInteger(f.imageCount) && f.imageCount >= 1) || !(Number.isInteger(ppi) && ppi >= 1))
-    throw new InputError(
-      `${what}: imageCount ${f.imageCount} and grid ${f.gridH}x${f.gridW} must be positive integers`,
-    );
-  if (f.patches.rows !== f.imageCount * ppi)
-    throw new InputError(`${what}: ${f.patches.rows} patch rows for ${f.imageCount} images x ${ppi} positions`);
-  assertFinite(f.patches, `${what} (patches)`);
 }

@@ -161,18 +161,17 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
   const jobs = plan(specs, o);
   const classes = report(specs, o);
   const masks = jobs.filter((j) => j.defect !== 'good').length;
-  if (prepareSynthFolder(out, { version: SYNTH_VERSION, options: markerOptions }, o) === 'reuse') {
-    return {
-      out,
-      seed: o.seed,
-      size: o.size,
-      classes,
-      images: jobs.length,
-      masks,
-      seconds: (Date.now() - t0) / 1000,
-      reused: true,
-    };
-  }
+  const result = (reused: boolean): SynthReport => ({
+    out,
+    seed: o.seed,
+    size: o.size,
+    classes,
+    images: jobs.length,
+    masks,
+    seconds: (Date.now() - t0) / 1000,
+    reused,
+  });
+  if (prepareSynthFolder(out, { version: SYNTH_VERSION, options: markerOptions }, o) === 'reuse') return result(true);
   ensureDir(out, 'synthetic output folder');
   const marker = {
     generator: 'tailedcore-kit synth',
@@ -226,14 +225,5 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
   if (failure) throw failure;
   prog.done();
   writeSynthMarker(out, { ...marker, status: 'complete' });
-  return {
-    out,
-    seed: o.seed,
-    size: o.size,
-    classes,
-    images: jobs.length,
-    masks,
-    seconds: (Date.now() - t0) / 1000,
-    reused: false,
-  };
+  return result(false);
 }
