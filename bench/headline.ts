@@ -131,7 +131,7 @@ async function coresetRow(
   const n = projected.rows;
   const file = writeF32(ctx, 'coreset-real.f32', projected);
   const out = join(ctx.dir, 'coreset-real.i32');
-  const stats: KCenterStats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0 };
+  const stats: KCenterStats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0, lowSurvivors: 0 };
   const t = await interleave(
     () => kCenterParallel(projected, picks, start, { parts: THREADS, stats }),
     ctx.pythonMissing

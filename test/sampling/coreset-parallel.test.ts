@@ -148,7 +148,7 @@ for (const [name, make, m] of simdCases) {
     for (const start of [0, p.rows - 1]) {
       const ref = Array.from(kCenterBruteForce(p, m, start));
       for (const parts of [1, 2]) {
-        const stats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0 };
+        const stats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0, lowSurvivors: 0 };
         const got = await kCenterParallel(p, m, start, { parts, stats });
         assert.deepEqual(Array.from(got), ref, `start ${start}, parts ${parts}`);
         assert.ok(stats.densePicks > 0, `the SIMD path ran (${JSON.stringify(stats)})`);
@@ -163,3 +163,44 @@ for (const [name, make, m] of simdCases) {
     }
   });
 }
+
+const lowCases: [string, (rng: Rng) => Matrix, number][] = [
+  ['gaussian 2000x64, m 300', (r) => gaussian(r, 2000, 64), 300],
+  ['adversarial scales, constant rows, duplicates 1400x64, m 400', (r) => adversarial(r, 1400, 64), 400],
+  ['ties and duplicates 1600x64, m 500', (r) => ties(r, 1600, 64), 500],
+  ['clustered 2400x64, m 300', (r) => clustered(r, 2400, 64), 300],
+];
+
+for (const [name, make, m] of lowCases) {
+  test(`the low-dimensional filter (16 principal directions) keeps the brute-force picks: ${name}`, async () => {
+    const p = make(createRng(`low-${name}`));
+    // In shared memory, as greedyCoresetParallel hands it over (onnxruntime refuses such tensors: the basis copies).
+    const shared: Matrix = { data: toShared(p.data), rows: p.rows, cols: p.cols };
+    for (const start of [0, p.rows - 1]) {
+      const ref = Array.from(kCenterBruteForce(p, m, start));
+      for (const parts of [1, 2]) {
+        const stats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0, lowSurvivors: 0 };
+        const got = await kCenterParallel(shared, m, start, { parts, stats, lowDims: 16 });
+        assert.deepEqual(Array.from(got), ref, `start ${start}, parts ${parts}`);
+        assert.ok(
+          stats.lowSurvivors > 0 && stats.lowSurvivors < stats.candidates,
+          `the filter ran and ruled rows out (${JSON.stringify(stats)})`,
+        );
+      }
+    }
+  });
+}
+
+test('the low-dimensional filter on a bank of rank 2 in 64-d (directions past the rank are rounding noise, still a valid bound); a bad lowDims is refused', async () => {
+  const rng = createRng('low-rank');
+  const p = zeros(900, 64);
+  for (let i = 0; i < p.rows; i++) {
+    const a = rng.normal(),
+      b = rng.normal();
+    for (let j = 0; j < 64; j++) p.data[i * 64 + j] = a * Math.sin(j) + b * Math.cos(3 * j);
+  }
+  const ref = Array.from(kCenterBruteForce(p, 200, 3));
+  for (const parts of [1, 2])
+    assert.deepEqual(Array.from(await kCenterParallel(p, 200, 3, { parts, lowDims: 16 })), ref, `parts ${parts}`);
+  await assert.rejects(kCenterParallel(p, 10, 0, { lowDims: 12 }), /lowDims must be 0 or a positive multiple of 8/);
+});
