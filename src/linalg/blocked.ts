@@ -8,13 +8,40 @@
  */
 import { Matrix } from './matrix';
 import { KnnResult, NearestResult } from './reference';
-import { ortTopkBlock, ortProductBlock, OrtSettings } from './ort-engine';
+import { ortTopkBlock, ortProductBlock, OrtSettings, resolveDevice } from './ort-engine';
+import { certifiedNearest, KnnPrecision, KnnStats } from './certified-nearest';
 import { InputError, OptionError } from '../util/errors';
 
 export interface BlockOptions extends OrtSettings {
   /** Upper bound, in MiB, for one score block (block rows x block columns x 4 bytes). @default 256 */
   memoryBudgetMB?: number;
+  /**
+   * First pass of the exact 1-NN (`nearestSquared`): 'int8' (quantised GEMM) or 'fp32' (float32 GEMM), each followed by
+   * the certified re-ranking, so the answer is the same; 'auto' = int8 where the bench shows it faster (see
+   * `pickPrecision`). @default 'auto'
+   */
+  knnPrecision?: KnnPrecision;
+  /** Candidates per query and bank block kept by that first pass (>= 2). @default 8 for int8, 4 for fp32 */
+  knnCandidates?: number;
+  /** Called once per nearestSquared call with how many queries each stage settled. @default undefined */
+  onKnnStats?: (s: KnnStats) => void;
 }
+
+/**
+ * 'int8' on the CPU for large enough products (the int8 GEMM's setup and the quantisation pass cost more than they
+ * save on small ones); 'fp32' on CUDA (onnxruntime's int8 contrib op is a CPU kernel).
+ */
+export function pickPrecision(nq: number, nb: number, d: number, o: BlockOptions): 'fp32' | 'int8' {
+  const p = o.knnPrecision ?? 'auto';
+  if (p !== 'auto' && p !== 'fp32' && p !== 'int8')
+    throw new OptionError(`knnPrecision must be 'auto', 'fp32' or 'int8', got '${String(p)}'`);
+  if (p !== 'auto') return p;
+  if (resolveDevice(o.device) === 'cuda') return 'fp32';
+  return nq * nb * d >= INT8_MIN_WORK && d >= 16 ? 'int8' : 'fp32';
+}
+
+/** Multiply-adds (nq x nb x d) from which 'auto' takes the int8 pass. */
+const INT8_MIN_WORK = 2 ** 30;
 
 /** Extra candidates per row kept beyond k, so float32 near-ties are re-ranked exactly in float64. */
 const KNN_MARGIN = 4;
@@ -84,49 +111,16 @@ export async function nearestSquaredBlocked(
     total += s.rows;
   });
   if (total === 0) throw new InputError('nearest neighbour search: the memory bank is empty');
-  const nq = queries.rows;
-  const bestVal = new Float64Array(nq).fill(Infinity);
-  const bestShard = new Int32Array(nq);
-  const bestRow = new Int32Array(nq);
-  if (nq > 0) {
-    for (let si = 0; si < shards.length; si++) {
-      const s = shards[si];
-      if (s.rows === 0) continue;
-      const { qb, mb } = blockSizes(nq, s.rows, o);
-      for (let m0 = 0; m0 < s.rows; m0 += mb) {
-        const m1 = Math.min(s.rows, m0 + mb);
-        const bnorm = rowNorms(s, m0, m1);
-        const bblock = s.data.subarray(m0 * d, m1 * d);
-        for (let q0 = 0; q0 < nq; q0 += qb) {
-          const q1 = Math.min(nq, q0 + qb);
-          const r = await ortTopkBlock(queries.data.subarray(q0 * d, q1 * d), q1 - q0, bblock, m1 - m0, bnorm, d, 1, o);
-          for (let i = q0; i < q1; i++) {
-            const v = r.values[i - q0];
-            // Strict '<': on equal scores the earlier block (lower global index) wins, as in the reference.
-            if (v < bestVal[i]) {
-              bestVal[i] = v;
-              bestShard[i] = si;
-              bestRow[i] = m0 + Number(r.indices[i - q0]);
-            }
-          }
-        }
-      }
-    }
-  }
-  const offsets: number[] = [];
-  let off = 0;
-  for (const s of shards) {
-    offsets.push(off);
-    off += s.rows;
-  }
-  const dist = new Float32Array(nq);
-  const index = new Int32Array(nq);
-  for (let i = 0; i < nq; i++) {
-    const s = shards[bestShard[i]];
-    dist[i] = exactSq(queries.data, i * d, s.data, bestRow[i] * d, d);
-    index[i] = offsets[bestShard[i]] + bestRow[i];
-  }
-  return { dist, index };
+  const precision = pickPrecision(queries.rows, total, d, o);
+  const candidates = o.knnCandidates ?? (precision === 'int8' ? 8 : 4);
+  if (!Number.isInteger(candidates) || candidates < 2)
+    throw new OptionError(`knnCandidates must be an integer >= 2, got ${candidates}`);
+  return certifiedNearest(queries, shards, precision, {
+    ...o,
+    candidates,
+    blockSizes: (nq, nb) => blockSizes(nq, nb, o),
+    onStats: o.onKnnStats,
+  });
 }
 
 /** k nearest neighbours among the rows of `points` (ascending squared L2, ties by lower index, self excluded on request). */

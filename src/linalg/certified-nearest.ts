@@ -1,0 +1,294 @@
+/**
+ * Exact 1-NN behind a fast approximate pass: the answer equals `nearestSquaredRef` on the concatenated bank (index and
+ * float64 distance, ties by the lower global index) bit for bit, while nearly all of the work runs in an int8 or
+ * float32 GEMM on onnxruntime.
+ *
+ * Per (query block, bank block) the pass returns the K smallest approximate scores. Every candidate whose lower bound
+ * can still beat the best exact distance so far is re-ranked in float64 (the reference's own arithmetic). The rows
+ * left out of the K have approximate scores >= the K-th, which gives a certified lower bound L on their true squared
+ * distance (rounding and quantisation error bounded per row, see the two bound functions). A query whose min over blocks
+ * of L exceeds its best exact distance U is certified: no left-out row can win or tie. The others go through the
+ * float32 pass (after int8) and, if still uncertified, an exact float64 brute force (duplicates, constant banks, ...).
+ */
+import { Matrix } from './matrix';
+import { NearestResult } from './reference';
+import { ortTopkBlock, OrtSettings } from './ort-engine';
+import { quantizeQueries, quantizeBank, int8TopkBlock, int8LowerBound, QuantQueries } from './quantized-nearest';
+
+/** First-pass precision: 'auto' picks by shape (see `pickPrecision`). */
+export type KnnPrecision = 'auto' | 'fp32' | 'int8';
+
+/** How many queries each stage settled (for the bench and for tuning; never affects results). */
+export interface KnnStats {
+  precision: 'fp32' | 'int8';
+  queries: number;
+  /** Certified by the first pass. */
+  firstPass: number;
+  /** Certified by the float32 pass run after an int8 first pass. */
+  fp32Fallback: number;
+  /** Settled by the float64 brute force. */
+  bruteForce: number;
+  /** Candidates re-ranked in float64 (all passes). */
+  exactChecks: number;
+}
+
+export interface CertifiedOptions extends OrtSettings {
+  /** Rows per query block and per bank block (from the memory budget). */
+  blockSizes: (nq: number, nb: number) => { qb: number; mb: number };
+  /** Candidates kept per query and bank block by the first pass. */
+  candidates: number;
+  onStats?: (s: KnnStats) => void;
+}
+
+/** Relative margin between the lower bound and the exact best; covers the float64 rounding of both (~1e-13 at 1024-d). */
+const EPS = 1e-9;
+/** Rows with norms past this are not certified (their float32 squares overflow). */
+const NORM_LIMIT = 1e18;
+const U32 = 2 ** -24;
+
+/** Squared distance between two rows in the reference's arithmetic (float64, coordinates in order). */
+export function exactSquared(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) {
+    const t = a[ao + c] - b[bo + c];
+    s += t * t;
+  }
+  return s;
+}
+
+/** Running state per query: best exact distance and global index so far, min lower bound of left-out rows. */
+interface State {
+  best: Float64Array;
+  index: Int32Array;
+  lower: Float64Array;
+  checks: number;
+}
+
+function newState(n: number): State {
+  return {
+    best: new Float64Array(n).fill(Infinity),
+    index: new Int32Array(n),
+    lower: new Float64Array(n).fill(Infinity),
+    checks: 0,
+  };
+}
+
+function certified(st: State, i: number): boolean {
+  return st.best[i] < Infinity && st.lower[i] > st.best[i] * (1 + EPS);
+}
+
+/** Re-ranks candidate row j of shard s (global index gj) for query i exactly; ties go to the lower global index. */
+function offer(st: State, q: Matrix, i: number, s: Matrix, j: number, gj: number): void {
+  const d = q.cols;
+  st.checks++;
+  const v = exactSquared(q.data, i * d, s.data, j * d, d);
+  if (v < st.best[i] || (v === st.best[i] && gj < st.index[i])) {
+    st.best[i] = v;
+    st.index[i] = gj;
+  }
+}
+
+/** Euclidean row norms (float64 sums). */
+function rowNorms(m: Matrix, from: number, to: number): Float64Array {
+  const d = m.cols;
+  const out = new Float64Array(to - from);
+  for (let r = from; r < to; r++) {
+    let s = 0;
+    for (let c = r * d; c < (r + 1) * d; c++) s += m.data[c] * m.data[c];
+    out[r - from] = Math.sqrt(s);
+  }
+  return out;
+}
+
+/**
+ * Lower bound on ||q||² + (||b||² - 2 q·b) for a float32 Gemm score `v` (any summation order of the D + 1 terms, FMA or
+ * not: |error| <= gamma_{D+2} (||b||² + 2 ||q|| ||b||), plus the rounding of ||b||² to float32; doubled for margin).
+ */
+export function fp32LowerBound(qn2: number, qn: number, v: number, bn: number, d: number): number {
+  const g = ((d + 2) * U32) / (1 - (d + 2) * U32);
+  if (!(g > 0 && g < 0.5)) return 0;
+  const slack = 2 * (g * (bn * bn + 2 * qn * bn) + U32 * bn * bn);
+  const l = qn2 + v - slack - 1e-12 * (qn2 + Math.abs(v));
+  return l > 0 ? l : 0;
+}
+
+type TopK = { values: Float32Array; indices: BigInt64Array };
+
+/**
+ * One approximate pass over all shards. `score` runs one (query block, bank block) and returns, per query row of the
+ * block, bound functions for a candidate and for the left-out rows.
+ */
+async function pass(
+  q: Matrix,
+  shards: Matrix[],
+  o: CertifiedOptions,
+  st: State,
+  prepareBank: (s: Matrix, m0: number, m1: number) => unknown,
+  score: (
+    q0: number,
+    q1: number,
+    bank: unknown,
+    k: number,
+  ) => Promise<{
+    top: TopK;
+    cand: (li: number, j: number, v: number) => number;
+    rest: (li: number, eK: number) => number;
+  }>,
+): Promise<void> {
+  const nq = q.rows;
+  let off = 0;
+  for (const s of shards) {
+    if (s.rows > 0) {
+      const { qb, mb } = o.blockSizes(nq, s.rows);
+      for (let m0 = 0; m0 < s.rows; m0 += mb) {
+        const m1 = Math.min(s.rows, m0 + mb);
+        const bank = prepareBank(s, m0, m1);
+        const k = Math.min(o.candidates, m1 - m0);
+        const all = k === m1 - m0;
+        for (let q0 = 0; q0 < nq; q0 += qb) {
+          const q1 = Math.min(nq, q0 + qb);
+          const { top, cand, rest } = await score(q0, q1, bank, k);
+          for (let i = q0; i < q1; i++) {
+            const li = i - q0;
+            for (let t = 0; t < k; t++) {
+              const v = top.values[li * k + t];
+              const j = m0 + Number(top.indices[li * k + t]);
+              // A candidate whose lower bound is past the best so far cannot win or tie: skip its exact distance.
+              if (cand(li, j - m0, v) > st.best[i] * (1 + EPS)) continue;
+              offer(st, q, i, s, j, off + j);
+            }
+            if (!all) {
+              const eK = top.values[li * k + k - 1];
+              const l = Number.isFinite(eK) ? rest(li, eK) : 0;
+              if (l < st.lower[i]) st.lower[i] = l;
+            }
+          }
+        }
+      }
+    }
+    off += s.rows;
+  }
+}
+
+async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
+  const d = q.cols;
+  const cache = new Map<string, QuantQueries & { ok: boolean }>();
+  const queries = (q0: number, q1: number) => {
+    const key = `${q0}:${q1}`;
+    let c = cache.get(key);
+    if (!c) {
+      const z = quantizeQueries(q, q0, q1);
+      c = { ...z, ok: z.norm.every((n) => n < NORM_LIMIT) };
+      cache.set(key, c);
+    }
+    return c;
+  };
+  await pass(q, shards, o, st, quantizeBank, async (q0, q1, bank, k) => {
+    const b = bank as ReturnType<typeof quantizeBank>;
+    const z = queries(q0, q1);
+    const ok = z.ok && b.maxNorm < NORM_LIMIT;
+    const top = await int8TopkBlock(z, b, d, k, o);
+    return {
+      top,
+      cand: (li, j, v) => (ok ? int8LowerBound(z.norm2[li], z.norm[li], z.resid[li], v, b.norm[j], b.resid[j]) : 0),
+      rest: (li, eK) => (ok ? int8LowerBound(z.norm2[li], z.norm[li], z.resid[li], eK, b.maxNorm, b.maxResid) : 0),
+    };
+  });
+}
+
+async function fp32Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
+  const d = q.cols;
+  const qn = rowNorms(q, 0, q.rows);
+  await pass(
+    q,
+    shards,
+    o,
+    st,
+    (s, m0, m1) => {
+      const norm = rowNorms(s, m0, m1);
+      const bnorm = new Float32Array(norm.length);
+      let maxNorm = 0;
+      for (let r = 0; r < norm.length; r++) {
+        bnorm[r] = norm[r] * norm[r];
+        if (norm[r] > maxNorm) maxNorm = norm[r];
+      }
+      return { data: s.data.subarray(m0 * d, m1 * d), rows: m1 - m0, norm, bnorm, maxNorm };
+    },
+    async (q0, q1, bank, k) => {
+      const b = bank as { data: Float32Array; rows: number; norm: Float64Array; bnorm: Float32Array; maxNorm: number };
+      const top = await ortTopkBlock(q.data.subarray(q0 * d, q1 * d), q1 - q0, b.data, b.rows, b.bnorm, d, k, o);
+      const okB = b.maxNorm < NORM_LIMIT;
+      const bound = (li: number, v: number, bn: number) => {
+        const n = qn[q0 + li];
+        return okB && n < NORM_LIMIT ? fp32LowerBound(n * n, n, v, bn, d) : 0;
+      };
+      return { top, cand: (li, j, v) => bound(li, v, b.norm[j]), rest: (li, eK) => bound(li, eK, b.maxNorm) };
+    },
+  );
+}
+
+/** Exact nearest row of query i over all shards, in the reference's arithmetic and order (first global index on ties). */
+export function bruteNearest(q: Matrix, i: number, shards: Matrix[]): { dist: number; index: number } {
+  const d = q.cols;
+  let best = Infinity,
+    bi = 0,
+    off = 0;
+  for (const s of shards) {
+    for (let j = 0; j < s.rows; j++) {
+      const v = exactSquared(q.data, i * d, s.data, j * d, d);
+      if (v < best) {
+        best = v;
+        bi = off + j;
+      }
+    }
+    off += s.rows;
+  }
+  return { dist: best, index: bi };
+}
+
+function gatherRows(q: Matrix, rows: number[]): Matrix {
+  const d = q.cols;
+  const data = new Float32Array(rows.length * d);
+  rows.forEach((r, t) => data.set(q.data.subarray(r * d, (r + 1) * d), t * d));
+  return { data, rows: rows.length, cols: d };
+}
+
+/** Exact 1-NN of every query over the shards (global indices across them in order), certified as described above. */
+export async function certifiedNearest(
+  q: Matrix,
+  shards: Matrix[],
+  precision: 'fp32' | 'int8',
+  o: CertifiedOptions,
+): Promise<NearestResult> {
+  const nq = q.rows;
+  const st = newState(nq);
+  const stats: KnnStats = { precision, queries: nq, firstPass: 0, fp32Fallback: 0, bruteForce: 0, exactChecks: 0 };
+  if (nq > 0) await (precision === 'int8' ? int8Pass : fp32Pass)(q, shards, o, st);
+  let pending: number[] = [];
+  for (let i = 0; i < nq; i++) if (!certified(st, i)) pending.push(i);
+  stats.firstPass = nq - pending.length;
+  if (precision === 'int8' && pending.length > 0) {
+    const sub = gatherRows(q, pending);
+    const st2 = newState(pending.length);
+    await fp32Pass(sub, shards, o, st2);
+    stats.exactChecks += st2.checks;
+    const still: number[] = [];
+    pending.forEach((i, t) => {
+      if (certified(st2, t)) {
+        st.best[i] = st2.best[t];
+        st.index[i] = st2.index[t];
+      } else still.push(i);
+    });
+    stats.fp32Fallback = pending.length - still.length;
+    pending = still;
+  }
+  for (const i of pending) {
+    const r = bruteNearest(q, i, shards);
+    st.best[i] = r.dist;
+    st.index[i] = r.index;
+  }
+  stats.bruteForce = pending.length;
+  stats.exactChecks += st.checks;
+  o.onStats?.(stats);
+  return { dist: Float32Array.from(st.best), index: st.index };
+}

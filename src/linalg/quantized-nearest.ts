@@ -1,0 +1,226 @@
+/**
+ * The int8 first pass of the certified 1-NN (./certified-nearest): queries and bank rows quantised here, scored by one
+ * onnxruntime graph
+ *
+ *   approx = MatMulIntegerToFloat(qa, bᵀ, a_scale, -2·b_scale, a_zero, -, ||b~||²)   -> ||b~||² - 2 q~·b~   (nq x nb)
+ *   topk   = TopK(approx, k, axis=1, largest=0)
+ *
+ * with q~ = a_scale (qa - a_zero) (one scale per query block, qa in [0, 127]) and b~ = b_scale · bi (one scale per bank
+ * row, bi in [-63, 63]). Both sides use 7 bits so that a u8·s8 kernel built on VPMADDUBSW (pairs summed in int16, as
+ * MLAS does on AVX2 machines without VNNI) cannot saturate: 2·127·63 < 32767. The integer dot product is then exact
+ * and only the float32 scaling and bias add round; the residuals r = ||x - x~|| (float64) bound the rest.
+ */
+import { Matrix } from './matrix';
+import { loadOrt, resolveSettings, OrtSettings } from './ort-engine';
+import { buildOnnxModel, attr } from './onnx-builder';
+import { OptionError } from '../util/errors';
+
+import type * as OrtModule from 'onnxruntime-node';
+type Session = OrtModule.InferenceSession;
+
+/** Quantisation levels: queries in [0, QA_MAX], bank rows in [-QB_MAX, QB_MAX] (see the note above on saturation). */
+const QA_MAX = 127;
+const QB_MAX = 63;
+/** Relative inflation of computed residual norms, covering their own float64 rounding. */
+const GROW = 1 + 1e-9;
+
+/** One block of query rows, quantised with a single (scale, zero point). */
+export interface QuantQueries {
+  rows: number;
+  qa: Uint8Array;
+  scale: number;
+  zero: number;
+  /** ||q - q~|| per row (inflated to cover its float64 rounding). */
+  resid: Float64Array;
+  /** ||q~||² and ||q~|| per row. */
+  norm2: Float64Array;
+  norm: Float64Array;
+}
+
+/** One block of bank rows, quantised per row, stored transposed (d x nb) as MatMul's B. */
+export interface QuantBank {
+  rows: number;
+  bt: Int8Array;
+  /** -2 x the row's scale (the -2 of the expansion folded in; exact in float32). */
+  scaleNeg2: Float32Array;
+  /** float32(||b~||²), the bias input. */
+  bias: Float32Array;
+  resid: Float64Array;
+  norm: Float64Array;
+  maxResid: number;
+  maxNorm: number;
+}
+
+function f32(x: number): number {
+  return Math.fround(x);
+}
+
+/** Quantises rows [from, to) of m with one asymmetric scale over [min(0, min), max(0, max)]. */
+export function quantizeQueries(m: Matrix, from: number, to: number): QuantQueries {
+  const d = m.cols;
+  const src = m.data.subarray(from * d, to * d);
+  let lo = 0,
+    hi = 0;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  let scale = f32((hi - lo) / QA_MAX);
+  if (!(scale > 0) || !Number.isFinite(scale)) scale = 1;
+  const zero = Math.min(QA_MAX, Math.max(0, Math.round(-lo / scale)));
+  const rows = to - from;
+  const qa = new Uint8Array(rows * d);
+  const resid = new Float64Array(rows);
+  const norm2 = new Float64Array(rows);
+  const norm = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let e = 0,
+      n = 0;
+    for (let c = 0; c < d; c++) {
+      const v = src[r * d + c];
+      const u = Math.min(QA_MAX, Math.max(0, Math.round(v / scale) + zero));
+      qa[r * d + c] = u;
+      const t = scale * (u - zero);
+      n += t * t;
+      e += (v - t) * (v - t);
+    }
+    resid[r] = Math.sqrt(e) * GROW;
+    norm2[r] = n;
+    norm[r] = Math.sqrt(n);
+  }
+  return { rows, qa, scale, zero, resid, norm2, norm };
+}
+
+/** Quantises rows [from, to) of m symmetrically, one scale per row, and transposes them. */
+export function quantizeBank(m: Matrix, from: number, to: number): QuantBank {
+  const d = m.cols;
+  const rows = to - from;
+  const bt = new Int8Array(d * rows);
+  const scaleNeg2 = new Float32Array(rows);
+  const bias = new Float32Array(rows);
+  const resid = new Float64Array(rows);
+  const norm = new Float64Array(rows);
+  let maxResid = 0,
+    maxNorm = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = (from + r) * d;
+    let amax = 0;
+    for (let c = 0; c < d; c++) amax = Math.max(amax, Math.abs(m.data[o + c]));
+    let s = f32(amax / QB_MAX);
+    if (!(s > 0) || !Number.isFinite(s)) s = 1;
+    let e = 0,
+      n = 0;
+    for (let c = 0; c < d; c++) {
+      const v = m.data[o + c];
+      const q = Math.min(QB_MAX, Math.max(-QB_MAX, Math.round(v / s)));
+      bt[c * rows + r] = q;
+      const t = s * q;
+      n += t * t;
+      e += (v - t) * (v - t);
+    }
+    scaleNeg2[r] = -2 * s;
+    bias[r] = n;
+    resid[r] = Math.sqrt(e) * GROW;
+    norm[r] = Math.sqrt(n);
+    if (resid[r] > maxResid) maxResid = resid[r];
+    if (norm[r] > maxNorm) maxNorm = norm[r];
+  }
+  return { rows, bt, scaleNeg2, bias, resid, norm, maxResid, maxNorm };
+}
+
+/**
+ * Bound on |computed approx - (||b~||² - 2 q~·b~)|: the bias rounding plus a few float32 roundings (int32 to float,
+ * the scale products, the add) of terms no larger than ||b~||² + 2||q~|| ||b~||; 16 unit roundoffs leave a wide margin.
+ */
+export function int8Slack(qNorm: number, bNorm: number): number {
+  return 16 * 2 ** -24 * (bNorm * bNorm + 2 * qNorm * bNorm);
+}
+
+/**
+ * Lower bound on the squared distance ||q - b||² of a bank row whose approximate score is >= `approx`, from
+ * d~² = ||q~||² + (||b~||² - 2 q~·b~) and the triangle inequality ||q - b|| >= ||q~ - b~|| - r_q - r_b.
+ */
+export function int8LowerBound(qn2: number, qn: number, rq: number, approx: number, bn: number, rb: number): number {
+  const lam = qn2 + approx - int8Slack(qn, bn);
+  if (!(lam > 0)) return 0;
+  const l = Math.sqrt(lam) * (1 - 1e-12) - rq - rb;
+  return l > 0 ? l * l * (1 - 1e-12) : 0;
+}
+
+const sessions = new Map<string, Promise<Session>>();
+
+function int8Graph(): Uint8Array {
+  return buildOnnxModel({
+    name: 'int8_topk_smallest',
+    extraOpsets: { 'com.microsoft': 1 },
+    inputs: [
+      { name: 'qa', elemType: 'uint8', dims: ['nq', 'd'] },
+      { name: 'bt', elemType: 'int8', dims: ['d', 'nb'] },
+      { name: 'a_scale', elemType: 'float', dims: [] },
+      { name: 'b_scale', elemType: 'float', dims: ['nb'] },
+      { name: 'a_zero', elemType: 'uint8', dims: [] },
+      { name: 'bias', elemType: 'float', dims: ['nb'] },
+      { name: 'k', elemType: 'int64', dims: [1] },
+    ],
+    outputs: [
+      { name: 'values', elemType: 'float', dims: ['nq', 'k'] },
+      { name: 'indices', elemType: 'int64', dims: ['nq', 'k'] },
+    ],
+    nodes: [
+      {
+        opType: 'MatMulIntegerToFloat',
+        domain: 'com.microsoft',
+        inputs: ['qa', 'bt', 'a_scale', 'b_scale', 'a_zero', '', 'bias'],
+        outputs: ['approx'],
+      },
+      {
+        opType: 'TopK',
+        inputs: ['approx', 'k'],
+        outputs: ['values', 'indices'],
+        attributes: { axis: attr.int(1), largest: attr.int(0), sorted: attr.int(1) },
+      },
+    ],
+  });
+}
+
+async function int8Session(s: OrtSettings): Promise<Session> {
+  const ort = loadOrt();
+  if (!ort) throw new OptionError("knn precision 'int8' needs onnxruntime-node, which does not load here");
+  const { threads, providers } = resolveSettings(s);
+  const key = `${threads}|${providers.join(',')}`;
+  let p = sessions.get(key);
+  if (!p) {
+    p = ort.InferenceSession.create(int8Graph(), {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionProviders: providers,
+      graphOptimizationLevel: 'all',
+    });
+    p.catch(() => sessions.delete(key));
+    sessions.set(key, p);
+  }
+  return p;
+}
+
+/** The k smallest approximate scores (ascending) per query row of the block, with their row indices in the bank block. */
+export async function int8TopkBlock(
+  q: QuantQueries,
+  b: QuantBank,
+  d: number,
+  k: number,
+  s: OrtSettings,
+): Promise<{ values: Float32Array; indices: BigInt64Array }> {
+  const ort = loadOrt()!;
+  const sess = await int8Session(s);
+  const out = await sess.run({
+    qa: new ort.Tensor('uint8', q.qa, [q.rows, d]),
+    bt: new ort.Tensor('int8', b.bt, [d, b.rows]),
+    a_scale: new ort.Tensor('float32', Float32Array.of(q.scale), []),
+    b_scale: new ort.Tensor('float32', b.scaleNeg2, [b.rows]),
+    a_zero: new ort.Tensor('uint8', Uint8Array.of(q.zero), []),
+    bias: new ort.Tensor('float32', b.bias, [b.rows]),
+    k: new ort.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
+  });
+  return { values: out.values.data as Float32Array, indices: out.indices.data as BigInt64Array };
+}
