@@ -21,8 +21,10 @@ export interface BlockOptions extends OrtSettings {
    * `pickPrecision`). @default 'auto'
    */
   knnPrecision?: KnnPrecision;
-  /** Candidates per query and bank block kept by that first pass (>= 2). @default 8 for int8, 4 for fp32 */
+  /** Candidates per query and bank block kept by that first pass (>= 2). @default 16 for int8, 4 for fp32 */
   knnCandidates?: number;
+  /** int8 pass: keep the 7-bit levels even where the probe allows 8 bits (fewer certified, same answers). @default false */
+  knnSafeInt8?: boolean;
   /** Called once per nearestSquared call with how many queries each stage settled. @default undefined */
   onKnnStats?: (s: KnnStats) => void;
 }
@@ -112,13 +114,14 @@ export async function nearestSquaredBlocked(
   });
   if (total === 0) throw new InputError('nearest neighbour search: the memory bank is empty');
   const precision = pickPrecision(queries.rows, total, d, o);
-  const candidates = o.knnCandidates ?? (precision === 'int8' ? 8 : 4);
+  const candidates = o.knnCandidates ?? (precision === 'int8' ? 16 : 4);
   if (!Number.isInteger(candidates) || candidates < 2)
     throw new OptionError(`knnCandidates must be an integer >= 2, got ${candidates}`);
   return certifiedNearest(queries, shards, precision, {
     ...o,
     candidates,
     blockSizes: (nq, nb) => blockSizes(nq, nb, o),
+    safeInt8Levels: o.knnSafeInt8 ?? false,
     onStats: o.onKnnStats,
   });
 }

@@ -13,7 +13,15 @@
 import { Matrix } from './matrix';
 import { NearestResult } from './reference';
 import { ortTopkBlock, OrtSettings } from './ort-engine';
-import { quantizeQueries, quantizeBank, int8TopkBlock, int8LowerBound, QuantQueries } from './quantized-nearest';
+import {
+  quantizeQueries,
+  quantizeBank,
+  int8TopkBlock,
+  int8LowerBound,
+  int8Levels,
+  QuantQueries,
+  SAFE_LEVELS,
+} from './quantized-nearest';
 
 /** First-pass precision: 'auto' picks by shape (see `pickPrecision`). */
 export type KnnPrecision = 'auto' | 'fp32' | 'int8';
@@ -30,6 +38,8 @@ export interface KnnStats {
   bruteForce: number;
   /** Candidates re-ranked in float64 (all passes). */
   exactChecks: number;
+  /** Wall seconds of the first pass, of the float32 fallback pass and of the brute force. */
+  seconds: [number, number, number];
 }
 
 export interface CertifiedOptions extends OrtSettings {
@@ -37,6 +47,8 @@ export interface CertifiedOptions extends OrtSettings {
   blockSizes: (nq: number, nb: number) => { qb: number; mb: number };
   /** Candidates kept per query and bank block by the first pass. */
   candidates: number;
+  /** Use the 7-bit int8 levels even where the probe allows 8 bits (tests). @default false */
+  safeInt8Levels?: boolean;
   onStats?: (s: KnnStats) => void;
 }
 
@@ -170,30 +182,46 @@ async function pass(
   }
 }
 
+/**
+ * Query rows per int8 block: one scale covers a block, so blocks are cut from the queries sorted by their largest
+ * |value| (rows of like range together), and kept small enough that the range stays tight.
+ */
+const INT8_QUERY_BLOCK = 1024;
+
 async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
   const d = q.cols;
+  const levels = o.safeInt8Levels ? SAFE_LEVELS : await int8Levels(o);
+  const blocks = o.blockSizes;
+  o = { ...o, blockSizes: (nq, nb) => ({ ...blocks(nq, nb), qb: Math.min(blocks(nq, nb).qb, INT8_QUERY_BLOCK) }) };
   const cache = new Map<string, QuantQueries & { ok: boolean }>();
   const queries = (q0: number, q1: number) => {
     const key = `${q0}:${q1}`;
     let c = cache.get(key);
     if (!c) {
-      const z = quantizeQueries(q, q0, q1);
+      const z = quantizeQueries(q, q0, q1, levels);
       c = { ...z, ok: z.norm.every((n) => n < NORM_LIMIT) };
       cache.set(key, c);
     }
     return c;
   };
-  await pass(q, shards, o, st, quantizeBank, async (q0, q1, bank, k) => {
-    const b = bank as ReturnType<typeof quantizeBank>;
-    const z = queries(q0, q1);
-    const ok = z.ok && b.maxNorm < NORM_LIMIT;
-    const top = await int8TopkBlock(z, b, d, k, o);
-    return {
-      top,
-      cand: (li, j, v) => (ok ? int8LowerBound(z.norm2[li], z.norm[li], z.resid[li], v, b.norm[j], b.resid[j]) : 0),
-      rest: (li, eK) => (ok ? int8LowerBound(z.norm2[li], z.norm[li], z.resid[li], eK, b.maxNorm, b.maxResid) : 0),
-    };
-  });
+  await pass(
+    q,
+    shards,
+    o,
+    st,
+    (s, m0, m1) => quantizeBank(s, m0, m1, levels),
+    async (q0, q1, bank, k) => {
+      const b = bank as ReturnType<typeof quantizeBank>;
+      const z = queries(q0, q1);
+      const ok = z.ok && b.maxNorm < NORM_LIMIT;
+      const top = await int8TopkBlock(z, b, d, k, o);
+      return {
+        top,
+        cand: (li, j, v) => (ok ? int8LowerBound(z.norm2[li], z.norm[li], z.resid[li], v, b.norm[j], b.resid[j]) : 0),
+        rest: (li, eK) => (ok ? int8LowerBound(z.norm2[li], z.norm[li], z.resid[li], eK, b.maxNorm, b.maxResid) : 0),
+      };
+    },
+  );
 }
 
 async function fp32Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
@@ -210,7 +238,7 @@ async function fp32Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
       let maxNorm = 0;
       for (let r = 0; r < norm.length; r++) {
         bnorm[r] = norm[r] * norm[r];
-        if (norm[r] > maxNorm) maxNorm = norm[r];
+        if (!(norm[r] <= maxNorm)) maxNorm = Number.isFinite(norm[r]) ? norm[r] : Infinity; // NaN or inf: no bound
       }
       return { data: s.data.subarray(m0 * d, m1 * d), rows: m1 - m0, norm, bnorm, maxNorm };
     },
@@ -246,6 +274,18 @@ export function bruteNearest(q: Matrix, i: number, shards: Matrix[]): { dist: nu
   return { dist: best, index: bi };
 }
 
+/** Query rows ordered by their largest |value| (ties by row). */
+function byRange(q: Matrix): number[] {
+  const d = q.cols;
+  const amax = new Float64Array(q.rows);
+  for (let i = 0; i < q.rows; i++) {
+    let m = 0;
+    for (let c = i * d; c < (i + 1) * d; c++) m = Math.max(m, Math.abs(q.data[c]));
+    amax[i] = m;
+  }
+  return Array.from({ length: q.rows }, (_, i) => i).sort((a, b) => amax[a] - amax[b] || a - b);
+}
+
 function gatherRows(q: Matrix, rows: number[]): Matrix {
   const d = q.cols;
   const data = new Float32Array(rows.length * d);
@@ -262,8 +302,30 @@ export async function certifiedNearest(
 ): Promise<NearestResult> {
   const nq = q.rows;
   const st = newState(nq);
-  const stats: KnnStats = { precision, queries: nq, firstPass: 0, fp32Fallback: 0, bruteForce: 0, exactChecks: 0 };
-  if (nq > 0) await (precision === 'int8' ? int8Pass : fp32Pass)(q, shards, o, st);
+  const stats: KnnStats = {
+    precision,
+    queries: nq,
+    firstPass: 0,
+    fp32Fallback: 0,
+    bruteForce: 0,
+    exactChecks: 0,
+    seconds: [0, 0, 0],
+  };
+  let t0 = performance.now();
+  if (nq > 0 && precision === 'fp32') await fp32Pass(q, shards, o, st);
+  if (nq > 0 && precision === 'int8') {
+    const order = byRange(q);
+    const sorted = newState(nq);
+    await int8Pass(gatherRows(q, order), shards, o, sorted);
+    order.forEach((i, t) => {
+      st.best[i] = sorted.best[t];
+      st.index[i] = sorted.index[t];
+      st.lower[i] = sorted.lower[t];
+    });
+    st.checks = sorted.checks;
+  }
+  stats.seconds[0] = (performance.now() - t0) / 1000;
+  t0 = performance.now();
   let pending: number[] = [];
   for (let i = 0; i < nq; i++) if (!certified(st, i)) pending.push(i);
   stats.firstPass = nq - pending.length;
@@ -282,12 +344,15 @@ export async function certifiedNearest(
     stats.fp32Fallback = pending.length - still.length;
     pending = still;
   }
+  stats.seconds[1] = (performance.now() - t0) / 1000;
+  t0 = performance.now();
   for (const i of pending) {
     const r = bruteNearest(q, i, shards);
     st.best[i] = r.dist;
     st.index[i] = r.index;
   }
   stats.bruteForce = pending.length;
+  stats.seconds[2] = (performance.now() - t0) / 1000;
   stats.exactChecks += st.checks;
   o.onStats?.(stats);
   return { dist: Float32Array.from(st.best), index: st.index };

@@ -5,10 +5,11 @@
  *   approx = MatMulIntegerToFloat(qa, bᵀ, a_scale, -2·b_scale, a_zero, -, ||b~||²)   -> ||b~||² - 2 q~·b~   (nq x nb)
  *   topk   = TopK(approx, k, axis=1, largest=0)
  *
- * with q~ = a_scale (qa - a_zero) (one scale per query block, qa in [0, 127]) and b~ = b_scale · bi (one scale per bank
- * row, bi in [-63, 63]). Both sides use 7 bits so that a u8·s8 kernel built on VPMADDUBSW (pairs summed in int16, as
- * MLAS does on AVX2 machines without VNNI) cannot saturate: 2·127·63 < 32767. The integer dot product is then exact
- * and only the float32 scaling and bias add round; the residuals r = ||x - x~|| (float64) bound the rest.
+ * with q~ = a_scale (qa - a_zero) (one scale per query block) and b~ = b_scale · bi (one scale per bank row). A u8·s8
+ * kernel built on VPMADDUBSW (pairs summed in int16, as MLAS does on x86 machines without VNNI) saturates past 32767,
+ * so the full ranges (qa in [0, 255], bi in [-127, 127]) are used only when a probe at session start shows exact
+ * integer products on the worst case; else 7 bits on each side (2·127·63 < 32767 cannot saturate). The integer dot
+ * product is then exact and only the float32 scaling and bias add round; the residuals r = ||x - x~|| bound the rest.
  */
 import { Matrix } from './matrix';
 import { loadOrt, resolveSettings, OrtSettings } from './ort-engine';
@@ -18,11 +19,17 @@ import { OptionError } from '../util/errors';
 import type * as OrtModule from 'onnxruntime-node';
 type Session = OrtModule.InferenceSession;
 
-/** Quantisation levels: queries in [0, QA_MAX], bank rows in [-QB_MAX, QB_MAX] (see the note above on saturation). */
-const QA_MAX = 127;
-const QB_MAX = 63;
+/** Quantisation levels: queries in [0, qaMax], bank rows in [-qbMax, qbMax] (see the note above on saturation). */
+export interface Levels {
+  qaMax: number;
+  qbMax: number;
+}
+export const SAFE_LEVELS: Levels = { qaMax: 127, qbMax: 63 };
+const FULL_LEVELS: Levels = { qaMax: 255, qbMax: 127 };
 /** Relative inflation of computed residual norms, covering their own float64 rounding. */
 const GROW = 1 + 1e-9;
+/** x + ROUND - ROUND rounds a float64 |x| < 2^51 to an integer (any rounding will do: residuals are measured after). */
+const ROUND = 1.5 * 2 ** 52;
 
 /** One block of query rows, quantised with a single (scale, zero point). */
 export interface QuantQueries {
@@ -56,7 +63,7 @@ function f32(x: number): number {
 }
 
 /** Quantises rows [from, to) of m with one asymmetric scale over [min(0, min), max(0, max)]. */
-export function quantizeQueries(m: Matrix, from: number, to: number): QuantQueries {
+export function quantizeQueries(m: Matrix, from: number, to: number, { qaMax: QA_MAX }: Levels): QuantQueries {
   const d = m.cols;
   const src = m.data.subarray(from * d, to * d);
   let lo = 0,
@@ -69,6 +76,7 @@ export function quantizeQueries(m: Matrix, from: number, to: number): QuantQueri
   let scale = f32((hi - lo) / QA_MAX);
   if (!(scale > 0) || !Number.isFinite(scale)) scale = 1;
   const zero = Math.min(QA_MAX, Math.max(0, Math.round(-lo / scale)));
+  const inv = 1 / scale;
   const rows = to - from;
   const qa = new Uint8Array(rows * d);
   const resid = new Float64Array(rows);
@@ -79,7 +87,9 @@ export function quantizeQueries(m: Matrix, from: number, to: number): QuantQueri
       n = 0;
     for (let c = 0; c < d; c++) {
       const v = src[r * d + c];
-      const u = Math.min(QA_MAX, Math.max(0, Math.round(v / scale) + zero));
+      let u = v * inv + ROUND - ROUND + zero;
+      if (u > QA_MAX) u = QA_MAX;
+      else if (u < 0) u = 0;
       qa[r * d + c] = u;
       const t = scale * (u - zero);
       n += t * t;
@@ -92,11 +102,12 @@ export function quantizeQueries(m: Matrix, from: number, to: number): QuantQueri
   return { rows, qa, scale, zero, resid, norm2, norm };
 }
 
-/** Quantises rows [from, to) of m symmetrically, one scale per row, and transposes them. */
-export function quantizeBank(m: Matrix, from: number, to: number): QuantBank {
+/** Quantises rows [from, to) of m symmetrically, one scale per row, and transposes them (in tiles, cache-friendly). */
+export function quantizeBank(m: Matrix, from: number, to: number, { qbMax: QB_MAX }: Levels): QuantBank {
   const d = m.cols;
   const rows = to - from;
-  const bt = new Int8Array(d * rows);
+  const x = m.data;
+  const rowMajor = new Int8Array(rows * d);
   const scaleNeg2 = new Float32Array(rows);
   const bias = new Float32Array(rows);
   const resid = new Float64Array(rows);
@@ -106,15 +117,22 @@ export function quantizeBank(m: Matrix, from: number, to: number): QuantBank {
   for (let r = 0; r < rows; r++) {
     const o = (from + r) * d;
     let amax = 0;
-    for (let c = 0; c < d; c++) amax = Math.max(amax, Math.abs(m.data[o + c]));
+    for (let c = 0; c < d; c++) {
+      const a = Math.abs(x[o + c]);
+      if (a > amax) amax = a;
+    }
     let s = f32(amax / QB_MAX);
     if (!(s > 0) || !Number.isFinite(s)) s = 1;
+    const inv = 1 / s;
     let e = 0,
       n = 0;
+    const w = r * d;
     for (let c = 0; c < d; c++) {
-      const v = m.data[o + c];
-      const q = Math.min(QB_MAX, Math.max(-QB_MAX, Math.round(v / s)));
-      bt[c * rows + r] = q;
+      const v = x[o + c];
+      let q = v * inv + ROUND - ROUND;
+      if (q > QB_MAX) q = QB_MAX;
+      else if (q < -QB_MAX) q = -QB_MAX;
+      rowMajor[w + c] = q;
       const t = s * q;
       n += t * t;
       e += (v - t) * (v - t);
@@ -123,9 +141,19 @@ export function quantizeBank(m: Matrix, from: number, to: number): QuantBank {
     bias[r] = n;
     resid[r] = Math.sqrt(e) * GROW;
     norm[r] = Math.sqrt(n);
-    if (resid[r] > maxResid) maxResid = resid[r];
-    if (norm[r] > maxNorm) maxNorm = norm[r];
+    // A non-finite row (NaN, inf) voids the block's bounds: maxNorm = Infinity fails the caller's norm check.
+    if (!(resid[r] <= maxResid)) maxResid = Number.isFinite(resid[r]) ? resid[r] : Infinity;
+    if (!(norm[r] <= maxNorm)) maxNorm = Number.isFinite(norm[r]) ? norm[r] : Infinity;
+    if (!Number.isFinite(resid[r])) maxNorm = Infinity;
   }
+  const bt = new Int8Array(d * rows);
+  const T = 64;
+  for (let r0 = 0; r0 < rows; r0 += T)
+    for (let c0 = 0; c0 < d; c0 += T) {
+      const r1 = Math.min(rows, r0 + T),
+        c1 = Math.min(d, c0 + T);
+      for (let c = c0; c < c1; c++) for (let r = r0; r < r1; r++) bt[c * rows + r] = rowMajor[r * d + c];
+    }
   return { rows, bt, scaleNeg2, bias, resid, norm, maxResid, maxNorm };
 }
 
@@ -183,6 +211,48 @@ function int8Graph(): Uint8Array {
     ],
   });
 }
+
+/**
+ * Whether this session's u8·s8 product is exact on the worst case for the full ranges: 255 x (+-127) summed over
+ * 64 columns, one and 16 query rows (MLAS picks its kernel per CPU, the shapes cover its GEMV and GEMM entries).
+ */
+async function fullRangeExact(sess: Session, ort: NonNullable<ReturnType<typeof loadOrt>>): Promise<boolean> {
+  const d = 64;
+  for (const rows of [1, 16]) {
+    const bt = new Int8Array(d * 2);
+    for (let c = 0; c < d; c++) {
+      bt[c * 2] = 127;
+      bt[c * 2 + 1] = -127;
+    }
+    const out = await sess.run({
+      qa: new ort.Tensor('uint8', new Uint8Array(rows * d).fill(255), [rows, d]),
+      bt: new ort.Tensor('int8', bt, [d, 2]),
+      a_scale: new ort.Tensor('float32', Float32Array.of(1), []),
+      b_scale: new ort.Tensor('float32', Float32Array.of(1, 1), [2]),
+      a_zero: new ort.Tensor('uint8', Uint8Array.of(0), []),
+      bias: new ort.Tensor('float32', Float32Array.of(0, 0), [2]),
+      k: new ort.Tensor('int64', BigInt64Array.of(2n), [1]),
+    });
+    const v = out.values.data as Float32Array;
+    for (let r = 0; r < rows; r++) if (v[r * 2] !== -255 * 127 * d || v[r * 2 + 1] !== 255 * 127 * d) return false;
+  }
+  return true;
+}
+
+/** The quantisation levels this machine's int8 kernel handles exactly (probed once per session). */
+export async function int8Levels(s: OrtSettings): Promise<Levels> {
+  const ort = loadOrt();
+  if (!ort) throw new OptionError("knn precision 'int8' needs onnxruntime-node, which does not load here");
+  const sess = await int8Session(s);
+  let p = probes.get(sess);
+  if (!p) {
+    p = fullRangeExact(sess, ort).then((ok) => (ok ? FULL_LEVELS : SAFE_LEVELS));
+    probes.set(sess, p);
+  }
+  return p;
+}
+
+const probes = new WeakMap<Session, Promise<Levels>>();
 
 async function int8Session(s: OrtSettings): Promise<Session> {
   const ort = loadOrt();
