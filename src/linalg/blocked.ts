@@ -8,7 +8,7 @@
  */
 import { Matrix } from './matrix';
 import { KnnResult, NearestResult } from './reference';
-import { ortTopkBlock, ortProductBlock, OrtSettings, resolveDevice } from './ort-engine';
+import { ortTopkBlock, ortProductBlock, OrtSettings, resolveSettings } from './ort-engine';
 import { certifiedNearest, KnnPrecision, KnnStats } from './certified-nearest';
 import { InputError, OptionError } from '../util/errors';
 
@@ -38,7 +38,7 @@ export function pickPrecision(nq: number, nb: number, d: number, o: BlockOptions
   if (p !== 'auto' && p !== 'fp32' && p !== 'int8')
     throw new OptionError(`knnPrecision must be 'auto', 'fp32' or 'int8', got '${String(p)}'`);
   if (p !== 'auto') return p;
-  if (resolveDevice(o.device) === 'cuda') return 'fp32';
+  if (resolveSettings(o).providers.includes('cuda')) return 'fp32';
   return nq * nb * d >= INT8_MIN_WORK && d >= 16 ? 'int8' : 'fp32';
 }
 
