@@ -30,20 +30,21 @@ export interface BlockOptions extends OrtSettings {
 }
 
 /**
- * 'int8' on the CPU for large enough products (the int8 GEMM's setup and the quantisation pass cost more than they
- * save on small ones); 'fp32' on CUDA (onnxruntime's int8 contrib op is a CPU kernel).
+ * 'auto' takes the int8 pass on the CPU for calls with many queries: its GEMM is ~1.9x the float32 one here (Zen 5,
+ * onnxruntime 1.30), but quantising the bank costs ~5 ns per value on one thread, repaid from ~1.5k queries per call
+ * (the bench's 9,408 x 75,264 x 192 and 4,096 x 23,520 x 1,024 rows). 'fp32' on CUDA (the int8 op is a CPU kernel).
  */
-export function pickPrecision(nq: number, nb: number, d: number, o: BlockOptions): 'fp32' | 'int8' {
+function pickPrecision(nq: number, nb: number, d: number, o: BlockOptions): 'fp32' | 'int8' {
   const p = o.knnPrecision ?? 'auto';
   if (p !== 'auto' && p !== 'fp32' && p !== 'int8')
     throw new OptionError(`knnPrecision must be 'auto', 'fp32' or 'int8', got '${String(p)}'`);
   if (p !== 'auto') return p;
   if (resolveSettings(o).providers.includes('cuda')) return 'fp32';
-  return nq * nb * d >= INT8_MIN_WORK && d >= 16 ? 'int8' : 'fp32';
+  return nq >= INT8_MIN_QUERIES && nb >= 1024 && d >= 32 ? 'int8' : 'fp32';
 }
 
-/** Multiply-adds (nq x nb x d) from which 'auto' takes the int8 pass. */
-const INT8_MIN_WORK = 2 ** 30;
+/** Queries per call from which 'auto' takes the int8 pass (see pickPrecision). */
+const INT8_MIN_QUERIES = 4096;
 
 /** Extra candidates per row kept beyond k, so float32 near-ties are re-ranked exactly in float64. */
 const KNN_MARGIN = 4;
