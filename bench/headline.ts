@@ -243,7 +243,7 @@ async function knnRow(
     `kNN scoring (exact 1-NN, squared L2${tag ? `, ${d}-d` : ''})`,
     `${b.label}: ${queries} test patches x ${bank.rows} head patches x ${d}`,
     t,
-    `kit: nearestSquared, certified exact (${st?.precision ?? '-'} first pass + TopK, float64 re-ranking; settled by the first pass / fp32 fallback / brute force: ${st ? `${st.firstPass} / ${st.fp32Fallback} / ${st.bruteForce}` : '-'}), ${THREADS} threads; kit fp32 first pass ${t.extras.fp32.min} s (${gf(t.extras.fp32.min)} GFLOP/s); python: torch.cdist in chunks of 1024 + min; identical to the kit fp32 scorer ${sameFp32}/${queries}, to nearestSquaredRef ${sameRef}/${nRef} (first queries), same index as torch ${same ?? '-'}/${queries}`,
+    `kit: nearestSquared, certified exact (${st?.precision ?? '-'} first pass + TopK, float64 re-ranking; settled by the first pass / fp32 fallback / full scan: ${st ? `${st.firstPass} / ${st.fp32Fallback} / ${st.fullScan}` : '-'}), ${THREADS} threads; kit fp32 first pass ${t.extras.fp32.min} s (${gf(t.extras.fp32.min)} GFLOP/s); python: torch.cdist in chunks of 1024 + min; identical to the kit fp32 scorer ${sameFp32}/${queries}, to nearestSquaredRef ${sameRef}/${nRef} (first queries), same index as torch ${same ?? '-'}/${queries}`,
     {
       kit_fp32_seconds: t.extras.fp32.min,
       kit_fp32_gflops: gf(t.extras.fp32.min),

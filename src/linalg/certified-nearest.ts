@@ -6,13 +6,14 @@
  * Per (query block, bank block) the pass returns the K smallest approximate scores. Every candidate whose lower bound
  * can still beat the best exact distance so far is re-ranked in float64 (the reference's own arithmetic). The rows
  * left out of the K have approximate scores >= the K-th, which gives a certified lower bound L on their true squared
- * distance (rounding and quantisation error bounded per row, see the two bound functions). A query whose min over blocks
+ * distance (rounding and quantisation error bounded per row, see the bound functions). A query whose min over blocks
  * of L exceeds its best exact distance U is certified: no left-out row can win or tie. The others go through the
- * float32 pass (after int8) and, if still uncertified, an exact float64 brute force (duplicates, constant banks, ...).
+ * float32 pass (after int8) and, if still uncertified (more ties than candidates, ...), a full scan that re-ranks every
+ * row whose bound does not exclude it.
  */
 import { Matrix } from './matrix';
 import { NearestResult } from './reference';
-import { ortTopkBlock, OrtSettings } from './ort-engine';
+import { ortTopkBlock, ortProductBlock, OrtSettings } from './ort-engine';
 import {
   quantizeQueries,
   quantizeBank,
@@ -34,8 +35,8 @@ export interface KnnStats {
   firstPass: number;
   /** Certified by the float32 pass run after an int8 first pass. */
   fp32Fallback: number;
-  /** Settled by the float64 brute force. */
-  bruteForce: number;
+  /** Settled by the last stage (full float32 score rows, every row that can still win re-ranked exactly). */
+  fullScan: number;
   /** Candidates re-ranked in float64 (all passes). */
   exactChecks: number;
   /** Wall seconds of the first pass, of the float32 fallback pass and of the brute force. */
@@ -255,6 +256,49 @@ async function fp32Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
   );
 }
 
+/**
+ * Lower bound on ||q||² + ||b||² - 2 q·b from a float32 product p = fl(q·b) (|error| <= gamma_D ||q|| ||b|| in any
+ * summation order; doubled for margin).
+ */
+export function productLowerBound(qn: number, bn: number, p: number, d: number): number {
+  const g = (d * U32) / (1 - d * U32);
+  if (!(g >= 0 && g < 0.5) || !(qn < NORM_LIMIT && bn < NORM_LIMIT)) return 0;
+  const l = qn * qn + bn * bn - 2 * p - 4 * g * qn * bn - 1e-12 * (qn * qn + bn * bn + 2 * Math.abs(p));
+  return l > 0 ? l : 0;
+}
+
+/**
+ * The last stage, for the queries no TopK pass certified (more tied rows than candidates, NaN, ...): full float32
+ * score rows, and every bank row whose lower bound does not exceed the best so far is re-ranked exactly. Never
+ * uncertain; as cheap as the ties allow (a constant bank re-ranks every row, as the brute force would).
+ */
+async function scanPass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
+  const d = q.cols;
+  const qn = rowNorms(q, 0, q.rows);
+  let off = 0;
+  for (const s of shards) {
+    if (s.rows > 0) {
+      const { qb, mb } = o.blockSizes(q.rows, s.rows);
+      for (let m0 = 0; m0 < s.rows; m0 += mb) {
+        const m1 = Math.min(s.rows, m0 + mb);
+        const w = m1 - m0;
+        const bn = rowNorms(s, m0, m1);
+        const bblock = s.data.subarray(m0 * d, m1 * d);
+        for (let q0 = 0; q0 < q.rows; q0 += qb) {
+          const q1 = Math.min(q.rows, q0 + qb);
+          const prod = await ortProductBlock(q.data.subarray(q0 * d, q1 * d), q1 - q0, bblock, w, d, o);
+          for (let i = q0; i < q1; i++)
+            for (let t = 0; t < w; t++) {
+              if (productLowerBound(qn[i], bn[t], prod[(i - q0) * w + t], d) > st.best[i] * (1 + EPS)) continue;
+              offer(st, q, i, s, m0 + t, off + m0 + t);
+            }
+        }
+      }
+    }
+    off += s.rows;
+  }
+}
+
 /** Exact nearest row of query i over all shards, in the reference's arithmetic and order (first global index on ties). */
 export function bruteNearest(q: Matrix, i: number, shards: Matrix[]): { dist: number; index: number } {
   const d = q.cols;
@@ -307,7 +351,7 @@ export async function certifiedNearest(
     queries: nq,
     firstPass: 0,
     fp32Fallback: 0,
-    bruteForce: 0,
+    fullScan: 0,
     exactChecks: 0,
     seconds: [0, 0, 0],
   };
@@ -332,6 +376,11 @@ export async function certifiedNearest(
   if (precision === 'int8' && pending.length > 0) {
     const sub = gatherRows(q, pending);
     const st2 = newState(pending.length);
+    pending.forEach((i, t) => {
+      // seeded with the int8 pass's exact best: a real row's distance, so a valid upper bound
+      st2.best[t] = st.best[i];
+      st2.index[t] = st.index[i];
+    });
     await fp32Pass(sub, shards, o, st2);
     stats.exactChecks += st2.checks;
     const still: number[] = [];
@@ -346,12 +395,21 @@ export async function certifiedNearest(
   }
   stats.seconds[1] = (performance.now() - t0) / 1000;
   t0 = performance.now();
-  for (const i of pending) {
-    const r = bruteNearest(q, i, shards);
-    st.best[i] = r.dist;
-    st.index[i] = r.index;
+  if (pending.length > 0) {
+    const sub = gatherRows(q, pending);
+    const st3 = newState(pending.length);
+    pending.forEach((i, t) => {
+      st3.best[t] = st.best[i];
+      st3.index[t] = st.index[i];
+    });
+    await scanPass(sub, shards, o, st3);
+    stats.exactChecks += st3.checks;
+    pending.forEach((i, t) => {
+      st.best[i] = st3.best[t];
+      st.index[i] = st3.index[t];
+    });
   }
-  stats.bruteForce = pending.length;
+  stats.fullScan = pending.length;
   stats.seconds[2] = (performance.now() - t0) / 1000;
   stats.exactChecks += st.checks;
   o.onStats?.(stats);

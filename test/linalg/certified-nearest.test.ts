@@ -5,7 +5,8 @@ import { Matrix, zeros } from '../../src/linalg/matrix';
 import { nearestSquared, KnnStats, EngineOptions } from '../../src/linalg';
 import { nearestSquaredRef } from '../../src/linalg/reference';
 import { ortTopkBlock } from '../../src/linalg/ort-engine';
-import { fp32LowerBound, exactSquared } from '../../src/linalg/certified-nearest';
+import { fp32LowerBound, productLowerBound, exactSquared } from '../../src/linalg/certified-nearest';
+import { ortProductBlock } from '../../src/linalg/ort-engine';
 import {
   quantizeQueries,
   quantizeBank,
@@ -90,13 +91,30 @@ test('ties and duplicates: equal rows across blocks and shards, queries equal to
   q.data.set(bank.data.subarray(652 * 64, 653 * 64), 10 * 64);
   const seen = await checkAll('duplicates', q, bank, [250, 620]);
   assert.ok(
-    seen.some((s) => s.bruteForce > 0),
+    seen.some((s) => s.fullScan > 0),
     'more tied rows than candidates go to the brute force',
   );
   const r = await nearestSquared(q, bank, { knnPrecision: 'int8', memoryBudgetMB: budget(4096) });
   assert.equal(r.index[0], 10);
   assert.equal(r.index[10], 7);
   assert.equal(r.dist[10], 0);
+});
+
+test('more tied rows than candidates settle in the full scan, which re-ranks only the rows its bound keeps', async () => {
+  const rng = createRng(30);
+  const d = 64;
+  const bank = randn(rng, 2000, d);
+  for (let c = 1; c <= 40; c++) bank.data.copyWithin((c * 45 + 3) * d, 5 * d, 6 * d); // 40 copies of row 5
+  const q = randn(rng, 3, d);
+  q.data.set(bank.data.subarray(5 * d, 6 * d), d); // query 1 is row 5
+  const seen: KnnStats[] = [];
+  const r = await nearestSquared(q, bank, { knnPrecision: 'fp32', knnCandidates: 4, onKnnStats: (s) => seen.push(s) });
+  const ref = nearestSquaredRef(q, bank);
+  assert.deepEqual(Array.from(r.index), Array.from(ref.index));
+  assert.deepEqual(Array.from(r.dist), Array.from(ref.dist));
+  assert.equal(r.index[1], 5);
+  assert.equal(seen[0].fullScan, 1);
+  assert.ok(seen[0].exactChecks < 100, `${seen[0].exactChecks} exact checks (the 41 copies and a few candidates)`);
 });
 
 test('constant rows, all-zero rows and all-zero queries', async () => {
@@ -182,6 +200,11 @@ test('the bounds are valid for every bank row (int8 with full and 7-bit levels, 
         const j = Number(top.indices[i * b.rows + t]);
         assert.ok(fp32LowerBound(qn * qn, qn, top.values[i * b.rows + t], bn[j], d) <= exact(i, j));
       }
+    }
+    const prod = await ortProductBlock(q.data, q.rows, b.data, b.rows, d, { threads: 1 });
+    for (let i = 0; i < q.rows; i++) {
+      const qn = Math.sqrt(exactSquared(q.data, i * d, new Float32Array(d), 0, d));
+      for (let j = 0; j < b.rows; j++) assert.ok(productLowerBound(qn, bn[j], prod[i * b.rows + j], d) <= exact(i, j));
     }
   }
 });
