@@ -137,6 +137,8 @@ async function pass(
   o: CertifiedOptions,
   st: State,
   prepareBank: (s: Matrix, m0: number, m1: number) => unknown,
+  /** Query row at each position (queries are visited in this order, blocks cut from it); null = in row order. */
+  order: Int32Array | null,
   score: (
     q0: number,
     q1: number,
@@ -161,8 +163,9 @@ async function pass(
         for (let q0 = 0; q0 < nq; q0 += qb) {
           const q1 = Math.min(nq, q0 + qb);
           const { top, cand, rest } = await score(q0, q1, bank, k);
-          for (let i = q0; i < q1; i++) {
-            const li = i - q0;
+          for (let p = q0; p < q1; p++) {
+            const li = p - q0;
+            const i = order ? order[p] : p;
             for (let t = 0; t < k; t++) {
               const v = top.values[li * k + t];
               const j = m0 + Number(top.indices[li * k + t]);
@@ -190,6 +193,7 @@ async function pass(
 const INT8_QUERY_BLOCK = 1024;
 
 async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
+  const order = byRange(q);
   const d = q.cols;
   const levels = o.safeInt8Levels ? SAFE_LEVELS : await int8Levels(o);
   const blocks = o.blockSizes;
@@ -199,7 +203,7 @@ async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
     const key = `${q0}:${q1}`;
     let c = cache.get(key);
     if (!c) {
-      const z = quantizeQueries(q, q0, q1, levels);
+      const z = quantizeQueries(q, order.subarray(q0, q1), levels);
       c = { ...z, ok: z.norm.every((n) => n < NORM_LIMIT) };
       cache.set(key, c);
     }
@@ -211,6 +215,7 @@ async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
     o,
     st,
     (s, m0, m1) => quantizeBank(s, m0, m1, levels),
+    order,
     async (q0, q1, bank, k) => {
       const b = bank as ReturnType<typeof quantizeBank>;
       const z = queries(q0, q1);
@@ -243,6 +248,7 @@ async function fp32Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
       }
       return { data: s.data.subarray(m0 * d, m1 * d), rows: m1 - m0, norm, bnorm, maxNorm };
     },
+    null,
     async (q0, q1, bank, k) => {
       const b = bank as { data: Float32Array; rows: number; norm: Float64Array; bnorm: Float32Array; maxNorm: number };
       const top = await ortTopkBlock(q.data.subarray(q0 * d, q1 * d), q1 - q0, b.data, b.rows, b.bnorm, d, k, o);
@@ -319,7 +325,7 @@ export function bruteNearest(q: Matrix, i: number, shards: Matrix[]): { dist: nu
 }
 
 /** Query rows ordered by their largest |value| (ties by row). */
-function byRange(q: Matrix): number[] {
+function byRange(q: Matrix): Int32Array {
   const d = q.cols;
   const amax = new Float64Array(q.rows);
   for (let i = 0; i < q.rows; i++) {
@@ -327,7 +333,7 @@ function byRange(q: Matrix): number[] {
     for (let c = i * d; c < (i + 1) * d; c++) m = Math.max(m, Math.abs(q.data[c]));
     amax[i] = m;
   }
-  return Array.from({ length: q.rows }, (_, i) => i).sort((a, b) => amax[a] - amax[b] || a - b);
+  return Int32Array.from({ length: q.rows }, (_, i) => i).sort((a, b) => amax[a] - amax[b] || a - b);
 }
 
 function gatherRows(q: Matrix, rows: number[]): Matrix {
@@ -357,17 +363,7 @@ export async function certifiedNearest(
   };
   let t0 = performance.now();
   if (nq > 0 && precision === 'fp32') await fp32Pass(q, shards, o, st);
-  if (nq > 0 && precision === 'int8') {
-    const order = byRange(q);
-    const sorted = newState(nq);
-    await int8Pass(gatherRows(q, order), shards, o, sorted);
-    order.forEach((i, t) => {
-      st.best[i] = sorted.best[t];
-      st.index[i] = sorted.index[t];
-      st.lower[i] = sorted.lower[t];
-    });
-    st.checks = sorted.checks;
-  }
+  if (nq > 0 && precision === 'int8') await int8Pass(q, shards, o, st);
   stats.seconds[0] = (performance.now() - t0) / 1000;
   t0 = performance.now();
   let pending: number[] = [];

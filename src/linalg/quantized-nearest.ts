@@ -62,22 +62,23 @@ function f32(x: number): number {
   return Math.fround(x);
 }
 
-/** Quantises rows [from, to) of m with one asymmetric scale over [min(0, min), max(0, max)]. */
-export function quantizeQueries(m: Matrix, from: number, to: number, { qaMax: QA_MAX }: Levels): QuantQueries {
+/** Quantises the listed rows of m (in that order) with one asymmetric scale over [min(0, min), max(0, max)]. */
+export function quantizeQueries(m: Matrix, list: ArrayLike<number>, { qaMax: QA_MAX }: Levels): QuantQueries {
   const d = m.cols;
-  const src = m.data.subarray(from * d, to * d);
+  const x = m.data;
+  const rows = list.length;
   let lo = 0,
     hi = 0;
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  for (let r = 0; r < rows; r++)
+    for (let c = list[r] * d; c < (list[r] + 1) * d; c++) {
+      const v = x[c];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
   let scale = f32((hi - lo) / QA_MAX);
   if (!(scale > 0) || !Number.isFinite(scale)) scale = 1;
   const zero = Math.min(QA_MAX, Math.max(0, Math.round(-lo / scale)));
   const inv = 1 / scale;
-  const rows = to - from;
   const qa = new Uint8Array(rows * d);
   const resid = new Float64Array(rows);
   const norm2 = new Float64Array(rows);
@@ -85,8 +86,9 @@ export function quantizeQueries(m: Matrix, from: number, to: number, { qaMax: QA
   for (let r = 0; r < rows; r++) {
     let e = 0,
       n = 0;
+    const o = list[r] * d;
     for (let c = 0; c < d; c++) {
-      const v = src[r * d + c];
+      const v = x[o + c];
       let u = v * inv + ROUND - ROUND + zero;
       if (u > QA_MAX) u = QA_MAX;
       else if (u < 0) u = 0;

@@ -175,7 +175,11 @@ test('the bounds are valid for every bank row (int8 with full and 7-bit levels, 
   for (const [q, b] of sets) {
     const exact = (i: number, j: number) => exactSquared(q.data, i * d, b.data, j * d, d);
     for (const levels of [full, SAFE_LEVELS]) {
-      const zq = quantizeQueries(q, 0, q.rows, levels);
+      const zq = quantizeQueries(
+        q,
+        Int32Array.from({ length: q.rows }, (_, i) => i),
+        levels,
+      );
       const zb = quantizeBank(b, 0, b.rows, levels);
       const top = await int8TopkBlock(zq, zb, d, b.rows, { threads: 1 });
       for (let i = 0; i < q.rows; i++)
