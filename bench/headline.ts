@@ -5,7 +5,15 @@
  * Writes results/bench/headline.json and results/bench/headline.md (the tables, with date and load).
  */
 import { join } from 'node:path';
-import { zeros, matmulTransposed, nearestSquared, Matrix } from '../src/linalg';
+import {
+  zeros,
+  matmulTransposed,
+  nearestSquared,
+  nearestSquaredRef,
+  Matrix,
+  KnnStats,
+  NearestResult,
+} from '../src/linalg';
 import { coresetProjection } from '../src/sampling';
 import { kCenterBruteForce } from '../src/sampling';
 import { kCenterParallel, KCenterStats } from '../src/sampling';
@@ -179,38 +187,71 @@ async function coresetRow(
   );
 }
 
-async function knnRow(ctx: BenchContext, b: RealBanks, queries: number): Promise<BenchRow> {
+/**
+ * Exact 1-NN scoring on real features: the kit's default (the certified scorer, int8 first pass where `pickPrecision`
+ * takes it) against the kit forced to its float32 first pass and torch.cdist + min, interleaved. Both kit variants are
+ * exact: their indices and distances are compared with each other on every query and with nearestSquaredRef on the
+ * first `refQueries` (the float64 reference runs ~1 GFLOP/s).
+ */
+async function knnRow(
+  ctx: BenchContext,
+  b: RealBanks,
+  queries: number,
+  tag: string,
+  refQueries: number,
+): Promise<BenchRow> {
   const bank = headBank(b);
   const d = b.spec.dim;
+  queries = Math.min(queries, b.testPatches.rows);
   const q: Matrix = { data: b.testPatches.data.subarray(0, queries * d), rows: queries, cols: d };
-  const qf = writeF32(ctx, 'knn-q.f32', q),
-    bf = writeF32(ctx, 'knn-b.f32', bank);
-  const out = join(ctx.dir, 'knn-real.i32');
-  await nearestSquared({ data: q.data.subarray(0, 8 * d), rows: 8, cols: d }, bank, {
-    engine: 'ort',
-    threads: THREADS,
-  }); // warm-up
+  const qf = writeF32(ctx, `knn-q${tag}.f32`, q),
+    bf = writeF32(ctx, `knn-b${tag}.f32`, bank);
+  const out = join(ctx.dir, `knn-real${tag}.i32`);
+  const warm: Matrix = { data: q.data.subarray(0, 8 * d), rows: 8, cols: d };
+  for (const knnPrecision of ['auto', 'fp32'] as const)
+    await nearestSquared(warm, bank, { engine: 'ort', threads: THREADS, knnPrecision }); // sessions, int8 probe
+  let stats: KnnStats | null = null;
   const t = await interleave(
-    () => nearestSquared(q, bank, { engine: 'ort', threads: THREADS }),
+    () => nearestSquared(q, bank, { engine: 'ort', threads: THREADS, onKnnStats: (s) => (stats = s) }),
     ctx.pythonMissing
       ? null
       : () => runPython(ctx, 'knn.py', { queries: qf, bank: bf, nq: queries, nb: bank.rows, d, out }),
+    3,
+    { fp32: () => nearestSquared(q, bank, { engine: 'ort', threads: THREADS, knnPrecision: 'fp32' }) },
   );
-  ctx.log(`  knn: kit ${t.kit.runs.join(', ')} s; torch ${t.python?.runs.join(', ') ?? '-'} s`);
+  const kv = t.kitValue as NearestResult;
+  const fv = t.extras.fp32.value as NearestResult;
+  let sameFp32 = 0;
+  for (let i = 0; i < queries; i++) if (kv.index[i] === fv.index[i] && kv.dist[i] === fv.dist[i]) sameFp32++;
+  const nRef = Math.min(refQueries, queries);
+  const ref = nearestSquaredRef({ data: q.data.subarray(0, nRef * d), rows: nRef, cols: d }, bank);
+  let sameRef = 0;
+  for (let i = 0; i < nRef; i++) if (kv.index[i] === ref.index[i] && kv.dist[i] === ref.dist[i]) sameRef++;
+  ctx.log(
+    `  knn${tag}: kit ${t.kit.runs.join(', ')} s; kit fp32 ${t.extras.fp32.runs.join(', ')} s; torch ${t.python?.runs.join(', ') ?? '-'} s`,
+  );
   let same: number | null = null;
   if (t.python) {
     const pi = readI32(out);
-    const kv = t.kitValue as { index: Int32Array };
     same = 0;
     for (let i = 0; i < queries; i++) if (pi[i] === kv.index[i]) same++;
   }
   const flop = 2 * queries * bank.rows * d;
+  const gf = (s: number) => Math.round((flop / s / 1e9) * 10) / 10;
+  const st = stats as KnnStats | null;
   return pairRow(
-    'kNN scoring (exact 1-NN, squared L2)',
+    `kNN scoring (exact 1-NN, squared L2${tag ? `, ${d}-d` : ''})`,
     `${b.label}: ${queries} test patches x ${bank.rows} head patches x ${d}`,
     t,
-    `kit: nearestSquared (onnxruntime Gemm + TopK blocks, float64 distance of the chosen row), ${THREADS} threads; python: torch.cdist in chunks of 1024 + min; same index as torch for ${same ?? '-'}/${queries}`,
-    { same_index_as_torch: same },
+    `kit: nearestSquared, certified exact (${st?.precision ?? '-'} first pass + TopK, float64 re-ranking; settled by the first pass / fp32 fallback / full scan: ${st ? `${st.firstPass} / ${st.fp32Fallback} / ${st.fullScan}` : '-'}), ${THREADS} threads; kit fp32 first pass ${t.extras.fp32.min} s (${gf(t.extras.fp32.min)} GFLOP/s); python: torch.cdist in chunks of 1024 + min; identical to the kit fp32 scorer ${sameFp32}/${queries}, to nearestSquaredRef ${sameRef}/${nRef} (first queries), same index as torch ${same ?? '-'}/${queries}`,
+    {
+      kit_fp32_seconds: t.extras.fp32.min,
+      kit_fp32_gflops: gf(t.extras.fp32.min),
+      x_kit_fp32: Math.round((t.extras.fp32.min / t.kit.min) * 100) / 100,
+      identical_to_kit_fp32: sameFp32,
+      identical_to_reference: `${sameRef}/${nRef}`,
+      same_index_as_torch: same,
+    },
     flop,
   );
 }
@@ -357,7 +398,9 @@ export async function benchHeadline(ctx: BenchContext): Promise<BenchRow[]> {
     ),
   );
   ctx.log('[headline: knn]');
-  rows.push(await knnRow(ctx, big, knnQueries));
+  rows.push(await knnRow(ctx, big, knnQueries, '', q ? 64 : 256));
+  // 1024-d variant: the end-to-end row's banks (cached by e2eRow's loader as well)
+  rows.push(await knnRow(ctx, await loadRealBanks(e2eSpec(1024), ctx.log), q ? 1024 : 4096, '-1024', q ? 16 : 64));
   ctx.log('[headline: lof]');
   rows.push(await lofRow(ctx, small));
   ctx.log('[headline: e2e]');

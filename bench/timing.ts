@@ -27,6 +27,8 @@ export interface PairTiming<K, P> {
   cores: number;
   /** Load average above the core count before or after: the row is not quotable. */
   loaded: boolean;
+  /** The extra kit variants (`extras`), timed in the same rounds, with the value of each one's fastest run. */
+  extras: Record<string, SideTiming & { value: unknown }>;
 }
 
 export function loadNow(): number {
@@ -37,19 +39,26 @@ export function loadNow(): number {
  * Runs `kit` and `python` alternately `reps` times each (kit first) and keeps each side's minimum. `python` returns
  * its own measured seconds (the interpreter's start and the file exchange are not the kernel's cost) or null when
  * Python is unavailable (then only the kit runs). The values of the fastest runs are returned for agreement checks.
+ * `extras` are other kit variants (A/B), each run once per round right after `kit`.
  */
 export async function interleave<K, P extends { seconds: number; cpu_seconds?: number }>(
   kit: () => Promise<K> | K,
   python: (() => P | null) | null,
   reps = 3,
+  extras: Record<string, () => Promise<unknown>> = {},
 ): Promise<PairTiming<K, P>> {
   const loadBefore = loadNow();
   const kr: { seconds: number; cpu: number; value: K }[] = [];
+  const er: Record<string, { seconds: number; cpu: number; value: unknown }[]> = {};
   const pr: P[] = [];
   let pyOk = python !== null;
   for (let r = 0; r < reps; r++) {
     const t = await time(kit);
     kr.push({ seconds: t.seconds, cpu: t.cpuSeconds, value: t.value });
+    for (const [name, f] of Object.entries(extras)) {
+      const e = await time(f);
+      (er[name] ??= []).push({ seconds: e.seconds, cpu: e.cpuSeconds, value: e.value });
+    }
     if (pyOk && python) {
       const p = python();
       if (p === null) pyOk = false;
@@ -71,6 +80,17 @@ export async function interleave<K, P extends { seconds: number; cpu_seconds?: n
     loadAfter,
     cores,
     loaded: Math.max(loadBefore, loadAfter) > cores,
+    extras: Object.fromEntries(
+      Object.entries(er).map(([name, runs]) => {
+        const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+        const side = {
+          runs: runs.map((x) => round3(x.seconds)),
+          min: round3(best.seconds),
+          cpuSeconds: round3(best.cpu),
+        };
+        return [name, { ...side, value: best.value }];
+      }),
+    ),
   };
 }
 

@@ -8,13 +8,43 @@
  */
 import { Matrix } from './matrix';
 import { KnnResult, NearestResult } from './reference';
-import { ortTopkBlock, ortProductBlock, OrtSettings } from './ort-engine';
+import { ortTopkBlock, ortProductBlock, OrtSettings, resolveSettings } from './ort-engine';
+import { certifiedNearest, KnnPrecision, KnnStats } from './certified-nearest';
 import { InputError, OptionError } from '../util/errors';
 
 export interface BlockOptions extends OrtSettings {
   /** Upper bound, in MiB, for one score block (block rows x block columns x 4 bytes). @default 256 */
   memoryBudgetMB?: number;
+  /**
+   * First pass of the exact 1-NN (`nearestSquared`): 'int8' (quantised GEMM) or 'fp32' (float32 GEMM), each followed by
+   * the certified re-ranking, so the answer is the same; 'auto' = int8 where the bench shows it faster (see
+   * `pickPrecision`). @default 'auto'
+   */
+  knnPrecision?: KnnPrecision;
+  /** Candidates per query and bank block kept by that first pass (>= 2). @default 16 for int8, 4 for fp32 */
+  knnCandidates?: number;
+  /** int8 pass: keep the 7-bit levels even where the probe allows 8 bits (fewer certified, same answers). @default false */
+  knnSafeInt8?: boolean;
+  /** Called once per nearestSquared call with how many queries each stage settled. @default undefined */
+  onKnnStats?: (s: KnnStats) => void;
 }
+
+/**
+ * 'auto' takes the int8 pass on the CPU for calls with many queries: its GEMM is ~1.9x the float32 one here (Zen 5,
+ * onnxruntime 1.30), but quantising the bank costs ~5 ns per value on one thread, repaid from ~1.5k queries per call
+ * (the bench's 9,408 x 75,264 x 192 and 4,096 x 23,520 x 1,024 rows). 'fp32' on CUDA (the int8 op is a CPU kernel).
+ */
+function pickPrecision(nq: number, nb: number, d: number, o: BlockOptions): 'fp32' | 'int8' {
+  const p = o.knnPrecision ?? 'auto';
+  if (p !== 'auto' && p !== 'fp32' && p !== 'int8')
+    throw new OptionError(`knnPrecision must be 'auto', 'fp32' or 'int8', got '${String(p)}'`);
+  if (p !== 'auto') return p;
+  if (resolveSettings(o).providers.includes('cuda')) return 'fp32';
+  return nq >= INT8_MIN_QUERIES && nb >= 1024 && d >= 32 ? 'int8' : 'fp32';
+}
+
+/** Queries per call from which 'auto' takes the int8 pass (see pickPrecision). */
+const INT8_MIN_QUERIES = 4096;
 
 /** Extra candidates per row kept beyond k, so float32 near-ties are re-ranked exactly in float64. */
 const KNN_MARGIN = 4;
@@ -84,49 +114,17 @@ export async function nearestSquaredBlocked(
     total += s.rows;
   });
   if (total === 0) throw new InputError('nearest neighbour search: the memory bank is empty');
-  const nq = queries.rows;
-  const bestVal = new Float64Array(nq).fill(Infinity);
-  const bestShard = new Int32Array(nq);
-  const bestRow = new Int32Array(nq);
-  if (nq > 0) {
-    for (let si = 0; si < shards.length; si++) {
-      const s = shards[si];
-      if (s.rows === 0) continue;
-      const { qb, mb } = blockSizes(nq, s.rows, o);
-      for (let m0 = 0; m0 < s.rows; m0 += mb) {
-        const m1 = Math.min(s.rows, m0 + mb);
-        const bnorm = rowNorms(s, m0, m1);
-        const bblock = s.data.subarray(m0 * d, m1 * d);
-        for (let q0 = 0; q0 < nq; q0 += qb) {
-          const q1 = Math.min(nq, q0 + qb);
-          const r = await ortTopkBlock(queries.data.subarray(q0 * d, q1 * d), q1 - q0, bblock, m1 - m0, bnorm, d, 1, o);
-          for (let i = q0; i < q1; i++) {
-            const v = r.values[i - q0];
-            // Strict '<': on equal scores the earlier block (lower global index) wins, as in the reference.
-            if (v < bestVal[i]) {
-              bestVal[i] = v;
-              bestShard[i] = si;
-              bestRow[i] = m0 + Number(r.indices[i - q0]);
-            }
-          }
-        }
-      }
-    }
-  }
-  const offsets: number[] = [];
-  let off = 0;
-  for (const s of shards) {
-    offsets.push(off);
-    off += s.rows;
-  }
-  const dist = new Float32Array(nq);
-  const index = new Int32Array(nq);
-  for (let i = 0; i < nq; i++) {
-    const s = shards[bestShard[i]];
-    dist[i] = exactSq(queries.data, i * d, s.data, bestRow[i] * d, d);
-    index[i] = offsets[bestShard[i]] + bestRow[i];
-  }
-  return { dist, index };
+  const precision = pickPrecision(queries.rows, total, d, o);
+  const candidates = o.knnCandidates ?? (precision === 'int8' ? 16 : 4);
+  if (!Number.isInteger(candidates) || candidates < 2)
+    throw new OptionError(`knnCandidates must be an integer >= 2, got ${candidates}`);
+  return certifiedNearest(queries, shards, precision, {
+    ...o,
+    candidates,
+    blockSizes: (nq, nb) => blockSizes(nq, nb, o),
+    safeInt8Levels: o.knnSafeInt8 ?? false,
+    onStats: o.onKnnStats,
+  });
 }
 
 /** k nearest neighbours among the rows of `points` (ascending squared L2, ties by lower index, self excluded on request). */

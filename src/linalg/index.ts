@@ -22,6 +22,7 @@ export { loadOrt, ortCudaInstalled, setDefaultDevice, resolveDevice } from './or
 import { Matrix } from './matrix';
 import { nearestSquaredRef, knnSquaredRef, matmulTransposedRef, NearestResult, KnnResult } from './reference';
 import { loadOrt } from './ort-engine';
+import { bruteNearest } from './certified-nearest';
 import { BlockOptions, nearestSquaredBlocked, knnSquaredBlocked, matmulTransposedBlocked } from './blocked';
 import { InputError, OptionError } from '../util/errors';
 import { drawProjectionWeights, transposeWeights } from './projection';
@@ -72,22 +73,18 @@ export async function nearestSquared(
   return nearestSquaredBlocked(queries, shards, opts);
 }
 
+/** The reference over shards: float64 comparisons across shard boundaries too (= nearestSquaredRef on the concatenation). */
 function nearestShardsRef(queries: Matrix, shards: Matrix[]): NearestResult {
-  const live = shards.filter((s) => s.rows > 0);
-  if (live.length === 0) throw new InputError('nearest neighbour search: the memory bank is empty');
-  const dist = new Float32Array(queries.rows).fill(Infinity);
+  if (shards.every((s) => s.rows === 0)) throw new InputError('nearest neighbour search: the memory bank is empty');
+  for (const s of shards)
+    if (s.cols !== queries.cols)
+      throw new InputError(`nearest neighbour search: dimension mismatch (${queries.cols} vs ${s.cols} columns)`);
+  const dist = new Float32Array(queries.rows);
   const index = new Int32Array(queries.rows);
-  let off = 0;
-  for (const s of shards) {
-    if (s.rows > 0) {
-      const r = nearestSquaredRef(queries, s);
-      for (let i = 0; i < queries.rows; i++)
-        if (r.dist[i] < dist[i]) {
-          dist[i] = r.dist[i];
-          index[i] = off + r.index[i];
-        }
-    }
-    off += s.rows;
+  for (let i = 0; i < queries.rows; i++) {
+    const r = bruteNearest(queries, i, shards);
+    dist[i] = r.dist;
+    index[i] = r.index;
   }
   return { dist, index };
 }
@@ -128,4 +125,5 @@ export async function randomProjectionAsync(
 }
 export type { OrtSettings } from './ort-engine';
 export type { BlockOptions } from './blocked';
+export type { KnnPrecision, KnnStats } from './certified-nearest';
 export { transposeWeights } from './projection';

@@ -83,7 +83,8 @@ export function resolveDevice(device?: OrtSettings['device']): 'cpu' | 'cuda' {
   return d === 'cuda' || (d === 'auto' && ortCudaInstalled()) ? 'cuda' : 'cpu';
 }
 
-function resolveSettings(s: OrtSettings): { threads: number; providers: string[] } {
+/** Threads and execution providers for a session with these settings (shared with ./quantized-nearest). */
+export function resolveSettings(s: OrtSettings): { threads: number; providers: string[] } {
   const threads = s.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1)
     throw new OptionError(`threads must be a positive integer, got ${threads}`);

@@ -1,0 +1,413 @@
+/**
+ * Exact 1-NN behind a fast approximate pass: the answer equals `nearestSquaredRef` on the concatenated bank (index and
+ * float64 distance, ties by the lower global index) bit for bit, while nearly all of the work runs in an int8 or
+ * float32 GEMM on onnxruntime.
+ *
+ * Per (query block, bank block) the pass returns the K smallest approximate scores. Every candidate whose lower bound
+ * can still beat the best exact distance so far is re-ranked in float64 (the reference's own arithmetic). The rows
+ * left out of the K have approximate scores >= the K-th, which gives a certified lower bound L on their true squared
+ * distance (rounding and quantisation error bounded per row, see the bound functions). A query whose min over blocks
+ * of L exceeds its best exact distance U is certified: no left-out row can win or tie. The others go through the
+ * float32 pass (after int8) and, if still uncertified (more ties than candidates, ...), a full scan that re-ranks every
+ * row whose bound does not exclude it.
+ */
+import { Matrix } from './matrix';
+import { NearestResult } from './reference';
+import { ortTopkBlock, ortProductBlock, OrtSettings } from './ort-engine';
+import {
+  quantizeQueries,
+  quantizeBank,
+  int8TopkBlock,
+  int8LowerBound,
+  int8Levels,
+  QuantQueries,
+  SAFE_LEVELS,
+} from './quantized-nearest';
+
+/** First-pass precision: 'auto' picks by shape (see `pickPrecision`). */
+export type KnnPrecision = 'auto' | 'fp32' | 'int8';
+
+/** How many queries each stage settled (for the bench and for tuning; never affects results). */
+export interface KnnStats {
+  precision: 'fp32' | 'int8';
+  queries: number;
+  /** Certified by the first pass. */
+  firstPass: number;
+  /** Certified by the float32 pass run after an int8 first pass. */
+  fp32Fallback: number;
+  /** Settled by the last stage (full float32 score rows, every row that can still win re-ranked exactly). */
+  fullScan: number;
+  /** Candidates re-ranked in float64 (all passes). */
+  exactChecks: number;
+  /** Wall seconds of the first pass, of the float32 fallback pass and of the brute force. */
+  seconds: [number, number, number];
+}
+
+export interface CertifiedOptions extends OrtSettings {
+  /** Rows per query block and per bank block (from the memory budget). */
+  blockSizes: (nq: number, nb: number) => { qb: number; mb: number };
+  /** Candidates kept per query and bank block by the first pass. */
+  candidates: number;
+  /** Use the 7-bit int8 levels even where the probe allows 8 bits (tests). @default false */
+  safeInt8Levels?: boolean;
+  onStats?: (s: KnnStats) => void;
+}
+
+/** Relative margin between the lower bound and the exact best; covers the float64 rounding of both (~1e-13 at 1024-d). */
+const EPS = 1e-9;
+/** Rows with norms past this are not certified (their float32 squares overflow). */
+const NORM_LIMIT = 1e18;
+const U32 = 2 ** -24;
+
+/** Squared distance between two rows in the reference's arithmetic (float64, coordinates in order). */
+export function exactSquared(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) {
+    const t = a[ao + c] - b[bo + c];
+    s += t * t;
+  }
+  return s;
+}
+
+/** Running state per query: best exact distance and global index so far, min lower bound of left-out rows. */
+interface State {
+  best: Float64Array;
+  index: Int32Array;
+  lower: Float64Array;
+  checks: number;
+}
+
+function newState(n: number): State {
+  return {
+    best: new Float64Array(n).fill(Infinity),
+    index: new Int32Array(n),
+    lower: new Float64Array(n).fill(Infinity),
+    checks: 0,
+  };
+}
+
+function certified(st: State, i: number): boolean {
+  return st.best[i] < Infinity && st.lower[i] > st.best[i] * (1 + EPS);
+}
+
+/** Re-ranks candidate row j of shard s (global index gj) for query i exactly; ties go to the lower global index. */
+function offer(st: State, q: Matrix, i: number, s: Matrix, j: number, gj: number): void {
+  const d = q.cols;
+  st.checks++;
+  const v = exactSquared(q.data, i * d, s.data, j * d, d);
+  if (v < st.best[i] || (v === st.best[i] && gj < st.index[i])) {
+    st.best[i] = v;
+    st.index[i] = gj;
+  }
+}
+
+/** Euclidean row norms (float64 sums). */
+function rowNorms(m: Matrix, from: number, to: number): Float64Array {
+  const d = m.cols;
+  const out = new Float64Array(to - from);
+  for (let r = from; r < to; r++) {
+    let s = 0;
+    for (let c = r * d; c < (r + 1) * d; c++) s += m.data[c] * m.data[c];
+    out[r - from] = Math.sqrt(s);
+  }
+  return out;
+}
+
+/**
+ * Lower bound on ||q||² + (||b||² - 2 q·b) for a float32 Gemm score `v` (any summation order of the D + 1 terms, FMA or
+ * not: |error| <= gamma_{D+2} (||b||² + 2 ||q|| ||b||), plus the rounding of ||b||² to float32; doubled for margin).
+ */
+export function fp32LowerBound(qn2: number, qn: number, v: number, bn: number, d: number): number {
+  const g = ((d + 2) * U32) / (1 - (d + 2) * U32);
+  if (!(g > 0 && g < 0.5)) return 0;
+  const slack = 2 * (g * (bn * bn + 2 * qn * bn) + U32 * bn * bn);
+  const l = qn2 + v - slack - 1e-12 * (qn2 + Math.abs(v));
+  return l > 0 ? l : 0;
+}
+
+type TopK = { values: Float32Array; indices: BigInt64Array };
+
+/**
+ * One approximate pass over all shards. `score` runs one (query block, bank block) and returns, per query row of the
+ * block, bound functions for a candidate and for the left-out rows.
+ */
+async function pass(
+  q: Matrix,
+  shards: Matrix[],
+  o: CertifiedOptions,
+  st: State,
+  prepareBank: (s: Matrix, m0: number, m1: number) => unknown,
+  /** Query row at each position (queries are visited in this order, blocks cut from it); null = in row order. */
+  order: Int32Array | null,
+  score: (
+    q0: number,
+    q1: number,
+    bank: unknown,
+    k: number,
+  ) => Promise<{
+    top: TopK;
+    cand: (li: number, j: number, v: number) => number;
+    rest: (li: number, eK: number) => number;
+  }>,
+): Promise<void> {
+  const nq = q.rows;
+  let off = 0;
+  for (const s of shards) {
+    if (s.rows > 0) {
+      const { qb, mb } = o.blockSizes(nq, s.rows);
+      for (let m0 = 0; m0 < s.rows; m0 += mb) {
+        const m1 = Math.min(s.rows, m0 + mb);
+        const bank = prepareBank(s, m0, m1);
+        const k = Math.min(o.candidates, m1 - m0);
+        const all = k === m1 - m0;
+        for (let q0 = 0; q0 < nq; q0 += qb) {
+          const q1 = Math.min(nq, q0 + qb);
+          const { top, cand, rest } = await score(q0, q1, bank, k);
+          for (let p = q0; p < q1; p++) {
+            const li = p - q0;
+            const i = order ? order[p] : p;
+            for (let t = 0; t < k; t++) {
+              const v = top.values[li * k + t];
+              const j = m0 + Number(top.indices[li * k + t]);
+              // A candidate whose lower bound is past the best so far cannot win or tie: skip its exact distance.
+              if (cand(li, j - m0, v) > st.best[i] * (1 + EPS)) continue;
+              offer(st, q, i, s, j, off + j);
+            }
+            if (!all) {
+              const eK = top.values[li * k + k - 1];
+              const l = Number.isFinite(eK) ? rest(li, eK) : 0;
+              if (l < st.lower[i]) st.lower[i] = l;
+            }
+          }
+        }
+      }
+    }
+    off += s.rows;
+  }
+}
+
+/**
+ * Query rows per int8 block: one scale covers a block, so blocks are cut from the queries sorted by their largest
+ * |value| (rows of like range together), and kept small enough that the range stays tight.
+ */
+const INT8_QUERY_BLOCK = 1024;
+
+async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
+  const order = byRange(q);
+  const d = q.cols;
+  const levels = o.safeInt8Levels ? SAFE_LEVELS : await int8Levels(o);
+  const blocks = o.blockSizes;
+  o = { ...o, blockSizes: (nq, nb) => ({ ...blocks(nq, nb), qb: Math.min(blocks(nq, nb).qb, INT8_QUERY_BLOCK) }) };
+  const cache = new Map<string, QuantQueries & { ok: boolean }>();
+  const queries = (q0: number, q1: number) => {
+    const key = `${q0}:${q1}`;
+    let c = cache.get(key);
+    if (!c) {
+      const z = quantizeQueries(q, order.subarray(q0, q1), levels);
+      c = { ...z, ok: z.norm.every((n) => n < NORM_LIMIT) };
+      cache.set(key, c);
+    }
+    return c;
+  };
+  await pass(
+    q,
+    shards,
+    o,
+    st,
+    (s, m0, m1) => quantizeBank(s, m0, m1, levels),
+    order,
+    async (q0, q1, bank, k) => {
+      const b = bank as ReturnType<typeof quantizeBank>;
+      const z = queries(q0, q1);
+      const ok = z.ok && b.maxNorm < NORM_LIMIT;
+      const top = await int8TopkBlock(z, b, d, k, o);
+      return {
+        top,
+        cand: (li, j, v) => (ok ? int8LowerBound(z.norm2[li], z.norm[li], z.resid[li], v, b.norm[j], b.resid[j]) : 0),
+        rest: (li, eK) => (ok ? int8LowerBound(z.norm2[li], z.norm[li], z.resid[li], eK, b.maxNorm, b.maxResid) : 0),
+      };
+    },
+  );
+}
+
+async function fp32Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
+  const d = q.cols;
+  const qn = rowNorms(q, 0, q.rows);
+  await pass(
+    q,
+    shards,
+    o,
+    st,
+    (s, m0, m1) => {
+      const norm = rowNorms(s, m0, m1);
+      const bnorm = new Float32Array(norm.length);
+      let maxNorm = 0;
+      for (let r = 0; r < norm.length; r++) {
+        bnorm[r] = norm[r] * norm[r];
+        if (!(norm[r] <= maxNorm)) maxNorm = Number.isFinite(norm[r]) ? norm[r] : Infinity; // NaN or inf: no bound
+      }
+      return { data: s.data.subarray(m0 * d, m1 * d), rows: m1 - m0, norm, bnorm, maxNorm };
+    },
+    null,
+    async (q0, q1, bank, k) => {
+      const b = bank as { data: Float32Array; rows: number; norm: Float64Array; bnorm: Float32Array; maxNorm: number };
+      const top = await ortTopkBlock(q.data.subarray(q0 * d, q1 * d), q1 - q0, b.data, b.rows, b.bnorm, d, k, o);
+      const okB = b.maxNorm < NORM_LIMIT;
+      const bound = (li: number, v: number, bn: number) => {
+        const n = qn[q0 + li];
+        return okB && n < NORM_LIMIT ? fp32LowerBound(n * n, n, v, bn, d) : 0;
+      };
+      return { top, cand: (li, j, v) => bound(li, v, b.norm[j]), rest: (li, eK) => bound(li, eK, b.maxNorm) };
+    },
+  );
+}
+
+/**
+ * Lower bound on ||q||² + ||b||² - 2 q·b from a float32 product p = fl(q·b) (|error| <= gamma_D ||q|| ||b|| in any
+ * summation order; doubled for margin).
+ */
+export function productLowerBound(qn: number, bn: number, p: number, d: number): number {
+  const g = (d * U32) / (1 - d * U32);
+  if (!(g >= 0 && g < 0.5) || !(qn < NORM_LIMIT && bn < NORM_LIMIT)) return 0;
+  const l = qn * qn + bn * bn - 2 * p - 4 * g * qn * bn - 1e-12 * (qn * qn + bn * bn + 2 * Math.abs(p));
+  return l > 0 ? l : 0;
+}
+
+/**
+ * The last stage, for the queries no TopK pass certified (more tied rows than candidates, NaN, ...): full float32
+ * score rows, and every bank row whose lower bound does not exceed the best so far is re-ranked exactly. Never
+ * uncertain; as cheap as the ties allow (a constant bank re-ranks every row, as the brute force would).
+ */
+async function scanPass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
+  const d = q.cols;
+  const qn = rowNorms(q, 0, q.rows);
+  let off = 0;
+  for (const s of shards) {
+    if (s.rows > 0) {
+      const { qb, mb } = o.blockSizes(q.rows, s.rows);
+      for (let m0 = 0; m0 < s.rows; m0 += mb) {
+        const m1 = Math.min(s.rows, m0 + mb);
+        const w = m1 - m0;
+        const bn = rowNorms(s, m0, m1);
+        const bblock = s.data.subarray(m0 * d, m1 * d);
+        for (let q0 = 0; q0 < q.rows; q0 += qb) {
+          const q1 = Math.min(q.rows, q0 + qb);
+          const prod = await ortProductBlock(q.data.subarray(q0 * d, q1 * d), q1 - q0, bblock, w, d, o);
+          for (let i = q0; i < q1; i++)
+            for (let t = 0; t < w; t++) {
+              if (productLowerBound(qn[i], bn[t], prod[(i - q0) * w + t], d) > st.best[i] * (1 + EPS)) continue;
+              offer(st, q, i, s, m0 + t, off + m0 + t);
+            }
+        }
+      }
+    }
+    off += s.rows;
+  }
+}
+
+/** Exact nearest row of query i over all shards, in the reference's arithmetic and order (first global index on ties). */
+export function bruteNearest(q: Matrix, i: number, shards: Matrix[]): { dist: number; index: number } {
+  const d = q.cols;
+  let best = Infinity,
+    bi = 0,
+    off = 0;
+  for (const s of shards) {
+    for (let j = 0; j < s.rows; j++) {
+      const v = exactSquared(q.data, i * d, s.data, j * d, d);
+      if (v < best) {
+        best = v;
+        bi = off + j;
+      }
+    }
+    off += s.rows;
+  }
+  return { dist: best, index: bi };
+}
+
+/** Query rows ordered by their largest |value| (ties by row). */
+function byRange(q: Matrix): Int32Array {
+  const d = q.cols;
+  const amax = new Float64Array(q.rows);
+  for (let i = 0; i < q.rows; i++) {
+    let m = 0;
+    for (let c = i * d; c < (i + 1) * d; c++) m = Math.max(m, Math.abs(q.data[c]));
+    amax[i] = m;
+  }
+  return Int32Array.from({ length: q.rows }, (_, i) => i).sort((a, b) => amax[a] - amax[b] || a - b);
+}
+
+function gatherRows(q: Matrix, rows: number[]): Matrix {
+  const d = q.cols;
+  const data = new Float32Array(rows.length * d);
+  rows.forEach((r, t) => data.set(q.data.subarray(r * d, (r + 1) * d), t * d));
+  return { data, rows: rows.length, cols: d };
+}
+
+/** Exact 1-NN of every query over the shards (global indices across them in order), certified as described above. */
+export async function certifiedNearest(
+  q: Matrix,
+  shards: Matrix[],
+  precision: 'fp32' | 'int8',
+  o: CertifiedOptions,
+): Promise<NearestResult> {
+  const nq = q.rows;
+  const st = newState(nq);
+  const stats: KnnStats = {
+    precision,
+    queries: nq,
+    firstPass: 0,
+    fp32Fallback: 0,
+    fullScan: 0,
+    exactChecks: 0,
+    seconds: [0, 0, 0],
+  };
+  let t0 = performance.now();
+  if (nq > 0 && precision === 'fp32') await fp32Pass(q, shards, o, st);
+  if (nq > 0 && precision === 'int8') await int8Pass(q, shards, o, st);
+  stats.seconds[0] = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  let pending: number[] = [];
+  for (let i = 0; i < nq; i++) if (!certified(st, i)) pending.push(i);
+  stats.firstPass = nq - pending.length;
+  if (precision === 'int8' && pending.length > 0) {
+    const sub = gatherRows(q, pending);
+    const st2 = newState(pending.length);
+    pending.forEach((i, t) => {
+      // seeded with the int8 pass's exact best: a real row's distance, so a valid upper bound
+      st2.best[t] = st.best[i];
+      st2.index[t] = st.index[i];
+    });
+    await fp32Pass(sub, shards, o, st2);
+    stats.exactChecks += st2.checks;
+    const still: number[] = [];
+    pending.forEach((i, t) => {
+      if (certified(st2, t)) {
+        st.best[i] = st2.best[t];
+        st.index[i] = st2.index[t];
+      } else still.push(i);
+    });
+    stats.fp32Fallback = pending.length - still.length;
+    pending = still;
+  }
+  stats.seconds[1] = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  if (pending.length > 0) {
+    const sub = gatherRows(q, pending);
+    const st3 = newState(pending.length);
+    pending.forEach((i, t) => {
+      st3.best[t] = st.best[i];
+      st3.index[t] = st.index[i];
+    });
+    await scanPass(sub, shards, o, st3);
+    stats.exactChecks += st3.checks;
+    pending.forEach((i, t) => {
+      st.best[i] = st3.best[t];
+      st.index[i] = st3.index[t];
+    });
+  }
+  stats.fullScan = pending.length;
+  stats.seconds[2] = (performance.now() - t0) / 1000;
+  stats.exactChecks += st.checks;
+  o.onStats?.(stats);
+  return { dist: Float32Array.from(st.best), index: st.index };
+}
