@@ -3,7 +3,8 @@
  * m * groups + g of the patch matrix). Equal to knnSquaredRef run on each group: same neighbours, same order (ties by
  * lower index), same float64 distances rounded to float32.
  *
- * How: each block of groups is centred (distances do not change; the float32 error bound shrinks with the norms),
+ * How: each block of groups is shifted to put its member 0 at the origin (distances do not change; the float32 error
+ * bound shrinks with the norms, whatever a common offset),
  * copied group-major, and ranked by one onnxruntime call (./grouped-topk-graph.ts). The float32 scores come with a
  * certified error bound E (below); every candidate whose score could still beat the current k-th exact distance is
  * re-measured exactly in float64, and a row whose certificate fails (near-ties past the returned candidates, heavy
@@ -150,7 +151,8 @@ export async function knnSquaredGroups(
   if (!Number.isInteger(k) || k < 1) throw new InputError(`k-NN: k must be a positive integer, got ${k}`);
   if (k > avail) throw new InputError(`k-NN: asked for ${k} neighbours but only ${avail} other points exist`);
   const maxG = o.groupsPerCall ?? 32;
-  if (!Number.isInteger(maxG) || maxG < 1) throw new OptionError(`groupsPerCall must be a positive integer, got ${maxG}`);
+  if (!Number.isInteger(maxG) || maxG < 1)
+    throw new OptionError(`groupsPerCall must be a positive integer, got ${maxG}`);
   const x = points.data;
 
   if ((o.engine ?? 'ort') === 'js' || d === 0) {
@@ -183,35 +185,41 @@ export async function knnSquaredGroups(
     y: Float32Array;
     norm: Float64Array;
     maxNorm: Float64Array;
-    run: Promise<{ values: Float32Array; indices: BigInt64Array }>;
+    run: Promise<{ values: Float32Array; indices: Int32Array }>;
   }
   let gathered: { g0: number; y: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null = null;
-  const gather = (g0: number, g1: number) => {
+  const gather = function gatherBlock(g0: number, g1: number) {
     if (gathered && gathered.g0 === g0) return gathered;
     const w = g1 - g0;
-    const mean = new Float64Array(w * d);
-    for (let m = 0; m < n; m++) {
-      for (let g = g0; g < g1; g++) {
-        const src = (m * groups + g) * d,
-          mo = (g - g0) * d;
-        for (let c = 0; c < d; c++) mean[mo + c] += x[src + c];
-      }
-    }
-    for (let i = 0; i < mean.length; i++) mean[i] /= n;
     const y = new Float32Array(w * n * d);
     const norm = new Float64Array(w * n);
     const maxNorm = new Float64Array(w);
     for (let m = 0; m < n; m++) {
       for (let g = g0; g < g1; g++) {
         const src = (m * groups + g) * d,
-          mo = (g - g0) * d,
+          mo = g * d,
           dst = ((g - g0) * n + m) * d;
-        let s = 0;
-        for (let c = 0; c < d; c++) {
-          const v = Math.fround(x[src + c] - mean[mo + c]);
-          y[dst + c] = v;
-          s += v * v;
+        // Four partial sums (the norm only feeds the bound and the float32 ranking, any float64 order will do).
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0,
+          c = 0;
+        for (; c + 3 < d; c += 4) {
+          const v0 = (y[dst + c] = Math.fround(x[src + c] - x[mo + c])),
+            v1 = (y[dst + c + 1] = Math.fround(x[src + c + 1] - x[mo + c + 1])),
+            v2 = (y[dst + c + 2] = Math.fround(x[src + c + 2] - x[mo + c + 2])),
+            v3 = (y[dst + c + 3] = Math.fround(x[src + c + 3] - x[mo + c + 3]));
+          s0 += v0 * v0;
+          s1 += v1 * v1;
+          s2 += v2 * v2;
+          s3 += v3 * v3;
         }
+        for (; c < d; c++) {
+          const v = (y[dst + c] = Math.fround(x[src + c] - x[mo + c]));
+          s0 += v * v;
+        }
+        const s = s0 + s1 + (s2 + s3);
         norm[(g - g0) * n + m] = s;
         if (s > maxNorm[g - g0]) maxNorm[g - g0] = s;
       }
@@ -237,7 +245,7 @@ export async function knnSquaredGroups(
   const resultFor = new Map<number, KnnResult>();
   // Neighbour pairs are often mutual (about 60 % of LOF's on real patches): each exact distance is measured once.
   const memo = n <= MEMO_MAX_N ? new PairMemo(n) : null;
-  const finish = async (blk: Block): Promise<void> => {
+  const finish = async function finishBlock(blk: Block): Promise<void> {
     const { values, indices } = await blk.run;
     const nqb = blk.q1 - blk.q0;
     for (let g = blk.g0; g < blk.g1; g++) {
@@ -249,10 +257,13 @@ export async function knnSquaredGroups(
       const gl = g - blk.g0;
       memo?.next();
       const maxN = Math.sqrt(blk.maxNorm[gl]);
+      // Scores of norms past 2^100 may overflow float32 (Infinity would pass any bound): measure those rows directly.
+      const sane = blk.maxNorm[gl] <= 2 ** 100;
       for (let i = blk.q0; i < blk.q1; i++) {
         const base = (gl * nqb + (i - blk.q0)) * kk;
         const nqi = blk.norm[gl * n + i];
-        const e = rel * (Math.sqrt(nqi) + maxN) ** 2;
+        // (+ an absolute term for float32 underflow; an overflowing group never certifies, see `sane`)
+        const e = sane ? rel * (Math.sqrt(nqi) + maxN) ** 2 + (d + 8) * 2 ** -147 : Infinity;
         const ao = (i * groups + g) * d;
         top.size = 0;
         let nc = 0;
@@ -260,11 +271,12 @@ export async function knnSquaredGroups(
         let t = 0,
           c = 0;
         for (; t < kk && c < k; t++) {
-          const j = Number(indices[base + t]);
+          const j = indices[base + t];
           if (excludeSelf && j === i) continue;
           c++;
           const cached = memo ? memo.get(i, j) : NaN;
-          if (cached === cached) top.push(cached, j); // not NaN: measured from j's side
+          if (cached === cached)
+            top.push(cached, j); // not NaN: measured from j's side
           else cand[nc++] = j;
         }
         let u = 0;
@@ -283,13 +295,13 @@ export async function knnSquaredGroups(
         }
         stats.exact += nc;
         // Then every further candidate whose score bound could still beat the k-th exact distance.
-        let certified = kk === n;
+        let certified = kk === n && sane;
         for (; t < kk; t++) {
           if (values[base + t] + nqi - e > top.dist[k - 1]) {
             certified = true;
             break;
           }
-          const j = Number(indices[base + t]);
+          const j = indices[base + t];
           if (excludeSelf && j === i) continue;
           let dij = memo ? memo.get(i, j) : NaN;
           if (dij !== dij) {
@@ -303,7 +315,8 @@ export async function knnSquaredGroups(
         if (!certified && !(values[base + kk - 1] + nqi - e > top.dist[k - 1])) {
           stats.bruteRows++;
           top.size = 0;
-          for (let j = 0; j < n; j++) if (!(excludeSelf && j === i)) top.push(exactSq(x, ao, (j * groups + g) * d, d), j);
+          for (let j = 0; j < n; j++)
+            if (!(excludeSelf && j === i)) top.push(exactSq(x, ao, (j * groups + g) * d, d), j);
         }
         for (let s = 0; s < k; s++) {
           res.dist[i * k + s] = top.dist[s];
