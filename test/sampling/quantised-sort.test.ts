@@ -5,7 +5,7 @@ import { createRng } from '../../src/util/rng';
 
 /** The reference's rule spelled out: trunc(n * s) in float32, a comparison sort, then / n in float32. */
 function bySort(row: Float32Array, n: number): { codes: number[]; q: number[] } {
-  const codes = Array.from(row.subarray(0, n), (s) => Math.trunc(Math.fround(n * s))).sort((a, b) => a - b);
+  const codes = Array.from(row.subarray(0, n), (s) => Math.trunc(Math.fround(n * s)) | 0).sort((a, b) => a - b);
   return { codes, q: codes.map((c) => Math.fround(c / n)) };
 }
 
