@@ -11,7 +11,10 @@
  * The scores only rank candidates; callers re-rank them exactly (./grouped-knn.ts).
  */
 import { buildOnnxModel, attr } from './onnx-builder';
-import { loadOrt, ortSession, OrtSettings } from './ort-engine';
+import { availableParallelism } from 'node:os';
+import { loadOrt, ortSession, resolveDevice, OrtSettings } from './ort-engine';
+import { workerGroupedTopk } from './grouped-topk-worker';
+import { OptionError } from '../util/errors';
 
 function groupedTopkGraph(): Uint8Array {
   return buildOnnxModel({
@@ -43,32 +46,47 @@ function groupedTopkGraph(): Uint8Array {
 /**
  * For each of g groups and each query row, the k smallest ||b||² - 2 q·b over that group's bank rows (ascending) and
  * their row indices in the group. q: g x nq x d, b: g x nb x d, bnorm: g x nb (row-major; subarray views are fine).
- * `bnorm` is halved in place.
- * `q` and `b` may be the same array.
+ * `bnorm` is halved in place. `q` and `b` may be the same array. With `worker`, the call runs on a worker thread
+ * (./grouped-topk-worker.ts); with `transfer` too, the buffer of q and b is handed over to it (do not reuse it).
  */
 export async function ortGroupedTopk(
   q: Float32Array,
   b: Float32Array,
   bnorm: Float32Array,
   shape: { g: number; nq: number; nb: number; d: number; k: number },
-  s: OrtSettings,
+  s: OrtSettings & { worker?: boolean; transfer?: boolean },
 ): Promise<{ values: Float32Array; indices: Int32Array }> {
-  const ort = loadOrt()!;
+  const ort = loadOrt();
+  if (!ort)
+    throw new OptionError("engine 'ort' was asked for but onnxruntime-node does not load here; use engine: 'js'");
   const { g, nq, nb, d, k } = shape;
-  const sess = await ortSession('grouped-topk', groupedTopkGraph, s);
   for (let i = 0; i < bnorm.length; i++) bnorm[i] *= 0.5;
-  const out = await sess.run({
-    q: new ort.Tensor('float32', q, [g, nq, d]),
-    b: new ort.Tensor('float32', b, [g, nb, d]),
-    halfnorm: new ort.Tensor('float32', bnorm, [g, 1, nb]),
-    k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
-  });
-  const values = out.values.data as Float32Array;
+  let out: { values: Float32Array; indices: BigInt64Array };
+  if (s.worker) {
+    const threads = s.threads ?? availableParallelism();
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new OptionError(`threads must be a positive integer, got ${threads}`);
+    const providers = resolveDevice(s.device) === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
+    model ??= groupedTopkGraph();
+    out = await workerGroupedTopk(model, threads, providers, q, b, bnorm, shape, s.transfer ?? false);
+  } else {
+    const sess = await ortSession('grouped-topk', groupedTopkGraph, s);
+    const r = await sess.run({
+      q: new ort.Tensor('float32', q, [g, nq, d]),
+      b: new ort.Tensor('float32', b, [g, nb, d]),
+      halfnorm: new ort.Tensor('float32', bnorm, [g, 1, nb]),
+      k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
+    });
+    out = { values: r.values.data as Float32Array, indices: r.indices.data as BigInt64Array };
+  }
+  const values = out.values;
   for (let i = 0; i < values.length; i++) values[i] *= -2;
   // int64 indices < nb: their low words (little-endian, as on every platform Node ships for), without a BigInt each.
-  const big = out.indices.data as BigInt64Array;
+  const big = out.indices;
   const words = new Int32Array(big.buffer, big.byteOffset, big.length * 2);
   const indices = new Int32Array(big.length);
   for (let i = 0; i < indices.length; i++) indices[i] = words[2 * i];
   return { values, indices };
 }
+
+let model: Uint8Array | undefined;
