@@ -4,12 +4,11 @@
  * lower index), same float64 distances rounded to float32.
  *
  * How: each block of groups is shifted to put its member 0 at the origin (distances do not change; the float32 error
- * bound shrinks with the norms, whatever a common offset),
- * copied group-major, and ranked by one onnxruntime call (./grouped-topk-graph.ts). The float32 scores come with a
- * certified error bound E (below); every candidate whose score could still beat the current k-th exact distance is
- * re-measured exactly in float64, and a row whose certificate fails (near-ties past the returned candidates, heavy
- * duplicates, huge norm spreads) is recomputed by brute force. While onnxruntime ranks one block on its threads, this
- * thread re-ranks the previous one.
+ * bound shrinks with the norms, whatever a common offset), copied group-major, and ranked by one onnxruntime call
+ * (./grouped-topk-graph.ts). The float32 scores come with a certified error bound E (below); every candidate whose
+ * score could still beat the current k-th exact distance is re-measured exactly in float64, and a row whose
+ * certificate fails (near-ties past the returned candidates, heavy duplicates, norms past float32) is recomputed by
+ * brute force. While onnxruntime ranks one block on a worker thread, this thread re-ranks the previous one.
  */
 import { Matrix } from './matrix';
 import { KnnResult, knnSquaredRef } from './reference';
@@ -121,7 +120,7 @@ export interface GroupedKnnOptions extends BlockOptions {
   worker?: boolean;
   /**
    * MiB of float32 scores per onnxruntime call (capped by memoryBudgetMB). Blocks that stay in the cache run faster
-   * than large ones: at 1885 points a group, 8-16 MiB ran 4x faster than 256 MiB. @default 8
+   * than large ones: at 1885 points a group, 8-16 MiB ran 2-4x faster than 256 MiB. @default 16
    */
   scoreBlockMB?: number;
   /** Most groups per onnxruntime call (smaller blocks overlap better with the re-ranking; see the bench). @default 32 */
@@ -176,16 +175,15 @@ export async function knnSquaredGroups(
 
   const mb = o.memoryBudgetMB ?? 256;
   if (!(mb > 0) || !Number.isFinite(mb)) throw new OptionError(`memoryBudgetMB must be a positive number, got ${mb}`);
-  const sb = o.scoreBlockMB ?? 8;
+  const sb = o.scoreBlockMB ?? 16;
   if (!(sb > 0) || !Number.isFinite(sb)) throw new OptionError(`scoreBlockMB must be a positive number, got ${sb}`);
   const cap = Math.max(1, Math.floor((Math.min(mb, sb) * 1024 * 1024) / 4));
   // Score floats per call = gb * qb * n; whole groups when one fits, else query-row blocks of one group.
   const gb = Math.max(1, Math.min(groups, maxG, Math.floor(cap / (n * n))));
   const qb = gb > 1 ? n : Math.max(1, Math.min(n, Math.floor(cap / n)));
   const kk = Math.min(n, k + (excludeSelf ? 1 : 0) + MARGIN);
-  // Error bound of a float32 score against the exact value, relative to (||q|| + max ||b||)² of the centred rows:
-  // the dot product's (d + 1) unit roundoffs, the norm's and the add's, and the centring's rounding, with 2x to
-  // spare. CUDA may run the product in TF32 (10-bit mantissa): its input rounding is added.
+  // Error bound of a float32 score against the exact value, relative to (||q|| + max ||b||)² of the shifted rows:
+  // the (d + 1)-term dot product's d + 1 unit roundoffs, the norm's and the shift's rounding, with 2x to spare. CUDA may run the product in TF32 (10-bit mantissa): its input rounding is added.
   const rel = (d + 16) * 2 ** -23 + (resolveDevice(o.device) === 'cuda' ? 2 ** -8 : 0);
 
   // One block = groups [g0, g1) and query rows [q0, q1) of them.
@@ -198,18 +196,21 @@ export async function knnSquaredGroups(
     maxNorm: Float64Array;
     run: Promise<{ values: Float32Array; indices: Int32Array }>;
   }
-  let gathered: { g0: number; y: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null = null;
+  let gathered: { g0: number; qa: Float32Array; ba: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
+    null;
   const gather = function gatherBlock(g0: number, g1: number) {
     if (gathered && gathered.g0 === g0) return gathered;
     const w = g1 - g0;
-    const y = new Float32Array(w * n * d);
+    // Rows of d + 1: the shifted point then 1 (queries) or -||b||²/2 (bank), so that one MatMul gives q·b - ||b||²/2.
+    const d1 = d + 1;
+    const y = new Float32Array(w * n * d1);
     const norm = new Float64Array(w * n);
     const maxNorm = new Float64Array(w);
     for (let m = 0; m < n; m++) {
       for (let g = g0; g < g1; g++) {
         const src = (m * groups + g) * d,
           mo = g * d,
-          dst = ((g - g0) * n + m) * d;
+          dst = ((g - g0) * n + m) * d1;
         // Four partial sums (the norm only feeds the bound and the float32 ranking, any float64 order will do).
         let s0 = 0,
           s1 = 0,
@@ -231,26 +232,27 @@ export async function knnSquaredGroups(
           s0 += v * v;
         }
         const s = s0 + s1 + (s2 + s3);
+        y[dst + d] = 1;
         norm[(g - g0) * n + m] = s;
         if (s > maxNorm[g - g0]) maxNorm[g - g0] = s;
       }
     }
-    gathered = { g0, y, norm, maxNorm };
+    const ba = y.slice();
+    for (let r = 0; r < w * n; r++) ba[r * d1 + d] = -0.5 * Math.fround(norm[r]);
+    gathered = { g0, qa: y, ba, norm, maxNorm };
     return gathered;
   };
   const launch = (g0: number, g1: number, q0: number, q1: number): Block => {
-    const { y, norm, maxNorm } = gather(g0, g1);
+    const { qa, ba, norm, maxNorm } = gather(g0, g1);
     const w = g1 - g0;
-    const bnorm = Float32Array.from(norm);
     stats.calls++;
-    // With whole groups q and b are the same rows; with row blocks (one group) q is a slice of it.
-    const q = q0 === 0 && q1 === n ? y : y.subarray(q0 * d, q1 * d);
+    // Whole groups, or row blocks of one group.
+    const q = q0 === 0 && q1 === n ? qa : qa.subarray(q0 * (d + 1), q1 * (d + 1));
     // The gathered block goes to the worker (not copied) unless later row blocks of it still need it here.
     const run = ortGroupedTopk(
       q,
-      y,
-      bnorm,
-      { g: w, nq: q1 - q0, nb: n, d, k: kk },
+      ba,
+      { g: w, nq: q1 - q0, nb: n, d: d + 1, k: kk },
       { ...o, worker: o.worker ?? true, transfer: qb === n },
     );
     return { g0, g1, q0, q1, norm, maxNorm, run };

@@ -2,11 +2,12 @@
  * One onnxruntime graph for the k smallest squared-distance scores of many small point sets at once (the per-position
  * LOF runs one k-NN per patch position, a few hundred points each: one call per set costs more than its FLOPs):
  *
- *   half    = MatMul(q, bᵀ) - ||b||²/2       [G, nq, nb]   (batched over G groups)
+ *   half    = MatMul(q, bᵀ)      [G, nq, nb]   (batched over G groups)
  *   values, indices = TopK(half, k, axis=-1, largest=1)
  *
- * Returned as scores = -2 half = ||q-b||² - ||q||²: scaling by a power of two commutes with float32 rounding, so these
- * are bit for bit Gemm(alpha=-2, beta=1) of ./ort-engine.ts, without a pass that scales q.
+ * with rows augmented by the caller: q = [point, 1], b = [point, -||point||²/2], so half = q·b - ||b||²/2 comes out of
+ * the product itself (no pass over the score block to add the norms). Returned as scores = -2 half = ||q-b||² - ||q||²
+ * (scaling by a power of two commutes with float32 rounding).
  *
  * The scores only rank candidates; callers re-rank them exactly (./grouped-knn.ts).
  */
@@ -22,7 +23,6 @@ function groupedTopkGraph(): Uint8Array {
     inputs: [
       { name: 'q', elemType: 'float', dims: ['g', 'nq', 'd'] },
       { name: 'b', elemType: 'float', dims: ['g', 'nb', 'd'] },
-      { name: 'halfnorm', elemType: 'float', dims: ['g', 1, 'nb'] },
       { name: 'k', elemType: 'int64', dims: [1] },
     ],
     outputs: [
@@ -31,8 +31,7 @@ function groupedTopkGraph(): Uint8Array {
     ],
     nodes: [
       { opType: 'Transpose', inputs: ['b'], outputs: ['bt'], attributes: { perm: attr.ints([0, 2, 1]) } },
-      { opType: 'MatMul', inputs: ['q', 'bt'], outputs: ['dots'] },
-      { opType: 'Sub', inputs: ['dots', 'halfnorm'], outputs: ['scores'] },
+      { opType: 'MatMul', inputs: ['q', 'bt'], outputs: ['scores'] },
       {
         opType: 'TopK',
         inputs: ['scores', 'k'],
@@ -45,14 +44,13 @@ function groupedTopkGraph(): Uint8Array {
 
 /**
  * For each of g groups and each query row, the k smallest ||b||² - 2 q·b over that group's bank rows (ascending) and
- * their row indices in the group. q: g x nq x d, b: g x nb x d, bnorm: g x nb (row-major; subarray views are fine).
- * `bnorm` is halved in place. `q` and `b` may be the same array. With `worker`, the call runs on a worker thread
- * (./grouped-topk-worker.ts); with `transfer` too, the buffer of q and b is handed over to it (do not reuse it).
+ * their row indices in the group, from augmented rows (above; d counts the extra column). q: g x nq x d,
+ * b: g x nb x d (row-major; subarray views are fine). With `worker`, the call runs on a worker thread
+ * (./grouped-topk-worker.ts); with `transfer` too, the buffers of q and b are handed over to it (do not reuse them).
  */
 export async function ortGroupedTopk(
   q: Float32Array,
   b: Float32Array,
-  bnorm: Float32Array,
   shape: { g: number; nq: number; nb: number; d: number; k: number },
   s: OrtSettings & { worker?: boolean; transfer?: boolean },
 ): Promise<{ values: Float32Array; indices: Int32Array }> {
@@ -60,7 +58,6 @@ export async function ortGroupedTopk(
   if (!ort)
     throw new OptionError("engine 'ort' was asked for but onnxruntime-node does not load here; use engine: 'js'");
   const { g, nq, nb, d, k } = shape;
-  for (let i = 0; i < bnorm.length; i++) bnorm[i] *= 0.5;
   let out: { values: Float32Array; indices: BigInt64Array };
   if (s.worker) {
     const threads = s.threads ?? availableParallelism();
@@ -68,13 +65,12 @@ export async function ortGroupedTopk(
       throw new OptionError(`threads must be a positive integer, got ${threads}`);
     const providers = resolveDevice(s.device) === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
     model ??= groupedTopkGraph();
-    out = await workerGroupedTopk(model, threads, providers, q, b, bnorm, shape, s.transfer ?? false);
+    out = await workerGroupedTopk(model, threads, providers, q, b, shape, s.transfer ?? false);
   } else {
     const sess = await ortSession('grouped-topk', groupedTopkGraph, s);
     const r = await sess.run({
       q: new ort.Tensor('float32', q, [g, nq, d]),
       b: new ort.Tensor('float32', b, [g, nb, d]),
-      halfnorm: new ort.Tensor('float32', bnorm, [g, 1, nb]),
       k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
     });
     out = { values: r.values.data as Float32Array, indices: r.indices.data as BigInt64Array };

@@ -27,7 +27,6 @@ parentPort.on('message', async (m) => {
     const out = await session.run({
       q: new ort.Tensor('float32', m.q, [g, nq, d]),
       b: new ort.Tensor('float32', m.b, [g, nb, d]),
-      halfnorm: new ort.Tensor('float32', m.halfnorm, [g, 1, nb]),
       k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
     });
     const values = out.values.data.slice();
@@ -54,7 +53,7 @@ const runners = new Map<string, Runner>();
 
 function runner(model: Uint8Array, threads: number, providers: string[]): Runner {
   const key = `${threads}|${providers.join(',')}`;
-  let r = runners.get(key);
+  const r = runners.get(key);
   if (r) return r;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
@@ -67,18 +66,15 @@ function runner(model: Uint8Array, threads: number, providers: string[]): Runner
     for (const p of fresh.pending.values()) p.reject(e);
     fresh.pending.clear();
   };
-  worker.on(
-    'message',
-    (m: { id: number; values?: Float32Array; indices?: BigInt64Array; error?: string }) => {
-      const p = fresh.pending.get(m.id);
-      if (!p) return;
-      fresh.pending.delete(m.id);
-      // An idle worker must not hold the process open: referenced only while a call is pending.
-      if (fresh.pending.size === 0) worker.unref();
-      if (m.error !== undefined) p.reject(new OptionError(`grouped k-NN worker: onnxruntime failed (${m.error})`));
-      else p.resolve({ values: m.values!, indices: m.indices! });
-    },
-  );
+  worker.on('message', (m: { id: number; values?: Float32Array; indices?: BigInt64Array; error?: string }) => {
+    const p = fresh.pending.get(m.id);
+    if (!p) return;
+    fresh.pending.delete(m.id);
+    // An idle worker must not hold the process open: referenced only while a call is pending.
+    if (fresh.pending.size === 0) worker.unref();
+    if (m.error !== undefined) p.reject(new OptionError(`grouped k-NN worker: onnxruntime failed (${m.error})`));
+    else p.resolve({ values: m.values!, indices: m.indices! });
+  });
   worker.on('error', (e) => failAll(e));
   worker.on('exit', (code) => failAll(new Error(`grouped k-NN worker exited (code ${code})`)));
   runners.set(key, fresh);
@@ -86,8 +82,8 @@ function runner(model: Uint8Array, threads: number, providers: string[]): Runner
 }
 
 /**
- * Runs the grouped top-k graph (`model`) on the worker. `q` and `b` may share a buffer; `transfer` hands their
- * buffer to the worker (the caller must not use it afterwards).
+ * Runs the grouped top-k graph (`model`) on the worker. `transfer` hands the buffers of q and b to the worker (the
+ * caller must not use them afterwards).
  */
 export function workerGroupedTopk(
   model: Uint8Array,
@@ -95,7 +91,6 @@ export function workerGroupedTopk(
   providers: string[],
   q: Float32Array,
   b: Float32Array,
-  halfnorm: Float32Array,
   shape: { g: number; nq: number; nb: number; d: number; k: number },
   transfer: boolean,
 ): Promise<{ values: Float32Array; indices: BigInt64Array }> {
@@ -104,8 +99,7 @@ export function workerGroupedTopk(
   return new Promise((resolve, reject) => {
     r.pending.set(id, { resolve, reject });
     r.worker.ref();
-    const list: ArrayBuffer[] = [halfnorm.buffer as ArrayBuffer];
-    if (transfer && q.buffer === b.buffer) list.push(b.buffer as ArrayBuffer);
-    r.worker.postMessage({ id, q, b, halfnorm, shape }, list);
+    const list = transfer ? [...new Set([q.buffer as ArrayBuffer, b.buffer as ArrayBuffer])] : [];
+    r.worker.postMessage({ id, q, b, shape }, list);
   });
 }
