@@ -115,7 +115,7 @@ export interface GroupedKnnOptions extends BlockOptions {
   engine?: 'ort' | 'js';
   /**
    * Run onnxruntime on a worker thread, so that this thread re-ranks one block while the next is ranked (onnxruntime-node
-   * runs a session synchronously on the calling thread). @default true
+   * runs a session synchronously on the calling thread). Only for blocks of whole groups. @default true
    */
   worker?: boolean;
   /**
@@ -248,12 +248,13 @@ export async function knnSquaredGroups(
     stats.calls++;
     // Whole groups, or row blocks of one group.
     const q = q0 === 0 && q1 === n ? qa : qa.subarray(q0 * (d + 1), q1 * (d + 1));
-    // The gathered block goes to the worker (not copied) unless later row blocks of it still need it here.
+    // Whole groups go to the worker (their buffers handed over, not copied). Row blocks stay on this thread: each call
+    // would copy the whole bank of the group to the worker.
     const run = ortGroupedTopk(
       q,
       ba,
       { g: w, nq: q1 - q0, nb: n, d: d + 1, k: kk },
-      { ...o, worker: o.worker ?? true, transfer: qb === n },
+      { ...o, worker: (o.worker ?? true) && qb === n, transfer: true },
     );
     return { g0, g1, q0, q1, norm, maxNorm, run };
   };
