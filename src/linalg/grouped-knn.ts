@@ -300,19 +300,15 @@ export async function knnSquaredGroups(
             top.push(cached, j); // not NaN: measured from j's side
           else cand[nc++] = j;
         }
-        let u = 0;
-        for (; u + 3 < nc; u += 4) {
-          for (let z = 0; z < 4; z++) four[z] = (cand[u + z] * groups + g) * d;
+        // Four at a time, the last four padded with repeats: the sums are latency-bound, so four cost about one.
+        for (let u = 0; u < nc; u += 4) {
+          const m = Math.min(4, nc - u);
+          for (let z = 0; z < 4; z++) four[z] = (cand[u + (z < m ? z : m - 1)] * groups + g) * d;
           exactSq4(x, ao, four, d, four64);
-          for (let z = 0; z < 4; z++) {
+          for (let z = 0; z < m; z++) {
             top.push(four64[z], cand[u + z]);
             memo?.set(i, cand[u + z], four64[z]);
           }
-        }
-        for (; u < nc; u++) {
-          const v = exactSq(x, ao, (cand[u] * groups + g) * d, d);
-          top.push(v, cand[u]);
-          memo?.set(i, cand[u], v);
         }
         stats.exact += nc;
         // Then every further candidate whose score bound could still beat the k-th exact distance.
