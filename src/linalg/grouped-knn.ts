@@ -194,16 +194,22 @@ export async function knnSquaredGroups(
     q1: number;
     norm: Float64Array;
     maxNorm: Float64Array;
-    run: Promise<{ values: Float32Array; indices: Int32Array }>;
+    run: Promise<{ values: Float32Array; indices: Int32Array; inputs: ArrayBuffer[] }>;
   }
   let gathered: { g0: number; qa: Float32Array; ba: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
     null;
+  // Input buffers back from the worker, reused (every value is overwritten): no fresh zeroed pages per block.
+  const spare: ArrayBuffer[] = [];
+  const take = (len: number): Float32Array => {
+    const i = spare.findIndex((b) => b.byteLength === len * 4);
+    return i >= 0 ? new Float32Array(spare.splice(i, 1)[0]) : new Float32Array(len);
+  };
   const gather = function gatherBlock(g0: number, g1: number) {
     if (gathered && gathered.g0 === g0) return gathered;
     const w = g1 - g0;
     // Rows of d + 1: the shifted point then 1 (queries) or -||b||²/2 (bank), so that one MatMul gives q·b - ||b||²/2.
     const d1 = d + 1;
-    const y = new Float32Array(w * n * d1);
+    const y = take(w * n * d1);
     const norm = new Float64Array(w * n);
     const maxNorm = new Float64Array(w);
     for (let m = 0; m < n; m++) {
@@ -237,7 +243,8 @@ export async function knnSquaredGroups(
         if (s > maxNorm[g - g0]) maxNorm[g - g0] = s;
       }
     }
-    const ba = y.slice();
+    const ba = take(w * n * d1);
+    ba.set(y);
     for (let r = 0; r < w * n; r++) ba[r * d1 + d] = -0.5 * Math.fround(norm[r]);
     gathered = { g0, qa: y, ba, norm, maxNorm };
     return gathered;
@@ -348,7 +355,8 @@ export async function knnSquaredGroups(
   };
 
   const finish = async (blk: Block): Promise<void> => {
-    const { values, indices } = await blk.run;
+    const { values, indices, inputs } = await blk.run;
+    spare.push(...inputs);
     rerank(blk, values, indices);
   };
 

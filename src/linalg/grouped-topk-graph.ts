@@ -53,12 +53,12 @@ export async function ortGroupedTopk(
   b: Float32Array,
   shape: { g: number; nq: number; nb: number; d: number; k: number },
   s: OrtSettings & { worker?: boolean; transfer?: boolean },
-): Promise<{ values: Float32Array; indices: Int32Array }> {
+): Promise<{ values: Float32Array; indices: Int32Array; inputs: ArrayBuffer[] }> {
   const ort = loadOrt();
   if (!ort)
     throw new OptionError("engine 'ort' was asked for but onnxruntime-node does not load here; use engine: 'js'");
   const { g, nq, nb, d, k } = shape;
-  let out: { values: Float32Array; indices: BigInt64Array };
+  let out: { values: Float32Array; indices: BigInt64Array; inputs?: ArrayBuffer[] };
   if (s.worker) {
     const threads = s.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1)
@@ -82,7 +82,7 @@ export async function ortGroupedTopk(
   const words = new Int32Array(big.buffer, big.byteOffset, big.length * 2);
   const indices = new Int32Array(big.length);
   for (let i = 0; i < indices.length; i++) indices[i] = words[2 * i];
-  return { values, indices };
+  return { values, indices, inputs: out.inputs ?? [] };
 }
 
 let model: Uint8Array | undefined;

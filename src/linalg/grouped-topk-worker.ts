@@ -31,7 +31,9 @@ parentPort.on('message', async (m) => {
     });
     const values = out.values.data.slice();
     const indices = out.indices.data.slice();
-    parentPort.postMessage({ id: m.id, values, indices }, [values.buffer, indices.buffer]);
+    // The inputs go back too (m.transfer), for the caller to reuse: no fresh pages for every block.
+    const back = m.transfer ? [...new Set([m.q.buffer, m.b.buffer])] : [];
+    parentPort.postMessage({ id: m.id, values, indices, inputs: back }, [values.buffer, indices.buffer, ...back]);
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
   }
@@ -39,7 +41,7 @@ parentPort.on('message', async (m) => {
 `;
 
 interface Pending {
-  resolve: (r: { values: Float32Array; indices: BigInt64Array }) => void;
+  resolve: (r: { values: Float32Array; indices: BigInt64Array; inputs: ArrayBuffer[] }) => void;
   reject: (e: Error) => void;
 }
 
@@ -66,15 +68,18 @@ function runner(model: Uint8Array, threads: number, providers: string[]): Runner
     for (const p of fresh.pending.values()) p.reject(e);
     fresh.pending.clear();
   };
-  worker.on('message', (m: { id: number; values?: Float32Array; indices?: BigInt64Array; error?: string }) => {
-    const p = fresh.pending.get(m.id);
-    if (!p) return;
-    fresh.pending.delete(m.id);
-    // An idle worker must not hold the process open: referenced only while a call is pending.
-    if (fresh.pending.size === 0) worker.unref();
-    if (m.error !== undefined) p.reject(new OptionError(`grouped k-NN worker: onnxruntime failed (${m.error})`));
-    else p.resolve({ values: m.values!, indices: m.indices! });
-  });
+  worker.on(
+    'message',
+    (m: { id: number; values?: Float32Array; indices?: BigInt64Array; inputs?: ArrayBuffer[]; error?: string }) => {
+      const p = fresh.pending.get(m.id);
+      if (!p) return;
+      fresh.pending.delete(m.id);
+      // An idle worker must not hold the process open: referenced only while a call is pending.
+      if (fresh.pending.size === 0) worker.unref();
+      if (m.error !== undefined) p.reject(new OptionError(`grouped k-NN worker: onnxruntime failed (${m.error})`));
+      else p.resolve({ values: m.values!, indices: m.indices!, inputs: m.inputs ?? [] });
+    },
+  );
   worker.on('error', (e) => failAll(e));
   worker.on('exit', (code) => failAll(new Error(`grouped k-NN worker exited (code ${code})`)));
   runners.set(key, fresh);
@@ -83,7 +88,7 @@ function runner(model: Uint8Array, threads: number, providers: string[]): Runner
 
 /**
  * Runs the grouped top-k graph (`model`) on the worker. `transfer` hands the buffers of q and b to the worker (the
- * caller must not use them afterwards).
+ * caller must not use them afterwards); they come back in `inputs`, free for reuse.
  */
 export function workerGroupedTopk(
   model: Uint8Array,
@@ -93,13 +98,13 @@ export function workerGroupedTopk(
   b: Float32Array,
   shape: { g: number; nq: number; nb: number; d: number; k: number },
   transfer: boolean,
-): Promise<{ values: Float32Array; indices: BigInt64Array }> {
+): Promise<{ values: Float32Array; indices: BigInt64Array; inputs: ArrayBuffer[] }> {
   const r = runner(model, threads, providers);
   const id = r.nextId++;
   return new Promise((resolve, reject) => {
     r.pending.set(id, { resolve, reject });
     r.worker.ref();
     const list = transfer ? [...new Set([q.buffer as ArrayBuffer, b.buffer as ArrayBuffer])] : [];
-    r.worker.postMessage({ id, q, b, shape }, list);
+    r.worker.postMessage({ id, q, b, shape, transfer }, list);
   });
 }
