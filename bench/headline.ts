@@ -284,7 +284,7 @@ async function lofRow(ctx: BenchContext, b: RealBanks): Promise<BenchRow> {
     'LOF per position (k=6)',
     `${b.label}: ${n} images x ${P} positions x ${d}`,
     t,
-    `kit: lofPerPosition (onnxruntime k-NN blocks), ${THREADS} threads; python: sklearn LocalOutlierFactor(n_neighbors=6, n_jobs=${THREADS}) per position; largest relative score difference ${worst === null ? '-' : worst.toExponential(1)}`,
+    `kit: lofPerPosition (grouped k-NN: one onnxruntime MatMul+TopK per block of positions on a worker thread, ${THREADS} threads, certified float32 bound and exact float64 re-rank on the main thread); python: sklearn LocalOutlierFactor(n_neighbors=6, n_jobs=${THREADS}) per position; largest relative score difference ${worst === null ? '-' : worst.toExponential(1)}`,
     { worst_relative_difference: worst },
   );
 }

@@ -55,7 +55,7 @@ export async function benchLof(ctx: BenchContext): Promise<BenchRow[]> {
       2 * n * n * d * p,
       (naive.seconds * p) / p0,
       py,
-      `kit: lofPerPosition on onnxruntime k-NN blocks, ${THREADS} threads; naive: same on the reference JS k-NN (${p0} positions, scaled); ` +
+      `kit: lofPerPosition on the grouped onnxruntime k-NN (blocks of positions, exact re-rank), ${THREADS} threads; naive: same on the reference JS k-NN (${p0} positions, scaled); ` +
         `python: sklearn LocalOutlierFactor(n_neighbors=${k}, n_jobs=${THREADS}) per position${agree}`,
     ),
   ];

@@ -126,4 +126,6 @@ export async function randomProjectionAsync(
 export type { OrtSettings } from './ort-engine';
 export type { BlockOptions } from './blocked';
 export type { KnnPrecision, KnnStats } from './certified-nearest';
+export { knnSquaredGroups } from './grouped-knn';
+export type { GroupedKnnOptions, GroupedKnnStats } from './grouped-knn';
 export { transposeWeights } from './projection';

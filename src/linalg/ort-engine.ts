@@ -97,7 +97,7 @@ export function resolveSettings(s: OrtSettings): { threads: number; providers: s
 
 const sessions = new Map<string, Promise<Session>>();
 
-async function session(kind: 'topk' | 'product', s: OrtSettings): Promise<Session> {
+async function session(kind: string, s: OrtSettings, build?: () => Uint8Array): Promise<Session> {
   const ort = loadOrt();
   if (!ort)
     throw new OptionError(
@@ -107,7 +107,7 @@ async function session(kind: 'topk' | 'product', s: OrtSettings): Promise<Sessio
   const key = `${kind}|${threads}|${providers.join(',')}`;
   let p = sessions.get(key);
   if (!p) {
-    const model = kind === 'topk' ? topkGraph() : productGraph();
+    const model = build ? build() : kind === 'topk' ? topkGraph() : productGraph();
     p = ort.InferenceSession.create(model, {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
@@ -125,6 +125,11 @@ async function session(kind: 'topk' | 'product', s: OrtSettings): Promise<Sessio
     sessions.set(key, p);
   }
   return p;
+}
+
+/** A cached session for a graph built in another linalg file (one per name, thread count and providers). */
+export function ortSession(name: string, build: () => Uint8Array, s: OrtSettings): Promise<Session> {
+  return session(name, s, build);
 }
 
 /** A float input of `rows` x d (both graphs multiply such a block by the bank block transposed). */

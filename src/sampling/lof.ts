@@ -3,8 +3,8 @@
  * score = -negative_outlier_factor_), and the per-patch-position LOF that SoftPatch and TailedCore's head branch
  * use to find noisy patches (docs/method.md §3.2 step 2).
  */
-import { Matrix, assertFinite, zeros } from '../linalg/matrix';
-import { knnSquared, randomProjectionAsync, EngineOptions } from '../linalg';
+import { Matrix, assertFinite } from '../linalg/matrix';
+import { knnSquared, knnSquaredGroups, randomProjectionAsync, resolveEngine, EngineOptions } from '../linalg';
 import { progress } from '../util/progress';
 import { Rng } from '../util/rng';
 import { resolveOptions, checkRange } from '../util/options';
@@ -113,28 +113,25 @@ export async function lofPerPosition(
   // Same W draws as linalg's randomProjection; on the GEMM engine for 'ort' (n x D x projDim multiply-adds dominate
   // this stage at 1024-d when done in JS).
   const proj = await randomProjectionAsync(patches, o.projDim, rng, o.engine);
-  const d = proj.cols;
   const out = new Float32Array(patches.rows);
   const bar = o.progress
     ? progress('LOF per position', patchesPerImage, { unit: 'position', finalLine: 'ifShown' })
     : null;
-  // Two positions in flight: while onnxruntime computes one position's k-NN on its threads, this thread merges,
-  // re-ranks and scores the other (the positions are independent, so the scores are the same as one at a time).
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    const pts = zeros(imageCount, d);
-    for (let p = next++; p < patchesPerImage; p = next++) {
-      for (let n = 0; n < imageCount; n++) {
-        const src = (n * patchesPerImage + p) * d;
-        pts.data.set(proj.data.subarray(src, src + d), n * d);
-      }
-      const { dist, index } = await knnSquared(pts, o.k, true, o.engine);
+  // All positions through one grouped k-NN (member n of group p = row n * patchesPerImage + p, exactly the patch
+  // layout): a few onnxruntime calls rank every position's points, and the candidates are re-ranked exactly.
+  const engine = resolveEngine(o.engine.engine);
+  await knnSquaredGroups(
+    proj,
+    patchesPerImage,
+    o.k,
+    true,
+    (p, { dist, index }) => {
       const s = lofFromNeighbours(dist, index, imageCount, o.k);
       for (let n = 0; n < imageCount; n++) out[n * patchesPerImage + p] = s[n];
       bar?.tick();
-    }
-  };
-  await Promise.all([lane(), lane()]);
+    },
+    { ...o.engine, engine },
+  );
   bar?.done();
   return out;
 }

@@ -38,6 +38,16 @@ test('assertFinite names the row and column of a NaN', () => {
   assert.deepEqual(Array.from(takeRows(fromRows([[1], [2], [3]]), [2, 0]).data), [3, 1]);
 });
 
+test('assertFinite catches NaN and ±Infinity in every position of its four-wide scan and the tail, not huge values', () => {
+  for (const bad of [NaN, Infinity, -Infinity])
+    for (let at = 0; at < 7; at++) {
+      const m = { data: new Float32Array(7).fill(3.4e38), rows: 1, cols: 7 };
+      m.data[at] = bad;
+      assert.throws(() => assertFinite(m, 'x'), new RegExp(`non-finite value \\(${bad}\\) at row 0, column ${at}`));
+    }
+  assertFinite({ data: Float32Array.of(3.4e38, -3.4e38, 1e-45, 0, -0), rows: 1, cols: 5 }, 'x');
+});
+
 test('greedy coreset on a tiny 2-D set picks the farthest points in order', () => {
   // projDim 2 equals D, so no projection: distances are the raw 2-D ones and the picks are hand-checkable.
   const pts = fromRows([

@@ -1,0 +1,374 @@
+/**
+ * Exact k-NN inside many small interleaved point sets at once (per-patch-position LOF: member m of group g is row
+ * m * groups + g of the patch matrix). Equal to knnSquaredRef run on each group: same neighbours, same order (ties by
+ * lower index), same float64 distances rounded to float32.
+ *
+ * How: each block of groups is shifted to put its member 0 at the origin (distances do not change; the float32 error
+ * bound shrinks with the norms, whatever a common offset), copied group-major, and ranked by one onnxruntime call
+ * (./grouped-topk-graph.ts). The float32 scores come with a certified error bound E (below); every candidate whose
+ * score could still beat the current k-th exact distance is re-measured exactly in float64, and a row whose
+ * certificate fails (near-ties past the returned candidates, heavy duplicates, norms past float32) is recomputed by
+ * brute force. While onnxruntime ranks one block on a worker thread, this thread re-ranks the previous one.
+ */
+import { Matrix } from './matrix';
+import { KnnResult, knnSquaredRef } from './reference';
+import { ortGroupedTopk } from './grouped-topk-graph';
+import { resolveDevice } from './ort-engine';
+import { BlockOptions } from './blocked';
+import { InputError, OptionError } from '../util/errors';
+
+/** Candidates fetched per row beyond k (+1 for the row itself): most rows certify within them. */
+const MARGIN = 4;
+
+/** Squared L2 of rows a and b of `x` in the reference's order (ascending coordinates, one float64 accumulator). */
+function exactSq(x: Float32Array, ao: number, bo: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) {
+    const t = x[ao + c] - x[bo + c];
+    s += t * t;
+  }
+  return s;
+}
+
+/** Four exactSq at once (four independent accumulators, each in the reference's order, so each result is identical). */
+function exactSq4(x: Float32Array, ao: number, b: Int32Array, d: number, out: Float64Array): void {
+  const b0 = b[0],
+    b1 = b[1],
+    b2 = b[2],
+    b3 = b[3];
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  for (let c = 0; c < d; c++) {
+    const a = x[ao + c];
+    const t0 = a - x[b0 + c],
+      t1 = a - x[b1 + c],
+      t2 = a - x[b2 + c],
+      t3 = a - x[b3 + c];
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
+}
+
+/** A per-row sorted list of the k best (distance, index) pairs, ordered by distance then index. */
+class TopList {
+  readonly dist: Float64Array;
+  readonly idx: Int32Array;
+  size = 0;
+  constructor(readonly k: number) {
+    this.dist = new Float64Array(k);
+    this.idx = new Int32Array(k);
+  }
+  push(v: number, j: number): void {
+    const { dist, idx, k } = this;
+    let pos = this.size;
+    if (pos === k) {
+      if (!(v < dist[k - 1] || (v === dist[k - 1] && j < idx[k - 1]))) return;
+      pos = k - 1;
+    } else this.size++;
+    while (pos > 0 && (v < dist[pos - 1] || (v === dist[pos - 1] && j < idx[pos - 1]))) {
+      dist[pos] = dist[pos - 1];
+      idx[pos] = idx[pos - 1];
+      pos--;
+    }
+    dist[pos] = v;
+    idx[pos] = j;
+  }
+}
+
+/** Largest group size whose pair distances are memoised (n² float64 + int32 stamps: 12 MiB at 1024). */
+const MEMO_MAX_N = 1024;
+
+/** Exact distances of one group's pairs (i, j) = (j, i), valid until next() moves to the next group. */
+class PairMemo {
+  private readonly val: Float64Array;
+  private readonly stamp: Int32Array;
+  private cur = 0;
+  constructor(private readonly n: number) {
+    this.val = new Float64Array(n * n);
+    this.stamp = new Int32Array(n * n);
+  }
+  next(): void {
+    this.cur++;
+  }
+  /** The distance, or NaN when not measured yet in this group. */
+  get(i: number, j: number): number {
+    const key = i < j ? i * this.n + j : j * this.n + i;
+    return this.stamp[key] === this.cur ? this.val[key] : NaN;
+  }
+  set(i: number, j: number, v: number): void {
+    const key = i < j ? i * this.n + j : j * this.n + i;
+    this.stamp[key] = this.cur;
+    this.val[key] = v;
+  }
+}
+
+export interface GroupedKnnOptions extends BlockOptions {
+  /** 'js' runs knnSquaredRef on each group (the reference); 'ort' the ranked-and-certified path. @default 'ort' */
+  engine?: 'ort' | 'js';
+  /**
+   * Run onnxruntime on a worker thread, so that this thread re-ranks one block while the next is ranked (onnxruntime-node
+   * runs a session synchronously on the calling thread). Only for blocks of whole groups. @default true
+   */
+  worker?: boolean;
+  /**
+   * MiB of float32 scores per onnxruntime call (capped by memoryBudgetMB). Blocks that stay in the cache run faster
+   * than large ones: at 1885 points a group, 8-16 MiB ran 2-4x faster than 256 MiB. @default 16
+   */
+  scoreBlockMB?: number;
+  /** Most groups per onnxruntime call (smaller blocks overlap better with the re-ranking; see the bench). @default 32 */
+  groupsPerCall?: number;
+}
+
+/** Counters of one run, for tests and the bench. */
+export interface GroupedKnnStats {
+  calls: number;
+  /** Exact distances computed while re-ranking candidates. */
+  exact: number;
+  /** Rows whose certificate failed and were recomputed by brute force. */
+  bruteRows: number;
+}
+
+/**
+ * k nearest neighbours (squared L2, ascending, ties by lower index) inside each of `groups` interleaved point sets of
+ * `points` (member m of group g = row m * groups + g). `onGroup(g, result)` receives each group's result (indices are
+ * member numbers), once per group, in increasing g.
+ */
+export async function knnSquaredGroups(
+  points: Matrix,
+  groups: number,
+  k: number,
+  excludeSelf: boolean,
+  onGroup: (g: number, r: KnnResult) => void,
+  o: GroupedKnnOptions = {},
+): Promise<GroupedKnnStats> {
+  const stats: GroupedKnnStats = { calls: 0, exact: 0, bruteRows: 0 };
+  const d = points.cols;
+  if (!Number.isInteger(groups) || groups < 1 || points.rows % groups !== 0)
+    throw new InputError(`grouped k-NN: ${points.rows} rows do not split into ${groups} interleaved groups`);
+  if (points.data.length !== points.rows * d)
+    throw new InputError(`grouped k-NN: data length ${points.data.length} does not match ${points.rows}x${d}`);
+  const n = points.rows / groups;
+  const avail = excludeSelf ? n - 1 : n;
+  if (!Number.isInteger(k) || k < 1) throw new InputError(`k-NN: k must be a positive integer, got ${k}`);
+  if (k > avail) throw new InputError(`k-NN: asked for ${k} neighbours but only ${avail} other points exist`);
+  const maxG = o.groupsPerCall ?? 32;
+  if (!Number.isInteger(maxG) || maxG < 1)
+    throw new OptionError(`groupsPerCall must be a positive integer, got ${maxG}`);
+  const x = points.data;
+
+  if ((o.engine ?? 'ort') === 'js' || d === 0) {
+    const pts: Matrix = { data: new Float32Array(n * d), rows: n, cols: d };
+    for (let g = 0; g < groups; g++) {
+      for (let m = 0; m < n; m++) pts.data.set(x.subarray((m * groups + g) * d, (m * groups + g + 1) * d), m * d);
+      onGroup(g, knnSquaredRef(pts, k, excludeSelf));
+    }
+    return stats;
+  }
+
+  const mb = o.memoryBudgetMB ?? 256;
+  if (!(mb > 0) || !Number.isFinite(mb)) throw new OptionError(`memoryBudgetMB must be a positive number, got ${mb}`);
+  const sb = o.scoreBlockMB ?? 16;
+  if (!(sb > 0) || !Number.isFinite(sb)) throw new OptionError(`scoreBlockMB must be a positive number, got ${sb}`);
+  const cap = Math.max(1, Math.floor((Math.min(mb, sb) * 1024 * 1024) / 4));
+  // Score floats per call = gb * qb * n; whole groups when one fits, else query-row blocks of one group.
+  const gb = Math.max(1, Math.min(groups, maxG, Math.floor(cap / (n * n))));
+  const qb = gb > 1 ? n : Math.max(1, Math.min(n, Math.floor(cap / n)));
+  const kk = Math.min(n, k + (excludeSelf ? 1 : 0) + MARGIN);
+  // Error bound of a float32 score against the exact value, relative to (||q|| + max ||b||)² of the shifted rows:
+  // the (d + 1)-term dot product's d + 1 unit roundoffs, the norm's and the shift's rounding, with 2x to spare. CUDA may run the product in TF32 (10-bit mantissa): its input rounding is added.
+  const rel = (d + 16) * 2 ** -23 + (resolveDevice(o.device) === 'cuda' ? 2 ** -8 : 0);
+
+  // One block = groups [g0, g1) and query rows [q0, q1) of them.
+  interface Block {
+    g0: number;
+    g1: number;
+    q0: number;
+    q1: number;
+    norm: Float64Array;
+    maxNorm: Float64Array;
+    run: Promise<{ values: Float32Array; indices: Int32Array; inputs: ArrayBuffer[] }>;
+  }
+  let gathered: { g0: number; qa: Float32Array; ba: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
+    null;
+  // Input buffers back from the worker, reused (every value is overwritten): no fresh zeroed pages per block.
+  const spare: ArrayBuffer[] = [];
+  const take = (len: number): Float32Array => {
+    const i = spare.findIndex((b) => b.byteLength === len * 4);
+    return i >= 0 ? new Float32Array(spare.splice(i, 1)[0]) : new Float32Array(len);
+  };
+  const gather = function gatherBlock(g0: number, g1: number) {
+    if (gathered && gathered.g0 === g0) return gathered;
+    const w = g1 - g0;
+    // Rows of d + 1: the shifted point then 1 (queries) or -||b||²/2 (bank), so that one MatMul gives q·b - ||b||²/2.
+    const d1 = d + 1;
+    const y = take(w * n * d1);
+    const norm = new Float64Array(w * n);
+    const maxNorm = new Float64Array(w);
+    for (let m = 0; m < n; m++) {
+      for (let g = g0; g < g1; g++) {
+        const src = (m * groups + g) * d,
+          mo = g * d,
+          dst = ((g - g0) * n + m) * d1;
+        // Four partial sums (the norm only feeds the bound and the float32 ranking, any float64 order will do).
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0,
+          c = 0;
+        for (; c + 3 < d; c += 4) {
+          const v0 = (y[dst + c] = Math.fround(x[src + c] - x[mo + c])),
+            v1 = (y[dst + c + 1] = Math.fround(x[src + c + 1] - x[mo + c + 1])),
+            v2 = (y[dst + c + 2] = Math.fround(x[src + c + 2] - x[mo + c + 2])),
+            v3 = (y[dst + c + 3] = Math.fround(x[src + c + 3] - x[mo + c + 3]));
+          s0 += v0 * v0;
+          s1 += v1 * v1;
+          s2 += v2 * v2;
+          s3 += v3 * v3;
+        }
+        for (; c < d; c++) {
+          const v = (y[dst + c] = Math.fround(x[src + c] - x[mo + c]));
+          s0 += v * v;
+        }
+        const s = s0 + s1 + (s2 + s3);
+        y[dst + d] = 1;
+        norm[(g - g0) * n + m] = s;
+        if (s > maxNorm[g - g0]) maxNorm[g - g0] = s;
+      }
+    }
+    const ba = take(w * n * d1);
+    ba.set(y);
+    for (let r = 0; r < w * n; r++) ba[r * d1 + d] = -0.5 * Math.fround(norm[r]);
+    gathered = { g0, qa: y, ba, norm, maxNorm };
+    return gathered;
+  };
+  const launch = (g0: number, g1: number, q0: number, q1: number): Block => {
+    const { qa, ba, norm, maxNorm } = gather(g0, g1);
+    const w = g1 - g0;
+    stats.calls++;
+    // Whole groups, or row blocks of one group.
+    const q = q0 === 0 && q1 === n ? qa : qa.subarray(q0 * (d + 1), q1 * (d + 1));
+    // Whole groups go to the worker (their buffers handed over, not copied). Row blocks stay on this thread: each call
+    // would copy the whole bank of the group to the worker.
+    const run = ortGroupedTopk(
+      q,
+      ba,
+      { g: w, nq: q1 - q0, nb: n, d: d + 1, k: kk },
+      { ...o, worker: (o.worker ?? true) && qb === n, transfer: true },
+    );
+    return { g0, g1, q0, q1, norm, maxNorm, run };
+  };
+
+  const top = new TopList(k);
+  const four = new Int32Array(4);
+  const four64 = new Float64Array(4);
+  const cand = new Int32Array(kk);
+  const resultFor = new Map<number, KnnResult>();
+  // Neighbour pairs are often mutual (about 60 % of LOF's on real patches): each exact distance is measured once.
+  const memo = n <= MEMO_MAX_N ? new PairMemo(n) : null;
+  // Synchronous, apart from its async caller (an async function body optimises worse).
+  const rerank = function rerankBlock(blk: Block, values: Float32Array, indices: Int32Array): void {
+    const nqb = blk.q1 - blk.q0;
+    for (let g = blk.g0; g < blk.g1; g++) {
+      let res = resultFor.get(g);
+      if (!res) {
+        res = { k, dist: new Float32Array(n * k), index: new Int32Array(n * k) };
+        resultFor.set(g, res);
+      }
+      const gl = g - blk.g0;
+      memo?.next();
+      const maxN = Math.sqrt(blk.maxNorm[gl]);
+      // Scores of norms past 2^100 may overflow float32 (Infinity would pass any bound): measure those rows directly.
+      const sane = blk.maxNorm[gl] <= 2 ** 100;
+      for (let i = blk.q0; i < blk.q1; i++) {
+        const base = (gl * nqb + (i - blk.q0)) * kk;
+        const nqi = blk.norm[gl * n + i];
+        // (+ an absolute term for float32 underflow; an overflowing group never certifies, see `sane`)
+        const e = sane ? rel * (Math.sqrt(nqi) + maxN) ** 2 + (d + 8) * 2 ** -147 : Infinity;
+        const ao = (i * groups + g) * d;
+        top.size = 0;
+        let nc = 0;
+        // The first k candidates other than the row itself are always measured: those not cached, four at a time.
+        let t = 0,
+          c = 0;
+        for (; t < kk && c < k; t++) {
+          const j = indices[base + t];
+          if (excludeSelf && j === i) continue;
+          c++;
+          const cached = memo ? memo.get(i, j) : NaN;
+          if (cached === cached)
+            top.push(cached, j); // not NaN: measured from j's side
+          else cand[nc++] = j;
+        }
+        // Four at a time, the last four padded with repeats: the sums are latency-bound, so four cost about one.
+        for (let u = 0; u < nc; u += 4) {
+          const m = Math.min(4, nc - u);
+          for (let z = 0; z < 4; z++) four[z] = (cand[u + (z < m ? z : m - 1)] * groups + g) * d;
+          exactSq4(x, ao, four, d, four64);
+          for (let z = 0; z < m; z++) {
+            top.push(four64[z], cand[u + z]);
+            memo?.set(i, cand[u + z], four64[z]);
+          }
+        }
+        stats.exact += nc;
+        // Then every further candidate whose score bound could still beat the k-th exact distance.
+        let certified = kk === n && sane;
+        for (; t < kk; t++) {
+          if (values[base + t] + nqi - e > top.dist[k - 1]) {
+            certified = true;
+            break;
+          }
+          const j = indices[base + t];
+          if (excludeSelf && j === i) continue;
+          let dij = memo ? memo.get(i, j) : NaN;
+          if (dij !== dij) {
+            dij = exactSq(x, ao, (j * groups + g) * d, d);
+            memo?.set(i, j, dij);
+            stats.exact++;
+          }
+          top.push(dij, j);
+        }
+        // Rows not returned score >= the last value returned; if even that could beat the k-th, measure them all.
+        if (!certified && !(values[base + kk - 1] + nqi - e > top.dist[k - 1])) {
+          stats.bruteRows++;
+          top.size = 0;
+          for (let j = 0; j < n; j++)
+            if (!(excludeSelf && j === i)) top.push(exactSq(x, ao, (j * groups + g) * d, d), j);
+        }
+        for (let s = 0; s < k; s++) {
+          res.dist[i * k + s] = top.dist[s];
+          res.index[i * k + s] = top.idx[s];
+        }
+      }
+      if (blk.q1 === n) {
+        onGroup(g, res);
+        resultFor.delete(g);
+      }
+    }
+  };
+
+  const finish = async (blk: Block): Promise<void> => {
+    const { values, indices, inputs } = await blk.run;
+    spare.push(...inputs);
+    rerank(blk, values, indices);
+  };
+
+  // The block list, then two in flight: launch the next before re-ranking the current.
+  const plan: [number, number, number, number][] = [];
+  for (let g0 = 0; g0 < groups; g0 += gb)
+    for (let q0 = 0; q0 < n; q0 += qb) plan.push([g0, Math.min(groups, g0 + gb), q0, Math.min(n, q0 + qb)]);
+  let cur = launch(...plan[0]);
+  for (let b = 0; b < plan.length; b++) {
+    const next = b + 1 < plan.length ? launch(...plan[b + 1]) : null;
+    await finish(cur);
+    if (next) cur = next;
+  }
+  return stats;
+}

@@ -1,0 +1,167 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRng, Rng } from '../../src/util/rng';
+import { Matrix, zeros } from '../../src/linalg/matrix';
+import { knnSquaredGroups, GroupedKnnOptions, GroupedKnnStats } from '../../src/linalg';
+import { knnSquaredRef, KnnResult } from '../../src/linalg/reference';
+import { lofPerPosition, lofFromNeighbours } from '../../src/sampling/lof';
+
+/** Member m of group g = row m * groups + g, as patch features are laid out (image-major, position inside). */
+function member(pts: Matrix, groups: number, g: number): Matrix {
+  const n = pts.rows / groups,
+    d = pts.cols;
+  const out = zeros(n, d);
+  for (let m = 0; m < n; m++) out.data.set(pts.data.subarray((m * groups + g) * d, (m * groups + g + 1) * d), m * d);
+  return out;
+}
+
+async function run(
+  pts: Matrix,
+  groups: number,
+  k: number,
+  excludeSelf: boolean,
+  o: GroupedKnnOptions,
+): Promise<{ res: KnnResult[]; stats: GroupedKnnStats; order: number[] }> {
+  const res: KnnResult[] = [];
+  const order: number[] = [];
+  const stats = await knnSquaredGroups(
+    pts,
+    groups,
+    k,
+    excludeSelf,
+    (g, r) => {
+      order.push(g);
+      res[g] = { k: r.k, dist: r.dist.slice(), index: r.index.slice() };
+    },
+    o,
+  );
+  return { res, stats, order };
+}
+
+/** Bit-for-bit equality with knnSquaredRef on every group. */
+async function assertExact(pts: Matrix, groups: number, k: number, o: GroupedKnnOptions, what: string) {
+  const out: GroupedKnnStats[] = [];
+  for (const excludeSelf of [true, false]) {
+    const { res, stats, order } = await run(pts, groups, k, excludeSelf, o);
+    assert.deepEqual(
+      order,
+      Array.from({ length: groups }, (_, g) => g),
+      `${what}: each group once, in order`,
+    );
+    for (let g = 0; g < groups; g++) {
+      const ref = knnSquaredRef(member(pts, groups, g), k, excludeSelf);
+      assert.deepEqual(Array.from(res[g].index), Array.from(ref.index), `${what}: indices of group ${g}`);
+      assert.deepEqual(Array.from(res[g].dist), Array.from(ref.dist), `${what}: distances of group ${g}`);
+    }
+    out.push(stats);
+  }
+  return out;
+}
+
+function fill(pts: Matrix, f: (m: number, g: number, c: number) => number, groups: number): Matrix {
+  const d = pts.cols;
+  for (let r = 0; r < pts.rows; r++)
+    for (let c = 0; c < d; c++) pts.data[r * d + c] = f(Math.floor(r / groups), r % groups, c);
+  return pts;
+}
+
+const ORT: GroupedKnnOptions = { engine: 'ort', threads: 1 };
+
+test('grouped k-NN equals knnSquaredRef on every group (clusters, odd dimension, several calls, row blocks)', async () => {
+  const rng: Rng = createRng('grouped-knn');
+  const groups = 7,
+    n = 40,
+    d = 13;
+  const centres = Array.from({ length: 5 }, () => Array.from({ length: d }, () => rng.normal() * 4));
+  const pts = fill(zeros(n * groups, d), (m, g, c) => centres[(m + g) % 5][c] + rng.normal() * 0.3, groups);
+  const [st] = await assertExact(pts, groups, 5, { ...ORT, groupsPerCall: 3 }, 'clusters');
+  assert.equal(st.calls, 3);
+  assert.equal(st.bruteRows, 0, 'well separated points certify within the candidates');
+  // A budget of 600 floats: one group per call and query blocks of 15 rows.
+  const [rb] = await assertExact(pts, groups, 5, { ...ORT, memoryBudgetMB: (600 * 4) / 2 ** 20 }, 'row blocks');
+  assert.equal(rb.calls, groups * 3);
+  // The reference engine runs the same contract.
+  const a = await run(pts, groups, 5, true, { engine: 'js' });
+  const b = await run(pts, groups, 5, true, ORT);
+  assert.deepEqual(a.res, b.res);
+});
+
+test('grouped k-NN is exact on ties, duplicate rows, constant features and constant groups', async () => {
+  const groups = 4,
+    n = 30,
+    d = 6;
+  // Small integer coordinates: many equal distances, and exact duplicates (distance 0).
+  const grid = fill(zeros(n * groups, d), (m, g, c) => ((m * (c + 1) + g) % 3) - 1, groups);
+  await assertExact(grid, groups, 4, ORT, 'integer grid');
+  // Duplicated rows within a group, constant columns, and one group where every member is the same point.
+  const rng = createRng('dups');
+  const base = Array.from({ length: n * groups * d }, () => rng.normal());
+  const dup = fill(
+    zeros(n * groups, d),
+    (m, g, c) => (g === 3 ? 2.5 : c === 0 ? 7 : base[((m % 9) * groups + g) * d + c]),
+    groups,
+  );
+  const stats = await assertExact(dup, groups, 5, ORT, 'duplicates');
+  assert.ok(stats[0].bruteRows >= n, 'the constant group (all distances 0) cannot certify and is measured directly');
+});
+
+test('grouped k-NN is exact at adversarial scales and offsets', async () => {
+  const rng = createRng('scales');
+  const groups = 5,
+    n = 24,
+    d = 9;
+  const noise = Array.from({ length: n * groups * d }, () => rng.normal());
+  // group 0: tiny (float32 squares underflow), 1: huge (float32 squares overflow), 2: a large common offset with a small
+  // spread, 3: one coordinate a million times the others, 4: plain.
+  const pts = fill(
+    zeros(n * groups, d),
+    (m, g, c) => {
+      const z = noise[(m * groups + g) * d + c];
+      return [z * 1e-22, z * 3e19, 1e5 + z * 1e-2, c === 0 ? z * 1e6 : z, z][g];
+    },
+    groups,
+  );
+  await assertExact(pts, groups, 3, ORT, 'scales');
+});
+
+test('per-position LOF on the grouped k-NN equals LOF on the reference neighbours, bit for bit', async () => {
+  const rng = createRng('lof-grouped');
+  const images = 50,
+    ppi = 9,
+    d = 12;
+  const p = zeros(images * ppi, d);
+  for (let i = 0; i < p.data.length; i++) p.data[i] = rng.normal() + (i % 17 === 0 ? 6 : 0);
+  // projDim = d: no projection, so the reference sees the same points.
+  const got = await lofPerPosition(p, images, ppi, createRng(1), {
+    k: 6,
+    projDim: d,
+    progress: false,
+    engine: { engine: 'ort', threads: 1 },
+  });
+  for (let q = 0; q < ppi; q++) {
+    const pts = member(p, ppi, q);
+    const ref = knnSquaredRef(pts, 6, true);
+    const want = lofFromNeighbours(ref.dist, ref.index, images, 6);
+    for (let i = 0; i < images; i++) assert.equal(got[i * ppi + q], want[i], `position ${q}, image ${i}`);
+  }
+});
+
+test('grouped k-NN refuses bad shapes and options', async () => {
+  const pts = zeros(12, 2);
+  await assert.rejects(
+    knnSquaredGroups(pts, 5, 1, true, () => {}),
+    /do not split into 5/,
+  );
+  await assert.rejects(
+    knnSquaredGroups(pts, 4, 3, true, () => {}),
+    /only 2 other points/,
+  );
+  await assert.rejects(
+    knnSquaredGroups(pts, 4, 1, true, () => {}, { groupsPerCall: 0 }),
+    /groupsPerCall/,
+  );
+  await assert.rejects(
+    knnSquaredGroups(pts, 4, 1, true, () => {}, { memoryBudgetMB: -1 }),
+    /memoryBudgetMB/,
+  );
+});
