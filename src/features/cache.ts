@@ -3,15 +3,16 @@
  * Layout (little-endian): 64-byte header [magic "TCF\0" | version u32 | gridH u32 | gridW u32 | dim u32 |
  * embedDim u32 | sha256 of the payload (32 bytes) | 8 reserved], then float32 patches (gridH*gridW*dim) and
  * float32 embedding (embedDim). Written atomically (util/atomic: a temporary name unique per host, process and call,
- * fsync, rename), so concurrent writers, also on a shared file system, never mix their bytes: the last rename wins
- * and every version of an entry is whole. A read checks magic, version, shape, size and checksum; anything wrong is
+ * then rename), so concurrent writers, also on a shared file system, never mix their bytes: the last rename wins
+ * and every version of an entry is whole. No fsync per entry (it cost more than computing the entry's features): an
+ * entry that a crash left empty or torn fails the checksum on its next read and is recomputed, like any corrupt one. A read checks magic, version, shape, size and checksum; anything wrong is
  * reported once, deleted and recomputed by the caller, never used. Opening a cache removes the temporary files that
  * killed writers left behind (see removeStaleTemps); a folder that cannot be used is one InputError line.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
-import { ensureDir, removeStaleTemps, StaleTempOptions, writeFileAtomic } from '../util/atomic';
+import { ensureDir, removeStaleTemps, StaleTempOptions, writeFileAtomic, writeFileAtomicAsync } from '../util/atomic';
 import { sortKeys } from '../util/canonical-json';
 
 export const CACHE_MAGIC = 0x00464354; // "TCF\0" read as little-endian u32
@@ -150,26 +151,40 @@ export class FeatureCache {
 
   /** Writes an entry atomically. */
   write(key: string, shape: CacheShape, patches: Float32Array, embedding?: Float32Array): void {
-    const np = shape.gridH * shape.gridW * shape.dim;
-    if (patches.length !== np) throw new Error(`cache write: ${patches.length} patch floats, shape needs ${np}`);
-    if ((embedding?.length ?? 0) !== shape.embedDim)
-      throw new Error(`cache write: embedding length ${embedding?.length ?? 0}, shape needs ${shape.embedDim}`);
-    const buf = Buffer.alloc(CACHE_HEADER_BYTES + 4 * (np + shape.embedDim));
-    buf.writeUInt32LE(CACHE_MAGIC, 0);
-    buf.writeUInt32LE(CACHE_VERSION, 4);
-    buf.writeUInt32LE(shape.gridH, 8);
-    buf.writeUInt32LE(shape.gridW, 12);
-    buf.writeUInt32LE(shape.dim, 16);
-    buf.writeUInt32LE(shape.embedDim, 20);
-    const pBytes = Buffer.from(patches.buffer, patches.byteOffset, patches.byteLength);
-    pBytes.copy(buf, CACHE_HEADER_BYTES);
-    const hash = crypto.createHash('sha256').update(pBytes);
-    if (embedding && shape.embedDim > 0) {
-      const eBytes = Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength);
-      eBytes.copy(buf, CACHE_HEADER_BYTES + pBytes.length);
-      hash.update(eBytes);
-    }
-    hash.digest().copy(buf, 24);
-    writeFileAtomic(this.pathFor(key), buf, 'feature cache entry');
+    writeFileAtomic(this.pathFor(key), entryBytes(shape, patches, embedding), 'feature cache entry', { fsync: false });
   }
+
+  /**
+   * write() without blocking the calling thread on the file system: the entry's bytes are taken now (the arrays may be
+   * reused at once), the file is written on libuv's threads. Await the promise before relying on the entry.
+   */
+  async writeAsync(key: string, shape: CacheShape, patches: Float32Array, embedding?: Float32Array): Promise<void> {
+    const buf = entryBytes(shape, patches, embedding);
+    await writeFileAtomicAsync(this.pathFor(key), buf, 'feature cache entry', { fsync: false });
+  }
+}
+
+/** An entry's file bytes: header (with the payload's sha256), patches, embedding. */
+function entryBytes(shape: CacheShape, patches: Float32Array, embedding?: Float32Array): Buffer {
+  const np = shape.gridH * shape.gridW * shape.dim;
+  if (patches.length !== np) throw new Error(`cache write: ${patches.length} patch floats, shape needs ${np}`);
+  if ((embedding?.length ?? 0) !== shape.embedDim)
+    throw new Error(`cache write: embedding length ${embedding?.length ?? 0}, shape needs ${shape.embedDim}`);
+  const buf = Buffer.alloc(CACHE_HEADER_BYTES + 4 * (np + shape.embedDim));
+  buf.writeUInt32LE(CACHE_MAGIC, 0);
+  buf.writeUInt32LE(CACHE_VERSION, 4);
+  buf.writeUInt32LE(shape.gridH, 8);
+  buf.writeUInt32LE(shape.gridW, 12);
+  buf.writeUInt32LE(shape.dim, 16);
+  buf.writeUInt32LE(shape.embedDim, 20);
+  const pBytes = Buffer.from(patches.buffer, patches.byteOffset, patches.byteLength);
+  pBytes.copy(buf, CACHE_HEADER_BYTES);
+  const hash = crypto.createHash('sha256').update(pBytes);
+  if (embedding && shape.embedDim > 0) {
+    const eBytes = Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength);
+    eBytes.copy(buf, CACHE_HEADER_BYTES + pBytes.length);
+    hash.update(eBytes);
+  }
+  hash.digest().copy(buf, 24);
+  return buf;
 }

@@ -153,13 +153,43 @@ export function projectChannels(m: LayerMap, projection: Float32Array, dim: numb
     );
   }
   const X = new Float32Array(P * d);
+  const src = m.data;
+  // X[p] = sum over c (ascending) of v_c * W[c], rounded to float32 after every addition, zero v_c skipped (ReLU
+  // maps are about half zeros). The nonzero channels go four at a time, X[p][k] kept in a register across them;
+  // Math.fround after each addition is exactly the rounding that storing into the Float32Array did, so every value
+  // equals the one-channel-at-a-time loop's.
+  const nz = new Int32Array(C);
   for (let p = 0; p < P; p++) {
-    for (let c = 0; c < C; c++) {
-      const v = m.data[p * C + c];
-      if (v === 0) continue;
-      const wr = c * d,
-        xr = p * d;
-      for (let k = 0; k < d; k++) X[xr + k] += v * projection[wr + k];
+    const xr = p * d,
+      vr = p * C;
+    let n = 0;
+    for (let c = 0; c < C; c++) if (src[vr + c] !== 0) nz[n++] = c;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const c0 = nz[j],
+        c1 = nz[j + 1],
+        c2 = nz[j + 2],
+        c3 = nz[j + 3];
+      const v0 = src[vr + c0],
+        v1 = src[vr + c1],
+        v2 = src[vr + c2],
+        v3 = src[vr + c3];
+      const w0 = c0 * d,
+        w1 = c1 * d,
+        w2 = c2 * d,
+        w3 = c3 * d;
+      for (let k = 0; k < d; k++) {
+        let x = X[xr + k];
+        x = Math.fround(x + v0 * projection[w0 + k]);
+        x = Math.fround(x + v1 * projection[w1 + k]);
+        x = Math.fround(x + v2 * projection[w2 + k]);
+        X[xr + k] = x + v3 * projection[w3 + k];
+      }
+    }
+    for (; j < n; j++) {
+      const v = src[vr + nz[j]],
+        w = nz[j] * d;
+      for (let k = 0; k < d; k++) X[xr + k] += v * projection[w + k];
     }
   }
   return { data: X, height: m.height, width: m.width, channels: d };
@@ -205,13 +235,41 @@ export function poolSecondOrder(m: LayerMap, options: SecondOrderOptions = {}): 
   }
   const mu = centre ? meanOf(keep) : new Float64Array(d);
   const M = new Float64Array(d * d);
-  const row = new Float64Array(d);
-  for (const p of keep) {
-    for (let k = 0; k < d; k++) row[k] = X[p * d + k] - mu[k];
+  // M[a][b] (b >= a) += r_p[a] * r_p[b] over the kept patches p in order, zero r_p[a] skipped. Two patches at a time
+  // keep M[a][b] in a register across both additions: the same sums in the same order, so the same doubles.
+  const r0 = new Float64Array(d),
+    r1 = new Float64Array(d);
+  let q = 0;
+  for (; q + 2 <= keep.length; q += 2) {
+    const x0 = keep[q] * d,
+      x1 = keep[q + 1] * d;
+    for (let k = 0; k < d; k++) {
+      r0[k] = X[x0 + k] - mu[k];
+      r1[k] = X[x1 + k] - mu[k];
+    }
     for (let a = 0; a < d; a++) {
-      const ra = row[a];
+      const ra0 = r0[a],
+        ra1 = r1[a],
+        at = a * d;
+      if (ra0 !== 0 && ra1 !== 0) {
+        for (let b = a; b < d; b++) {
+          const m = M[at + b] + ra0 * r0[b];
+          M[at + b] = m + ra1 * r1[b];
+        }
+      } else if (ra0 !== 0) {
+        for (let b = a; b < d; b++) M[at + b] += ra0 * r0[b];
+      } else if (ra1 !== 0) {
+        for (let b = a; b < d; b++) M[at + b] += ra1 * r1[b];
+      }
+    }
+  }
+  for (; q < keep.length; q++) {
+    const x0 = keep[q] * d;
+    for (let k = 0; k < d; k++) r0[k] = X[x0 + k] - mu[k];
+    for (let a = 0; a < d; a++) {
+      const ra = r0[a];
       if (ra === 0) continue;
-      for (let b = a; b < d; b++) M[a * d + b] += ra * row[b];
+      for (let b = a; b < d; b++) M[a * d + b] += ra * r0[b];
     }
   }
   const out = new Float32Array((d * (d + 1)) / 2);

@@ -325,30 +325,29 @@ export class FeatureExtractor {
     this.stats.misses += todo.length;
     if (todo.length) {
       const bar = progress(`extracting features (${this.backbone.engine})`, todo.length, { quiet: this.o.quiet });
-      for (let b = 0; b < todo.length; b += this.o.batchSize) {
-        const idx = todo.slice(b, b + this.o.batchSize);
-        const imgs: FloatImage[] = [];
-        const rgbs: RgbImage[] = [];
-        for (const i of idx) {
-          const rgb = await readRgb(paths[i]);
-          rgbs.push(rgb);
-          imgs.push(preprocess(rgb, this.prepOpts()));
-        }
+      const writes = new CacheWrites();
+      for await (const { idx, rgbs } of decodeAhead(paths, todo, this.o.batchSize)) {
+        const imgs = rgbs.map((rgb) => preprocess(rgb, this.prepOpts()));
         const out = await this.backbone.extract(this.pack(imgs));
         const emb = this.embedder ? await this.embedder.embed(rgbs) : out.embeddings;
         out.layers.forEach((rec, k) => {
           const i = idx[k];
           patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, patches, i * P);
           embeddings.data.set(emb.data.subarray(k * E, (k + 1) * E), i * E);
-          this.cache?.write(
-            keys[i],
-            shape,
-            patches.data.subarray(i * P * D, (i + 1) * P * D),
-            embeddings.data.subarray(i * E, (i + 1) * E),
-          );
+          if (this.cache)
+            writes.add(
+              this.cache.writeAsync(
+                keys[i],
+                shape,
+                patches.data.subarray(i * P * D, (i + 1) * P * D),
+                embeddings.data.subarray(i * E, (i + 1) * E),
+              ),
+            );
         });
         bar.tick(idx.length);
+        await writes.room();
       }
+      await writes.settle();
       bar.done();
     }
     return { patches, embeddings, gridH: this.gridH, gridW: this.gridW, imageCount: n, inputSize: this.o.crop };
@@ -370,18 +369,20 @@ export class FeatureExtractor {
     const todo = this.readCached(keys, shape, (i) => patches.data.subarray(i * P * D, (i + 1) * P * D), null, n);
     if (todo.length) {
       const bar = progress(`extracting patch features (${this.backbone.engine})`, todo.length, { quiet: this.o.quiet });
-      for (let b = 0; b < todo.length; b += this.o.batchSize) {
-        const idx = todo.slice(b, b + this.o.batchSize);
-        const imgs: FloatImage[] = [];
-        for (const i of idx) imgs.push(preprocess(await readRgb(paths[i]), this.prepOpts()));
+      const writes = new CacheWrites();
+      for await (const { idx, rgbs } of decodeAhead(paths, todo, this.o.batchSize)) {
+        const imgs = rgbs.map((rgb) => preprocess(rgb, this.prepOpts()));
         const out = await this.backbone.extract(this.pack(imgs));
         out.layers.forEach((rec, k) => {
           const i = idx[k];
           patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, patches, i * P);
-          this.cache?.write(keys[i], shape, patches.data.subarray(i * P * D, (i + 1) * P * D));
+          if (this.cache)
+            writes.add(this.cache.writeAsync(keys[i], shape, patches.data.subarray(i * P * D, (i + 1) * P * D)));
         });
         bar.tick(idx.length);
+        await writes.room();
       }
+      await writes.settle();
       bar.done();
     }
     return {
@@ -415,20 +416,21 @@ export class FeatureExtractor {
     );
     if (todo.length) {
       const bar = progress(`image embeddings (${todo.length} images)`, todo.length, { quiet: this.o.quiet });
-      for (let b = 0; b < todo.length; b += this.o.batchSize) {
-        const idx = todo.slice(b, b + this.o.batchSize);
-        const rgbs: RgbImage[] = [];
-        for (const i of idx) rgbs.push(await readRgb(paths[i]));
+      const writes = new CacheWrites();
+      for await (const { idx, rgbs } of decodeAhead(paths, todo, this.o.batchSize)) {
         // Without a pass of its own, the embedding is the patch backbone's embedding layer (one backbone call).
         const emb = this.embedder
           ? await this.embedder.embed(rgbs)
           : (await this.backbone.extract(this.pack(rgbs.map((r) => preprocess(r, this.prepOpts()))))).embeddings;
         idx.forEach((i, k) => {
           embeddings.data.set(emb.data.subarray(k * E, (k + 1) * E), i * E);
-          this.cache?.write(keys[i], shape, none, embeddings.data.subarray(i * E, (i + 1) * E));
+          if (this.cache)
+            writes.add(this.cache.writeAsync(keys[i], shape, none, embeddings.data.subarray(i * E, (i + 1) * E)));
         });
         bar.tick(idx.length);
+        await writes.room();
       }
+      await writes.settle();
       bar.done();
     }
     return embeddings;
@@ -495,6 +497,7 @@ export class FeatureExtractor {
     this.stats.misses += todo.length;
     if (!todo.length) return out;
     const bar = progress(`extracting ${type} views (${this.backbone.engine})`, todo.length, { quiet: this.o.quiet });
+    const writes = new CacheWrites();
     let pending: { img: number; view: number; image: FloatImage }[] = [];
     const flush = async () => {
       if (!pending.length) return;
@@ -503,14 +506,18 @@ export class FeatureExtractor {
         const { img, view } = pending[k];
         const slot = (img * V + view) * P;
         patchEmbed(this.mapsOf(rec), { targetDim: D, patchSize: this.o.patchSize }, out, slot);
-        this.cache?.write(
-          cacheKey(hashes[img], cfg, viewKey(views[view])),
-          shape,
-          out.data.subarray(slot * D, (slot + P) * D),
-        );
+        if (this.cache)
+          writes.add(
+            this.cache.writeAsync(
+              cacheKey(hashes[img], cfg, viewKey(views[view])),
+              shape,
+              out.data.subarray(slot * D, (slot + P) * D),
+            ),
+          );
       });
       bar.tick(pending.length);
       pending = [];
+      await writes.room();
     };
     let t = 0;
     while (t < todo.length) {
@@ -526,6 +533,7 @@ export class FeatureExtractor {
       }
     }
     await flush();
+    await writes.settle();
     bar.done();
     return out;
   }
@@ -533,6 +541,58 @@ export class FeatureExtractor {
   dispose(): void {
     this.backbone.dispose();
     this.embedder?.dispose();
+  }
+}
+
+/**
+ * Cache writes in flight (FeatureCache.writeAsync), so the file system works on libuv's threads while the caller
+ * computes the next batch: room() waits while more than `limit` are pending, settle() waits for all; both rethrow the
+ * first failed write.
+ */
+class CacheWrites {
+  private readonly pending = new Set<Promise<void>>();
+  private failure: { error: unknown } | null = null;
+  constructor(private readonly limit = 64) {}
+
+  add(write: Promise<void>): void {
+    const p: Promise<void> = write
+      .catch((error: unknown) => {
+        this.failure = this.failure ?? { error };
+      })
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+
+  async room(): Promise<void> {
+    while (this.pending.size > this.limit) await Promise.race(this.pending);
+    if (this.failure) throw this.failure.error;
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+/**
+ * The decoded images of `todo` (indices into `paths`) in batches of `size`, one batch read ahead: sharp decodes batch
+ * b + 1 on its own threads while the caller computes batch b.
+ */
+async function* decodeAhead(
+  paths: string[],
+  todo: number[],
+  size: number,
+): AsyncGenerator<{ idx: number[]; rgbs: RgbImage[] }> {
+  const read = (b: number) => {
+    const p = Promise.all(todo.slice(b, b + size).map((i) => readRgb(paths[i])));
+    p.catch(() => {}); // a read-ahead the caller never reaches (it stopped early) must not be an unhandled rejection
+    return p;
+  };
+  let next = todo.length ? read(0) : null;
+  for (let b = 0; b < todo.length; b += size) {
+    const rgbs = await next!;
+    next = b + size < todo.length ? read(b + size) : null;
+    yield { idx: todo.slice(b, b + size), rgbs };
   }
 }
 

@@ -80,12 +80,60 @@ function clip8(acc: number): number {
 
 /**
  * One pass of PIL's 8-bit bilinear resampling along the middle axis of a [rows, len, channels] buffer (len -> outLen),
- * with its fixed-point coefficients and rounding.
+ * with its fixed-point coefficients and rounding. Every product and sum is an integer below 2^53, so the doubles are
+ * exact and the loop order (chosen for speed below) cannot change a byte.
  */
 function resamplePass(src: Uint8Array, rows: number, len: number, channels: number, outLen: number): Uint8Array {
   const taps = bilinearTaps(len, outLen);
   const kw = fixedPoint(taps.weights);
   const out = new Uint8Array(rows * outLen * channels);
+  if (channels >= 16) {
+    // Wide "pixels" (the vertical pass, one pixel = one whole row): accumulate tap rows into a contiguous vector.
+    const acc = new Float64Array(channels);
+    for (let y = 0; y < rows; y++) {
+      const rowIn = y * len * channels;
+      const rowOut = y * outLen * channels;
+      for (let x = 0; x < outLen; x++) {
+        const s = taps.start[x],
+          n = taps.count[x],
+          wo = x * taps.maxCount;
+        acc.fill(HALF);
+        for (let k = 0; k < n; k++) {
+          const w = kw[wo + k],
+            from = rowIn + (s + k) * channels;
+          for (let c = 0; c < channels; c++) acc[c] += w * src[from + c];
+        }
+        const o = rowOut + x * channels;
+        for (let c = 0; c < channels; c++) out[o + c] = clip8(acc[c]);
+      }
+    }
+    return out;
+  }
+  if (channels === 3) {
+    for (let y = 0; y < rows; y++) {
+      const rowIn = y * len * 3;
+      const rowOut = y * outLen * 3;
+      for (let x = 0; x < outLen; x++) {
+        const n = taps.count[x],
+          wo = x * taps.maxCount;
+        let a0 = HALF,
+          a1 = HALF,
+          a2 = HALF,
+          i = rowIn + taps.start[x] * 3;
+        for (let k = 0; k < n; k++, i += 3) {
+          const w = kw[wo + k];
+          a0 += w * src[i];
+          a1 += w * src[i + 1];
+          a2 += w * src[i + 2];
+        }
+        const o = rowOut + x * 3;
+        out[o] = clip8(a0);
+        out[o + 1] = clip8(a1);
+        out[o + 2] = clip8(a2);
+      }
+    }
+    return out;
+  }
   for (let y = 0; y < rows; y++) {
     const rowIn = y * len * channels;
     const rowOut = y * outLen * channels;

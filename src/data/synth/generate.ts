@@ -1,36 +1,30 @@
 /**
  * Writes the synthetic industrial dataset in the MVTec layout (PNG images, binary PNG masks), deterministically from
- * the seed: the same options give byte-identical files. Pixels are computed in typed arrays on the main thread while
- * sharp encodes earlier images on its own threads. Every file is written to a temporary name and renamed, so an
+ * the seed: the same options give byte-identical files. Pixels are computed in typed arrays on worker threads (or the
+ * calling thread for small sets) while sharp encodes earlier images on its own threads. Every file is written to a temporary name and renamed, so an
  * image on disk is always whole; the folder's marker says 'writing' until the last file is in place.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodePng } from '../images';
-import { createRng } from '../../util/rng';
 import { OptionError } from '../../util/errors';
 import { checkRange, checkSeed, resolveOptions } from '../../util/options';
 import { progress } from '../../util/progress';
 import { ensureDir, writeFileAtomicAsync } from '../../util/atomic';
-import { Noise } from './noise';
-import { renderSample } from './render';
+import type { Sample } from './render';
 import { DefectType } from './defects';
-import { SYNTH_CLASSES, SynthClassSpec } from './classes';
-import { LOOKALIKE_CLASSES } from './lookalike';
-import { PHOTO_CLASSES } from './photo';
-
-/**
- * Generated families: 'default' (the kit's 12 classes), 'lookalike' (look-alike classes, coloured light; ./lookalike)
- * and 'photo' (strong variation inside each class: zoom, rotation, light, wear; ./photo).
- */
-export type SynthFamily = 'default' | 'lookalike' | 'photo';
-export const SYNTH_FAMILIES: readonly SynthFamily[] = ['default', 'lookalike', 'photo'];
-const FAMILY_CLASSES: Record<SynthFamily, SynthClassSpec[]> = {
-  default: SYNTH_CLASSES,
-  lookalike: LOOKALIKE_CLASSES,
-  photo: PHOTO_CLASSES,
-};
+import { SynthClassSpec } from './classes';
+import { FAMILY_CLASSES, SYNTH_FAMILIES, SynthFamily } from './families';
+import { renderJob, RenderJob, synthNoise } from './render-job';
+import { startRenderPool } from './render-pool';
 import { prepareSynthFolder, writeSynthMarker } from './marker';
+
+export { SYNTH_FAMILIES };
+export type { SynthFamily };
+
+/** Sets smaller than this render on the calling thread by default (starting workers costs more than they save). */
+const POOL_MIN_IMAGES = 100;
 
 /** Bump when the pixels a seed produces change, so an old folder is not reused as if current. */
 export const SYNTH_VERSION = 2;
@@ -58,6 +52,11 @@ export interface SynthOptions {
   replace: boolean;
   /** No progress lines. @default false */
   quiet: boolean;
+  /**
+   * Render threads: worker threads that compute the pixels (1 = the calling thread). Changes no byte of the output.
+   * @default os.availableParallelism() for sets of 100 images or more, else 1
+   */
+  threads?: number;
 }
 
 export const SYNTH_DEFAULTS: SynthOptions = {
@@ -72,6 +71,7 @@ export const SYNTH_DEFAULTS: SynthOptions = {
   reuse: true,
   replace: false,
   quiet: false,
+  threads: undefined,
 };
 
 export interface SynthClassReport {
@@ -133,6 +133,7 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
   checkRange('testGood', o.testGood, 1, 100000, { integer: true });
   if (o.trainCount !== undefined) checkRange('trainCount', o.trainCount, 1, 100000, { integer: true });
   if (o.defectsPerType !== undefined) checkRange('defectsPerType', o.defectsPerType, 1, 100000, { integer: true });
+  if (o.threads !== undefined) checkRange('threads', o.threads, 1, 256, { integer: true });
   if (!SYNTH_FAMILIES.includes(o.family))
     throw new OptionError(`option family must be one of ${SYNTH_FAMILIES.join(', ')}, got "${String(o.family)}"`);
   const all = FAMILY_CLASSES[o.family];
@@ -181,7 +182,9 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
   };
   writeSynthMarker(out, { ...marker, status: 'writing' });
 
-  const noise = new Noise(createRng(`synth/${o.seed}/noise`));
+  const threads = o.threads ?? (jobs.length >= POOL_MIN_IMAGES ? Math.max(1, os.availableParallelism()) : 1);
+  const pool = threads > 1 ? startRenderPool(threads, { family: o.family, seed: o.seed, size: o.size }) : null;
+  const noise = pool ? null : synthNoise(o.seed);
   const made = new Set<string>();
   const dir = (...p: string[]) => {
     const d = path.join(out, ...p);
@@ -193,35 +196,44 @@ export async function generateSynthetic(options: Partial<SynthOptions> & { out: 
   };
   const prog = progress('synth', jobs.length, { quiet: o.quiet });
   const pending = new Set<Promise<void>>();
+  // Jobs in flight: enough to keep every render thread and sharp's encoders busy, few enough to bound memory.
+  const window = pool ? 8 * threads : 12;
   let failure: unknown = null;
-  for (const job of jobs) {
-    if (failure) break;
-    const name = job.cls.product.name;
-    const rng = createRng(`synth/${o.seed}/${name}/${job.split}/${job.defect}/${job.index}`);
-    const sample = renderSample(job.cls.product, noise, rng, o.size, job.defect === 'good' ? undefined : job.defect);
-    const file = `${String(job.index).padStart(3, '0')}.png`;
-    const imgFile = path.join(dir(name, job.split, job.defect), file);
-    const raw = { width: o.size, height: o.size };
-    const task = (async () => {
-      const png = await encodePng({ data: sample.rgb, ...raw }, 3, 3);
-      await writeFileAtomicAsync(imgFile, png, 'image', { fsync: false }); // the completion marker, written last, guards the set
-      if (sample.mask) {
-        const maskFile = path.join(
-          dir(name, 'ground_truth', job.defect),
-          `${String(job.index).padStart(3, '0')}_mask.png`,
-        );
-        const mpng = await encodePng({ data: sample.mask, ...raw }, 1, 6);
-        await writeFileAtomicAsync(maskFile, mpng, 'mask', { fsync: false });
-      }
-      prog.tick();
-    })().catch((e) => {
-      failure = failure ?? e;
-    });
-    pending.add(task);
-    void task.finally(() => pending.delete(task));
-    if (pending.size >= 12) await Promise.race(pending);
+  try {
+    for (const job of jobs) {
+      if (failure) break;
+      const name = job.cls.product.name;
+      const rj: RenderJob = { name, split: job.split, defect: job.defect, index: job.index };
+      const rendered: Promise<Sample> = pool
+        ? pool.render(rj)
+        : Promise.resolve(renderJob(o.family, o.seed, o.size, noise!, rj));
+      const file = `${String(job.index).padStart(3, '0')}.png`;
+      const imgFile = path.join(dir(name, job.split, job.defect), file);
+      const raw = { width: o.size, height: o.size };
+      const task = (async () => {
+        const sample = await rendered;
+        const png = await encodePng({ data: sample.rgb, ...raw }, 3, 3);
+        await writeFileAtomicAsync(imgFile, png, 'image', { fsync: false }); // the completion marker, written last, guards the set
+        if (sample.mask) {
+          const maskFile = path.join(
+            dir(name, 'ground_truth', job.defect),
+            `${String(job.index).padStart(3, '0')}_mask.png`,
+          );
+          const mpng = await encodePng({ data: sample.mask, ...raw }, 1, 6);
+          await writeFileAtomicAsync(maskFile, mpng, 'mask', { fsync: false });
+        }
+        prog.tick();
+      })().catch((e) => {
+        failure = failure ?? e;
+      });
+      pending.add(task);
+      void task.finally(() => pending.delete(task));
+      if (pending.size >= window) await Promise.race(pending);
+    }
+    await Promise.all(pending);
+  } finally {
+    await pool?.close();
   }
-  await Promise.all(pending);
   if (failure) throw failure;
   prog.done();
   writeSynthMarker(out, { ...marker, status: 'complete' });
