@@ -46,11 +46,8 @@ function cosOfAngleFraction(m: number, div: number): number {
   return f32(Math.cos(f32(f32(Math.acos(c)) / div)));
 }
 
-/**
- * The reference's quantised sort of one row: trunc(n * s) in float32, sorted ascending, then / n in float32.
- * Writes the integer codes into `codes` (length n) and the float32 values into `q` (length n).
- */
-export function quantisedSort(row: Float32Array, n: number, codes: Int32Array, q: Float32Array): void {
+/** The codes trunc(n * s) in float32 of one row, written into `codes`; returns their [min, max] as stored (int32). */
+function quantiseCodes(row: Float32Array, n: number, codes: Int32Array): [number, number] {
   let lo = Infinity,
     hi = -Infinity;
   for (let j = 0; j < n; j++) {
@@ -59,6 +56,15 @@ export function quantisedSort(row: Float32Array, n: number, codes: Int32Array, q
     if (c < lo) lo = c;
     if (c > hi) hi = c;
   }
+  return [lo, hi];
+}
+
+/**
+ * The reference's quantised sort of one row: trunc(n * s) in float32, sorted ascending, then / n in float32.
+ * Writes the integer codes into `codes` (length n) and the float32 values into `q` (length n).
+ */
+export function quantisedSort(row: Float32Array, n: number, codes: Int32Array, q: Float32Array): void {
+  const [lo, hi] = quantiseCodes(row, n, codes);
   // Cosines give codes in about [-n, n]: a counting sort (O(n) a row, the same ascending codes as a comparison sort;
   // it made trim_min 5-10x faster at n = 5000). Anything wider falls back to the comparison sort.
   if (n > 0 && hi - lo <= 4 * n + 8) countingSort(codes, n, lo, hi);
@@ -142,14 +148,7 @@ function trimThreshold(q: Float32Array, n: number, p: number): number {
  * q is non-decreasing in the code, so "values not above h" is a prefix of bins and q[i] is the code at rank i.
  */
 function trimFromCodes(row: Float32Array, n: number, p: number, codes: Int32Array, q: Float32Array): number {
-  let lo = Infinity,
-    hi = -Infinity;
-  for (let j = 0; j < n; j++) {
-    codes[j] = Math.trunc(f32(n * row[j]));
-    const c = codes[j]; // as stored: int32 (no -0)
-    if (c < lo) lo = c;
-    if (c > hi) hi = c;
-  }
+  const [lo, hi] = quantiseCodes(row, n, codes);
   if (!(n > 0 && hi - lo <= 4 * n + 8)) {
     quantisedSort(row, n, codes, q);
     return trimThreshold(q, n, p);
