@@ -3,7 +3,7 @@
  * against the brute-force loop and the torch loop; the one-thread pruned loop's time is in the note.
  */
 import { join } from 'node:path';
-import { greedyCoreset, greedyCoresetParallel, MAX_PARTS } from '../src/sampling';
+import { greedyCoreset, greedyCoresetParallel } from '../src/sampling';
 import { kCenterBruteForce } from '../src/sampling';
 import { createRng } from '../src/util';
 import { BenchRow } from './types';
@@ -29,9 +29,7 @@ export async function benchCoreset(ctx: BenchContext): Promise<BenchRow[]> {
     const m = Math.floor(n * ratio);
     const seed = `coreset-${n}-${ratio}`;
     const one = await time(() => greedyCoreset(f, createRng(seed), { ratio, projDim: d }));
-    const kit = await time(() =>
-      greedyCoresetParallel(f, createRng(seed), { ratio, projDim: d, parts: Math.min(THREADS, MAX_PARTS) }),
-    );
+    const kit = await time(() => greedyCoresetParallel(f, createRng(seed), { ratio, projDim: d, parts: THREADS }));
     const sameAsOne = one.value.every((v, i) => v === kit.value[i]);
     const start = createRng(seed).int(n); // D = projDim: no projection draws, the start is the first draw
     const steps = prefix ?? m;

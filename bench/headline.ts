@@ -16,7 +16,7 @@ import {
 } from '../src/linalg';
 import { coresetProjection } from '../src/sampling';
 import { kCenterBruteForce } from '../src/sampling';
-import { kCenterParallel, KCenterStats, MAX_PARTS } from '../src/sampling';
+import { kCenterParallel, KCenterStats } from '../src/sampling';
 import { lofPerPosition } from '../src/sampling';
 import { TailedCore } from '../src/models';
 import { TrainFeatures } from '../src/models';
@@ -141,7 +141,7 @@ async function coresetRow(
   const out = join(ctx.dir, 'coreset-real.i32');
   const stats: KCenterStats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0, lowSurvivors: 0 };
   const t = await interleave(
-    () => kCenterParallel(projected, picks, start, { parts: Math.min(THREADS, MAX_PARTS), stats }),
+    () => kCenterParallel(projected, picks, start, { parts: THREADS, stats }),
     ctx.pythonMissing
       ? null
       : () => {

@@ -1,8 +1,9 @@
 /**
  * `npx tsx bench/kcenter-stress.ts [--runs N] [--parts P] [--seconds S]`: reruns the parallel k-center on one seeded
  * 3,000-row bank against the brute-force picks and counts the runs whose picks differ. Run it on a loaded machine
- * (e.g. with a few busy shells beside it): the three-part race (MAX_PARTS in src/sampling/coreset-parallel.ts) showed
- * only there, in about 1 of 140 runs at load 8. A race is timing, so 0 mismatches is evidence, not proof.
+ * (e.g. with a few busy shells beside it): before the worker loop waited for the generation to move on, three parts
+ * gave a wrong pick in about 1 of 140 runs at load 8 (a worker woke from Atomics.wait with the generation unchanged
+ * and ran the same pick twice). A race is timing, so 0 mismatches is evidence, not proof.
  */
 import { loadavg } from 'node:os';
 import { kCenterBruteForce, kCenterParallel } from '../src/sampling';
@@ -16,7 +17,7 @@ const SPEC: CliSpec = {
     'Reruns the parallel k-center (simd off and on) against the brute-force picks on a seeded bank and counts mismatching runs; meant for a loaded machine.',
   flags: {
     runs: valueFlag('N', 'most runs per setting', '200'),
-    parts: valueFlag('P', 'parts (1 or 2)', '2'),
+    parts: valueFlag('P', 'parts', '3'),
     seconds: valueFlag('S', 'stop a setting after this many seconds', '60'),
   },
 };
@@ -43,7 +44,7 @@ function positiveInt(v: string | undefined, name: string): number {
 
 async function main(p: ParsedCli): Promise<void> {
   const runs = positiveInt((p.values.runs as string | undefined) ?? '200', 'runs');
-  const parts = positiveInt((p.values.parts as string | undefined) ?? '2', 'parts');
+  const parts = positiveInt((p.values.parts as string | undefined) ?? '3', 'parts');
   const seconds = positiveInt((p.values.seconds as string | undefined) ?? '60', 'seconds');
   const b = bank();
   const m = 300;

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { TailedCore } from '../src/models';
 import { Matrix, zeros, matmulTransposed } from '../src/linalg';
 import { drawProjectionWeights, transposeWeights } from '../src/linalg';
-import { kCenterParallel, MAX_PARTS } from '../src/sampling';
+import { kCenterParallel } from '../src/sampling';
 import { progress } from '../src/util';
 import { FeatureSet } from '../src/features';
 import { TrainFeatures } from '../src/models';
@@ -149,7 +149,7 @@ async function fullSizeHeadCoreset(
   const pb = progress('full-size head coreset', picks, { unit: 'pick' });
   const r = await time(() =>
     kCenterParallel({ data: p, rows, cols: 128 }, picks, rng.int(rows), {
-      parts: Math.min(THREADS, MAX_PARTS),
+      parts: THREADS,
       onPick: () => pb.tick(),
     }),
   );

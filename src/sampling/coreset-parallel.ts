@@ -293,8 +293,11 @@ const errBytes = new Uint8Array(w.err);
 let part = null;
 let gen = 0;
 for (;;) {
-  Atomics.wait(ctrl, ${GEN}, gen);
-  gen = Atomics.load(ctrl, ${GEN});
+  // Wait until the generation moves on: a return from Atomics.wait with the generation unchanged (seen under heavy
+  // load) must not run the same pick twice, which emptied the new centre's cluster (its members list is rebuilt).
+  let g;
+  while ((g = Atomics.load(ctrl, ${GEN})) === gen) Atomics.wait(ctrl, ${GEN}, gen);
+  gen = g;
   const c = ctrl[${CENTRE}], k = ctrl[${PICK}];
   if (c < 0) break;
   try {
@@ -402,7 +405,7 @@ function wasmLayout(n: number, d: number, m: number, L: number, bounds: number[]
 }
 
 export interface ParallelKCenterOptions {
-  /** Parts the rows are cut into (the calling thread runs one, a worker the other; at most MAX_PARTS = 2). @default min(os.availableParallelism(), 2) */
+  /** Parts the rows are cut into (the calling thread runs one, workers the rest). @default os.availableParallelism() */
   parts?: number;
   /** Called after each pick with (picked so far, total picks). */
   onPick?: PickProgress;
@@ -420,13 +423,6 @@ export interface ParallelKCenterOptions {
    */
   lowDims?: number;
 }
-
-/**
- * Most parts (the calling thread plus one worker). Three or more parts gave a wrong pick in about 1 of 140 runs of a
- * 3,000-row test bank on a machine loaded to 8 (a worker part missed one row's update; the same part replayed alone
- * with the same centres is right; two parts: 0 of 400 runs). Until that race is found, more parts are refused.
- */
-export const MAX_PARTS = 2;
 
 /** Directions of the low-dimensional filter: 16 float32 = one 64-byte cache line per row. */
 const LOW_DIMS = 16;
@@ -464,13 +460,9 @@ export async function kCenterParallel(
   if (!Number.isInteger(m) || m < 1 || m > n) throw new InputError(`coreset: cannot pick ${m} of ${n} rows`);
   if (!Number.isInteger(start) || start < 0 || start >= n)
     throw new InputError(`coreset: start row ${start} is outside [0, ${n})`);
-  const parts = Math.min(opts.parts ?? Math.min(availableParallelism(), MAX_PARTS), n);
+  const parts = Math.min(opts.parts ?? availableParallelism(), n);
   if (!Number.isInteger(parts) || parts < 1)
     throw new OptionError(`coreset: parts must be a positive integer, got ${opts.parts}`);
-  if (parts > MAX_PARTS || (opts.parts ?? 0) > MAX_PARTS)
-    throw new OptionError(
-      `coreset: parts ${opts.parts} is not available yet: with three or more parts a pick was rarely wrong under heavy load (a race not yet found; bench/kcenter-stress.ts reproduces it); use parts 1 or 2`,
-    );
   const onPick = opts.onPick;
   const picks = new Int32Array(m);
   picks[0] = start;

@@ -21,7 +21,7 @@ import { Rng } from '../util/rng';
 import { resolveOptions, checkRange } from '../util/options';
 import { progress as progressBar } from '../util/progress';
 import { kCenterBruteForce, kCenterPruned, PickProgress } from './coreset-kcenter';
-import { kCenterParallel, MAX_PARTS } from './coreset-parallel';
+import { kCenterParallel } from './coreset-parallel';
 export type { PickProgress } from './coreset-kcenter';
 
 export interface CoresetOptions {
@@ -36,9 +36,9 @@ export interface CoresetOptions {
   /** Progress label. @default 'greedy coreset' */
   label?: string;
   /**
-   * greedyCoresetParallel only: parts the rows are cut into, one per core (the caller's thread runs one, a worker
-   * thread the other; at most 2, see MAX_PARTS in ./coreset-parallel). null = min(os.availableParallelism(), 2), and a
-   * single part below 20,000 rows (starting workers costs more than it saves there). @default null
+   * greedyCoresetParallel only: parts the rows are cut into, one per core (the caller's thread runs one, worker
+   * threads the others). null = os.availableParallelism(), and a single part below 20,000 rows (starting workers
+   * costs more than it saves there). @default null
    */
   parts?: number | null;
 }
@@ -196,8 +196,8 @@ export async function coresetProjection(
  */
 export async function greedyCoresetParallel(...args: CoresetArgs): Promise<Int32Array> {
   const { projected, start, m, options: o } = await coresetProjection(...args);
-  if (o.parts !== null && o.parts !== undefined) checkRange('parts', o.parts, 1, MAX_PARTS, { integer: true });
-  const parts = o.parts ?? (projected.rows < PARALLEL_MIN_ROWS ? 1 : Math.min(availableParallelism(), MAX_PARTS));
+  if (o.parts !== null && o.parts !== undefined) checkRange('parts', o.parts, 1, 1024, { integer: true });
+  const parts = o.parts ?? (projected.rows < PARALLEL_MIN_ROWS ? 1 : availableParallelism());
   // One part runs in the calling thread only (no workers), still with the SIMD kernel.
   return kCenterParallel(projected, m, start, { parts, onPick: reporter(o, m) });
 }

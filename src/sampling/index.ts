@@ -26,5 +26,5 @@ export type { TailGuard, TailGuardOptions } from './tail-guard';
 export { patchClassSizes, tailedLofScores, quarterAngleThreshold } from './tailed-lof';
 export { quantileLinear } from './quantile';
 export { kCenterBruteForce } from './coreset-kcenter';
-export { kCenterParallel, MAX_PARTS } from './coreset-parallel';
+export { kCenterParallel } from './coreset-parallel';
 export type { KCenterStats } from './coreset-parallel';

@@ -7,9 +7,9 @@ import { kCenterBruteForce } from '../../src/sampling/coreset-kcenter';
 import { kCenterParallel, toShared } from '../../src/sampling/coreset-parallel';
 import { greedyCoresetParallel, greedyCoresetReference, coresetProjection } from '../../src/sampling/coreset';
 
-test('parallel k-center on a line: the hand-checked picks, for 1 and 2 parts', async () => {
+test('parallel k-center on a line: the hand-checked picks, for 1, 2 and 3 parts', async () => {
   const p = fromRows([[0], [1], [2], [10]]);
-  for (const parts of [1, 2])
+  for (const parts of [1, 2, 3])
     assert.deepEqual(Array.from(await kCenterParallel(p, 3, 0, { parts })), [0, 3, 2], `parts ${parts}`);
   // all rows equal: later picks are row 0 (first index on a tie at distance 0), even though row 0 is in part 0 only
   const same = fromRows([
@@ -32,7 +32,7 @@ for (const [name, make, m] of cases) {
     const p = make(createRng(`par-${name}`));
     for (const start of [0, 7, p.rows - 1]) {
       const ref = kCenterBruteForce(p, m, start);
-      for (const parts of [1, 2]) {
+      for (const parts of [2, 3]) {
         const got = await kCenterParallel(p, m, start, { parts });
         assert.deepEqual(Array.from(got), Array.from(ref), `start ${start}, parts ${parts}`);
       }
@@ -109,9 +109,6 @@ test('bad arguments are InputErrors / OptionErrors', async () => {
   await assert.rejects(kCenterParallel(p, 3, 0), /cannot pick 3 of 2/);
   await assert.rejects(kCenterParallel(p, 1, 2), /start row 2/);
   await assert.rejects(greedyCoresetParallel(p, createRng(1), { ratio: 0.5, projDim: 1, parts: 0 }), /parts/);
-  // Three or more parts are refused until their rare race is found (MAX_PARTS; bench/kcenter-stress.ts).
-  await assert.rejects(greedyCoresetParallel(p, createRng(1), { ratio: 0.5, projDim: 1, parts: 3 }), /parts/);
-  await assert.rejects(kCenterParallel(p, 2, 0, { parts: 3 }), /not available yet.*use parts 1 or 2/);
 });
 
 /** i.i.d. Gaussian rows: triangle-inequality pruning skips little, so most picks take the SIMD kernel. */
