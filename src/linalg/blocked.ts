@@ -7,7 +7,7 @@
  * with the reference kernels to float32 rounding, and can never be negative.
  */
 import { Matrix } from './matrix';
-import { KnnResult, NearestResult } from './reference';
+import { KnnResult, NearestResult, squaredDistanceRef } from './reference';
 import { ortTopkBlock, ortProductBlock, OrtSettings, resolveSettings } from './ort-engine';
 import { certifiedNearest, KnnPrecision, KnnStats } from './certified-nearest';
 import { InputError, OptionError } from '../util/errors';
@@ -84,16 +84,6 @@ function rowNorms(m: Matrix, from: number, to: number): Float32Array {
     out[r - from] = s;
   }
   return out;
-}
-
-/** Exact squared distance between row i of a and row j of b, with the reference kernels' arithmetic. */
-function exactSq(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
-  let s = 0;
-  for (let c = 0; c < d; c++) {
-    const t = a[ao + c] - b[bo + c];
-    s += t * t;
-  }
-  return s;
 }
 
 /** Nearest bank row for every query, the bank given as shards (one or more; global indices run across them in order). */
@@ -182,7 +172,7 @@ export async function knnSquaredBlocked(
     for (let t = 0; t < kk; t++) {
       const j = ci[i * kk + t];
       if (j < 0 || (excludeSelf && j === i)) continue;
-      ex[t] = exactSq(points.data, i * d, points.data, j * d, d);
+      ex[t] = squaredDistanceRef(points.data, i * d, points.data, j * d, d);
       order.push(t);
     }
     order.sort((a, b) => ex[a] - ex[b] || ci[i * kk + a] - ci[i * kk + b]);

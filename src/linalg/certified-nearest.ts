@@ -12,7 +12,7 @@
  * row whose bound does not exclude it.
  */
 import { Matrix } from './matrix';
-import { NearestResult } from './reference';
+import { NearestResult, squaredDistanceRef } from './reference';
 import { ortTopkBlock, ortProductBlock, OrtSettings } from './ort-engine';
 import {
   quantizeQueries,
@@ -59,16 +59,6 @@ const EPS = 1e-9;
 const NORM_LIMIT = 1e18;
 const U32 = 2 ** -24;
 
-/** Squared distance between two rows in the reference's arithmetic (float64, coordinates in order). */
-export function exactSquared(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
-  let s = 0;
-  for (let c = 0; c < d; c++) {
-    const t = a[ao + c] - b[bo + c];
-    s += t * t;
-  }
-  return s;
-}
-
 /** Running state per query: best exact distance and global index so far, min lower bound of left-out rows. */
 interface State {
   best: Float64Array;
@@ -94,7 +84,7 @@ function certified(st: State, i: number): boolean {
 function offer(st: State, q: Matrix, i: number, s: Matrix, j: number, gj: number): void {
   const d = q.cols;
   st.checks++;
-  const v = exactSquared(q.data, i * d, s.data, j * d, d);
+  const v = squaredDistanceRef(q.data, i * d, s.data, j * d, d);
   if (v < st.best[i] || (v === st.best[i] && gj < st.index[i])) {
     st.best[i] = v;
     st.index[i] = gj;
@@ -313,7 +303,7 @@ export function bruteNearest(q: Matrix, i: number, shards: Matrix[]): { dist: nu
     off = 0;
   for (const s of shards) {
     for (let j = 0; j < s.rows; j++) {
-      const v = exactSquared(q.data, i * d, s.data, j * d, d);
+      const v = squaredDistanceRef(q.data, i * d, s.data, j * d, d);
       if (v < best) {
         best = v;
         bi = off + j;

@@ -11,7 +11,7 @@
  * brute force. While onnxruntime ranks one block on a worker thread, this thread re-ranks the previous one.
  */
 import { Matrix } from './matrix';
-import { KnnResult, knnSquaredRef } from './reference';
+import { KnnResult, knnSquaredRef, squaredDistanceRef } from './reference';
 import { ortGroupedTopk } from './grouped-topk-graph';
 import { resolveDevice } from './ort-engine';
 import { BlockOptions } from './blocked';
@@ -20,17 +20,7 @@ import { InputError, OptionError } from '../util/errors';
 /** Candidates fetched per row beyond k (+1 for the row itself): most rows certify within them. */
 const MARGIN = 4;
 
-/** Squared L2 of rows a and b of `x` in the reference's order (ascending coordinates, one float64 accumulator). */
-function exactSq(x: Float32Array, ao: number, bo: number, d: number): number {
-  let s = 0;
-  for (let c = 0; c < d; c++) {
-    const t = x[ao + c] - x[bo + c];
-    s += t * t;
-  }
-  return s;
-}
-
-/** Four exactSq at once (four independent accumulators, each in the reference's order, so each result is identical). */
+/** Four squaredDistanceRef at once (four independent accumulators, each in the reference's order, so each result is identical). */
 function exactSq4(x: Float32Array, ao: number, b: Int32Array, d: number, out: Float64Array): void {
   const b0 = b[0],
     b1 = b[1],
@@ -329,7 +319,7 @@ export async function knnSquaredGroups(
           if (excludeSelf && j === i) continue;
           let dij = memo ? memo.get(i, j) : NaN;
           if (dij !== dij) {
-            dij = exactSq(x, ao, (j * groups + g) * d, d);
+            dij = squaredDistanceRef(x, ao, x, (j * groups + g) * d, d);
             memo?.set(i, j, dij);
             stats.exact++;
           }
@@ -340,7 +330,7 @@ export async function knnSquaredGroups(
           stats.bruteRows++;
           top.size = 0;
           for (let j = 0; j < n; j++)
-            if (!(excludeSelf && j === i)) top.push(exactSq(x, ao, (j * groups + g) * d, d), j);
+            if (!(excludeSelf && j === i)) top.push(squaredDistanceRef(x, ao, x, (j * groups + g) * d, d), j);
         }
         for (let s = 0; s < k; s++) {
           res.dist[i * k + s] = top.dist[s];

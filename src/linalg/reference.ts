@@ -24,6 +24,20 @@ function checkCols(a: Matrix, b: Matrix, what: string): void {
   if (a.cols !== b.cols) throw new InputError(`${what}: dimension mismatch (${a.cols} vs ${b.cols} columns)`);
 }
 
+/**
+ * Squared L2 distance of a[ao..ao+d) and b[bo..bo+d) in the reference's arithmetic: float32 inputs, one float64
+ * accumulator over ascending coordinates. Every exact path (blocked, certified, grouped k-NN) re-ranks with this, so
+ * its distances equal the reference's bit for bit.
+ */
+export function squaredDistanceRef(a: Float32Array, ao: number, b: Float32Array, bo: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) {
+    const t = a[ao + c] - b[bo + c];
+    s += t * t;
+  }
+  return s;
+}
+
 /** For each query row, the squared L2 distance to and index of the nearest bank row. */
 export function nearestSquaredRef(queries: Matrix, bank: Matrix): NearestResult {
   checkCols(queries, bank, 'nearest neighbour search');
@@ -37,11 +51,7 @@ export function nearestSquaredRef(queries: Matrix, bank: Matrix): NearestResult 
     const qo = i * d;
     for (let j = 0; j < bank.rows; j++) {
       const bo = j * d;
-      let s = 0;
-      for (let c = 0; c < d; c++) {
-        const t = queries.data[qo + c] - bank.data[bo + c];
-        s += t * t;
-      }
+      const s = squaredDistanceRef(queries.data, qo, bank.data, bo, d);
       if (s < best) {
         best = s;
         bi = j;
@@ -69,12 +79,7 @@ export function knnSquaredRef(points: Matrix, k: number, excludeSelf = true): Kn
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) {
-        const t = points.data[i * d + c] - points.data[j * d + c];
-        s += t * t;
-      }
-      all[j] = s;
+      all[j] = squaredDistanceRef(points.data, i * d, points.data, j * d, d);
       order[j] = j;
     }
     const cand = Array.from(order).filter((j) => !(excludeSelf && j === i));

@@ -5,7 +5,8 @@ import { Matrix, zeros } from '../../src/linalg/matrix';
 import { nearestSquared, KnnStats, EngineOptions } from '../../src/linalg';
 import { nearestSquaredRef } from '../../src/linalg/reference';
 import { ortTopkBlock } from '../../src/linalg/ort-engine';
-import { fp32LowerBound, productLowerBound, exactSquared } from '../../src/linalg/certified-nearest';
+import { fp32LowerBound, productLowerBound } from '../../src/linalg/certified-nearest';
+import { squaredDistanceRef as exactSquared } from '../../src/linalg/reference';
 import { ortProductBlock } from '../../src/linalg/ort-engine';
 import {
   quantizeQueries,
@@ -247,4 +248,17 @@ test('knnPrecision and knnCandidates are validated', async () => {
   const q = randn(rng, 3, 8);
   await assert.rejects(nearestSquared(q, q, { engine: 'ort', knnPrecision: 'bf16' as never }), /knnPrecision/);
   await assert.rejects(nearestSquared(q, q, { engine: 'ort', knnCandidates: 1 }), /knnCandidates/);
+});
+
+test('bad scorer options are OptionErrors naming the option', async () => {
+  const q = zeros(3, 8),
+    b = zeros(5, 8);
+  await assert.rejects(
+    nearestSquared(q, b, { engine: 'ort', knnPrecision: 'bf16' as never }),
+    /knnPrecision must be 'auto', 'fp32' or 'int8', got 'bf16'/,
+  );
+  await assert.rejects(
+    nearestSquared(q, b, { engine: 'ort', knnCandidates: 1 }),
+    /knnCandidates must be an integer >= 2, got 1/,
+  );
 });
