@@ -98,6 +98,20 @@ const F32X4_ADD = simd(228),
   F32X4_MUL = simd(230);
 const F32ADD = 0x92,
   F32STORE = 0x38;
+const F64 = 0x7c,
+  LTEE = 0x22,
+  I32SUB = 0x6b,
+  I32AND = 0x71,
+  F64LOAD = 0x2b,
+  F64CONST = 0x44,
+  F64SUB = 0xa1,
+  F64MUL = 0xa2,
+  F64GE = 0x66,
+  F64NE = 0x62,
+  PROMOTE_F32 = 0xbb,
+  IF = 0x04,
+  BR = 0x0c;
+const F64_INF = [F64CONST, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f];
 
 /**
  * The opening both bodies share: rowBytes = dim * 4; for each listed row r (none when count is 0): p = x + idx[r] *
@@ -254,10 +268,146 @@ function approxBody(): number[] {
   ];
 }
 
+/**
+ * Body of f(): the k-center candidate test, fused (one call per pick instead of three passes in JavaScript). For r in
+ * [0, count): row = i32[idx + 4r], m = f64[md + 8(row - lo)] (the row's current minimum), and f64[out + 8r] becomes
+ *  - +Infinity when a float32 bound certifies that the row's exact distance to the centre is not below m: first, when
+ *    L > 0, the low-dimensional bound (a = the float32 squared distance of the row's L coordinates at y to those at
+ *    cy32; certified when a·kappa - eabs >= (f64[thr + 8(row - lo)] + ec)², see src/sampling/coreset-parallel.ts),
+ *    then the full one (a = the float32 squared distance of the row to c32, as a() computes it; certified when
+ *    a >= m·rel + abs); an infinite or NaN a certifies nothing;
+ *  - else the exact canonical float64 distance, as d() computes it (c64: the centre in float64).
+ * Comparisons are float64 on the float32 value promoted, exactly as the JavaScript they replace. dim and L are
+ * multiples of 8 (L may be 0). Returns the number of rows the low-dimensional bound did not certify (all when L = 0).
+ */
+function filterBody(): number[] {
+  // params: 0 x, 1 y, 2 idx, 3 md, 4 count, 5 dim, 6 L, 7 c32, 8 c64, 9 cy32, 10 thr, 11 lo, 12 out (i32),
+  //         13 rel, 14 abs, 15 kappa, 16 eabs, 17 ec (f64)
+  // locals: 18 r, 19 row, 20 p, 21 end, 22 cj, 23 outp (i32); 24 a, 25 mdv, 26 tq (f64); 27 acc0, 28 acc1, 29 t, 30 v
+  // (v128); 31 past (i32: rows the low-dimensional bound did not certify, the result)
+  const [X, Y, IDX, MD, COUNT, DIM, L, C32, C64, CY32, THR, LO, OUT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const [REL, ABS, KAPPA, EABS, EC] = [13, 14, 15, 16, 17];
+  const [R, ROW, P, END_, CJ, OUTP, A, MDV, TQ, ACC0, ACC1, T, V] = [
+    18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+  ];
+  const PAST = 31;
+  const zeroAcc = [...V128ZERO, LS, ACC0, ...V128ZERO, LS, ACC1];
+  // Float32 squared distance of p[0..end) to cj, two f32x4 accumulators over 8 values per step, into local A (f64).
+  const f32Dist = [
+    ...zeroAcc,
+    LOOP,
+    VOID,
+    ...[LG, ACC0, LG, P, ...V128LOAD(0), LG, CJ, ...V128LOAD(0), ...F32X4_SUB, LT, T, LG, T, ...F32X4_MUL],
+    ...[...F32X4_ADD, LS, ACC0],
+    ...[LG, ACC1, LG, P, ...V128LOAD(16), LG, CJ, ...V128LOAD(16), ...F32X4_SUB, LT, T, LG, T, ...F32X4_MUL],
+    ...[...F32X4_ADD, LS, ACC1],
+    ...[LG, P, I32C, 32, I32ADD, LS, P, LG, CJ, I32C, 32, I32ADD, LS, CJ],
+    ...[LG, P, LG, END_, I32LTU, BRIF, 0],
+    END,
+    ...[LG, ACC0, LG, ACC1, ...F32X4_ADD, LT, T],
+    ...[...F32LANE(0), LG, T, ...F32LANE(1), F32ADD, LG, T, ...F32LANE(2), LG, T, ...F32LANE(3), F32ADD, F32ADD],
+    ...[PROMOTE_F32, LS, A],
+  ];
+  // p = base + row * width * 4, end = p + width * 4
+  const rowSpan = (base: number, width: number) => [
+    ...[LG, base, LG, ROW, LG, width, I32MUL, I32C, 2, I32SHL, I32ADD, LTEE, P],
+    ...[LG, width, I32C, 2, I32SHL, I32ADD, LS, END_],
+  ];
+  const storeInf = [LG, OUTP, ...F64_INF, F64STORE, 3, 0];
+  return [
+    4,
+    6,
+    I32,
+    3,
+    F64,
+    4,
+    V128,
+    1,
+    I32,
+    BLOCK,
+    VOID,
+    ...[LG, COUNT, I32EQZ, BRIF, 0],
+    LOOP,
+    VOID,
+    ...[LG, IDX, LG, R, I32C, 2, I32SHL, I32ADD, I32LOAD, 2, 0, LS, ROW],
+    ...[LG, MD, LG, ROW, LG, LO, I32SUB, I32C, 3, I32SHL, I32ADD, F64LOAD, 3, 0, LS, MDV],
+    ...[LG, OUT, LG, R, I32C, 3, I32SHL, I32ADD, LS, OUTP],
+    BLOCK,
+    VOID,
+    // low-dimensional bound
+    ...[LG, L, IF, VOID],
+    ...rowSpan(Y, L),
+    ...[LG, CY32, LS, CJ],
+    ...f32Dist,
+    ...[LG, A, LG, KAPPA, F64MUL, LG, EABS, F64SUB],
+    ...[
+      LG,
+      THR,
+      LG,
+      ROW,
+      LG,
+      LO,
+      I32SUB,
+      I32C,
+      3,
+      I32SHL,
+      I32ADD,
+      F64LOAD,
+      3,
+      0,
+      LG,
+      EC,
+      F64ADD,
+      LTEE,
+      TQ,
+      LG,
+      TQ,
+      F64MUL,
+    ],
+    ...[F64GE, LG, A, ...F64_INF, F64NE, I32AND],
+    ...[IF, VOID, ...storeInf, BR, 2, END],
+    END,
+    // full float32 bound
+    ...[LG, PAST, I32C, 1, I32ADD, LS, PAST],
+    ...rowSpan(X, DIM),
+    ...[LG, C32, LS, CJ],
+    ...f32Dist,
+    ...[LG, A, LG, MDV, LG, REL, F64MUL, LG, ABS, F64ADD, F64GE, LG, A, ...F64_INF, F64NE, I32AND],
+    ...[IF, VOID, ...storeInf, BR, 1, END],
+    // exact float64, canonical order (as d())
+    ...rowSpan(X, DIM),
+    ...[LG, C64, LS, CJ],
+    ...zeroAcc,
+    LOOP,
+    VOID,
+    ...[LG, P, ...V128LOAD(0), LS, V],
+    ...[LG, ACC0, LG, V, ...PROMOTE_LOW, LG, CJ, ...V128LOAD(0), ...F64X2_SUB, LT, T, LG, T, ...F64X2_MUL],
+    ...[...F64X2_ADD, LS, ACC0],
+    ...[LG, ACC1, LG, V, LG, V, ...SHUF_HIGH, ...PROMOTE_LOW, LG, CJ, ...V128LOAD(16), ...F64X2_SUB, LT, T, LG, T],
+    ...[...F64X2_MUL, ...F64X2_ADD, LS, ACC1],
+    ...[LG, P, I32C, 16, I32ADD, LS, P, LG, CJ, I32C, 32, I32ADD, LS, CJ],
+    ...[LG, P, LG, END_, I32LTU, BRIF, 0],
+    END,
+    LG,
+    OUTP,
+    ...[LG, ACC0, ...LANE(0), LG, ACC0, ...LANE(1), F64ADD, LG, ACC1, ...LANE(0), LG, ACC1, ...LANE(1), F64ADD, F64ADD],
+    ...[F64STORE, 3, 0],
+    END,
+    ...[LG, R, I32C, 1, I32ADD, LTEE, R, LG, COUNT, I32LTU, BRIF, 0],
+    END,
+    END,
+    LG,
+    PAST,
+    END,
+  ];
+}
+
 /** The module's bytes; `pages` is the size of the imported shared memory (initial = maximum). */
 export function sqdistModuleBytes(pages: number): Uint8Array {
   const d = exactBody(),
-    a = approxBody();
+    a = approxBody(),
+    f = filterBody();
+  const fType = [0x60, 18, ...new Array(13).fill(I32), ...new Array(5).fill(F64), 1, I32];
   const bytes = [
     0x00,
     0x61,
@@ -267,11 +417,11 @@ export function sqdistModuleBytes(pages: number): Uint8Array {
     0x00,
     0x00,
     0x00,
-    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
+    ...section(1, [2, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, ...fType]),
     ...section(2, [1, ...str('e'), ...str('m'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]),
-    ...section(3, [2, 0, 0]),
-    ...section(7, [2, ...str('d'), 0x00, 0, ...str('a'), 0x00, 1]),
-    ...section(10, [2, ...uleb(d.length), ...d, ...uleb(a.length), ...a]),
+    ...section(3, [3, 0, 0, 1]),
+    ...section(7, [3, ...str('d'), 0x00, 0, ...str('a'), 0x00, 1, ...str('f'), 0x00, 2]),
+    ...section(10, [3, ...uleb(d.length), ...d, ...uleb(a.length), ...a, ...uleb(f.length), ...f]),
   ];
   return Uint8Array.from(bytes);
 }

@@ -39,8 +39,11 @@ import { lowDimBasis, LowDimBasis } from './coreset-lowdim';
  * time in those two JavaScript scans before).
  */
 const KERNEL_SOURCE = String.raw`
-function makePart(x, d, lo, hi, m, wk, low) {
+function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   var n = hi - lo;
+  // The part holds bank rows phase, phase + stride, ... (in increasing order) at x rows lo, lo + 1, ...: its local row
+  // t is bank row t·stride + phase, which is what it reports (so ties keep the brute force's lowest-row rule).
+  var S = stride, PH = phase;
   // Low-dimensional filter (./coreset-lowdim): L principal coordinates per row in wk.y. ||c - p|| >=
   // (||ŷc - ŷp|| - e(c) - e(p)) / s, with s the spectral bound of U and e(x) = ||x||·coordError + 2^-100 the
   // coordinates' rounding; so a row p with ||ŷc - ŷp|| >= thrP[p] + e(c), thrP[p] = sqrt(minD)·s·(1 + 1e-6) + e(p),
@@ -48,21 +51,24 @@ function makePart(x, d, lo, hi, m, wk, low) {
   var useL = wk !== null && wk !== undefined && low !== null && low !== undefined;
   var L = useL ? low.dims : 0, SB = useL ? low.spectralBound * (1 + 1e-6) : 0;
   var KAPPA = 1 / (1 + (L + 8) * Math.pow(2, -22)), E_REL = useL ? low.coordError : 0, E_ABS = Math.pow(2, -100);
-  var eP = useL ? new Float64Array(Math.max(1, n)) : null, thrP = useL ? new Float64Array(Math.max(1, n)) : null;
+  // With the kernel, minD and thrP live in the shared memory, where f() reads them by row.
+  var eP = useL ? new Float64Array(Math.max(1, n)) : null, thrP = useL ? wk.thr : null;
   var SLACK = 1 + 1e-7, CHUNK = 16, DENSE_MIN = 64, CENTRE_SIMD_MIN = 16;
-  var APPROX_REL = 1 + (d + 8) * Math.pow(2, -22), APPROX_ABS = Math.pow(2, -110);
+  var APPROX_REL = 1 + (d + 8) * Math.pow(2, -22), APPROX_ABS = Math.pow(2, -110), LOWER_SAFE = 1 - Math.pow(2, -40);
   var useW = wk !== null && wk !== undefined && d > 0 && d % 8 === 0;
-  var minD = new Float64Array(n);
+  var minD = useW ? wk.minD : new Float64Array(n);
   var cx = new Float32Array(m * d);
   var cnorm = new Float64Array(m);
   var members = new Array(m);
+  // memD[a][t] = minD of members[a][t]: the same order, so the suffix search and the moves read it in sequence
+  // instead of gathering minD at random rows.
+  var memD = new Array(m);
   var count = new Int32Array(m);
   var cmax = new Float64Array(m);
-  var carg = new Int32Array(m); // global row index of the (lowest-index) maximum
+  var carg = new Int32Array(m); // bank row (t·S + PH) of the (lowest-index) maximum
   var movers = new Int32Array(Math.max(1, n));
-  var visA = new Int32Array(m), visD = new Float64Array(m), visN = new Int32Array(m), nearA = new Int32Array(m);
+  var visA = new Int32Array(m), visN = new Int32Array(m), nearA = new Int32Array(m);
   var crow = new Int32Array(m); // bank row of each centre
-  var flags = useW ? new Uint8Array(Math.max(1, n)) : null;
   var out = { best: -1, idx: 0 };
   var stats = { picks: 0, candidates: 0, densePicks: 0, fullPicks: 0, exact: 0, lowSurvivors: 0 };
   // Pivot rows spread over the whole bank (the same in every part): |d(c,p) - d(a,p)| <= d(c,a) is a cheap lower
@@ -109,10 +115,11 @@ function makePart(x, d, lo, hi, m, wk, low) {
     out.best = best; out.idx = c;
     return out;
   }
-  // Members of a cluster are kept sorted by (minD descending, row ascending). A member's minD changes only when it
-  // leaves its cluster, so the order survives compaction: the cluster's maximum is its first member, and the members
-  // a new centre can improve (4·minD·SLACK >= d(centre, cluster)²) are a prefix, found without scanning the rest.
-  function byMinD(a, b) { return minD[b] - minD[a] || a - b; }
+  // Members of a cluster are kept sorted by (minD ascending, row descending). A member's minD changes only when it
+  // leaves its cluster, so the order survives compaction: the cluster's maximum (lowest row on ties) is its last
+  // member, and the members a new centre can improve (4·minD·SLACK >= d(centre, cluster)²) are a suffix, found by
+  // binary search; the kept ones close up within that suffix, so nothing before it ever moves.
+  function byMinD(a, b) { return minD[a] - minD[b] || b - a; }
   function init(start) {
     addCentre(0, start);
     var so = start * d, all = new Int32Array(n), t;
@@ -134,12 +141,14 @@ function makePart(x, d, lo, hi, m, wk, low) {
       }
     }
     all.sort(byMinD);
-    members[0] = all; count[0] = n; cmax[0] = n ? minD[all[0]] : 0; carg[0] = n ? lo + all[0] : 0;
+    var md0 = new Float64Array(Math.max(1, n));
+    for (t = 0; t < n; t++) md0[t] = minD[all[t]];
+    members[0] = all; memD[0] = md0; count[0] = n; cmax[0] = n ? md0[n - 1] : 0; carg[0] = n ? all[n - 1] * S + PH : 0;
     return argmax(1);
   }
   function step(k, c) {
     addCentre(k, c);
-    var co = c * d, ko = k * d, nMoved = 0, nVis = 0, nCand = 0, nNear = 0, a = 0, v = 0, t = 0, j = 0;
+    var co = c * d, ko = k * d, dc2 = 0, nMoved = 0, nVis = 0, nCand = 0, nNear = 0, a = 0, v = 0, t = 0, j = 0;
     // 1. Clusters the cheap bounds (norm, pivots) cannot rule out.
     for (a = 0; a < k; a++) {
       var r2 = cmax[a];
@@ -153,101 +162,93 @@ function makePart(x, d, lo, hi, m, wk, low) {
       nearA[nNear++] = a;
     }
     // 2. Their centre distances: with the kernel, one float32 SIMD pass over the centres' rows, whose certified bound
-    // skips the far ones; the exact distance (early exit at the bound) decides the rest.
+    // skips the far ones and, for the rest, gives a certified lower bound on d(c, a)² that the member tests below use
+    // in place of the exact distance (a smaller d(c, a)² only admits more candidates, each then decided exactly).
+    // Without the kernel the exact distance (early exit at the bound) decides. With the low-dimensional coordinates,
+    // their bound first drops the far centres (L floats per centre instead of d).
     var approx = useW && nNear >= CENTRE_SIMD_MIN, ec = useL ? cnorm[k] * E_REL + E_ABS : 0;
     if (useW) for (j = 0; j < d; j++) { wk.c32[j] = x[co + j]; wk.c64[j] = x[co + j]; }
     if (useL) for (j = 0; j < L; j++) wk.cy32[j] = wk.y[c * L + j];
     if (approx) {
       for (v = 0; v < nNear; v++) wk.cidx[v] = crow[nearA[v]];
-      if (useL) wk.a(wk.yOff, wk.cidxOff, nNear, L, wk.cy32Off, wk.cout32Off);
-      else wk.a(wk.xOff, wk.cidxOff, nNear, d, wk.c32Off, wk.cout32Off);
+      if (useL) {
+        wk.a(wk.yOff, wk.cidxOff, nNear, L, wk.cy32Off, wk.cout32Off);
+        var nKeep = 0;
+        for (v = 0; v < nNear; v++) {
+          a = nearA[v];
+          var tc = Math.sqrt(4 * cmax[a] * SLACK) * SB + ec + cnorm[a] * E_REL + E_ABS, al = wk.cout32[v];
+          if (al * KAPPA - E_ABS >= tc * tc && al !== Infinity) continue;
+          nearA[nKeep] = a; wk.cidx[nKeep++] = crow[a];
+        }
+        nNear = nKeep;
+      }
+      wk.a(wk.xOff, wk.cidxOff, nNear, d, wk.c32Off, wk.cout32Off);
     }
     for (v = 0; v < nNear; v++) {
       a = nearA[v];
-      var bnd = 4 * cmax[a] * SLACK;
-      if (approx) {
-        var ac = wk.cout32[v];
-        if (useL) {
-          var tc = Math.sqrt(bnd) * SB + ec + cnorm[a] * E_REL + E_ABS;
-          if (ac * KAPPA - E_ABS >= tc * tc && ac !== Infinity) continue;
-        } else if (ac >= bnd * APPROX_REL + APPROX_ABS && ac !== Infinity) continue;
-      }
-      var dc2 = dist(cx, ko, cx, a * d, bnd);
+      var bnd = 4 * cmax[a] * SLACK, ac = approx ? wk.cout32[v] : Infinity;
+      if (ac !== Infinity) {
+        if (ac >= bnd * APPROX_REL + APPROX_ABS) continue;
+        // a() is within (d + 8)·2^-23 relative plus 2^-120 of the exact value; APPROX_REL/ABS are twice/2^10 times
+        // those, and LOWER_SAFE covers this line's own float64 rounding.
+        dc2 = ((ac - APPROX_ABS) / APPROX_REL) * LOWER_SAFE;
+        if (!(dc2 > 0)) dc2 = 0;
+      } else dc2 = dist(cx, ko, cx, a * d, bnd);
       if (dc2 > bnd) continue;
-      visA[nVis] = a; visD[nVis] = dc2;
-      // Candidates: the prefix of members whose own bound does not rule the new centre out.
-      var list = members[a], len = count[a], pre = 0;
-      while (pre < len && 4 * minD[list[pre]] * SLACK >= dc2) pre++;
-      visN[nVis++] = pre;
-      if (useW) for (t = 0; t < pre; t++) wk.idx[nCand + t] = lo + list[t];
-      nCand += pre;
+      visA[nVis] = a;
+      // Candidates: the suffix of members whose own bound does not rule the new centre out.
+      var list = members[a], md1 = memD[a], len = count[a], lo1 = 0, hi1 = len;
+      while (lo1 < hi1) {
+        var mid = (lo1 + hi1) >>> 1;
+        if (4 * md1[mid] * SLACK >= dc2) hi1 = mid;
+        else lo1 = mid + 1;
+      }
+      visN[nVis++] = lo1;
+      if (useW) for (t = lo1; t < len; t++) wk.idx[nCand++] = lo + list[t];
+      else nCand += len - lo1;
     }
     stats.picks++;
     var dense = useW && nCand >= DENSE_MIN;
     if (dense) {
-      // Float32 SIMD pass over the candidates, certified filter, then exact float64 SIMD for the survivors.
+      // One kernel call tests every candidate: the low-dimensional bound, then the float32 one, then the exact
+      // float64 distance of the rows neither certifies (wasm-sqdist's f(): +Infinity = certified not below minD).
       stats.densePicks++; stats.candidates += nCand;
       // Over 40 % of the part is a candidate: one pass over all its rows in memory order (prefetched) costs less
       // than gathering the candidates' rows (on a real 224 px tail bank, 72 % candidates: about half the CPU time in a
-      // loaded A/B, same picks); the filter below reads the entries it needs.
+      // loaded A/B, same picks); the moves below then read each candidate's entry by its row.
       var full = nCand * 5 > n * 2;
       if (full) stats.fullPicks++;
-      var nS = 0, p = 0, gi0 = 0, ap = 0;
-      if (useL) {
-        // Subspace bound first (L floats per row), then the float32 pass over the rows it leaves (flag 2).
-        var nS1 = 0;
-        wk.a(wk.yOff, full ? wk.allOff : wk.idxOff, full ? n : nCand, L, wk.cy32Off, wk.out32Off);
-        for (p = 0; p < nCand; p++) {
-          gi0 = wk.idx[p]; ap = wk.out32[full ? gi0 - lo : p];
-          var tq = thrP[gi0 - lo] + ec;
-          if (ap * KAPPA - E_ABS >= tq * tq && ap !== Infinity) flags[p] = 0;
-          else { flags[p] = 2; wk.idx3[nS1++] = gi0; }
-        }
-        stats.lowSurvivors += nS1;
-        if (nS1) wk.a(wk.xOff, wk.idx3Off, nS1, d, wk.c32Off, wk.out32Off);
-        var q1 = 0;
-        for (p = 0; p < nCand; p++) {
-          if (flags[p] !== 2) continue;
-          gi0 = wk.idx[p]; ap = wk.out32[q1++];
-          if (ap >= minD[gi0 - lo] * APPROX_REL + APPROX_ABS && ap !== Infinity) flags[p] = 0;
-          else { flags[p] = 1; wk.idx2[nS++] = gi0; }
-        }
-      } else {
-        wk.a(wk.xOff, full ? wk.allOff : wk.idxOff, full ? n : nCand, d, wk.c32Off, wk.out32Off);
-        for (p = 0; p < nCand; p++) {
-          gi0 = wk.idx[p]; ap = wk.out32[full ? gi0 - lo : p];
-          if (ap >= minD[gi0 - lo] * APPROX_REL + APPROX_ABS && ap !== Infinity) flags[p] = 0;
-          else { flags[p] = 1; wk.idx2[nS++] = gi0; }
-        }
-      }
-      stats.exact += nS;
-      if (nS) wk.d(wk.xOff, wk.idx2Off, nS, d, wk.c64Off, wk.out64Off);
+      var past = wk.f(wk.xOff, wk.yOff, full ? wk.allOff : wk.idxOff, wk.minDOff, full ? n : nCand, d, L, wk.c32Off,
+        wk.c64Off, wk.cy32Off, wk.thrOff, lo, wk.out64Off, APPROX_REL, APPROX_ABS, KAPPA, E_ABS, ec);
+      if (useL) stats.lowSurvivors += past;
     }
-    // 3. Move the candidates that improve; the kept ones close up in order, then the untouched rest of the list.
-    var pc = 0, sc = 0;
+    // 3. Move the candidates that improve; the kept ones close up in order at the start of the suffix.
+    var pc = 0;
     for (v = 0; v < nVis; v++) {
-      var av = visA[v], pre2 = visN[v], list2 = members[av], keep = 0;
-      for (t = 0; t < pre2; t++) {
-        var li2 = list2[t], md = minD[li2], acc;
-        if (dense) acc = flags[pc++] ? wk.out64[sc++] : Infinity; // flag 0: certified not below md
-        else acc = dist(x, (lo + li2) * d, x, co, md);
+      var av = visA[v], s2 = visN[v], len2 = count[av], list2 = members[av], md2 = memD[av], keep = s2;
+      for (t = s2; t < len2; t++) {
+        var li2 = list2[t], md = md2[t], acc;
+        if (dense) {
+          acc = wk.out64[full ? li2 : pc++]; // +Infinity: certified not below md
+          if (acc !== Infinity) stats.exact++;
+        } else acc = dist(x, (lo + li2) * d, x, co, md);
         if (acc < md) {
           minD[li2] = acc; movers[nMoved++] = li2;
           if (useL) thrP[li2] = Math.sqrt(acc) * SB + eP[li2];
+        } else {
+          list2[keep] = li2; md2[keep++] = md;
         }
-        else list2[keep++] = li2;
       }
-      if (keep < pre2) {
-        var len2 = count[av];
-        list2.copyWithin(keep, pre2, len2);
-        len2 -= pre2 - keep;
-        count[av] = len2;
-        cmax[av] = len2 ? minD[list2[0]] : 0; carg[av] = len2 ? lo + list2[0] : 0;
+      if (keep < len2) {
+        count[av] = keep;
+        cmax[av] = keep ? md2[keep - 1] : 0; carg[av] = keep ? list2[keep - 1] * S + PH : 0;
       }
     }
     var mine = movers.slice(0, nMoved);
     mine.sort(byMinD);
-    members[k] = mine; count[k] = nMoved; cmax[k] = nMoved ? minD[mine[0]] : 0; carg[k] = nMoved ? lo + mine[0] : 0;
+    var mdk = new Float64Array(Math.max(1, nMoved));
+    for (t = 0; t < nMoved; t++) mdk[t] = minD[mine[t]];
+    members[k] = mine; memD[k] = mdk; count[k] = nMoved; cmax[k] = nMoved ? mdk[nMoved - 1] : 0; carg[k] = nMoved ? mine[nMoved - 1] * S + PH : 0;
     return argmax(k + 1);
   }
   return { init: init, step: step, stats: stats };
@@ -259,18 +260,17 @@ function wasmScratch(mem, bytes, lay, part) {
   var inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: mem } });
   var b = mem.buffer, o = lay.parts[part], cap = lay.cap[part], d = lay.d;
   return {
-    a: inst.exports.a, d: inst.exports.d, xOff: 0,
+    a: inst.exports.a, d: inst.exports.d, f: inst.exports.f, xOff: 0,
     c64Off: o.c64, c64: new Float64Array(b, o.c64, d),
     c32Off: o.c32, c32: new Float32Array(b, o.c32, d),
     idxOff: o.idx, idx: new Int32Array(b, o.idx, cap),
-    idx2Off: o.idx2, idx2: new Int32Array(b, o.idx2, cap),
     allOff: o.all, all: new Int32Array(b, o.all, cap),
     cidxOff: o.cidx, cidx: new Int32Array(b, o.cidx, lay.m),
     yOff: lay.y, y: lay.L ? new Float32Array(b, lay.y, lay.n * lay.L) : null,
     cy32Off: o.cy32, cy32: new Float32Array(b, o.cy32, Math.max(1, lay.L)),
-    idx3Off: o.idx3, idx3: new Int32Array(b, o.idx3, cap),
+    minDOff: o.minD, minD: new Float64Array(b, o.minD, cap),
+    thrOff: o.thr, thr: new Float64Array(b, o.thr, cap),
     cout32Off: o.cout32, cout32: new Float32Array(b, o.cout32, lay.m),
-    out32Off: o.out32, out32: new Float32Array(b, o.out32, cap),
     out64Off: o.out64, out64: new Float64Array(b, o.out64, cap),
   };
 }
@@ -301,7 +301,7 @@ for (;;) {
   const c = ctrl[${CENTRE}], k = ctrl[${PICK}];
   if (c < 0) break;
   try {
-    if (part === null) part = makePart(x, w.d, w.lo, w.hi, w.m, wasmScratch(w.mem, w.wasm, w.layout, w.part), w.low);
+    if (part === null) part = makePart(x, w.d, w.lo, w.hi, w.m, wasmScratch(w.mem, w.wasm, w.layout, w.part), w.low, w.stride, w.part);
     const r = k === 0 ? part.init(c) : part.step(k, c);
     resV[w.part] = r.best; resI[w.part] = r.idx;
     Atomics.store(ctrl, ${DONE0} + w.part, gen);
@@ -328,6 +328,8 @@ type Host = {
     m: number,
     wk: unknown,
     low: Pick<LowDimBasis, 'dims' | 'spectralBound' | 'coordError'> | null,
+    stride: number,
+    phase: number,
   ): Part;
   wasmScratch(mem: SharedWasmMemory | null, bytes: Uint8Array, lay: WasmLayout, part: number): unknown;
 };
@@ -366,14 +368,13 @@ interface WasmLayout {
     c64: number;
     c32: number;
     idx: number;
-    idx2: number;
     all: number;
-    out32: number;
+    minD: number;
+    thr: number;
     out64: number;
     cidx: number;
     cout32: number;
     cy32: number;
-    idx3: number;
   }[];
 }
 
@@ -389,16 +390,15 @@ function wasmLayout(n: number, d: number, m: number, L: number, bounds: number[]
     const c64 = o;
     const c32 = up(c64 + 8 * d);
     const idx = up(c32 + 4 * d);
-    const idx2 = up(idx + 4 * c);
-    const all = up(idx2 + 4 * c);
-    const out32 = up(all + 4 * c);
-    const out64 = up(out32 + 4 * c);
+    const all = up(idx + 4 * c);
+    const minD = up(all + 4 * c);
+    const thr = up(minD + 8 * c);
+    const out64 = up(thr + 8 * c);
     const cidx = up(out64 + 8 * c);
     const cout32 = up(cidx + 4 * m);
     const cy32 = up(cout32 + 4 * m);
-    const idx3 = up(cy32 + 4 * Math.max(1, L));
-    o = up(idx3 + 4 * c);
-    parts.push({ c64, c32, idx, idx2, all, out32, out64, cidx, cout32, cy32, idx3 });
+    o = up(cy32 + 4 * Math.max(1, L));
+    parts.push({ c64, c32, idx, all, minD, thr, out64, cidx, cout32, cy32 });
   }
   const pages = Math.ceil(o / 65536);
   return pages > WASM_MAX_PAGES ? null : { d, m, n, L, y, pages, cap, parts };
@@ -435,6 +435,14 @@ const LOW_MIN_PICKS = 64;
  */
 const LOW_MIN_BANK_BYTES = 32 * 2 ** 20;
 
+/** Copies rows of `src` (width `w`) into `dst` dealt round-robin over `parts`: row i goes to part i mod parts. */
+function deal(src: Float32Array, dst: Float32Array, w: number, parts: number): void {
+  const n = src.length / w;
+  let o = 0;
+  for (let q = 0; q < parts; q++)
+    for (let i = q; i < n; i += parts, o += w) dst.set(src.subarray(i * w, (i + 1) * w), o);
+}
+
 /** The bank's values in a SharedArrayBuffer: the same array when it already is one, else one copy. */
 export function toShared(data: Float32Array): Float32Array {
   if (data.buffer instanceof SharedArrayBuffer) return data;
@@ -469,7 +477,14 @@ export async function kCenterParallel(
   onPick?.(1, m);
   if (m === 1) return picks;
 
-  const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * n) / parts));
+  // Rows are dealt round-robin: part w holds bank rows w, w + parts, ... (x rows bounds[w] ..). A new centre's
+  // candidates are its near neighbours, and neighbouring rows (the same image, the same class) sit together in the
+  // bank, so contiguous parts left one part with most of a pick's work and the other waiting (2 parts ran no faster
+  // than 1 on a real head bank); dealt rows share every cluster's work evenly.
+  const bounds = [0];
+  for (let w = 0; w < parts; w++) bounds.push(bounds[w] + Math.ceil((n - w) / parts));
+  /** Row of the (dealt) shared bank holding bank row i. */
+  const dealt = (i: number): number => bounds[i % parts] + Math.floor(i / parts);
   // The bank goes into a shared WebAssembly memory (at offset 0) when the SIMD kernel can run, else shared as is.
   const simd = opts.simd !== false && d > 0 && d % 8 === 0 && wasmSqdistSupported();
   // The low-dimensional filter pays for its basis and coordinates only over enough picks, and only where the bank
@@ -493,9 +508,13 @@ export async function kCenterParallel(
   let x: Float32Array;
   if (layout && mem) {
     x = new Float32Array(mem.buffer, 0, n * d);
-    x.set(p.data);
-    if (low) new Float32Array(mem.buffer, layout.y, n * low.dims).set(low.coords);
-  } else x = toShared(p.data);
+    deal(p.data, x, d, parts);
+    if (low) deal(low.coords, new Float32Array(mem.buffer, layout.y, n * low.dims), low.dims, parts);
+  } else if (parts === 1) x = toShared(p.data);
+  else {
+    x = new Float32Array(new SharedArrayBuffer(n * d * 4));
+    deal(p.data, x, d, parts);
+  }
   // What the kernel needs of the basis (the coordinates are in the shared memory).
   const lowK = low ? { dims: low.dims, spectralBound: low.spectralBound, coordError: low.coordError } : null;
   const ctrlBuf = new SharedArrayBuffer(4 * (DONE0 + parts));
@@ -519,6 +538,7 @@ export async function kCenterParallel(
         d,
         lo: bounds[w],
         hi: bounds[w + 1],
+        stride: parts,
         m,
         ctrl: ctrlBuf,
         resV: resVBuf,
@@ -540,9 +560,20 @@ export async function kCenterParallel(
     );
   }
   const kh = kernelHost();
-  const main = kh.makePart(x, d, bounds[0], bounds[1], m, layout ? kh.wasmScratch(mem, wasm, layout, 0) : null, lowK);
+  const main = kh.makePart(
+    x,
+    d,
+    bounds[0],
+    bounds[1],
+    m,
+    layout ? kh.wasmScratch(mem, wasm, layout, 0) : null,
+    lowK,
+    parts,
+    0,
+  );
   let gen = 0;
-  const round = (k: number, c: number): number => {
+  const round = (k: number, bankRow: number): number => {
+    const c = dealt(bankRow);
     ctrl[CENTRE] = c;
     ctrl[PICK] = k;
     gen = Atomics.add(ctrl, GEN, 1) + 1;

@@ -104,3 +104,133 @@ test('the float32 pass never certifies a row whose exact distance is below the l
   }
   assert.equal(checked, 8 * n);
 });
+
+/** Float32 squared distance in f()'s order: lanes j mod 8 (two f32x4 accumulators), then (l0 + l1) + (l2 + l3). */
+function f32Dist(a: Float32Array, ao: number, c: Float32Array, w: number): number {
+  const f = Math.fround;
+  const acc = new Float32Array(8);
+  for (let j = 0; j < w; j++) {
+    const t = f(a[ao + j] - c[j]);
+    acc[j % 8] = f(acc[j % 8] + f(t * t));
+  }
+  const l = [0, 1, 2, 3].map((i) => f(acc[i] + acc[i + 4]));
+  return f(f(l[0] + l[1]) + f(l[2] + l[3]));
+}
+
+test("f() (the k-center's fused candidate test) equals its float32/float64 model and never certifies wrongly", () => {
+  type F = (...a: number[]) => number;
+  for (const [d, L] of [
+    [8, 0],
+    [64, 8],
+    [128, 16],
+  ]) {
+    const n = 400,
+      lo = 7;
+    const pages = Math.ceil((n * d * 4 + n * L * 4 + n * 40 + d * 12 + L * 4 + 256) / 65536) + 1;
+    const mem = newSharedMemory(pages);
+    const WA = (
+      globalThis as unknown as {
+        WebAssembly: {
+          Module: new (b: Uint8Array) => unknown;
+          Instance: new (m: unknown, i: unknown) => { exports: Record<string, F> };
+        };
+      }
+    ).WebAssembly;
+    const f = new WA.Instance(new WA.Module(sqdistModuleBytes(pages)), { e: { m: mem } }).exports.f;
+    const b = mem.buffer;
+    let o = 0;
+    const take = (bytes: number) => {
+      const at = o;
+      o = Math.ceil((o + bytes) / 16) * 16;
+      return at;
+    };
+    const xOff = take(n * d * 4),
+      yOff = take(Math.max(1, n * L) * 4),
+      idxOff = take(n * 4),
+      mdOff = take(n * 8),
+      thrOff = take(n * 8),
+      outOff = take(n * 8),
+      c32Off = take(d * 4),
+      c64Off = take(d * 8),
+      cy32Off = take(Math.max(1, L) * 4);
+    const x = new Float32Array(b, xOff, n * d);
+    x.set(adversarial(n, d, `f-${d}`));
+    const rng = createRng(`f-${d}-${L}`);
+    const y = new Float32Array(b, yOff, n * L);
+    for (let i = 0; i < y.length; i++) y[i] = rng.normal() * (i < 3 * L ? 1e3 : 1); // a few huge rows; the rest at the scale of ec
+    const centre = 5;
+    const c32 = new Float32Array(b, c32Off, d),
+      c64 = new Float64Array(b, c64Off, d),
+      cy = new Float32Array(b, cy32Off, Math.max(1, L));
+    for (let j = 0; j < d; j++) c32[j] = c64[j] = x[centre * d + j];
+    for (let j = 0; j < L; j++) cy[j] = y[centre * L + j];
+    const count = 300;
+    const idx = new Int32Array(b, idxOff, count);
+    for (let r = 0; r < count; r++) idx[r] = lo + ((r * 53) % (n - lo)); // rows >= lo, scattered
+    const md = new Float64Array(b, mdOff, n),
+      thr = new Float64Array(b, thrOff, n);
+    const exact = (row: number) => squaredDistance4(x, row * d, c64, 0, d);
+    for (let row = lo; row < n; row++) {
+      const e = exact(row),
+        u = rng.next();
+      // around the exact value (both outcomes of the bound), exactly on it, far above, far below, zero
+      md[row - lo] =
+        u < 0.5 ? e * (1 + (rng.next() - 0.5) * 1e-4) : u < 0.6 ? e : u < 0.8 ? e * 10 + 1 : u < 0.9 ? e / 10 : 0;
+      const yl = L ? Math.sqrt(f32Dist(y, row * L, cy, L)) : 0;
+      thr[row - lo] = yl * (0.5 + rng.next());
+    }
+    const [rel, abs, kappa, eabs, ec] = [
+      1 + (d + 8) * 2 ** -22,
+      2 ** -110,
+      1 / (1 + (L + 8) * 2 ** -22),
+      2 ** -100,
+      0.25, // large enough to change some decisions (a test that drops it fails)
+    ];
+    const past = f(
+      xOff,
+      yOff,
+      idxOff,
+      mdOff,
+      count,
+      d,
+      L,
+      c32Off,
+      c64Off,
+      cy32Off,
+      thrOff,
+      lo,
+      outOff,
+      rel,
+      abs,
+      kappa,
+      eabs,
+      ec,
+    );
+    const out = new Float64Array(b, outOff, count);
+    let expectPast = 0,
+      certified = 0,
+      computed = 0;
+    for (let r = 0; r < count; r++) {
+      const row = idx[r],
+        m = md[row - lo];
+      let want: number;
+      const al = L ? f32Dist(y, row * L, cy, L) : 0;
+      const tq = thr[row - lo] + ec;
+      if (L && al * kappa - eabs >= tq * tq && al !== Infinity) want = Infinity;
+      else {
+        expectPast++;
+        const a = f32Dist(x, row * d, c32, d);
+        want = a >= m * rel + abs && a !== Infinity ? Infinity : exact(row);
+        if (want === Infinity) {
+          certified++;
+          assert.ok(exact(row) >= m, `d ${d}: row ${row} certified with exact ${exact(row)} < minD ${m}`);
+        } else computed++;
+      }
+      assert.equal(out[r], want, `d ${d}, L ${L}, row ${row}`);
+    }
+    assert.equal(past, L ? expectPast : count, 'rows past the low-dimensional bound');
+    assert.ok(certified > 0 && computed > 0, `d ${d}: both outcomes occur (${certified} certified, ${computed} exact)`);
+    if (L)
+      assert.ok(expectPast > 0 && expectPast < count, `d ${d}: the low-dimensional bound decides some rows, not all`);
+  }
+});
