@@ -419,7 +419,7 @@ export interface ParallelKCenterOptions {
   /**
    * Principal directions of the low-dimensional filter (./coreset-lowdim; a multiple of 8, at most d / 4; 0 = off).
    * Used with the SIMD kernel over at least LOW_MIN_PICKS picks. Picks are the same either way.
-   * @default 16 for banks of 32 MiB and more, else 0
+   * @default 16 for banks of 16 MiB and more, else 0
    */
   lowDims?: number;
 }
@@ -429,11 +429,13 @@ const LOW_DIMS = 16;
 /** Fewer picks than this do not repay the basis and the n·d·L coordinates. */
 const LOW_MIN_PICKS = 64;
 /**
- * Default on only for banks of at least this many bytes (this machine's L3 is 32 MiB). Measured in one process, parts
- * 2, load 6, CPU time: real 112-px head bank 47,040 x 128 (24 MB): 0.89 s off / 1.01 s on; 224-px head bank 75,264 x
- * 128 (38 MB): 1.91 / 1.53 s; 224-px tail bank 225,792 x 128 (116 MB): 6.5 / 4.7 s.
+ * Default on only for banks of at least this many bytes: below, the basis (tens of ms) is not repaid. Measured
+ * 2026-12-03 with the fused kernel, one process, filter off / on, milliseconds, load 4-6 (helpers running), 1 part:
+ * real 112-px head bank 47,040 x 128 (24 MB) 1118 / 758, its tail bank 56,448 x 128 (29 MB) 1310 / 975, e2e head bank
+ * 20,991 x 128 (10.7 MB) 306 / 304, e2e tail bank 8,232 x 128 (4.2 MB) 79 / 174. (Before the fused kernel the filter
+ * lost on the 24 MB bank, hence the old 32 MiB bar.)
  */
-const LOW_MIN_BANK_BYTES = 32 * 2 ** 20;
+const LOW_MIN_BANK_BYTES = 16 * 2 ** 20;
 
 /** Copies rows of `src` (width `w`) into `dst` dealt round-robin over `parts`: row i goes to part i mod parts. */
 function deal(src: Float32Array, dst: Float32Array, w: number, parts: number): void {
@@ -487,8 +489,7 @@ export async function kCenterParallel(
   const dealt = (i: number): number => bounds[i % parts] + Math.floor(i / parts);
   // The bank goes into a shared WebAssembly memory (at offset 0) when the SIMD kernel can run, else shared as is.
   const simd = opts.simd !== false && d > 0 && d % 8 === 0 && wasmSqdistSupported();
-  // The low-dimensional filter pays for its basis and coordinates only over enough picks, and only where the bank
-  // outgrows the cache (below that, the candidates' JavaScript bookkeeping, not the kernel's reads, sets the pace).
+  // The low-dimensional filter pays for its basis and coordinates only over enough picks and on large enough banks.
   const lowDims = opts.lowDims ?? (n * d * 4 >= LOW_MIN_BANK_BYTES ? LOW_DIMS : 0);
   if (!Number.isInteger(lowDims) || lowDims < 0 || lowDims % 8 !== 0)
     throw new OptionError(`coreset: lowDims must be 0 or a positive multiple of 8, got ${opts.lowDims}`);
