@@ -110,7 +110,10 @@ const F64 = 0x7c,
   F64NE = 0x62,
   PROMOTE_F32 = 0xbb,
   IF = 0x04,
-  BR = 0x0c;
+  BR = 0x0c,
+  I32GEU = 0x4f,
+  I32STORE = 0x36,
+  F64LT = 0x63;
 const F64_INF = [F64CONST, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f];
 
 /**
@@ -402,12 +405,152 @@ function filterBody(): number[] {
   ];
 }
 
+/**
+ * Body of g(): one k-center pick's candidate moves, fused (the JavaScript it replaces visited every candidate three
+ * times). Member lists live in the shared memory: i32 local rows at mIdx, their minima (f64) at mD, each cluster's
+ * members sorted by minimum. For each v in [0, nVis), the candidates are the list entries [i32[vis + 8v],
+ * i32[vis + 8v + 4]); for each entry (local row t, minimum m):
+ *  - when L > 0, the low-dimensional bound (a = the float32 squared distance of the row's L coordinates at y to those
+ *    at cy32) keeps it if a·kappa - eabs >= (f64[thr + 8t] + ec)²; an infinite or NaN a certifies nothing;
+ *  - else the float32 bound (a = the row's float32 squared distance to c32, as a() computes it) keeps it if
+ *    a >= m·rel + abs (same caveat);
+ *  - else its exact canonical float64 distance e (as d() computes it, c64: the centre) decides: e < m moves it out
+ *    (i32[movR + 4j] = t, f64[movD + 8j] = e, j = the moves so far), else it is kept.
+ * Kept entries close up in order from the range's start, and i32[vis + 8v + 4] becomes the range's new end. Rows are
+ * x rows lo + t. Comparisons are float64 on the promoted float32 value, as in the JavaScript they replace. i32[cnt]
+ * and i32[cnt + 4] count the entries past the low-dimensional bound and the exact distances. dim and L are multiples
+ * of 8 (L may be 0). Returns the number of moves.
+ */
+function movesBody(): number[] {
+  // params (i32): 0 x, 1 y, 2 mIdx, 3 mD, 4 vis, 5 nVis, 6 dim, 7 L, 8 c32, 9 c64, 10 cy32, 11 thr, 12 lo, 13 movR,
+  //   14 movD, 15 cnt, 16 pre; (f64): 17 rel, 18 abs, 19 kappa, 20 eabs, 21 ec
+  // locals (i32): 22 v, 23 p, 24 end, 25 w, 26 t, 27 q, 28 qend, 29 cj, 30 nM, 31 past, 32 exact;
+  //   (f64): 33 a, 34 md, 35 tq, 36 acc; (v128): 37 acc0, 38 acc1, 39 tv, 40 vv
+  const [X, Y, MIDX, MDP, VIS, NVIS, DIM, L, C32, C64, CY32, THR, LO, MOVR, MOVD, CNT, PRE] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+  ];
+  const [REL, ABS, KAPPA, EABS, EC] = [17, 18, 19, 20, 21];
+  const [V_, P, END_, W, T, Q, QEND, CJ, NM, PAST, EXACT] = [22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32];
+  const [A, MD, TQ, ACC] = [33, 34, 35, 36];
+  const [ACC0, ACC1, TV, VV] = [37, 38, 39, 40];
+  const zeroAcc = [...V128ZERO, LS, ACC0, ...V128ZERO, LS, ACC1];
+  // q = base + (lo + t) * width * 4, qend = q + width * 4
+  const rowSpan = (base: number, width: number) => [
+    ...[LG, base, LG, LO, LG, T, I32ADD, LG, width, I32MUL, I32C, 2, I32SHL, I32ADD, LTEE, Q],
+    ...[LG, width, I32C, 2, I32SHL, I32ADD, LS, QEND],
+  ];
+  // Float32 squared distance of q[0..qend) to cj (two f32x4 accumulators, 8 values per step), into A (f64).
+  const f32Dist = [
+    ...zeroAcc,
+    LOOP,
+    VOID,
+    ...[LG, ACC0, LG, Q, ...V128LOAD(0), LG, CJ, ...V128LOAD(0), ...F32X4_SUB, LT, TV, LG, TV, ...F32X4_MUL],
+    ...[...F32X4_ADD, LS, ACC0],
+    ...[LG, ACC1, LG, Q, ...V128LOAD(16), LG, CJ, ...V128LOAD(16), ...F32X4_SUB, LT, TV, LG, TV, ...F32X4_MUL],
+    ...[...F32X4_ADD, LS, ACC1],
+    ...[LG, Q, I32C, 32, I32ADD, LS, Q, LG, CJ, I32C, 32, I32ADD, LS, CJ],
+    ...[LG, Q, LG, QEND, I32LTU, BRIF, 0],
+    END,
+    ...[LG, ACC0, LG, ACC1, ...F32X4_ADD, LT, TV],
+    ...[...F32LANE(0), LG, TV, ...F32LANE(1), F32ADD, LG, TV, ...F32LANE(2), LG, TV, ...F32LANE(3), F32ADD, F32ADD],
+    ...[PROMOTE_F32, LS, A],
+  ];
+  // Exact canonical float64 distance of q[0..qend) to c64, into ACC (as d()).
+  const exact = [
+    ...[LG, C64, LS, CJ],
+    ...zeroAcc,
+    LOOP,
+    VOID,
+    ...[LG, Q, ...V128LOAD(0), LS, VV],
+    ...[LG, ACC0, LG, VV, ...PROMOTE_LOW, LG, CJ, ...V128LOAD(0), ...F64X2_SUB, LT, TV, LG, TV, ...F64X2_MUL],
+    ...[...F64X2_ADD, LS, ACC0],
+    ...[LG, ACC1, LG, VV, LG, VV, ...SHUF_HIGH, ...PROMOTE_LOW, LG, CJ, ...V128LOAD(16), ...F64X2_SUB, LT, TV, LG, TV],
+    ...[...F64X2_MUL, ...F64X2_ADD, LS, ACC1],
+    ...[LG, Q, I32C, 16, I32ADD, LS, Q, LG, CJ, I32C, 32, I32ADD, LS, CJ],
+    ...[LG, Q, LG, QEND, I32LTU, BRIF, 0],
+    END,
+    ...[LG, ACC0, ...LANE(0), LG, ACC0, ...LANE(1), F64ADD, LG, ACC1, ...LANE(0), LG, ACC1, ...LANE(1), F64ADD, F64ADD],
+    ...[LS, ACC],
+  ];
+  const notInf = [LG, A, ...F64_INF, F64NE];
+  const addr = (base: number, index: number, shift: number) => [LG, base, LG, index, I32C, shift, I32SHL, I32ADD];
+  return [
+    ...[3, 11, I32, 4, F64, 4, V128],
+    BLOCK,
+    VOID,
+    ...[LG, NVIS, I32EQZ, BRIF, 0],
+    LOOP,
+    VOID,
+    // p = vis[v].from, end = vis[v].end, w = p
+    ...[...addr(VIS, V_, 3), I32LOAD, 2, 0, LTEE, P, LS, W],
+    ...[...addr(VIS, V_, 3), I32LOAD, 2, 4, LS, END_],
+    BLOCK,
+    VOID,
+    ...[LG, P, LG, END_, I32GEU, BRIF, 0],
+    LOOP,
+    VOID,
+    ...[...addr(MIDX, P, 2), I32LOAD, 2, 0, LS, T],
+    ...[...addr(MDP, P, 3), F64LOAD, 3, 0, LS, MD],
+    BLOCK, // $next
+    VOID,
+    BLOCK, // $keep
+    VOID,
+    // precomputed by f() over the part's rows in order (+Infinity: certified not below the minimum)
+    ...[LG, PRE, IF, VOID, ...addr(PRE, T, 3), F64LOAD, 3, 0, LS, ACC, END],
+    ...[LG, PRE, I32EQZ, IF, VOID],
+    // low-dimensional bound
+    ...[LG, L, IF, VOID],
+    ...rowSpan(Y, L),
+    ...[LG, CY32, LS, CJ],
+    ...f32Dist,
+    ...[LG, A, LG, KAPPA, F64MUL, LG, EABS, F64SUB],
+    ...[...addr(THR, T, 3), F64LOAD, 3, 0, LG, EC, F64ADD, LTEE, TQ, LG, TQ, F64MUL],
+    ...[F64GE, ...notInf, I32AND, BRIF, 2],
+    END,
+    ...[LG, PAST, I32C, 1, I32ADD, LS, PAST],
+    // float32 bound
+    ...rowSpan(X, DIM),
+    ...[LG, C32, LS, CJ],
+    ...f32Dist,
+    ...[LG, A, LG, MD, LG, REL, F64MUL, LG, ABS, F64ADD, F64GE, ...notInf, I32AND, BRIF, 1],
+    // exact distance (q was advanced by the float32 pass: back to the row's start)
+    ...rowSpan(X, DIM),
+    ...exact,
+    ...[LG, EXACT, I32C, 1, I32ADD, LS, EXACT],
+    END,
+    ...[LG, ACC, LG, MD, F64LT, I32EQZ, BRIF, 0],
+    // a move
+    ...[...addr(MOVR, NM, 2), LG, T, I32STORE, 2, 0],
+    ...[...addr(MOVD, NM, 3), LG, ACC, F64STORE, 3, 0],
+    ...[LG, NM, I32C, 1, I32ADD, LS, NM, BR, 1],
+    END, // $keep: the entry stays, closing up at w
+    ...[...addr(MIDX, W, 2), LG, T, I32STORE, 2, 0],
+    ...[...addr(MDP, W, 3), LG, MD, F64STORE, 3, 0],
+    ...[LG, W, I32C, 1, I32ADD, LS, W],
+    END, // $next
+    ...[LG, P, I32C, 1, I32ADD, LTEE, P, LG, END_, I32LTU, BRIF, 0],
+    END,
+    END,
+    ...[...addr(VIS, V_, 3), LG, W, I32STORE, 2, 4],
+    ...[LG, V_, I32C, 1, I32ADD, LTEE, V_, LG, NVIS, I32LTU, BRIF, 0],
+    END,
+    END,
+    ...[LG, CNT, LG, CNT, I32LOAD, 2, 0, LG, PAST, I32ADD, I32STORE, 2, 0],
+    ...[LG, CNT, LG, CNT, I32LOAD, 2, 4, LG, EXACT, I32ADD, I32STORE, 2, 4],
+    LG,
+    NM,
+    END,
+  ];
+}
+
 /** The module's bytes; `pages` is the size of the imported shared memory (initial = maximum). */
 export function sqdistModuleBytes(pages: number): Uint8Array {
   const d = exactBody(),
     a = approxBody(),
-    f = filterBody();
+    f = filterBody(),
+    g = movesBody();
   const fType = [0x60, 18, ...new Array(13).fill(I32), ...new Array(5).fill(F64), 1, I32];
+  const gType = [0x60, 22, ...new Array(17).fill(I32), ...new Array(5).fill(F64), 1, I32];
   const bytes = [
     0x00,
     0x61,
@@ -417,11 +560,21 @@ export function sqdistModuleBytes(pages: number): Uint8Array {
     0x00,
     0x00,
     0x00,
-    ...section(1, [2, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, ...fType]),
+    ...section(1, [3, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, ...fType, ...gType]),
     ...section(2, [1, ...str('e'), ...str('m'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]),
-    ...section(3, [3, 0, 0, 1]),
-    ...section(7, [3, ...str('d'), 0x00, 0, ...str('a'), 0x00, 1, ...str('f'), 0x00, 2]),
-    ...section(10, [3, ...uleb(d.length), ...d, ...uleb(a.length), ...a, ...uleb(f.length), ...f]),
+    ...section(3, [4, 0, 0, 1, 2]),
+    ...section(7, [4, ...str('d'), 0x00, 0, ...str('a'), 0x00, 1, ...str('f'), 0x00, 2, ...str('g'), 0x00, 3]),
+    ...section(10, [
+      4,
+      ...uleb(d.length),
+      ...d,
+      ...uleb(a.length),
+      ...a,
+      ...uleb(f.length),
+      ...f,
+      ...uleb(g.length),
+      ...g,
+    ]),
   ];
   return Uint8Array.from(bytes);
 }

@@ -51,23 +51,28 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   var useL = wk !== null && wk !== undefined && low !== null && low !== undefined;
   var L = useL ? low.dims : 0, SB = useL ? low.spectralBound * (1 + 1e-6) : 0;
   var KAPPA = 1 / (1 + (L + 8) * Math.pow(2, -22)), E_REL = useL ? low.coordError : 0, E_ABS = Math.pow(2, -100);
-  // With the kernel, minD and thrP live in the shared memory, where f() reads them by row.
+  // With the kernel, thrP and the member lists live in the shared memory, where g() reads them.
   var eP = useL ? new Float64Array(Math.max(1, n)) : null, thrP = useL ? wk.thr : null;
   var SLACK = 1 + 1e-7, CHUNK = 16, DENSE_MIN = 64, CENTRE_SIMD_MIN = 16;
   var APPROX_REL = 1 + (d + 8) * Math.pow(2, -22), APPROX_ABS = Math.pow(2, -110), LOWER_SAFE = 1 - Math.pow(2, -40);
   var useW = wk !== null && wk !== undefined && d > 0 && d % 8 === 0;
-  var minD = useW ? wk.minD : new Float64Array(n);
+  var minD = useW ? wk.minD : new Float64Array(Math.max(1, n));
   var cx = new Float32Array(m * d);
   var cnorm = new Float64Array(m);
-  var members = new Array(m);
-  // memD[a][t] = minD of members[a][t]: the same order, so the suffix search and the moves read it in sequence
-  // instead of gathering minD at random rows.
-  var memD = new Array(m);
+  // Member lists, all in one arena: cluster a's local rows are mIdx[off[a] .. off[a] + count[a]) and their minima
+  // mD[..] beside them. A new cluster goes at the top; when the arena (2n) is full, the lists close up in creation
+  // order (each row is in one list, so at most n entries are live and the arena never overflows after that).
+  var cap2 = 2 * n + 16;
+  var mIdx = useW ? wk.mIdx : new Int32Array(cap2), mD = useW ? wk.mD : new Float64Array(cap2);
+  var off = new Int32Array(m), top = 0;
+  // Per pick: the visited lists' candidate ranges (from, end) in the arena, and the moves (local row, new minimum).
+  var vis = useW ? wk.vis : new Int32Array(2 * m), movR = useW ? wk.movR : new Int32Array(Math.max(1, n));
+  var movD = useW ? wk.movD : new Float64Array(Math.max(1, n)), cnt = useW ? wk.cnt : null;
+  var perm = new Int32Array(Math.max(1, n));
   var count = new Int32Array(m);
   var cmax = new Float64Array(m);
   var carg = new Int32Array(m); // bank row (t·S + PH) of the (lowest-index) maximum
-  var movers = new Int32Array(Math.max(1, n));
-  var visA = new Int32Array(m), visN = new Int32Array(m), nearA = new Int32Array(m);
+  var visA = new Int32Array(m), nearA = new Int32Array(m);
   var crow = new Int32Array(m); // bank row of each centre
   var out = { best: -1, idx: 0 };
   var stats = { picks: 0, candidates: 0, densePicks: 0, fullPicks: 0, exact: 0, lowSurvivors: 0 };
@@ -120,6 +125,7 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   // member, and the members a new centre can improve (4·minD·SLACK >= d(centre, cluster)²) are a suffix, found by
   // binary search; the kept ones close up within that suffix, so nothing before it ever moves.
   function byMinD(a, b) { return minD[a] - minD[b] || b - a; }
+  function byMove(i, j) { return movD[i] - movD[j] || movR[j] - movR[i]; }
   function init(start) {
     addCentre(0, start);
     var so = start * d, all = new Int32Array(n), t;
@@ -141,14 +147,14 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
       }
     }
     all.sort(byMinD);
-    var md0 = new Float64Array(Math.max(1, n));
-    for (t = 0; t < n; t++) md0[t] = minD[all[t]];
-    members[0] = all; memD[0] = md0; count[0] = n; cmax[0] = n ? md0[n - 1] : 0; carg[0] = n ? all[n - 1] * S + PH : 0;
+    for (t = 0; t < n; t++) { mIdx[t] = all[t]; mD[t] = minD[all[t]]; }
+    off[0] = 0; count[0] = n; top = n;
+    cmax[0] = n ? mD[n - 1] : 0; carg[0] = n ? all[n - 1] * S + PH : 0;
     return argmax(1);
   }
   function step(k, c) {
     addCentre(k, c);
-    var co = c * d, ko = k * d, dc2 = 0, nMoved = 0, nVis = 0, nCand = 0, nNear = 0, a = 0, v = 0, t = 0, j = 0;
+    var co = c * d, ko = k * d, dc2 = 0, nVis = 0, nCand = 0, nNear = 0, a = 0, v = 0, t = 0, j = 0;
     // 1. Clusters the cheap bounds (norm, pivots) cannot rule out.
     for (a = 0; a < k; a++) {
       var r2 = cmax[a];
@@ -195,60 +201,72 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
         if (!(dc2 > 0)) dc2 = 0;
       } else dc2 = dist(cx, ko, cx, a * d, bnd);
       if (dc2 > bnd) continue;
-      visA[nVis] = a;
       // Candidates: the suffix of members whose own bound does not rule the new centre out.
-      var list = members[a], md1 = memD[a], len = count[a], lo1 = 0, hi1 = len;
+      var lo1 = off[a], hi1 = off[a] + count[a];
       while (lo1 < hi1) {
         var mid = (lo1 + hi1) >>> 1;
-        if (4 * md1[mid] * SLACK >= dc2) hi1 = mid;
+        if (4 * mD[mid] * SLACK >= dc2) hi1 = mid;
         else lo1 = mid + 1;
       }
-      visN[nVis++] = lo1;
-      if (useW) for (t = lo1; t < len; t++) wk.idx[nCand++] = lo + list[t];
-      else nCand += len - lo1;
+      visA[nVis] = a; vis[2 * nVis] = lo1; vis[2 * nVis + 1] = off[a] + count[a]; nVis++;
+      nCand += off[a] + count[a] - lo1;
     }
     stats.picks++;
-    var dense = useW && nCand >= DENSE_MIN;
-    if (dense) {
-      // One kernel call tests every candidate: the low-dimensional bound, then the float32 one, then the exact
-      // float64 distance of the rows neither certifies (wasm-sqdist's f(): +Infinity = certified not below minD).
+    // 3. The moves: with the kernel, one call of g() (wasm-sqdist: low-dimensional bound, float32 bound, exact
+    // distance, the kept entries closed up, the moves listed); else the same in JavaScript with exact distances.
+    var nMoved = 0;
+    if (useW && nCand >= DENSE_MIN) {
       stats.densePicks++; stats.candidates += nCand;
-      // Over 40 % of the part is a candidate: one pass over all its rows in memory order (prefetched) costs less
-      // than gathering the candidates' rows (on a real 224 px tail bank, 72 % candidates: about half the CPU time in a
-      // loaded A/B, same picks); the moves below then read each candidate's entry by its row.
+      // Over 40 % of the part is a candidate: f() first tests every row of the part in memory order (prefetched,
+      // where gathering the candidates' rows in list order is not), and g() reads its results by row.
       var full = nCand * 5 > n * 2;
-      if (full) stats.fullPicks++;
-      var past = wk.f(wk.xOff, wk.yOff, full ? wk.allOff : wk.idxOff, wk.minDOff, full ? n : nCand, d, L, wk.c32Off,
-        wk.c64Off, wk.cy32Off, wk.thrOff, lo, wk.out64Off, APPROX_REL, APPROX_ABS, KAPPA, E_ABS, ec);
-      if (useL) stats.lowSurvivors += past;
-    }
-    // 3. Move the candidates that improve; the kept ones close up in order at the start of the suffix.
-    var pc = 0;
-    for (v = 0; v < nVis; v++) {
-      var av = visA[v], s2 = visN[v], len2 = count[av], list2 = members[av], md2 = memD[av], keep = s2;
-      for (t = s2; t < len2; t++) {
-        var li2 = list2[t], md = md2[t], acc;
-        if (dense) {
-          acc = wk.out64[full ? li2 : pc++]; // +Infinity: certified not below md
-          if (acc !== Infinity) stats.exact++;
-        } else acc = dist(x, (lo + li2) * d, x, co, md);
-        if (acc < md) {
-          minD[li2] = acc; movers[nMoved++] = li2;
-          if (useL) thrP[li2] = Math.sqrt(acc) * SB + eP[li2];
-        } else {
-          list2[keep] = li2; md2[keep++] = md;
+      if (full) {
+        stats.fullPicks++;
+        var past = wk.f(wk.xOff, wk.yOff, wk.allOff, wk.minDOff, n, d, L, wk.c32Off, wk.c64Off, wk.cy32Off, wk.thrOff,
+          lo, wk.out64Off, APPROX_REL, APPROX_ABS, KAPPA, E_ABS, ec);
+        if (useL) stats.lowSurvivors += past;
+      }
+      nMoved = wk.g(wk.xOff, wk.yOff, wk.mIdxOff, wk.mDOff, wk.visOff, nVis, d, L, wk.c32Off, wk.c64Off, wk.cy32Off,
+        wk.thrOff, lo, wk.movROff, wk.movDOff, wk.cntOff, full ? wk.out64Off : 0, APPROX_REL, APPROX_ABS, KAPPA, E_ABS,
+        ec);
+      stats.lowSurvivors += useL ? cnt[0] : 0; stats.exact += cnt[1]; cnt[0] = 0; cnt[1] = 0;
+    } else {
+      for (v = 0; v < nVis; v++) {
+        var w = vis[2 * v], e2 = vis[2 * v + 1];
+        for (var p2 = w; p2 < e2; p2++) {
+          var t2 = mIdx[p2], md = mD[p2], acc = dist(x, (lo + t2) * d, x, co, md);
+          if (acc < md) { movR[nMoved] = t2; movD[nMoved++] = acc; }
+          else { mIdx[w] = t2; mD[w++] = md; }
         }
-      }
-      if (keep < len2) {
-        count[av] = keep;
-        cmax[av] = keep ? md2[keep - 1] : 0; carg[av] = keep ? list2[keep - 1] * S + PH : 0;
+        vis[2 * v + 1] = w;
       }
     }
-    var mine = movers.slice(0, nMoved);
-    mine.sort(byMinD);
-    var mdk = new Float64Array(Math.max(1, nMoved));
-    for (t = 0; t < nMoved; t++) mdk[t] = minD[mine[t]];
-    members[k] = mine; memD[k] = mdk; count[k] = nMoved; cmax[k] = nMoved ? mdk[nMoved - 1] : 0; carg[k] = nMoved ? mine[nMoved - 1] * S + PH : 0;
+    for (v = 0; v < nVis; v++) {
+      var av = visA[v], newEnd = vis[2 * v + 1];
+      if (newEnd < off[av] + count[av]) {
+        count[av] = newEnd - off[av];
+        cmax[av] = count[av] ? mD[newEnd - 1] : 0; carg[av] = count[av] ? mIdx[newEnd - 1] * S + PH : 0;
+      }
+    }
+    // 4. The new centre's cluster: the moves sorted like every list, at the top of the arena.
+    for (j = 0; j < nMoved; j++) {
+      var tm = movR[j];
+      minD[tm] = movD[j]; perm[j] = j;
+      if (useL) thrP[tm] = Math.sqrt(movD[j]) * SB + eP[tm];
+    }
+    if (top + nMoved > cap2) {
+      var dst = 0;
+      for (a = 0; a < k; a++) {
+        if (count[a]) { mIdx.copyWithin(dst, off[a], off[a] + count[a]); mD.copyWithin(dst, off[a], off[a] + count[a]); }
+        off[a] = dst; dst += count[a];
+      }
+      top = dst;
+    }
+    var order = perm.subarray(0, nMoved);
+    order.sort(byMove);
+    for (j = 0; j < nMoved; j++) { mIdx[top + j] = movR[order[j]]; mD[top + j] = movD[order[j]]; }
+    off[k] = top; count[k] = nMoved; top += nMoved;
+    cmax[k] = nMoved ? mD[top - 1] : 0; carg[k] = nMoved ? mIdx[top - 1] * S + PH : 0;
     return argmax(k + 1);
   }
   return { init: init, step: step, stats: stats };
@@ -260,15 +278,21 @@ function wasmScratch(mem, bytes, lay, part) {
   var inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: mem } });
   var b = mem.buffer, o = lay.parts[part], cap = lay.cap[part], d = lay.d;
   return {
-    a: inst.exports.a, d: inst.exports.d, f: inst.exports.f, xOff: 0,
+    a: inst.exports.a, d: inst.exports.d, f: inst.exports.f, g: inst.exports.g, xOff: 0,
     c64Off: o.c64, c64: new Float64Array(b, o.c64, d),
     c32Off: o.c32, c32: new Float32Array(b, o.c32, d),
     idxOff: o.idx, idx: new Int32Array(b, o.idx, cap),
-    allOff: o.all, all: new Int32Array(b, o.all, cap),
     cidxOff: o.cidx, cidx: new Int32Array(b, o.cidx, lay.m),
     yOff: lay.y, y: lay.L ? new Float32Array(b, lay.y, lay.n * lay.L) : null,
     cy32Off: o.cy32, cy32: new Float32Array(b, o.cy32, Math.max(1, lay.L)),
+    allOff: o.all, all: new Int32Array(b, o.all, cap),
     minDOff: o.minD, minD: new Float64Array(b, o.minD, cap),
+    mIdxOff: o.mIdx, mIdx: new Int32Array(b, o.mIdx, 2 * cap + 16),
+    mDOff: o.mD, mD: new Float64Array(b, o.mD, 2 * cap + 16),
+    visOff: o.vis, vis: new Int32Array(b, o.vis, 2 * lay.m),
+    movROff: o.movR, movR: new Int32Array(b, o.movR, cap),
+    movDOff: o.movD, movD: new Float64Array(b, o.movD, cap),
+    cntOff: o.cnt, cnt: new Int32Array(b, o.cnt, 2),
     thrOff: o.thr, thr: new Float64Array(b, o.thr, cap),
     cout32Off: o.cout32, cout32: new Float32Array(b, o.cout32, lay.m),
     out64Off: o.out64, out64: new Float64Array(b, o.out64, cap),
@@ -370,6 +394,12 @@ interface WasmLayout {
     idx: number;
     all: number;
     minD: number;
+    mIdx: number;
+    mD: number;
+    vis: number;
+    movR: number;
+    movD: number;
+    cnt: number;
     thr: number;
     out64: number;
     cidx: number;
@@ -390,15 +420,22 @@ function wasmLayout(n: number, d: number, m: number, L: number, bounds: number[]
     const c64 = o;
     const c32 = up(c64 + 8 * d);
     const idx = up(c32 + 4 * d);
+    // the member arena (2c + 16 entries: see makePart), the visited ranges, the moves, two counters
     const all = up(idx + 4 * c);
     const minD = up(all + 4 * c);
-    const thr = up(minD + 8 * c);
+    const mIdx = up(minD + 8 * c);
+    const mD = up(mIdx + 4 * (2 * c + 16));
+    const vis = up(mD + 8 * (2 * c + 16));
+    const movR = up(vis + 8 * m);
+    const movD = up(movR + 4 * c);
+    const cnt = up(movD + 8 * c);
+    const thr = up(cnt + 8);
     const out64 = up(thr + 8 * c);
     const cidx = up(out64 + 8 * c);
     const cout32 = up(cidx + 4 * m);
     const cy32 = up(cout32 + 4 * m);
     o = up(cy32 + 4 * Math.max(1, L));
-    parts.push({ c64, c32, idx, all, minD, thr, out64, cidx, cout32, cy32 });
+    parts.push({ c64, c32, idx, all, minD, mIdx, mD, vis, movR, movD, cnt, thr, out64, cidx, cout32, cy32 });
   }
   const pages = Math.ceil(o / 65536);
   return pages > WASM_MAX_PAGES ? null : { d, m, n, L, y, pages, cap, parts };

@@ -234,3 +234,212 @@ test("f() (the k-center's fused candidate test) equals its float32/float64 model
       assert.ok(expectPast > 0 && expectPast < count, `d ${d}: the low-dimensional bound decides some rows, not all`);
   }
 });
+
+test("g() (the k-center's fused moves) equals its float32/float64 model and never certifies wrongly", () => {
+  type G = (...a: number[]) => number;
+  for (const [d, L] of [
+    [8, 0],
+    [64, 8],
+    [128, 16],
+  ]) {
+    const n = 400,
+      lo = 7,
+      nl = n - lo; // the part's rows: x rows lo ..
+    const pages = Math.ceil((n * d * 4 + n * L * 4 + nl * 100 + d * 12 + L * 4 + 512) / 65536) + 1;
+    const mem = newSharedMemory(pages);
+    const WA = (
+      globalThis as unknown as {
+        WebAssembly: {
+          Module: new (b: Uint8Array) => unknown;
+          Instance: new (m: unknown, i: unknown) => { exports: Record<string, G> };
+        };
+      }
+    ).WebAssembly;
+    const { f, g } = new WA.Instance(new WA.Module(sqdistModuleBytes(pages)), { e: { m: mem } }).exports;
+    const b = mem.buffer;
+    let o = 0;
+    const take = (bytes: number) => {
+      const at = o;
+      o = Math.ceil((o + bytes) / 16) * 16;
+      return at;
+    };
+    const xOff = take(n * d * 4),
+      yOff = take(Math.max(1, n * L) * 4),
+      mIdxOff = take(nl * 4),
+      mDOff = take(nl * 8),
+      visOff = take(8 * 8),
+      movROff = take(nl * 4),
+      movDOff = take(nl * 8),
+      cntOff = take(8),
+      thrOff = take(nl * 8),
+      c32Off = take(d * 4),
+      c64Off = take(d * 8),
+      cy32Off = take(Math.max(1, L) * 4),
+      allOff = take(nl * 4),
+      minDOff = take(nl * 8),
+      preOff = take(nl * 8);
+    const x = new Float32Array(b, xOff, n * d);
+    x.set(adversarial(n, d, `g-${d}`));
+    const rng = createRng(`g-${d}-${L}`);
+    const y = new Float32Array(b, yOff, n * L);
+    for (let i = 0; i < y.length; i++) y[i] = rng.normal() * (i < 3 * L ? 1e3 : 1); // a few huge rows; the rest at the scale of ec
+    const centre = 5;
+    const c32 = new Float32Array(b, c32Off, d),
+      c64 = new Float64Array(b, c64Off, d),
+      cy = new Float32Array(b, cy32Off, Math.max(1, L));
+    for (let j = 0; j < d; j++) c32[j] = c64[j] = x[centre * d + j];
+    for (let j = 0; j < L; j++) cy[j] = y[centre * L + j];
+    // The arena: every local row once, with a minimum around its exact distance (both outcomes of each bound), exactly
+    // on it, far above, far below, zero; then four visited ranges (one empty), the rest of the arena untouched.
+    const mIdx = new Int32Array(b, mIdxOff, nl),
+      mD = new Float64Array(b, mDOff, nl),
+      thr = new Float64Array(b, thrOff, nl);
+    const exact = (t: number) => squaredDistance4(x, (lo + t) * d, c64, 0, d);
+    const rows = rng.shuffle(Array.from({ length: nl }, (_, t) => t));
+    rows.forEach((t, p) => {
+      const e = exact(t),
+        u = rng.next();
+      mIdx[p] = t;
+      mD[p] = u < 0.5 ? e * (1 + (rng.next() - 0.5) * 1e-4) : u < 0.6 ? e : u < 0.8 ? e * 10 + 1 : u < 0.9 ? e / 10 : 0;
+      thr[t] = (L ? Math.sqrt(f32Dist(y, (lo + t) * L, cy, L)) : 0) * (0.5 + rng.next());
+    });
+    const ranges = [
+      [0, 90],
+      [90, 90],
+      [120, 300],
+      [310, nl],
+    ];
+    const vis = new Int32Array(b, visOff, 8);
+    ranges.forEach(([from, end], v) => vis.set([from, end], 2 * v));
+    const beforeIdx = Int32Array.from(mIdx),
+      beforeD = Float64Array.from(mD);
+    const cnt = new Int32Array(b, cntOff, 2);
+    cnt.set([5, 7]); // g() adds to the counters
+    const [rel, abs, kappa, eabs] = [1 + (d + 8) * 2 ** -22, 2 ** -110, 1 / (1 + (L + 8) * 2 ** -22), 2 ** -100];
+    const ec = 0.25; // large enough to change some decisions (a model that drops it fails)
+    const moved = g(
+      xOff,
+      yOff,
+      mIdxOff,
+      mDOff,
+      visOff,
+      ranges.length,
+      d,
+      L,
+      c32Off,
+      c64Off,
+      cy32Off,
+      thrOff,
+      lo,
+      movROff,
+      movDOff,
+      cntOff,
+      0, // no precomputed results: g() tests each candidate itself
+      rel,
+      abs,
+      kappa,
+      eabs,
+      ec,
+    );
+    // The model.
+    const wantIdx = Int32Array.from(beforeIdx),
+      wantD = Float64Array.from(beforeD);
+    const movR: number[] = [],
+      movD: number[] = [];
+    let past = 0,
+      exacts = 0,
+      certified = 0,
+      stayed = 0;
+    const wantEnds: number[] = [];
+    for (const [from, end] of ranges) {
+      let w = from;
+      for (let p = from; p < end; p++) {
+        const t = beforeIdx[p],
+          m = beforeD[p];
+        let keep: boolean;
+        const al = L ? f32Dist(y, (lo + t) * L, cy, L) : 0;
+        const tq = thr[t] + ec;
+        if (L && al * kappa - eabs >= tq * tq && al !== Infinity) keep = true;
+        else {
+          past++;
+          const a = f32Dist(x, (lo + t) * d, c32, d);
+          if (a >= m * rel + abs && a !== Infinity) {
+            keep = true;
+            certified++;
+            assert.ok(exact(t) >= m, `d ${d}: row ${t} certified with exact ${exact(t)} < minD ${m}`);
+          } else {
+            exacts++;
+            const e = exact(t);
+            keep = !(e < m);
+            if (keep) stayed++;
+            else {
+              movR.push(t);
+              movD.push(e);
+            }
+          }
+        }
+        if (keep) {
+          wantIdx[w] = t;
+          wantD[w++] = m;
+        }
+      }
+      wantEnds.push(w);
+    }
+    assert.equal(moved, movR.length, `d ${d}: moves`);
+    assert.deepEqual(Array.from(new Int32Array(b, movROff, moved)), movR, `d ${d}: moved rows`);
+    assert.deepEqual(Array.from(new Float64Array(b, movDOff, moved)), movD, `d ${d}: their exact distances`);
+    assert.deepEqual(Array.from(mIdx), Array.from(wantIdx), `d ${d}, L ${L}: kept rows closed up in order`);
+    assert.deepEqual(Array.from(mD), Array.from(wantD), `d ${d}, L ${L}: their minima`);
+    assert.deepEqual(
+      ranges.map((_, v) => vis[2 * v + 1]),
+      wantEnds,
+      'new ends',
+    );
+    assert.deepEqual(Array.from(cnt), [5 + past, 7 + exacts], 'counters');
+    assert.ok(certified > 0 && stayed > 0 && movR.length > 0, `d ${d}: every outcome occurs`);
+    if (L) assert.ok(past > 0 && past < nl - 30, `d ${d}: the low-dimensional bound decides some rows, not all`);
+
+    // Precomputed: f() over all the part's rows in order, then g() reading its results by row, moves the same.
+    const after = { idx: Array.from(mIdx), d: Array.from(mD), ends: ranges.map((_, v) => vis[2 * v + 1]) };
+    mIdx.set(beforeIdx);
+    mD.set(beforeD);
+    ranges.forEach(([from, end], v) => vis.set([from, end], 2 * v));
+    const all = new Int32Array(b, allOff, nl),
+      minD = new Float64Array(b, minDOff, nl);
+    for (let t = 0; t < nl; t++) all[t] = lo + t;
+    for (let p = 0; p < nl; p++) minD[beforeIdx[p]] = beforeD[p];
+    f(xOff, yOff, allOff, minDOff, nl, d, L, c32Off, c64Off, cy32Off, thrOff, lo, preOff, rel, abs, kappa, eabs, ec);
+    const moved2 = g(
+      xOff,
+      yOff,
+      mIdxOff,
+      mDOff,
+      visOff,
+      ranges.length,
+      d,
+      L,
+      c32Off,
+      c64Off,
+      cy32Off,
+      thrOff,
+      lo,
+      movROff,
+      movDOff,
+      cntOff,
+      preOff,
+      rel,
+      abs,
+      kappa,
+      eabs,
+      ec,
+    );
+    assert.equal(moved2, moved, `d ${d}: moves with precomputed results`);
+    assert.deepEqual(Array.from(new Int32Array(b, movROff, moved2)), movR, `d ${d}: moved rows (precomputed)`);
+    assert.deepEqual(Array.from(new Float64Array(b, movDOff, moved2)), movD, `d ${d}: distances (precomputed)`);
+    assert.deepEqual(
+      { idx: Array.from(mIdx), d: Array.from(mD), ends: ranges.map((_, v) => vis[2 * v + 1]) },
+      after,
+      `d ${d}: the same lists`,
+    );
+  }
+});
