@@ -4,6 +4,7 @@
  * (half-sample symmetric: d c b a | a b c d | d c b a), applied separably along rows then columns with float64 sums.
  */
 import { InputError, OptionError } from '../util/errors';
+import { WasmBlur } from './blur-wasm';
 
 /** The normalised 1-D kernel, length 2*radius+1, centre at index radius. */
 export function gaussianKernel1d(sigma: number, truncate = 4): Float64Array {
@@ -50,6 +51,11 @@ export interface BlurPlan {
   pad: Float64Array;
   /** One output row's float64 sums. */
   line: Float64Array;
+  /**
+   * Run the WebAssembly SIMD kernel (./blur-wasm, same sums bit for bit): where it loads and w is a multiple of 8;
+   * the tests switch it off to check the JavaScript loops on the same shapes.
+   */
+  wasm: boolean;
 }
 
 function checkSize(h: number, w: number): void {
@@ -76,6 +82,7 @@ export function blurPlan(h: number, w: number, sigma = 4, truncate = 4): BlurPla
     tmp: new Float64Array(h * w),
     pad: new Float64Array(padIdx.length),
     line: new Float64Array(w),
+    wasm: w % 8 === 0 && WasmBlur.get() !== null,
   };
 }
 
@@ -89,6 +96,12 @@ export function blurPlan(h: number, w: number, sigma = 4, truncate = 4): BlurPla
 export function blurInto(p: BlurPlan, src: Float64Array, out: Float32Array | Float64Array, offset: number): void {
   const { h, w, k, rowOff, padIdx, tmp, pad, line } = p;
   const K = k.length;
+  const wb = p.wasm ? WasmBlur.get() : null;
+  if (wb) {
+    wb.load(p, h, w, k, rowOff, padIdx);
+    wb.run(h, w, K, padIdx.length, src, out, offset);
+    return;
+  }
   // axis 0
   for (let y = 0; y < h; y++) {
     const rb = y * K;

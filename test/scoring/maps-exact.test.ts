@@ -12,7 +12,11 @@ import {
 } from '../../src/scoring/maps-reference';
 import { createRng } from '../../src/util/rng';
 
-/** Byte-level equality (distinguishes -0 from 0 and compares NaN payloads). */
+/**
+ * Byte-level equality (distinguishes -0 from 0). A NaN must sit where the reference has one, but its sign and payload
+ * are not compared: IEEE, JavaScript and WebAssembly leave them open (x86 returns either operand's NaN, so they follow
+ * the JIT's operand order), and predict never blurs a NaN (the models reject non-finite patch scores first).
+ */
 function sameBytes(a: Float32Array | Float64Array, b: Float32Array | Float64Array, what: string): void {
   assert.equal(a.length, b.length, `${what}: length`);
   assert.equal(a.BYTES_PER_ELEMENT, b.BYTES_PER_ELEMENT, `${what}: element type`);
@@ -20,15 +24,21 @@ function sameBytes(a: Float32Array | Float64Array, b: Float32Array | Float64Arra
   const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   const e = a.BYTES_PER_ELEMENT;
   for (let i = 0; i < x.length; i++) {
-    if (x[i] !== y[i])
-      assert.fail(`${what}: value ${Math.floor(i / e)} differs: ${a[(i / e) | 0]} vs reference ${b[(i / e) | 0]}`);
+    const v = Math.floor(i / e);
+    if (x[i] !== y[i] && !(Number.isNaN(a[v]) && Number.isNaN(b[v])))
+      assert.fail(`${what}: value ${v} differs: ${a[v]} vs reference ${b[v]}`);
   }
 }
 
-/** The fast blur's float64 sums (before the float32 rounding, which hides most float64 differences). */
-function blur64(src: ArrayLike<number>, h: number, w: number, sigma: number, truncate = 4): Float64Array {
+/**
+ * The fast blur's float64 sums (before the float32 rounding, which hides most float64 differences), from the
+ * WebAssembly kernel where the plan takes it or, with `js`, from the JavaScript loops.
+ */
+function blur64(src: ArrayLike<number>, h: number, w: number, sigma: number, truncate = 4, js = false): Float64Array {
   const out = new Float64Array(h * w);
-  blurInto(blurPlan(h, w, sigma, truncate), Float64Array.from(src), out, 0);
+  const plan = blurPlan(h, w, sigma, truncate);
+  if (js) plan.wasm = false;
+  blurInto(plan, Float64Array.from(src), out, 0);
   return out;
 }
 
@@ -73,7 +83,18 @@ const SHAPES: [number, number, number, number, number][] = [
   [1, 6, 6, 30, 0.1], // radius 0
   [1, 2, 3, 10, 9.7],
   [1, 9, 9, 15, 4],
+  // widths that are multiples of 8 (the WebAssembly kernel's), with the odd kernels again
+  [2, 3, 5, 16, 4],
+  [1, 1, 1, 8, 4],
+  [1, 4, 4, 24, 0.3],
+  [1, 5, 5, 8, 9.7],
+  [1, 3, 3, 40, 0.1],
 ];
+
+test('the WebAssembly blur kernel loads here (else the byte tests below would only cover the JavaScript loops)', () => {
+  assert.equal(blurPlan(8, 16, 4).wasm, true);
+  assert.equal(blurPlan(8, 15, 4).wasm, false);
+});
 
 test('anomalyMaps equal the reference loops byte for byte (random and adversarial inputs, odd shapes)', () => {
   for (const [name, fill] of Object.entries(FILLS)) {
@@ -94,7 +115,9 @@ test('anomalyMaps equal the reference loops byte for byte (random and adversaria
       );
       if (sigma > 0) {
         const up = bilinearResizeRef(one, gh, gw, size, size);
-        sameBytes(blur64(up, size, size, sigma), gaussianBlurRef64(up, size, size, sigma), `float64 blur ${what}`);
+        const ref = gaussianBlurRef64(up, size, size, sigma);
+        sameBytes(blur64(up, size, size, sigma), ref, `float64 blur ${what}`);
+        sameBytes(blur64(up, size, size, sigma, 4, true), ref, `float64 blur (JavaScript loops) ${what}`);
       }
     }
   }
@@ -108,6 +131,9 @@ test('bilinearResize and gaussianBlur equal the reference loops byte for byte', 
       [3, 8, 2, 21],
       [6, 5, 6, 5],
       [9, 4, 4, 9],
+      [5, 16, 7, 9],
+      [1, 8, 1, 8],
+      [20, 24, 3, 3],
     ]) {
       const s = scores(inH * inW, fill);
       sameBytes(bilinearResize(s, inH, inW, outH, outW), bilinearResizeRef(s, inH, inW, outH, outW), `resize ${name}`);
