@@ -8,6 +8,7 @@
  *   v(src, tmp, h, groups, wBytes, k, K, off):  tmp[y, x] = Σ_t k[t] · src[off[y·K + t] + x]   (off: row byte offsets)
  *   h(tmp, out, h, groups, wBytes, k, K, padIdx, P, pad): per row y, pad[j] = tmp[y, padIdx[j]] (byte offsets),
  *     then out[y, x] = Σ_t k[t] · pad[x + t]
+ * Every loop runs at least once (h, groups, K and P are >= 1; the caller guarantees it).
  */
 
 const uleb = (n: number): number[] => {

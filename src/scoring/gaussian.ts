@@ -64,6 +64,9 @@ function checkSize(h: number, w: number): void {
   }
 }
 
+/** Largest map for the WebAssembly kernel (its three float64 buffers then stay under 1 GiB of wasm32 memory). */
+const WASM_MAX_PIXELS = 2 ** 25;
+
 export function blurPlan(h: number, w: number, sigma = 4, truncate = 4): BlurPlan {
   checkSize(h, w);
   const k = gaussianKernel1d(sigma, truncate);
@@ -82,7 +85,7 @@ export function blurPlan(h: number, w: number, sigma = 4, truncate = 4): BlurPla
     tmp: new Float64Array(h * w),
     pad: new Float64Array(padIdx.length),
     line: new Float64Array(w),
-    wasm: w % 8 === 0 && WasmBlur.get() !== null,
+    wasm: w % 8 === 0 && h * w <= WASM_MAX_PIXELS && WasmBlur.get() !== null,
   };
 }
 
