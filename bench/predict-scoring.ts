@@ -69,8 +69,9 @@ async function main(): Promise<void> {
   const variants: Record<string, Parameters<typeof scorePatches>[2]> = {
     default: {},
     fp32: { engine: { knnPrecision: 'fp32' } },
+    int8c6: { engine: { knnPrecision: 'int8', knnCandidates: 6 } },
     int8c8: { engine: { knnPrecision: 'int8', knnCandidates: 8 } },
-    int8c32: { engine: { knnPrecision: 'int8', knnCandidates: 32 } },
+    int8c12: { engine: { knnPrecision: 'int8', knnCandidates: 12 } },
   };
   const best: Record<string, number> = {};
   const ref = await scorePatches(bank, test.patches, { progress: false });
