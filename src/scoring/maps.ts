@@ -4,8 +4,8 @@
  * (scipy defaults). Scores are never clamped or normalised.
  */
 import { InputError } from '../util/errors';
-import { bilinearResize } from './upsample';
-import { gaussianBlur } from './gaussian';
+import { bilinearResize, resizePlan, resizeInto } from './upsample';
+import { gaussianBlur, blurPlan, blurInto } from './gaussian';
 
 export interface MapOptions {
   /** Gaussian σ in output pixels; 0 switches the blur off. @default 4 */
@@ -45,8 +45,14 @@ export function anomalyMaps(
     throw new InputError(`anomalyMaps: inputSize must be a positive integer, got ${inputSize}`);
   const px = inputSize * inputSize;
   const out = new Float32Array(imageCount * px);
+  // One plan and one scratch map for all images (same shapes); each image's map equals anomalyMap's bit for bit.
+  const rp = resizePlan(gridH, gridW, inputSize, inputSize);
+  const bp = sigma > 0 ? blurPlan(inputSize, inputSize, sigma) : null;
+  const up = new Float64Array(px);
   for (let i = 0; i < imageCount; i++) {
-    out.set(anomalyMap(patchScores.subarray(i * ppi, (i + 1) * ppi), gridH, gridW, inputSize, sigma), i * px);
+    resizeInto(rp, patchScores, i * ppi, up);
+    if (bp) blurInto(bp, up, out, i * px);
+    else out.set(up, i * px);
   }
   return out;
 }
