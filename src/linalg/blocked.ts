@@ -147,7 +147,7 @@ export async function knnSquaredBlocked(
         const base = i * kk;
         for (let t = 0; t < kb; t++) {
           const v = r.values[(i - q0) * kb + t];
-          const j = m0 + Number(r.indices[(i - q0) * kb + t]);
+          const j = m0 + r.indices[(i - q0) * kb + t];
           // insertion into the sorted list; worse than the current last -> the rest of this sorted block is worse too
           let pos = kk - 1;
           if (!(v < cv[base + pos] || (v === cv[base + pos] && (ci[base + pos] < 0 || j < ci[base + pos])))) break;

@@ -115,7 +115,7 @@ export function fp32LowerBound(qn2: number, qn: number, v: number, bn: number, d
   return l > 0 ? l : 0;
 }
 
-type TopK = { values: Float32Array; indices: BigInt64Array };
+type TopK = { values: Float32Array; indices: Int32Array };
 
 /**
  * One approximate pass over all shards. `score` runs one (query block, bank block) and returns, per query row of the
@@ -158,7 +158,7 @@ async function pass(
             const i = order ? order[p] : p;
             for (let t = 0; t < k; t++) {
               const v = top.values[li * k + t];
-              const j = m0 + Number(top.indices[li * k + t]);
+              const j = m0 + top.indices[li * k + t];
               // A candidate whose lower bound is past the best so far cannot win or tie: skip its exact distance.
               if (cand(li, j - m0, v) > st.best[i] * (1 + EPS)) continue;
               offer(st, q, i, s, j, off + j);

@@ -176,6 +176,26 @@ function productGraph(): Uint8Array {
   });
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * TopK's int64 indices (positions inside a bank block, so below 2^31) as an Int32Array: the low words on
+ * little-endian hosts, instead of a BigInt object per element read.
+ */
+export function topkIndices(big: BigInt64Array): Int32Array {
+  const out = new Int32Array(big.length);
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < out.length; i++) out[i] = Number(big[i]);
+    return out;
+  }
+  const w = new Int32Array(big.buffer, big.byteOffset, 2 * big.length);
+  for (let i = 0; i < out.length; i++) {
+    if (w[2 * i + 1] !== 0 || w[2 * i] < 0) throw new RangeError(`TopK index ${big[i]} is not a block position`);
+    out[i] = w[2 * i];
+  }
+  return out;
+}
+
 /**
  * For each row of the query block, the k smallest values of ||b||² - 2 q·b over the bank block (ascending), with
  * their row indices inside the block. `q` and `b` may be subarray views; onnxruntime honours their offsets.
@@ -189,7 +209,7 @@ export async function ortTopkBlock(
   d: number,
   k: number,
   s: OrtSettings,
-): Promise<{ values: Float32Array; indices: BigInt64Array }> {
+): Promise<{ values: Float32Array; indices: Int32Array }> {
   const ort = loadOrt()!;
   const sess = await session('topk', s);
   const out = await sess.run({
@@ -198,7 +218,7 @@ export async function ortTopkBlock(
     bnorm: new ort.Tensor('float32', bnorm, [nb]),
     k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
   });
-  return { values: out.values.data as Float32Array, indices: out.indices.data as BigInt64Array };
+  return { values: out.values.data as Float32Array, indices: topkIndices(out.indices.data as BigInt64Array) };
 }
 
 /** A·Bᵀ for one block (na x nb, row-major). */

@@ -12,7 +12,7 @@
  * product is then exact and only the float32 scaling and bias add round; the residuals r = ||x - x~|| bound the rest.
  */
 import { Matrix } from './matrix';
-import { loadOrt, resolveSettings, OrtSettings } from './ort-engine';
+import { loadOrt, resolveSettings, OrtSettings, topkIndices } from './ort-engine';
 import { buildOnnxModel, attr } from './onnx-builder';
 import { OptionError } from '../util/errors';
 
@@ -282,7 +282,7 @@ export async function int8TopkBlock(
   d: number,
   k: number,
   s: OrtSettings,
-): Promise<{ values: Float32Array; indices: BigInt64Array }> {
+): Promise<{ values: Float32Array; indices: Int32Array }> {
   const ort = loadOrt()!;
   const sess = await int8Session(s);
   const out = await sess.run({
@@ -294,5 +294,5 @@ export async function int8TopkBlock(
     bias: new ort.Tensor('float32', b.bias, [b.rows]),
     k: new ort.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
   });
-  return { values: out.values.data as Float32Array, indices: out.indices.data as BigInt64Array };
+  return { values: out.values.data as Float32Array, indices: topkIndices(out.indices.data as BigInt64Array) };
 }

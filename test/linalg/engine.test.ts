@@ -4,6 +4,7 @@ import { createRng, Rng } from '../../src/util/rng';
 import { Matrix, zeros } from '../../src/linalg/matrix';
 import { nearestSquared, knnSquared, matmulTransposed, resolveEngine } from '../../src/linalg';
 import { nearestSquaredRef, knnSquaredRef, matmulTransposedRef } from '../../src/linalg/reference';
+import { topkIndices } from '../../src/linalg/ort-engine';
 
 function randn(rng: Rng, rows: number, cols: number, offset = 0): Matrix {
   const m = zeros(rows, cols);
@@ -136,4 +137,13 @@ test("device: 'cuda' without onnxruntime's CUDA files fails with a clear OptionE
   );
   const r = await nearestSquared(zeros(2, 3), zeros(4, 3), { engine: 'ort', device: 'auto' });
   assert.deepEqual(Array.from(r.dist), [0, 0]);
+});
+
+test('topkIndices reads int64 TopK positions as int32 without BigInts, and refuses one that is not a block position', () => {
+  const big = BigInt64Array.from([0n, 1n, 7n, 2147483647n, 65536n]);
+  assert.deepEqual(Array.from(topkIndices(big)), [0, 1, 7, 2147483647, 65536]);
+  // a view with an offset reads its own elements
+  assert.deepEqual(Array.from(topkIndices(big.subarray(2, 4))), [7, 2147483647]);
+  assert.throws(() => topkIndices(BigInt64Array.from([2147483648n])), RangeError);
+  assert.throws(() => topkIndices(BigInt64Array.from([-1n])), RangeError);
 });
