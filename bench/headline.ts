@@ -141,7 +141,7 @@ async function coresetRow(
   const out = join(ctx.dir, 'coreset-real.i32');
   const stats: KCenterStats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0, lowSurvivors: 0 };
   const t = await interleave(
-    () => kCenterParallel(projected, picks, start, { parts: THREADS, stats }),
+    () => kCenterParallel(projected, picks, start, { stats }), // the models' default parts
     ctx.pythonMissing
       ? null
       : () => {
@@ -174,7 +174,7 @@ async function coresetRow(
     'greedy coreset (k-center, exact)',
     `${name}: ${n}x128 (projected), first ${picks} picks`,
     t,
-    `kit: kCenterParallel on ${THREADS} threads (SIMD kernel on ${stats.densePicks}/${stats.picks} picks of the calling thread's part); python: official torch loop, ${THREADS} threads, first ${pyPicks} picks timed and scaled (constant cost per pick); ` +
+    `kit: kCenterParallel, default parts (as the models run it; SIMD kernel on ${stats.densePicks}/${stats.picks} picks of the calling thread's part); python: official torch loop, ${THREADS} threads, first ${pyPicks} picks timed and scaled (constant cost per pick); ` +
       `picks = brute force for the first ${check}: ${same ? 'yes' : 'NO'}; torch picks equal for ${torchAgree ?? '-'}/${pyPicks} (float32 norms)`,
     {
       picks_per_s: round3(picks / t.kit.min),

@@ -442,7 +442,10 @@ function wasmLayout(n: number, d: number, m: number, L: number, bounds: number[]
 }
 
 export interface ParallelKCenterOptions {
-  /** Parts the rows are cut into (the calling thread runs one, workers the rest). @default os.availableParallelism() */
+  /**
+   * Parts the rows are cut into (the calling thread runs one, workers the rest).
+   * @default 1 below PARALLEL_MIN_ROWS rows, else os.availableParallelism()
+   */
   parts?: number;
   /** Called after each pick with (picked so far, total picks). */
   onPick?: PickProgress;
@@ -460,6 +463,12 @@ export interface ParallelKCenterOptions {
    */
   lowDims?: number;
 }
+
+/**
+ * Below this many rows the k-center runs in the calling thread unless `parts` is given: every pick costs two
+ * cross-thread hand-offs, and on smaller banks a pick's work does not repay them.
+ */
+const PARALLEL_MIN_ROWS = 20000;
 
 /** Directions of the low-dimensional filter: 16 float32 = one 64-byte cache line per row. */
 const LOW_DIMS = 16;
@@ -507,7 +516,7 @@ export async function kCenterParallel(
   if (!Number.isInteger(m) || m < 1 || m > n) throw new InputError(`coreset: cannot pick ${m} of ${n} rows`);
   if (!Number.isInteger(start) || start < 0 || start >= n)
     throw new InputError(`coreset: start row ${start} is outside [0, ${n})`);
-  const parts = Math.min(opts.parts ?? availableParallelism(), n);
+  const parts = Math.min(opts.parts ?? (n < PARALLEL_MIN_ROWS ? 1 : availableParallelism()), n);
   if (!Number.isInteger(parts) || parts < 1)
     throw new OptionError(`coreset: parts must be a positive integer, got ${opts.parts}`);
   const onPick = opts.onPick;

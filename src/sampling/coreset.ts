@@ -10,7 +10,6 @@
  * from the models: the projection on the GEMM engine (float32), then the exact pruned loop on all cores
  * (./coreset-parallel); its picks equal the brute force run on that same projection (`greedyCoresetReference`).
  */
-import { availableParallelism } from 'node:os';
 import { Matrix, assertFinite } from '../linalg/matrix';
 import { randomProjection } from '../linalg/projection';
 import { randomProjectionAsync, matmulTransposed, EngineOptions } from '../linalg';
@@ -37,8 +36,8 @@ export interface CoresetOptions {
   label?: string;
   /**
    * greedyCoresetParallel only: parts the rows are cut into, one per core (the caller's thread runs one, worker
-   * threads the others). null = os.availableParallelism(), and a single part below 20,000 rows (starting workers
-   * costs more than it saves there). @default null
+   * threads the others). null = kCenterParallel's default (one part below PARALLEL_MIN_ROWS rows, else one per
+   * core). @default null
    */
   parts?: number | null;
 }
@@ -51,9 +50,6 @@ export const CORESET_DEFAULTS: CoresetOptions = {
   label: 'greedy coreset',
   parts: null,
 };
-
-/** Below this many rows greedyCoresetParallel runs in the calling thread unless `parts` is given. */
-export const PARALLEL_MIN_ROWS = 20000;
 
 function prepare(
   features: Matrix,
@@ -197,9 +193,8 @@ export async function coresetProjection(
 export async function greedyCoresetParallel(...args: CoresetArgs): Promise<Int32Array> {
   const { projected, start, m, options: o } = await coresetProjection(...args);
   if (o.parts !== null && o.parts !== undefined) checkRange('parts', o.parts, 1, 1024, { integer: true });
-  const parts = o.parts ?? (projected.rows < PARALLEL_MIN_ROWS ? 1 : availableParallelism());
   // One part runs in the calling thread only (no workers), still with the SIMD kernel.
-  return kCenterParallel(projected, m, start, { parts, onPick: reporter(o, m) });
+  return kCenterParallel(projected, m, start, { parts: o.parts ?? undefined, onPick: reporter(o, m) });
 }
 
 /** The brute-force loop on greedyCoresetParallel's projection and start: the reference it is tested against. */
