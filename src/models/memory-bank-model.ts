@@ -10,8 +10,10 @@ import { MemoryBank, makeMemoryBank, scorePatches } from '../scoring/memory-bank
 import { AnomalyModel, Prediction, TrainFeatures } from './types';
 import { checkFeatureSet, checkMagnitude, predictionOf } from './feature-checks';
 import { MemoryBankModelOptions, resolveModelOptions } from './options';
-import { buildHeadBranch } from './head-branch';
+import { buildHeadBranch, HeadBranchResult } from './head-branch';
 import { buildTailBranch } from './tail-branch';
+import { CoresetCost } from './tail-notice';
+import { coresetParts } from '../sampling/coreset-parallel';
 
 /** What a fit produced, for notebooks and diagnostics. */
 export interface ModelInfo {
@@ -95,10 +97,15 @@ export class MemoryBankModel implements AnomalyModel {
     const headRng = rng.fork('head-coreset');
     const tailRng = rng.fork('tail-coreset');
 
-    const head = await buildHeadBranch(train.patches, train.imageCount, ppi, o, lofRng, headRng);
-    // The head coreset just ran on this machine: its rows x picks per second scale the tail coreset's time estimate.
-    const headCost = { rows: head.keptRows, picks: head.features.rows, ms: head.coresetMs };
-    const tail = o.tail === null ? null : await buildTailBranch(train, { ...o, tail: o.tail }, tailRng, headCost);
+    const { head, tail } = await runBranches(
+      () => buildHeadBranch(train.patches, train.imageCount, ppi, o, lofRng, headRng),
+      o.tail === null
+        ? null
+        : (headCost, detachSmall) =>
+            buildTailBranch(train, { ...o, tail: o.tail! }, tailRng, headCost, undefined, detachSmall),
+      // Where the head coreset runs on one part, a one-part tail coreset runs beside it on the other core.
+      coresetParts(train.patches.rows) === 1,
+    );
     this.bank = makeMemoryBank(tail ? tail.features : null, head.features, head.weights);
     this.fitInfo = {
       bankRows: this.bank.tailRows + head.features.rows,
@@ -137,6 +144,39 @@ export class MemoryBankModel implements AnomalyModel {
   dispose(): void {
     this.bank = null;
   }
+}
+
+/**
+ * The head branch, and the tail branch if any. `overlap`: the tail branch starts first and a small tail coreset runs
+ * detached on a worker thread while the head branch works (the stages draw from independent rng streams, so the
+ * results are the same); a larger tail coreset waits for the head's cost, as it does in sequence. Else: head, then
+ * tail. Either way the head coreset's measured cost scales the tail's time estimate where one is printed.
+ */
+export async function runBranches<H extends HeadBranchResult, T>(
+  head: () => Promise<H>,
+  tail: ((headCost: CoresetCost | Promise<CoresetCost>, detachSmall: boolean) => Promise<T>) | null,
+  overlap: boolean,
+): Promise<{ head: H; tail: T | null }> {
+  const costOf = (h: H): CoresetCost => ({ rows: h.keptRows, picks: h.features.rows, ms: h.coresetMs });
+  if (!tail || !overlap) {
+    const h = await head();
+    return { head: h, tail: tail ? await tail(costOf(h), false) : null };
+  }
+  let settle!: { resolve: (c: CoresetCost) => void; reject: (e: unknown) => void };
+  const headCost = new Promise<CoresetCost>((resolve, reject) => (settle = { resolve, reject }));
+  headCost.catch(() => {}); // only a waiting tail branch observes it
+  const t = tail(headCost, true);
+  t.catch(() => {}); // awaited below; a failure must not surface as unhandled while the head branch runs
+  let h: H;
+  try {
+    h = await head();
+  } catch (e) {
+    settle.reject(e);
+    await t.catch(() => {});
+    throw e;
+  }
+  settle.resolve(costOf(h));
+  return { head: h, tail: await t };
 }
 
 /** Patch scores must be finite: an Infinity or NaN here means the inputs or the bank are broken, never a result. */

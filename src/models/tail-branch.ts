@@ -4,6 +4,7 @@
  */
 import { Matrix, assertFinite, concatRows, takeRows } from '../linalg/matrix';
 import { greedyCoresetParallel } from '../sampling/coreset';
+import { coresetParts } from '../sampling/coreset-parallel';
 import { progress } from '../util/progress';
 import { Rng } from '../util/rng';
 import { InputError, OptionError } from '../util/errors';
@@ -84,10 +85,18 @@ export async function buildTailBranch(
   train: TrainFeatures,
   o: TailBranchOptions,
   coresetRng: Rng,
-  /** A coreset already run in this fit (the head's), to estimate the tail coreset's time in the notice line. */
-  costReference: CoresetCost | null = null,
+  /**
+   * A coreset already run in this fit (the head's), to estimate the tail coreset's time in the notice line; a promise
+   * is awaited only where the tail coreset does not run detached (below).
+   */
+  costReference: CoresetCost | null | Promise<CoresetCost | null> = null,
   /** Where the notice and warning lines go; default stderr, silent with TAILEDCORE_QUIET=1. */
   log: (line: string) => void = defaultLog,
+  /**
+   * Run a one-part tail coreset on a worker thread (greedyCoresetParallel's `detached`), so that the caller can run
+   * the head branch meanwhile. A larger tail bank waits for costReference and runs on all cores as before.
+   */
+  detachSmall = false,
 ): Promise<TailBranchResult> {
   const t0 = performance.now();
   const ppi = train.gridH * train.gridW;
@@ -155,6 +164,8 @@ export async function buildTailBranch(
   if (o.augmentation) parts.push(await augmentedTailPatches(train, tailIndices, o.augmentation));
   const pool = parts.length > 1 ? concatRows(parts) : parts[0];
   const t2 = performance.now();
+  const detached = detachSmall && coresetParts(pool.rows) === 1;
+  const reference = detached ? null : await costReference;
   const notice = tailNotice({
     selected: tailIndices.length,
     views: o.augmentation ? AUGMENTATION_VIEWS[o.augmentation] : 0,
@@ -162,7 +173,8 @@ export async function buildTailBranch(
     rows: pool.rows,
     picks: Math.max(1, Math.floor(pool.rows * o.tailCoresetRatio)),
     sampler: maxK === null ? null : { kElbow: kElbow!, maxK, classHistogram, guard: guard! },
-    reference: costReference,
+    reference,
+    beside: detached,
   });
   log(notice.line);
   if (notice.warning) log(notice.warning);
@@ -171,6 +183,7 @@ export async function buildTailBranch(
     projDim: o.projDim,
     progress: true,
     label: 'tail coreset',
+    detached,
   });
   const features = takeRows(pool, picks);
   const t3 = performance.now();

@@ -35,6 +35,8 @@ export interface TailNoticeInput {
   } | null;
   /** A coreset that already ran in this fit (the head's), to scale the estimate; null: no estimate. */
   reference: CoresetCost | null;
+  /** The tail coreset runs on a worker thread beside the head branch (then there is no reference yet). */
+  beside?: boolean;
 }
 
 /**
@@ -71,7 +73,7 @@ export function tailNotice(x: TailNoticeInput): { line: string; warning: string 
     : ' (oracle)';
   const line =
     `tail branch: ${x.selected} images${views} x ${x.patchesPerImage} patches = ${x.rows} tail bank rows, ` +
-    `${x.picks} coreset picks${k}; estimated ${est === null ? '?' : fmtSeconds(est)}`;
+    `${x.picks} coreset picks${k}; ${x.beside ? 'runs beside the head branch' : `estimated ${est === null ? '?' : fmtSeconds(est)}`}`;
   let warning: string | null = null;
   if (x.sampler) {
     const implied = impliedTailImages(x.sampler.classHistogram, x.sampler.maxK);

@@ -338,6 +338,28 @@ for (;;) {
 }
 `;
 
+/**
+ * A whole single-part run on a worker thread (option `detached`): the calling thread stays free, e.g. for the head
+ * coreset while the tail's runs here. Picks go to shared memory as they are made, `done[0]` counts them.
+ */
+const SOLO_SOURCE = `${KERNEL_SOURCE}
+const { workerData: w, parentPort } = require('node:worker_threads');
+const x = new Float32Array(w.bank, w.byteOffset, w.length);
+const picks = new Int32Array(w.picks), done = new Int32Array(w.done);
+try {
+  const part = makePart(x, w.d, 0, w.n, w.m, wasmScratch(w.mem, w.wasm, w.layout, 0), w.low, 1, 0);
+  let r = part.init(w.start);
+  for (let k = 1; k < w.m; k++) {
+    picks[k] = r.idx;
+    Atomics.store(done, 0, k + 1);
+    if (k + 1 < w.m) r = part.step(k, r.idx);
+  }
+  parentPort.postMessage({ stats: part.stats });
+} catch (e) {
+  parentPort.postMessage({ error: String((e && e.stack) || e) });
+}
+`;
+
 type Part = {
   init(start: number): { best: number; idx: number };
   step(k: number, c: number): { best: number; idx: number };
@@ -457,6 +479,11 @@ export interface ParallelKCenterOptions {
   /** Filled with the calling thread's part statistics at the end. @default undefined */
   stats?: KCenterStats;
   /**
+   * With one part, run it on a worker thread and leave the calling thread free (the models run the tail coreset so,
+   * beside the head's). Picks are the same either way; onPick is called from timers, in order. @default false
+   */
+  detached?: boolean;
+  /**
    * Principal directions of the low-dimensional filter (./coreset-lowdim; a multiple of 8, at most d / 4; 0 = off).
    * Used with the SIMD kernel over at least LOW_MIN_PICKS picks. Picks are the same either way.
    * @default 16 for banks of 16 MiB and more, else 0
@@ -470,6 +497,11 @@ export interface ParallelKCenterOptions {
  */
 const PARALLEL_MIN_ROWS = 20000;
 
+/** The default part count for a bank of `rows` rows: one below PARALLEL_MIN_ROWS, else one per core. */
+export function coresetParts(rows: number): number {
+  return rows < PARALLEL_MIN_ROWS ? 1 : availableParallelism();
+}
+
 /** Directions of the low-dimensional filter: 16 float32 = one 64-byte cache line per row. */
 const LOW_DIMS = 16;
 /** Fewer picks than this do not repay the basis and the n·d·L coordinates. */
@@ -482,6 +514,41 @@ const LOW_MIN_PICKS = 64;
  * lost on the 24 MB bank, hence the old 32 MiB bar.)
  */
 const LOW_MIN_BANK_BYTES = 16 * 2 ** 20;
+
+/** The detached run: SOLO_SOURCE on one worker; onPick replayed in order from a timer as picks land. */
+async function solo(
+  data: Record<string, unknown> & { m: number; start: number },
+  onPick: PickProgress | undefined,
+  stats: KCenterStats | undefined,
+): Promise<Int32Array> {
+  const { m, start } = data;
+  const picksBuf = new SharedArrayBuffer(4 * m),
+    doneBuf = new SharedArrayBuffer(4);
+  const picks = new Int32Array(picksBuf),
+    done = new Int32Array(doneBuf);
+  picks[0] = start;
+  done[0] = 1;
+  let told = 1;
+  const tell = () => {
+    for (const upTo = Atomics.load(done, 0); told < upTo;) onPick?.(++told, m);
+  };
+  const worker = new Worker(SOLO_SOURCE, { eval: true, workerData: { ...data, picks: picksBuf, done: doneBuf } });
+  const timer = onPick ? setInterval(tell, 200) : null;
+  try {
+    const msg = await new Promise<{ stats?: KCenterStats; error?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`coreset worker exited (code ${code}) before finishing`)));
+    });
+    if (msg.error) throw new Error(`coreset worker failed: ${msg.error}`);
+    tell();
+    if (stats && msg.stats) Object.assign(stats, msg.stats);
+    return Int32Array.from(picks);
+  } finally {
+    if (timer) clearInterval(timer);
+    await worker.terminate();
+  }
+}
 
 /** Copies rows of `src` (width `w`) into `dst` dealt round-robin over `parts`: row i goes to part i mod parts. */
 function deal(src: Float32Array, dst: Float32Array, w: number, parts: number): void {
@@ -516,9 +583,11 @@ export async function kCenterParallel(
   if (!Number.isInteger(m) || m < 1 || m > n) throw new InputError(`coreset: cannot pick ${m} of ${n} rows`);
   if (!Number.isInteger(start) || start < 0 || start >= n)
     throw new InputError(`coreset: start row ${start} is outside [0, ${n})`);
-  const parts = Math.min(opts.parts ?? (n < PARALLEL_MIN_ROWS ? 1 : availableParallelism()), n);
+  const parts = Math.min(opts.parts ?? coresetParts(n), n);
   if (!Number.isInteger(parts) || parts < 1)
     throw new OptionError(`coreset: parts must be a positive integer, got ${opts.parts}`);
+  if (opts.detached && parts !== 1)
+    throw new OptionError(`coreset: detached runs one part on a worker thread; got parts ${parts}`);
   const onPick = opts.onPick;
   const picks = new Int32Array(m);
   picks[0] = start;
@@ -564,6 +633,13 @@ export async function kCenterParallel(
   }
   // What the kernel needs of the basis (the coordinates are in the shared memory).
   const lowK = low ? { dims: low.dims, spectralBound: low.spectralBound, coordError: low.coordError } : null;
+  if (opts.detached) {
+    return solo(
+      { bank: x.buffer, byteOffset: x.byteOffset, length: x.length, d, n, m, start, mem, wasm, layout, low: lowK },
+      onPick,
+      opts.stats,
+    );
+  }
   const ctrlBuf = new SharedArrayBuffer(4 * (DONE0 + parts));
   const ctrl = new Int32Array(ctrlBuf);
   const resVBuf = new SharedArrayBuffer(8 * parts),

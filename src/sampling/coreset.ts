@@ -40,6 +40,11 @@ export interface CoresetOptions {
    * core). @default null
    */
   parts?: number | null;
+  /**
+   * greedyCoresetParallel only: run a one-part coreset on a worker thread, leaving the calling thread free (the
+   * models' tail coreset beside the head's). Only where the part count is 1. @default false
+   */
+  detached?: boolean;
 }
 
 export const CORESET_DEFAULTS: CoresetOptions = {
@@ -49,6 +54,7 @@ export const CORESET_DEFAULTS: CoresetOptions = {
   onProgress: undefined,
   label: 'greedy coreset',
   parts: null,
+  detached: false,
 };
 
 function prepare(
@@ -194,7 +200,11 @@ export async function greedyCoresetParallel(...args: CoresetArgs): Promise<Int32
   const { projected, start, m, options: o } = await coresetProjection(...args);
   if (o.parts !== null && o.parts !== undefined) checkRange('parts', o.parts, 1, 1024, { integer: true });
   // One part runs in the calling thread only (no workers), still with the SIMD kernel.
-  return kCenterParallel(projected, m, start, { parts: o.parts ?? undefined, onPick: reporter(o, m) });
+  return kCenterParallel(projected, m, start, {
+    parts: o.parts ?? undefined,
+    detached: o.detached,
+    onPick: reporter(o, m),
+  });
 }
 
 /** The brute-force loop on greedyCoresetParallel's projection and start: the reference it is tested against. */

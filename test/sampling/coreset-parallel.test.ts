@@ -204,3 +204,33 @@ test('the low-dimensional filter on a bank of rank 2 in 64-d (directions past th
     assert.deepEqual(Array.from(await kCenterParallel(p, 200, 3, { parts, lowDims: 16 })), ref, `parts ${parts}`);
   await assert.rejects(kCenterParallel(p, 10, 0, { lowDims: 12 }), /lowDims must be 0 or a positive multiple of 8/);
 });
+
+test('detached (one part on a worker thread) gives the brute-force picks with the kernel, the low-dimensional filter and plain JavaScript; progress in order', async () => {
+  const cases: [Matrix, number, number | undefined, boolean][] = [
+    [gaussian(createRng('solo-g'), 2000, 16), 300, undefined, true],
+    [clustered(createRng('solo-c'), 2400, 64), 300, 16, true],
+    [ties(createRng('solo-t'), 1600, 8), 500, undefined, false],
+  ];
+  for (const [p, m, lowDims, simd] of cases) {
+    const ref = Array.from(kCenterBruteForce(p, m, 7));
+    const seen: number[] = [];
+    const stats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0, lowSurvivors: 0 };
+    const got = await kCenterParallel(p, m, 7, {
+      parts: 1,
+      detached: true,
+      lowDims,
+      simd,
+      stats,
+      onPick: (k) => seen.push(k),
+    });
+    assert.deepEqual(Array.from(got), ref, `${p.rows}x${p.cols}`);
+    assert.deepEqual(
+      seen,
+      Array.from({ length: m }, (_, i) => i + 1),
+      'every pick reported once, in order',
+    );
+    assert.equal(stats.picks, m - 2, 'the worker part reports its statistics (a step per pick after the first two)');
+    if (lowDims) assert.ok(stats.lowSurvivors > 0, 'the filter ran on the worker');
+  }
+  await assert.rejects(kCenterParallel(cases[0][0], 10, 0, { parts: 2, detached: true }), /detached runs one part/);
+});
