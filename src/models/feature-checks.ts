@@ -42,9 +42,13 @@ function featureMagnitudeLimit(cols: number): number {
 
 /** Throws an InputError naming the stage, row and column of the first non-finite or too large value. */
 export function checkMagnitude(m: Matrix, what: string): void {
-  assertFinite(m, what);
   const limit = featureMagnitudeLimit(m.cols);
   const d = m.data;
+  // One pass: NaN fails both comparisons, ±Infinity and too large values one of them; the slow path names the cell.
+  let ok = d.length === m.rows * m.cols && m.rows > 0 && m.cols > 0;
+  for (let i = 0; ok && i < d.length; i++) ok = d[i] <= limit && d[i] >= -limit;
+  if (ok) return;
+  assertFinite(m, what);
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     if (v > limit || v < -limit) {
