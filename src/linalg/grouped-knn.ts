@@ -12,7 +12,8 @@
  */
 import { Matrix } from './matrix';
 import { KnnResult, knnSquaredRef, squaredDistanceRef } from './reference';
-import { ortGroupedTopk } from './grouped-topk-graph';
+import { ortGroupedTopk, ortGroupedTopkOnWorker, GroupedWorkerSettings } from './grouped-topk-graph';
+import { gatherShifted } from './grouped-topk-worker';
 import { resolveDevice } from './ort-engine';
 import { BlockOptions } from './blocked';
 import { InputError, OptionError } from '../util/errors';
@@ -100,7 +101,7 @@ class PairMemo {
   }
 }
 
-export interface GroupedKnnOptions extends BlockOptions {
+export interface GroupedKnnOptions extends BlockOptions, GroupedWorkerSettings {
   /** 'js' runs knnSquaredRef on each group (the reference); 'ort' the ranked-and-certified path. @default 'ort' */
   engine?: 'ort' | 'js';
   /**
@@ -182,78 +183,47 @@ export async function knnSquaredGroups(
     g1: number;
     q0: number;
     q1: number;
-    norm: Float64Array;
-    maxNorm: Float64Array;
-    run: Promise<{ values: Float32Array; indices: Int32Array; inputs: ArrayBuffer[] }>;
+    run: Promise<{ values: Float32Array; indices: Int32Array; norm: Float64Array; maxNorm: Float64Array }>;
   }
+  // Whole groups go to the worker, which shifts and augments them itself: this thread only copies the block's rows
+  // (contiguous runs of g1 - g0 rows per member). Row blocks stay on this thread: each call would copy the whole bank
+  // of the group to the worker.
+  const onWorker = (o.worker ?? true) && qb === n;
+  // Row buffers back from the worker, reused (every value is overwritten): no fresh zeroed pages per block.
+  const spare: Float32Array[] = [];
+  const launchOnWorker = (g0: number, g1: number): Block['run'] => {
+    const w = g1 - g0;
+    const i = spare.findIndex((b) => b.length === n * w * d);
+    const rows = i >= 0 ? spare.splice(i, 1)[0] : new Float32Array(n * w * d);
+    for (let m = 0; m < n; m++) rows.set(x.subarray((m * groups + g0) * d, (m * groups + g1) * d), m * w * d);
+    return ortGroupedTopkOnWorker(rows, { w, n, d, k: kk }, o).then((r) => {
+      spare.push(r.rows);
+      return r;
+    });
+  };
   let gathered: { g0: number; qa: Float32Array; ba: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
     null;
-  // Input buffers back from the worker, reused (every value is overwritten): no fresh zeroed pages per block.
-  const spare: ArrayBuffer[] = [];
-  const take = (len: number): Float32Array => {
-    const i = spare.findIndex((b) => b.byteLength === len * 4);
-    return i >= 0 ? new Float32Array(spare.splice(i, 1)[0]) : new Float32Array(len);
-  };
-  const gather = function gatherBlock(g0: number, g1: number) {
-    if (gathered && gathered.g0 === g0) return gathered;
+  const launchHere = async (g0: number, g1: number, q0: number, q1: number): Promise<Awaited<Block['run']>> => {
     const w = g1 - g0;
-    // Rows of d + 1: the shifted point then 1 (queries) or -||b||²/2 (bank), so that one MatMul gives q·b - ||b||²/2.
-    const d1 = d + 1;
-    const y = take(w * n * d1);
-    const norm = new Float64Array(w * n);
-    const maxNorm = new Float64Array(w);
-    for (let m = 0; m < n; m++) {
-      for (let g = g0; g < g1; g++) {
-        const src = (m * groups + g) * d,
-          mo = g * d,
-          dst = ((g - g0) * n + m) * d1;
-        // Four partial sums (the norm only feeds the bound and the float32 ranking, any float64 order will do).
-        let s0 = 0,
-          s1 = 0,
-          s2 = 0,
-          s3 = 0,
-          c = 0;
-        for (; c + 3 < d; c += 4) {
-          const v0 = (y[dst + c] = Math.fround(x[src + c] - x[mo + c])),
-            v1 = (y[dst + c + 1] = Math.fround(x[src + c + 1] - x[mo + c + 1])),
-            v2 = (y[dst + c + 2] = Math.fround(x[src + c + 2] - x[mo + c + 2])),
-            v3 = (y[dst + c + 3] = Math.fround(x[src + c + 3] - x[mo + c + 3]));
-          s0 += v0 * v0;
-          s1 += v1 * v1;
-          s2 += v2 * v2;
-          s3 += v3 * v3;
-        }
-        for (; c < d; c++) {
-          const v = (y[dst + c] = Math.fround(x[src + c] - x[mo + c]));
-          s0 += v * v;
-        }
-        const s = s0 + s1 + (s2 + s3);
-        y[dst + d] = 1;
-        norm[(g - g0) * n + m] = s;
-        if (s > maxNorm[g - g0]) maxNorm[g - g0] = s;
-      }
+    if (!gathered || gathered.g0 !== g0) {
+      const len = w * n * (d + 1);
+      gathered = {
+        g0,
+        qa: new Float32Array(len),
+        ba: new Float32Array(len),
+        norm: new Float64Array(w * n),
+        maxNorm: new Float64Array(w),
+      };
+      gatherShifted(x, groups, n, d, g0, g1, gathered.qa, gathered.ba, gathered.norm, gathered.maxNorm);
     }
-    const ba = take(w * n * d1);
-    ba.set(y);
-    for (let r = 0; r < w * n; r++) ba[r * d1 + d] = -0.5 * Math.fround(norm[r]);
-    gathered = { g0, qa: y, ba, norm, maxNorm };
-    return gathered;
+    const { qa, ba, norm, maxNorm } = gathered;
+    const q = q0 === 0 && q1 === n ? qa : qa.subarray(q0 * (d + 1), q1 * (d + 1));
+    const r = await ortGroupedTopk(q, ba, { g: w, nq: q1 - q0, nb: n, d: d + 1, k: kk }, o);
+    return { ...r, norm, maxNorm };
   };
   const launch = (g0: number, g1: number, q0: number, q1: number): Block => {
-    const { qa, ba, norm, maxNorm } = gather(g0, g1);
-    const w = g1 - g0;
     stats.calls++;
-    // Whole groups, or row blocks of one group.
-    const q = q0 === 0 && q1 === n ? qa : qa.subarray(q0 * (d + 1), q1 * (d + 1));
-    // Whole groups go to the worker (their buffers handed over, not copied). Row blocks stay on this thread: each call
-    // would copy the whole bank of the group to the worker.
-    const run = ortGroupedTopk(
-      q,
-      ba,
-      { g: w, nq: q1 - q0, nb: n, d: d + 1, k: kk },
-      { ...o, worker: (o.worker ?? true) && qb === n, transfer: true },
-    );
-    return { g0, g1, q0, q1, norm, maxNorm, run };
+    return { g0, g1, q0, q1, run: onWorker ? launchOnWorker(g0, g1) : launchHere(g0, g1, q0, q1) };
   };
 
   const top = new TopList(k);
@@ -264,7 +234,13 @@ export async function knnSquaredGroups(
   // Neighbour pairs are often mutual (about 60 % of LOF's on real patches): each exact distance is measured once.
   const memo = n <= MEMO_MAX_N ? new PairMemo(n) : null;
   // Synchronous, apart from its async caller (an async function body optimises worse).
-  const rerank = function rerankBlock(blk: Block, values: Float32Array, indices: Int32Array): void {
+  const rerank = function rerankBlock(
+    blk: Block,
+    values: Float32Array,
+    indices: Int32Array,
+    norm: Float64Array,
+    maxNorm: Float64Array,
+  ): void {
     const nqb = blk.q1 - blk.q0;
     for (let g = blk.g0; g < blk.g1; g++) {
       let res = resultFor.get(g);
@@ -274,12 +250,12 @@ export async function knnSquaredGroups(
       }
       const gl = g - blk.g0;
       memo?.next();
-      const maxN = Math.sqrt(blk.maxNorm[gl]);
+      const maxN = Math.sqrt(maxNorm[gl]);
       // Scores of norms past 2^100 may overflow float32 (Infinity would pass any bound): measure those rows directly.
-      const sane = blk.maxNorm[gl] <= 2 ** 100;
+      const sane = maxNorm[gl] <= 2 ** 100;
       for (let i = blk.q0; i < blk.q1; i++) {
         const base = (gl * nqb + (i - blk.q0)) * kk;
-        const nqi = blk.norm[gl * n + i];
+        const nqi = norm[gl * n + i];
         // (+ an absolute term for float32 underflow; an overflowing group never certifies, see `sane`)
         const e = sane ? rel * (Math.sqrt(nqi) + maxN) ** 2 + (d + 8) * 2 ** -147 : Infinity;
         const ao = (i * groups + g) * d;
@@ -345,9 +321,8 @@ export async function knnSquaredGroups(
   };
 
   const finish = async (blk: Block): Promise<void> => {
-    const { values, indices, inputs } = await blk.run;
-    spare.push(...inputs);
-    rerank(blk, values, indices);
+    const { values, indices, norm, maxNorm } = await blk.run;
+    rerank(blk, values, indices, norm, maxNorm);
   };
 
   // The block list, then two in flight: launch the next before re-ranking the current.
