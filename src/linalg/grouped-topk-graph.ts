@@ -1,42 +1,51 @@
 /**
- * The k smallest squared-distance scores of many small point sets at once (the per-position LOF runs one k-NN per
- * patch position, a few hundred points each: one call per set costs more than its FLOPs). One onnxruntime graph:
+ * One onnxruntime graph for the k smallest squared-distance scores of many small point sets at once (the per-position
+ * LOF runs one k-NN per patch position, a few hundred points each: one call per set costs more than its FLOPs):
  *
- *   half = MatMul(q, bᵀ)      [G, nq, nb]   (batched over G groups)
+ *   half    = MatMul(q, bᵀ)      [G, nq, nb]   (batched over G groups)
+ *   values, indices = TopK(half, k, axis=-1, largest=1)
  *
  * with rows augmented by the caller: q = [point, 1], b = [point, -||point||²/2], so half = q·b - ||b||²/2 comes out of
- * the product itself (no pass over the score block to add the norms); then selectScores (./grouped-topk-worker.ts)
- * keeps the k largest halves of every row, returned as scores = -2 half = ||q-b||² - ||q||² (scaling by a power of two
- * commutes with float32 rounding). The selection runs in JavaScript: onnxruntime's TopK (k = 11 of 240) took 1.6x as
- * long as the MatMul itself on the LOF bench row.
+ * the product itself (no pass over the score block to add the norms). Returned as scores = -2 half = ||q-b||² - ||q||²
+ * (scaling by a power of two commutes with float32 rounding).
  *
  * The scores only rank candidates; callers re-rank them exactly (./grouped-knn.ts).
  */
 import { buildOnnxModel, attr } from './onnx-builder';
 import { availableParallelism } from 'node:os';
 import { loadOrt, ortSession, resolveDevice, OrtSettings } from './ort-engine';
-import { workerGroupedTopk, selectScores, WorkerBlockResult } from './grouped-topk-worker';
+import { workerGroupedTopk, topkOutputs, WorkerBlockResult } from './grouped-topk-worker';
 import { OptionError } from '../util/errors';
 
-function groupedProductGraph(): Uint8Array {
+function groupedTopkGraph(): Uint8Array {
   return buildOnnxModel({
-    name: 'grouped_half_scores',
+    name: 'grouped_topk_smallest',
     inputs: [
       { name: 'q', elemType: 'float', dims: ['g', 'nq', 'd'] },
       { name: 'b', elemType: 'float', dims: ['g', 'nb', 'd'] },
+      { name: 'k', elemType: 'int64', dims: [1] },
     ],
-    outputs: [{ name: 'half', elemType: 'float', dims: ['g', 'nq', 'nb'] }],
+    outputs: [
+      { name: 'values', elemType: 'float', dims: ['g', 'nq', 'k'] },
+      { name: 'indices', elemType: 'int64', dims: ['g', 'nq', 'k'] },
+    ],
     nodes: [
       { opType: 'Transpose', inputs: ['b'], outputs: ['bt'], attributes: { perm: attr.ints([0, 2, 1]) } },
-      { opType: 'MatMul', inputs: ['q', 'bt'], outputs: ['half'] },
+      { opType: 'MatMul', inputs: ['q', 'bt'], outputs: ['scores'] },
+      {
+        opType: 'TopK',
+        inputs: ['scores', 'k'],
+        outputs: ['values', 'indices'],
+        attributes: { axis: attr.int(-1), largest: attr.int(1), sorted: attr.int(1) },
+      },
     ],
   });
 }
 
 /**
  * For each of g groups and each query row, the k smallest ||b||² - 2 q·b over that group's bank rows (ascending) and
- * their row indices in the group (any order among equal scores), from augmented rows (above; d counts the extra
- * column). q: g x nq x d, b: g x nb x d (row-major; subarray views are fine). Runs on the calling thread.
+ * their row indices in the group, from augmented rows (above; d counts the extra column). q: g x nq x d,
+ * b: g x nb x d (row-major; subarray views are fine). Runs on the calling thread.
  */
 export async function ortGroupedTopk(
   q: Float32Array,
@@ -48,15 +57,14 @@ export async function ortGroupedTopk(
   if (!ort)
     throw new OptionError("engine 'ort' was asked for but onnxruntime-node does not load here; use engine: 'js'");
   const { g, nq, nb, d, k } = shape;
-  const sess = await ortSession('grouped-half-scores', groupedProductGraph, s);
+  const sess = await ortSession('grouped-topk', groupedTopkGraph, s);
   const r = await sess.run({
     q: new ort.Tensor('float32', q, [g, nq, d]),
     b: new ort.Tensor('float32', b, [g, nb, d]),
+    k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
   });
-  const values = new Float32Array(g * nq * k);
-  const indices = new Int32Array(g * nq * k);
-  selectScores(r.half.data as Float32Array, g * nq, nb, k, values, indices);
-  return { values, indices };
+  const values = r.values.data as Float32Array;
+  return { values, indices: topkOutputs(values, r.indices.data as BigInt64Array) };
 }
 
 /** Settings of the worker path: onnxruntime's intra-op threads there, and whether its thread pool may spin. */
@@ -85,7 +93,7 @@ export function ortGroupedTopkOnWorker(
   if (!Number.isInteger(threads) || threads < 1)
     throw new OptionError(`threads must be a positive integer, got ${threads}`);
   const providers = resolveDevice(s.device) === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
-  model ??= groupedProductGraph();
+  model ??= groupedTopkGraph();
   return workerGroupedTopk(model, { threads, providers, spin: s.spin ?? false }, rows, shape);
 }
 

@@ -1,10 +1,10 @@
 /**
- * The grouped score graph (MatMul) and the top-k selection on a worker thread. onnxruntime-node runs a session synchronously on the calling thread, so
+ * The grouped top-k graph on a worker thread. onnxruntime-node runs a session synchronously on the calling thread, so
  * on the main thread the k-NN re-ranking could never overlap the GEMM; here the worker shifts and augments one block
  * (gatherShifted) and ranks it while the main thread re-ranks the previous one. One persistent worker per thread
  * count, providers and spinning setting, unref'd (it never keeps the process alive) and restarted after a failure.
  *
- * The worker is JavaScript source text (no TypeScript loader needed in the worker): gatherShifted and selectScores
+ * The worker is JavaScript source text (no TypeScript loader needed in the worker): gatherShifted and topkOutputs
  * below are plain functions (no closures, no helpers) whose source text goes into the worker, so that both threads
  * run the same code. It is given the model bytes and the resolved path of onnxruntime-node.
  */
@@ -71,48 +71,23 @@ export function gatherShifted(
 }
 
 /**
- * For each of `rows` rows of nb halves (q·b - ||b||²/2, row r at half[r * nb]), the k largest, as scores -2 half
- * (= ||q-b||² - ||q||², ascending; a power of two commutes with float32 rounding) in values[r * k + t] and their
- * positions in the row in indices[r * k + t]; equal halves in any order. A plain function: its source text also runs
- * in the worker.
+ * The graph's outputs as the caller's scores: values (q·b - ||b||²/2, in place) times -2 = ||q-b||² - ||q||² (a power
+ * of two commutes with float32 rounding), and the int64 indices (< nb) as int32: their low words (little-endian, as on
+ * every platform Node ships for), without a BigInt each. A plain function: its source text also runs in the worker.
  */
-export function selectScores(
-  half: Float32Array,
-  rows: number,
-  nb: number,
-  k: number,
-  values: Float32Array,
-  indices: Int32Array,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const src = r * nb,
-      out = r * k;
-    // Descending halves in values[out, out + size): a value enters only if it beats the current k-th.
-    let size = 0;
-    for (let j = 0; j < nb; j++) {
-      const h = half[src + j];
-      let pos = size;
-      if (size === k) {
-        if (!(h > values[out + k - 1])) continue;
-        pos = k - 1;
-      } else size++;
-      while (pos > 0 && h > values[out + pos - 1]) {
-        values[out + pos] = values[out + pos - 1];
-        indices[out + pos] = indices[out + pos - 1];
-        pos--;
-      }
-      values[out + pos] = h;
-      indices[out + pos] = j;
-    }
-    for (let t = 0; t < k; t++) values[out + t] *= -2;
-  }
+export function topkOutputs(values: Float32Array, big: BigInt64Array): Int32Array {
+  for (let i = 0; i < values.length; i++) values[i] *= -2;
+  const words = new Int32Array(big.buffer, big.byteOffset, big.length * 2);
+  const indices = new Int32Array(big.length);
+  for (let i = 0; i < indices.length; i++) indices[i] = words[2 * i];
+  return indices;
 }
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
 ${gatherShifted.toString()}
-${selectScores.toString()}
+${topkOutputs.toString()}
 let session = null;
 // Augmented input buffers by length, reused block after block (every value is overwritten).
 const spare = new Map();
@@ -144,10 +119,10 @@ async function rank(m) {
     const out = await session.run({
       q: new ort.Tensor('float32', qa, [w, n, d + 1]),
       b: new ort.Tensor('float32', ba, [w, n, d + 1]),
+      k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
     });
-    const values = new Float32Array(w * n * k);
-    const indices = new Int32Array(w * n * k);
-    selectScores(out.half.data, w * n, n, k, values, indices);
+    const values = out.values.data.slice();
+    const indices = topkOutputs(values, out.indices.data);
     // The rows go back too, for the caller to reuse: no fresh pages for every block.
     const list = [values.buffer, indices.buffer, norm.buffer, maxNorm.buffer, m.rows.buffer];
     parentPort.postMessage({ id: m.id, values, indices, norm, maxNorm, rows: m.rows }, list);
@@ -213,7 +188,7 @@ function runner(model: Uint8Array, threads: number, providers: string[], spin: b
 /**
  * Ranks one block on the worker: `rows` holds w interleaved groups of n members (member m of group g = row m * w + g,
  * d columns; its buffer is handed over and comes back in the result), shifted and augmented there by gatherShifted,
- * then the grouped score graph (`model`) and selectScores keep the k best scores of every row.
+ * then the grouped top-k graph (`model`) keeps the k best scores of every row.
  */
 export function workerGroupedTopk(
   model: Uint8Array,
