@@ -183,23 +183,29 @@ export async function knnSquaredGroups(
     g1: number;
     q0: number;
     q1: number;
+    rows: Float32Array;
+    ms: number;
+    rs: number;
     run: Promise<{ values: Float32Array; indices: Int32Array; norm: Float64Array; maxNorm: Float64Array }>;
   }
-  // Whole groups go to the worker, which shifts and augments them itself: this thread only copies the block's rows
-  // (contiguous runs of g1 - g0 rows per member). Row blocks stay on this thread: each call would copy the whole bank
-  // of the group to the worker.
+  // Whole groups go to the worker, which shifts and augments them itself: this thread only copies the block's rows,
+  // group-major, to shared memory, where the worker reads them and this thread's exact distances find them close
+  // together (in x a group's rows lie `groups` rows apart). Row blocks stay on this thread: each call would copy the
+  // whole bank of the group to the worker.
   const onWorker = (o.worker ?? true) && qb === n;
-  // Row buffers back from the worker, reused (every value is overwritten): no fresh zeroed pages per block.
+  // Shared block buffers, reused once their block is re-ranked (two blocks are alive at a time).
   const spare: Float32Array[] = [];
-  const launchOnWorker = (g0: number, g1: number): Block['run'] => {
+  const launchOnWorker = (g0: number, g1: number): { rows: Float32Array; run: Block['run'] } => {
     const w = g1 - g0;
     const i = spare.findIndex((b) => b.length === n * w * d);
-    const rows = i >= 0 ? spare.splice(i, 1)[0] : new Float32Array(n * w * d);
-    for (let m = 0; m < n; m++) rows.set(x.subarray((m * groups + g0) * d, (m * groups + g1) * d), m * w * d);
-    return ortGroupedTopkOnWorker(rows, { w, n, d, k: kk }, o).then((r) => {
-      spare.push(r.rows);
-      return r;
-    });
+    const rows = i >= 0 ? spare.splice(i, 1)[0] : new Float32Array(new SharedArrayBuffer(n * w * d * 4));
+    for (let g = g0; g < g1; g++)
+      for (let m = 0; m < n; m++) {
+        const src = (m * groups + g) * d,
+          dst = ((g - g0) * n + m) * d;
+        for (let c = 0; c < d; c++) rows[dst + c] = x[src + c];
+      }
+    return { rows, run: ortGroupedTopkOnWorker(rows, { w, n, d, k: kk }, o) };
   };
   let gathered: { g0: number; qa: Float32Array; ba: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
     null;
@@ -214,16 +220,19 @@ export async function knnSquaredGroups(
         norm: new Float64Array(w * n),
         maxNorm: new Float64Array(w),
       };
-      gatherShifted(x, groups, n, d, g0, g1, gathered.qa, gathered.ba, gathered.norm, gathered.maxNorm);
+      gatherShifted(x, groups * d, d, n, d, g0, g1, gathered.qa, gathered.ba, gathered.norm, gathered.maxNorm);
     }
     const { qa, ba, norm, maxNorm } = gathered;
     const q = q0 === 0 && q1 === n ? qa : qa.subarray(q0 * (d + 1), q1 * (d + 1));
     const r = await ortGroupedTopk(q, ba, { g: w, nq: q1 - q0, nb: n, d: d + 1, k: kk }, o);
     return { ...r, norm, maxNorm };
   };
+  // Member j of group g is at xs[(g - g0) * ms + j * rs] while its block is re-ranked: the shared block copy on the
+  // worker path, x itself on this thread's path.
   const launch = (g0: number, g1: number, q0: number, q1: number): Block => {
     stats.calls++;
-    return { g0, g1, q0, q1, run: onWorker ? launchOnWorker(g0, g1) : launchHere(g0, g1, q0, q1) };
+    if (onWorker) return { g0, g1, q0, q1, ...launchOnWorker(g0, g1), ms: n * d, rs: d };
+    return { g0, g1, q0, q1, run: launchHere(g0, g1, q0, q1), rows: x.subarray(g0 * d), ms: d, rs: groups * d };
   };
 
   const top = new TopList(k);
@@ -242,6 +251,7 @@ export async function knnSquaredGroups(
     maxNorm: Float64Array,
   ): void {
     const nqb = blk.q1 - blk.q0;
+    const { rows: xs, rs } = blk;
     for (let g = blk.g0; g < blk.g1; g++) {
       let res = resultFor.get(g);
       if (!res) {
@@ -249,6 +259,7 @@ export async function knnSquaredGroups(
         resultFor.set(g, res);
       }
       const gl = g - blk.g0;
+      const go = gl * blk.ms;
       memo?.next();
       const maxN = Math.sqrt(maxNorm[gl]);
       // Scores of norms past 2^100 may overflow float32 (Infinity would pass any bound): measure those rows directly.
@@ -258,7 +269,7 @@ export async function knnSquaredGroups(
         const nqi = norm[gl * n + i];
         // (+ an absolute term for float32 underflow; an overflowing group never certifies, see `sane`)
         const e = sane ? rel * (Math.sqrt(nqi) + maxN) ** 2 + (d + 8) * 2 ** -147 : Infinity;
-        const ao = (i * groups + g) * d;
+        const ao = go + i * rs;
         top.size = 0;
         let nc = 0;
         // The first k candidates other than the row itself are always measured: those not cached, four at a time.
@@ -276,8 +287,8 @@ export async function knnSquaredGroups(
         // Four at a time, the last four padded with repeats: the sums are latency-bound, so four cost about one.
         for (let u = 0; u < nc; u += 4) {
           const m = Math.min(4, nc - u);
-          for (let z = 0; z < 4; z++) four[z] = (cand[u + (z < m ? z : m - 1)] * groups + g) * d;
-          exactSq4(x, ao, four, d, four64);
+          for (let z = 0; z < 4; z++) four[z] = go + cand[u + (z < m ? z : m - 1)] * rs;
+          exactSq4(xs, ao, four, d, four64);
           for (let z = 0; z < m; z++) {
             top.push(four64[z], cand[u + z]);
             memo?.set(i, cand[u + z], four64[z]);
@@ -295,7 +306,7 @@ export async function knnSquaredGroups(
           if (excludeSelf && j === i) continue;
           let dij = memo ? memo.get(i, j) : NaN;
           if (dij !== dij) {
-            dij = squaredDistanceRef(x, ao, x, (j * groups + g) * d, d);
+            dij = squaredDistanceRef(xs, ao, xs, go + j * rs, d);
             memo?.set(i, j, dij);
             stats.exact++;
           }
@@ -306,7 +317,7 @@ export async function knnSquaredGroups(
           stats.bruteRows++;
           top.size = 0;
           for (let j = 0; j < n; j++)
-            if (!(excludeSelf && j === i)) top.push(squaredDistanceRef(x, ao, x, (j * groups + g) * d, d), j);
+            if (!(excludeSelf && j === i)) top.push(squaredDistanceRef(xs, ao, xs, go + j * rs, d), j);
         }
         for (let s = 0; s < k; s++) {
           res.dist[i * k + s] = top.dist[s];
@@ -323,6 +334,7 @@ export async function knnSquaredGroups(
   const finish = async (blk: Block): Promise<void> => {
     const { values, indices, norm, maxNorm } = await blk.run;
     rerank(blk, values, indices, norm, maxNorm);
+    if (onWorker) spare.push(blk.rows);
   };
 
   // The block list, then two in flight: launch the next before re-ranking the current.

@@ -78,9 +78,9 @@ export interface GroupedWorkerSettings extends OrtSettings {
 
 /**
  * The same ranking for w whole groups on the worker thread (./grouped-topk-worker.ts), which also shifts and augments
- * them (gatherShifted): `rows` holds the groups' members interleaved (member m of group g = row m * w + g, d columns,
- * not augmented); its buffer is handed over and comes back in the result. Threads default to one fewer than the
- * cores (the calling thread re-ranks meanwhile), at least one.
+ * them (gatherShifted): `rows` holds the groups' members group-major (member m of group g = row g * n + m, d columns,
+ * not augmented) on a SharedArrayBuffer, which the worker reads in place (keep it unchanged until the result comes).
+ * Threads default to one fewer than the cores (the calling thread re-ranks meanwhile), at least one.
  */
 export function ortGroupedTopkOnWorker(
   rows: Float32Array,

@@ -12,14 +12,15 @@ import { Worker } from 'node:worker_threads';
 import { OptionError } from '../util/errors';
 
 /**
- * Block [g0, g1) of the interleaved groups of x (member m of group g = row m * groups + g, d columns), group-major,
- * shifted to put each group's member 0 at the origin, as augmented rows of d + 1: qa = [y, 1], ba = [y, -||y||²/2]
- * (so that one MatMul gives q·b - ||b||²/2). norm receives ||y||² (float64, of the float32 y) and maxNorm each group's
- * largest. A plain function: its source text also runs in the worker.
+ * Groups [g0, g1) of x (member m of group g at x[m * ms + g * gs], d values), group-major, shifted to put each group's
+ * member 0 at the origin, as augmented rows of d + 1: qa = [y, 1], ba = [y, -||y||²/2] (so that one MatMul gives
+ * q·b - ||b||²/2). norm receives ||y||² (float64, of the float32 y) and maxNorm each group's largest. A plain function:
+ * its source text also runs in the worker.
  */
 export function gatherShifted(
   x: Float32Array,
-  groups: number,
+  ms: number,
+  gs: number,
   n: number,
   d: number,
   g0: number,
@@ -33,8 +34,8 @@ export function gatherShifted(
   for (let g = 0; g < g1 - g0; g++) maxNorm[g] = 0;
   for (let m = 0; m < n; m++) {
     for (let g = g0; g < g1; g++) {
-      const src = (m * groups + g) * d,
-        mo = g * d,
+      const src = m * ms + g * gs,
+        mo = g * gs,
         dst = ((g - g0) * n + m) * d1;
       // Four partial sums (the norm only feeds the bound and the float32 ranking, any float64 order will do).
       let s0 = 0,
@@ -115,7 +116,7 @@ async function rank(m) {
     const [qa, ba] = buf(w * n * (d + 1));
     const norm = new Float64Array(w * n);
     const maxNorm = new Float64Array(w);
-    gatherShifted(m.rows, w, n, d, 0, w, qa, ba, norm, maxNorm);
+    gatherShifted(m.rows, d, n * d, n, d, 0, w, qa, ba, norm, maxNorm);
     const out = await session.run({
       q: new ort.Tensor('float32', qa, [w, n, d + 1]),
       b: new ort.Tensor('float32', ba, [w, n, d + 1]),
@@ -123,9 +124,8 @@ async function rank(m) {
     });
     const values = out.values.data.slice();
     const indices = topkOutputs(values, out.indices.data);
-    // The rows go back too, for the caller to reuse: no fresh pages for every block.
-    const list = [values.buffer, indices.buffer, norm.buffer, maxNorm.buffer, m.rows.buffer];
-    parentPort.postMessage({ id: m.id, values, indices, norm, maxNorm, rows: m.rows }, list);
+    const list = [values.buffer, indices.buffer, norm.buffer, maxNorm.buffer];
+    parentPort.postMessage({ id: m.id, values, indices, norm, maxNorm }, list);
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
   }
@@ -138,8 +138,6 @@ export interface WorkerBlockResult {
   indices: Int32Array;
   norm: Float64Array;
   maxNorm: Float64Array;
-  /** The rows buffer handed to the worker, back for reuse. */
-  rows: Float32Array;
 }
 
 interface Pending {
@@ -186,9 +184,9 @@ function runner(model: Uint8Array, threads: number, providers: string[], spin: b
 }
 
 /**
- * Ranks one block on the worker: `rows` holds w interleaved groups of n members (member m of group g = row m * w + g,
- * d columns; its buffer is handed over and comes back in the result), shifted and augmented there by gatherShifted,
- * then the grouped top-k graph (`model`) keeps the k best scores of every row.
+ * Ranks one block on the worker: `rows` (on a SharedArrayBuffer, read there, not copied; keep it unchanged until the
+ * result comes) holds w groups of n members group-major (member m of group g = row g * n + m, d columns), shifted and
+ * augmented there by gatherShifted, then the grouped top-k graph (`model`) keeps the k best scores of every row.
  */
 export function workerGroupedTopk(
   model: Uint8Array,
@@ -201,6 +199,6 @@ export function workerGroupedTopk(
   return new Promise((resolve, reject) => {
     r.pending.set(id, { resolve, reject });
     r.worker.ref();
-    r.worker.postMessage({ id, rows, ...shape }, [rows.buffer as ArrayBuffer]);
+    r.worker.postMessage({ id, rows, ...shape });
   });
 }
