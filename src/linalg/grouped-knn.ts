@@ -200,11 +200,8 @@ export async function knnSquaredGroups(
     const i = spare.findIndex((b) => b.length === n * w * d);
     const rows = i >= 0 ? spare.splice(i, 1)[0] : new Float32Array(new SharedArrayBuffer(n * w * d * 4));
     for (let g = g0; g < g1; g++)
-      for (let m = 0; m < n; m++) {
-        const src = (m * groups + g) * d,
-          dst = ((g - g0) * n + m) * d;
-        for (let c = 0; c < d; c++) rows[dst + c] = x[src + c];
-      }
+      for (let m = 0; m < n; m++)
+        rows.set(x.subarray((m * groups + g) * d, (m * groups + g + 1) * d), ((g - g0) * n + m) * d);
     return { rows, run: ortGroupedTopkOnWorker(rows, { w, n, d, k: kk }, o) };
   };
   let gathered: { g0: number; qa: Float32Array; ba: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
