@@ -335,9 +335,16 @@ export async function knnSquaredGroups(
   };
 
   // The block list, then two in flight: launch the next before re-ranking the current.
+  // On the worker, the first and the last block are a quarter of the others: this thread waits for the first ranking
+  // and the worker for the last re-ranking, so small ends shorten the time when only one thread works.
   const plan: [number, number, number, number][] = [];
-  for (let g0 = 0; g0 < groups; g0 += gb)
-    for (let q0 = 0; q0 < n; q0 += qb) plan.push([g0, Math.min(groups, g0 + gb), q0, Math.min(n, q0 + qb)]);
+  const ends = onWorker && groups > 2 * gb ? Math.ceil(gb / 4) : 0;
+  const cuts = ends ? [0, ends] : [0];
+  for (let g = cuts[cuts.length - 1] + gb; g < groups - ends; g += gb) cuts.push(g);
+  if (ends) cuts.push(groups - ends);
+  cuts.push(groups);
+  for (let b = 0; b + 1 < cuts.length; b++)
+    for (let q0 = 0; q0 < n; q0 += qb) plan.push([cuts[b], cuts[b + 1], q0, Math.min(n, q0 + qb)]);
   let cur = launch(...plan[0]);
   for (let b = 0; b < plan.length; b++) {
     const next = b + 1 < plan.length ? launch(...plan[b + 1]) : null;
