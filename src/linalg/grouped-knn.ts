@@ -8,7 +8,9 @@
  * (./grouped-topk-graph.ts). The float32 scores come with a certified error bound E (below); every candidate whose
  * score could still beat the current k-th exact distance is re-measured exactly in float64, and a row whose
  * certificate fails (near-ties past the returned candidates, heavy duplicates, norms past float32) is recomputed by
- * brute force. While onnxruntime ranks one block on a worker thread, this thread re-ranks the previous one.
+ * brute force. While a worker thread shifts and ranks one block (onnxruntime there: one fewer intra-op thread than
+ * the cores, not spinning), this thread re-ranks the previous one, reading the block's rows from a group-major copy in
+ * shared memory.
  */
 import { Matrix } from './matrix';
 import { KnnResult, knnSquaredRef, squaredDistanceRef } from './reference';
@@ -105,8 +107,9 @@ export interface GroupedKnnOptions extends BlockOptions, GroupedWorkerSettings {
   /** 'js' runs knnSquaredRef on each group (the reference); 'ort' the ranked-and-certified path. @default 'ort' */
   engine?: 'ort' | 'js';
   /**
-   * Run onnxruntime on a worker thread, so that this thread re-ranks one block while the next is ranked (onnxruntime-node
-   * runs a session synchronously on the calling thread). Only for blocks of whole groups. @default true
+   * Shift and rank on a worker thread, so that this thread re-ranks one block while the next is ranked (onnxruntime-node
+   * runs a session synchronously on the calling thread). Only for blocks of whole groups. The worker's `threads`
+   * default to one fewer than the cores (at least one). @default true
    */
   worker?: boolean;
   /**
