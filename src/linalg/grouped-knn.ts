@@ -284,15 +284,21 @@ export async function knnSquaredGroups(
             top.push(cached, j); // not NaN: measured from j's side
           else cand[nc++] = j;
         }
-        // Four at a time, the last four padded with repeats: the sums are latency-bound, so four cost about one.
-        for (let u = 0; u < nc; u += 4) {
-          const m = Math.min(4, nc - u);
-          for (let z = 0; z < 4; z++) four[z] = go + cand[u + (z < m ? z : m - 1)] * rs;
+        // Four at a time (one load of the row's coordinates for four sums), the rest one by one: the loop is
+        // throughput-bound (a distance costs the same alone or in fours), so padding the last four would waste work.
+        let u = 0;
+        for (; u + 4 <= nc; u += 4) {
+          for (let z = 0; z < 4; z++) four[z] = go + cand[u + z] * rs;
           exactSq4(xs, ao, four, d, four64);
-          for (let z = 0; z < m; z++) {
+          for (let z = 0; z < 4; z++) {
             top.push(four64[z], cand[u + z]);
             memo?.set(i, cand[u + z], four64[z]);
           }
+        }
+        for (; u < nc; u++) {
+          const dij = squaredDistanceRef(xs, ao, xs, go + cand[u] * rs, d);
+          top.push(dij, cand[u]);
+          memo?.set(i, cand[u], dij);
         }
         stats.exact += nc;
         // Then every further candidate whose score bound could still beat the k-th exact distance.
