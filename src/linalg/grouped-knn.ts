@@ -8,11 +8,14 @@
  * (./grouped-topk-graph.ts). The float32 scores come with a certified error bound E (below); every candidate whose
  * score could still beat the current k-th exact distance is re-measured exactly in float64, and a row whose
  * certificate fails (near-ties past the returned candidates, heavy duplicates, norms past float32) is recomputed by
- * brute force. While onnxruntime ranks one block on a worker thread, this thread re-ranks the previous one.
+ * brute force. While a worker thread shifts and ranks one block (onnxruntime there: one fewer intra-op thread than
+ * the cores, not spinning), this thread re-ranks the previous one, reading the block's rows from a group-major copy in
+ * shared memory.
  */
 import { Matrix } from './matrix';
 import { KnnResult, knnSquaredRef, squaredDistanceRef } from './reference';
-import { ortGroupedTopk } from './grouped-topk-graph';
+import { ortGroupedTopk, ortGroupedTopkOnWorker, GroupedWorkerSettings } from './grouped-topk-graph';
+import { gatherShifted } from './grouped-topk-worker';
 import { resolveDevice } from './ort-engine';
 import { BlockOptions } from './blocked';
 import { InputError, OptionError } from '../util/errors';
@@ -100,12 +103,13 @@ class PairMemo {
   }
 }
 
-export interface GroupedKnnOptions extends BlockOptions {
+export interface GroupedKnnOptions extends BlockOptions, GroupedWorkerSettings {
   /** 'js' runs knnSquaredRef on each group (the reference); 'ort' the ranked-and-certified path. @default 'ort' */
   engine?: 'ort' | 'js';
   /**
-   * Run onnxruntime on a worker thread, so that this thread re-ranks one block while the next is ranked (onnxruntime-node
-   * runs a session synchronously on the calling thread). Only for blocks of whole groups. @default true
+   * Shift and rank on a worker thread, so that this thread re-ranks one block while the next is ranked (onnxruntime-node
+   * runs a session synchronously on the calling thread). Only for blocks of whole groups. The worker's `threads`
+   * default to one fewer than the cores (at least one). @default true
    */
   worker?: boolean;
   /**
@@ -182,78 +186,53 @@ export async function knnSquaredGroups(
     g1: number;
     q0: number;
     q1: number;
-    norm: Float64Array;
-    maxNorm: Float64Array;
-    run: Promise<{ values: Float32Array; indices: Int32Array; inputs: ArrayBuffer[] }>;
+    rows: Float32Array;
+    ms: number;
+    rs: number;
+    run: Promise<{ values: Float32Array; indices: Int32Array; norm: Float64Array; maxNorm: Float64Array }>;
   }
+  // Whole groups go to the worker, which shifts and augments them itself: this thread only copies the block's rows,
+  // group-major, to shared memory, where the worker reads them and this thread's exact distances find them close
+  // together (in x a group's rows lie `groups` rows apart). Row blocks stay on this thread: each call would copy the
+  // whole bank of the group to the worker.
+  const onWorker = (o.worker ?? true) && qb === n;
+  // Shared block buffers, reused once their block is re-ranked (two blocks are alive at a time).
+  const spare: Float32Array[] = [];
+  const launchOnWorker = (g0: number, g1: number): { rows: Float32Array; run: Block['run'] } => {
+    const w = g1 - g0;
+    const i = spare.findIndex((b) => b.length === n * w * d);
+    const rows = i >= 0 ? spare.splice(i, 1)[0] : new Float32Array(new SharedArrayBuffer(n * w * d * 4));
+    for (let g = g0; g < g1; g++)
+      for (let m = 0; m < n; m++)
+        rows.set(x.subarray((m * groups + g) * d, (m * groups + g + 1) * d), ((g - g0) * n + m) * d);
+    return { rows, run: ortGroupedTopkOnWorker(rows, { w, n, d, k: kk }, o) };
+  };
   let gathered: { g0: number; qa: Float32Array; ba: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
     null;
-  // Input buffers back from the worker, reused (every value is overwritten): no fresh zeroed pages per block.
-  const spare: ArrayBuffer[] = [];
-  const take = (len: number): Float32Array => {
-    const i = spare.findIndex((b) => b.byteLength === len * 4);
-    return i >= 0 ? new Float32Array(spare.splice(i, 1)[0]) : new Float32Array(len);
-  };
-  const gather = function gatherBlock(g0: number, g1: number) {
-    if (gathered && gathered.g0 === g0) return gathered;
+  const launchHere = async (g0: number, g1: number, q0: number, q1: number): Promise<Awaited<Block['run']>> => {
     const w = g1 - g0;
-    // Rows of d + 1: the shifted point then 1 (queries) or -||b||²/2 (bank), so that one MatMul gives q·b - ||b||²/2.
-    const d1 = d + 1;
-    const y = take(w * n * d1);
-    const norm = new Float64Array(w * n);
-    const maxNorm = new Float64Array(w);
-    for (let m = 0; m < n; m++) {
-      for (let g = g0; g < g1; g++) {
-        const src = (m * groups + g) * d,
-          mo = g * d,
-          dst = ((g - g0) * n + m) * d1;
-        // Four partial sums (the norm only feeds the bound and the float32 ranking, any float64 order will do).
-        let s0 = 0,
-          s1 = 0,
-          s2 = 0,
-          s3 = 0,
-          c = 0;
-        for (; c + 3 < d; c += 4) {
-          const v0 = (y[dst + c] = Math.fround(x[src + c] - x[mo + c])),
-            v1 = (y[dst + c + 1] = Math.fround(x[src + c + 1] - x[mo + c + 1])),
-            v2 = (y[dst + c + 2] = Math.fround(x[src + c + 2] - x[mo + c + 2])),
-            v3 = (y[dst + c + 3] = Math.fround(x[src + c + 3] - x[mo + c + 3]));
-          s0 += v0 * v0;
-          s1 += v1 * v1;
-          s2 += v2 * v2;
-          s3 += v3 * v3;
-        }
-        for (; c < d; c++) {
-          const v = (y[dst + c] = Math.fround(x[src + c] - x[mo + c]));
-          s0 += v * v;
-        }
-        const s = s0 + s1 + (s2 + s3);
-        y[dst + d] = 1;
-        norm[(g - g0) * n + m] = s;
-        if (s > maxNorm[g - g0]) maxNorm[g - g0] = s;
-      }
+    if (!gathered || gathered.g0 !== g0) {
+      const len = w * n * (d + 1);
+      gathered = {
+        g0,
+        qa: new Float32Array(len),
+        ba: new Float32Array(len),
+        norm: new Float64Array(w * n),
+        maxNorm: new Float64Array(w),
+      };
+      gatherShifted(x, groups * d, d, n, d, g0, g1, gathered.qa, gathered.ba, gathered.norm, gathered.maxNorm);
     }
-    const ba = take(w * n * d1);
-    ba.set(y);
-    for (let r = 0; r < w * n; r++) ba[r * d1 + d] = -0.5 * Math.fround(norm[r]);
-    gathered = { g0, qa: y, ba, norm, maxNorm };
-    return gathered;
-  };
-  const launch = (g0: number, g1: number, q0: number, q1: number): Block => {
-    const { qa, ba, norm, maxNorm } = gather(g0, g1);
-    const w = g1 - g0;
-    stats.calls++;
-    // Whole groups, or row blocks of one group.
+    const { qa, ba, norm, maxNorm } = gathered;
     const q = q0 === 0 && q1 === n ? qa : qa.subarray(q0 * (d + 1), q1 * (d + 1));
-    // Whole groups go to the worker (their buffers handed over, not copied). Row blocks stay on this thread: each call
-    // would copy the whole bank of the group to the worker.
-    const run = ortGroupedTopk(
-      q,
-      ba,
-      { g: w, nq: q1 - q0, nb: n, d: d + 1, k: kk },
-      { ...o, worker: (o.worker ?? true) && qb === n, transfer: true },
-    );
-    return { g0, g1, q0, q1, norm, maxNorm, run };
+    const r = await ortGroupedTopk(q, ba, { g: w, nq: q1 - q0, nb: n, d: d + 1, k: kk }, o);
+    return { ...r, norm, maxNorm };
+  };
+  // Member j of group g is at xs[(g - g0) * ms + j * rs] while its block is re-ranked: the shared block copy on the
+  // worker path, x itself on this thread's path.
+  const launch = (g0: number, g1: number, q0: number, q1: number): Block => {
+    stats.calls++;
+    if (onWorker) return { g0, g1, q0, q1, ...launchOnWorker(g0, g1), ms: n * d, rs: d };
+    return { g0, g1, q0, q1, run: launchHere(g0, g1, q0, q1), rows: x.subarray(g0 * d), ms: d, rs: groups * d };
   };
 
   const top = new TopList(k);
@@ -264,8 +243,15 @@ export async function knnSquaredGroups(
   // Neighbour pairs are often mutual (about 60 % of LOF's on real patches): each exact distance is measured once.
   const memo = n <= MEMO_MAX_N ? new PairMemo(n) : null;
   // Synchronous, apart from its async caller (an async function body optimises worse).
-  const rerank = function rerankBlock(blk: Block, values: Float32Array, indices: Int32Array): void {
+  const rerank = function rerankBlock(
+    blk: Block,
+    values: Float32Array,
+    indices: Int32Array,
+    norm: Float64Array,
+    maxNorm: Float64Array,
+  ): void {
     const nqb = blk.q1 - blk.q0;
+    const { rows: xs, rs } = blk;
     for (let g = blk.g0; g < blk.g1; g++) {
       let res = resultFor.get(g);
       if (!res) {
@@ -273,16 +259,17 @@ export async function knnSquaredGroups(
         resultFor.set(g, res);
       }
       const gl = g - blk.g0;
+      const go = gl * blk.ms;
       memo?.next();
-      const maxN = Math.sqrt(blk.maxNorm[gl]);
+      const maxN = Math.sqrt(maxNorm[gl]);
       // Scores of norms past 2^100 may overflow float32 (Infinity would pass any bound): measure those rows directly.
-      const sane = blk.maxNorm[gl] <= 2 ** 100;
+      const sane = maxNorm[gl] <= 2 ** 100;
       for (let i = blk.q0; i < blk.q1; i++) {
         const base = (gl * nqb + (i - blk.q0)) * kk;
-        const nqi = blk.norm[gl * n + i];
+        const nqi = norm[gl * n + i];
         // (+ an absolute term for float32 underflow; an overflowing group never certifies, see `sane`)
         const e = sane ? rel * (Math.sqrt(nqi) + maxN) ** 2 + (d + 8) * 2 ** -147 : Infinity;
-        const ao = (i * groups + g) * d;
+        const ao = go + i * rs;
         top.size = 0;
         let nc = 0;
         // The first k candidates other than the row itself are always measured: those not cached, four at a time.
@@ -297,15 +284,21 @@ export async function knnSquaredGroups(
             top.push(cached, j); // not NaN: measured from j's side
           else cand[nc++] = j;
         }
-        // Four at a time, the last four padded with repeats: the sums are latency-bound, so four cost about one.
-        for (let u = 0; u < nc; u += 4) {
-          const m = Math.min(4, nc - u);
-          for (let z = 0; z < 4; z++) four[z] = (cand[u + (z < m ? z : m - 1)] * groups + g) * d;
-          exactSq4(x, ao, four, d, four64);
-          for (let z = 0; z < m; z++) {
+        // Four at a time (one load of the row's coordinates for four sums), the rest one by one: the loop is
+        // throughput-bound (a distance costs the same alone or in fours), so padding the last four would waste work.
+        let u = 0;
+        for (; u + 4 <= nc; u += 4) {
+          for (let z = 0; z < 4; z++) four[z] = go + cand[u + z] * rs;
+          exactSq4(xs, ao, four, d, four64);
+          for (let z = 0; z < 4; z++) {
             top.push(four64[z], cand[u + z]);
             memo?.set(i, cand[u + z], four64[z]);
           }
+        }
+        for (; u < nc; u++) {
+          const dij = squaredDistanceRef(xs, ao, xs, go + cand[u] * rs, d);
+          top.push(dij, cand[u]);
+          memo?.set(i, cand[u], dij);
         }
         stats.exact += nc;
         // Then every further candidate whose score bound could still beat the k-th exact distance.
@@ -319,7 +312,7 @@ export async function knnSquaredGroups(
           if (excludeSelf && j === i) continue;
           let dij = memo ? memo.get(i, j) : NaN;
           if (dij !== dij) {
-            dij = squaredDistanceRef(x, ao, x, (j * groups + g) * d, d);
+            dij = squaredDistanceRef(xs, ao, xs, go + j * rs, d);
             memo?.set(i, j, dij);
             stats.exact++;
           }
@@ -330,7 +323,7 @@ export async function knnSquaredGroups(
           stats.bruteRows++;
           top.size = 0;
           for (let j = 0; j < n; j++)
-            if (!(excludeSelf && j === i)) top.push(squaredDistanceRef(x, ao, x, (j * groups + g) * d, d), j);
+            if (!(excludeSelf && j === i)) top.push(squaredDistanceRef(xs, ao, xs, go + j * rs, d), j);
         }
         for (let s = 0; s < k; s++) {
           res.dist[i * k + s] = top.dist[s];
@@ -345,15 +338,22 @@ export async function knnSquaredGroups(
   };
 
   const finish = async (blk: Block): Promise<void> => {
-    const { values, indices, inputs } = await blk.run;
-    spare.push(...inputs);
-    rerank(blk, values, indices);
+    const { values, indices, norm, maxNorm } = await blk.run;
+    rerank(blk, values, indices, norm, maxNorm);
+    if (onWorker) spare.push(blk.rows);
   };
 
   // The block list, then two in flight: launch the next before re-ranking the current.
+  // On the worker, the first and the last block are a quarter of the others: this thread waits for the first ranking
+  // and the worker for the last re-ranking, so small ends shorten the time when only one thread works.
   const plan: [number, number, number, number][] = [];
-  for (let g0 = 0; g0 < groups; g0 += gb)
-    for (let q0 = 0; q0 < n; q0 += qb) plan.push([g0, Math.min(groups, g0 + gb), q0, Math.min(n, q0 + qb)]);
+  const ends = onWorker && groups > 2 * gb ? Math.ceil(gb / 4) : 0;
+  const cuts = ends ? [0, ends] : [0];
+  for (let g = cuts[cuts.length - 1] + gb; g < groups - ends; g += gb) cuts.push(g);
+  if (ends) cuts.push(groups - ends);
+  cuts.push(groups);
+  for (let b = 0; b + 1 < cuts.length; b++)
+    for (let q0 = 0; q0 < n; q0 += qb) plan.push([cuts[b], cuts[b + 1], q0, Math.min(n, q0 + qb)]);
   let cur = launch(...plan[0]);
   for (let b = 0; b < plan.length; b++) {
     const next = b + 1 < plan.length ? launch(...plan[b + 1]) : null;

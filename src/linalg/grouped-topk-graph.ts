@@ -14,7 +14,7 @@
 import { buildOnnxModel, attr } from './onnx-builder';
 import { availableParallelism } from 'node:os';
 import { loadOrt, ortSession, resolveDevice, OrtSettings } from './ort-engine';
-import { workerGroupedTopk } from './grouped-topk-worker';
+import { workerGroupedTopk, topkOutputs, WorkerBlockResult } from './grouped-topk-worker';
 import { OptionError } from '../util/errors';
 
 function groupedTopkGraph(): Uint8Array {
@@ -45,44 +45,56 @@ function groupedTopkGraph(): Uint8Array {
 /**
  * For each of g groups and each query row, the k smallest ||b||² - 2 q·b over that group's bank rows (ascending) and
  * their row indices in the group, from augmented rows (above; d counts the extra column). q: g x nq x d,
- * b: g x nb x d (row-major; subarray views are fine). With `worker`, the call runs on a worker thread
- * (./grouped-topk-worker.ts); with `transfer` too, the buffers of q and b are handed over to it (do not reuse them).
+ * b: g x nb x d (row-major; subarray views are fine). Runs on the calling thread.
  */
 export async function ortGroupedTopk(
   q: Float32Array,
   b: Float32Array,
   shape: { g: number; nq: number; nb: number; d: number; k: number },
-  s: OrtSettings & { worker?: boolean; transfer?: boolean },
-): Promise<{ values: Float32Array; indices: Int32Array; inputs: ArrayBuffer[] }> {
+  s: OrtSettings,
+): Promise<{ values: Float32Array; indices: Int32Array }> {
   const ort = loadOrt();
   if (!ort)
     throw new OptionError("engine 'ort' was asked for but onnxruntime-node does not load here; use engine: 'js'");
   const { g, nq, nb, d, k } = shape;
-  let out: { values: Float32Array; indices: BigInt64Array; inputs?: ArrayBuffer[] };
-  if (s.worker) {
-    const threads = s.threads ?? availableParallelism();
-    if (!Number.isInteger(threads) || threads < 1)
-      throw new OptionError(`threads must be a positive integer, got ${threads}`);
-    const providers = resolveDevice(s.device) === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
-    model ??= groupedTopkGraph();
-    out = await workerGroupedTopk(model, threads, providers, q, b, shape, s.transfer ?? false);
-  } else {
-    const sess = await ortSession('grouped-topk', groupedTopkGraph, s);
-    const r = await sess.run({
-      q: new ort.Tensor('float32', q, [g, nq, d]),
-      b: new ort.Tensor('float32', b, [g, nb, d]),
-      k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
-    });
-    out = { values: r.values.data as Float32Array, indices: r.indices.data as BigInt64Array };
-  }
-  const values = out.values;
-  for (let i = 0; i < values.length; i++) values[i] *= -2;
-  // int64 indices < nb: their low words (little-endian, as on every platform Node ships for), without a BigInt each.
-  const big = out.indices;
-  const words = new Int32Array(big.buffer, big.byteOffset, big.length * 2);
-  const indices = new Int32Array(big.length);
-  for (let i = 0; i < indices.length; i++) indices[i] = words[2 * i];
-  return { values, indices, inputs: out.inputs ?? [] };
+  const sess = await ortSession('grouped-topk', groupedTopkGraph, s);
+  const r = await sess.run({
+    q: new ort.Tensor('float32', q, [g, nq, d]),
+    b: new ort.Tensor('float32', b, [g, nb, d]),
+    k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
+  });
+  const values = r.values.data as Float32Array;
+  return { values, indices: topkOutputs(values, r.indices.data as BigInt64Array) };
+}
+
+/** Settings of the worker path: onnxruntime's intra-op threads there, and whether its thread pool may spin. */
+export interface GroupedWorkerSettings extends OrtSettings {
+  /**
+   * Let onnxruntime's intra-op threads spin after each run (its default). Off here: the calling thread re-ranks while
+   * the worker ranks, and spinning threads take its core. @default false
+   */
+  spin?: boolean;
+}
+
+/**
+ * The same ranking for w whole groups on the worker thread (./grouped-topk-worker.ts), which also shifts and augments
+ * them (gatherShifted): `rows` holds the groups' members group-major (member m of group g = row g * n + m, d columns,
+ * not augmented) on a SharedArrayBuffer, which the worker reads in place (keep it unchanged until the result comes).
+ * Threads default to one fewer than the cores (the calling thread re-ranks meanwhile), at least one.
+ */
+export function ortGroupedTopkOnWorker(
+  rows: Float32Array,
+  shape: { w: number; n: number; d: number; k: number },
+  s: GroupedWorkerSettings,
+): Promise<WorkerBlockResult> {
+  if (!loadOrt())
+    throw new OptionError("engine 'ort' was asked for but onnxruntime-node does not load here; use engine: 'js'");
+  const threads = s.threads ?? Math.max(1, availableParallelism() - 1);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new OptionError(`threads must be a positive integer, got ${threads}`);
+  const providers = resolveDevice(s.device) === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
+  model ??= groupedTopkGraph();
+  return workerGroupedTopk(model, { threads, providers, spin: s.spin ?? false }, rows, shape);
 }
 
 let model: Uint8Array | undefined;

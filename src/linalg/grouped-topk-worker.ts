@@ -1,20 +1,108 @@
 /**
  * The grouped top-k graph on a worker thread. onnxruntime-node runs a session synchronously on the calling thread, so
- * on the main thread the k-NN re-ranking could never overlap the GEMM; here the main thread gathers and re-ranks one
- * block while the worker's onnxruntime threads rank the next. One persistent worker per thread count and providers,
- * unref'd (it never keeps the process alive) and restarted after a failure.
+ * on the main thread the k-NN re-ranking could never overlap the GEMM; here the worker shifts and augments one block
+ * (gatherShifted) and ranks it while the main thread re-ranks the previous one. One persistent worker per thread
+ * count, providers and spinning setting, unref'd (it never keeps the process alive) and restarted after a failure.
  *
- * The worker is JavaScript source text (no TypeScript loader needed in the worker), given the model bytes and the
- * resolved path of onnxruntime-node.
+ * The worker is JavaScript source text (no TypeScript loader needed in the worker): gatherShifted and topkOutputs
+ * below are plain functions (no closures, no helpers) whose source text goes into the worker, so that both threads
+ * run the same code. It is given the model bytes and the resolved path of onnxruntime-node.
  */
 import { Worker } from 'node:worker_threads';
 import { OptionError } from '../util/errors';
 
+/**
+ * Groups [g0, g1) of x (member m of group g at x[m * ms + g * gs], d values), group-major, shifted to put each group's
+ * member 0 at the origin, as augmented rows of d + 1: qa = [y, 1], ba = [y, -||y||²/2] (so that one MatMul gives
+ * q·b - ||b||²/2). norm receives ||y||² (float64, of the float32 y) and maxNorm each group's largest. A plain function:
+ * its source text also runs in the worker.
+ */
+export function gatherShifted(
+  x: Float32Array,
+  ms: number,
+  gs: number,
+  n: number,
+  d: number,
+  g0: number,
+  g1: number,
+  qa: Float32Array,
+  ba: Float32Array,
+  norm: Float64Array,
+  maxNorm: Float64Array,
+): void {
+  const d1 = d + 1;
+  for (let g = 0; g < g1 - g0; g++) maxNorm[g] = 0;
+  for (let m = 0; m < n; m++) {
+    for (let g = g0; g < g1; g++) {
+      const src = m * ms + g * gs,
+        mo = g * gs,
+        dst = ((g - g0) * n + m) * d1;
+      // Four partial sums (the norm only feeds the bound and the float32 ranking, any float64 order will do).
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0,
+        c = 0;
+      for (; c + 3 < d; c += 4) {
+        const v0 = Math.fround(x[src + c] - x[mo + c]),
+          v1 = Math.fround(x[src + c + 1] - x[mo + c + 1]),
+          v2 = Math.fround(x[src + c + 2] - x[mo + c + 2]),
+          v3 = Math.fround(x[src + c + 3] - x[mo + c + 3]);
+        qa[dst + c] = ba[dst + c] = v0;
+        qa[dst + c + 1] = ba[dst + c + 1] = v1;
+        qa[dst + c + 2] = ba[dst + c + 2] = v2;
+        qa[dst + c + 3] = ba[dst + c + 3] = v3;
+        s0 += v0 * v0;
+        s1 += v1 * v1;
+        s2 += v2 * v2;
+        s3 += v3 * v3;
+      }
+      for (; c < d; c++) {
+        const v = Math.fround(x[src + c] - x[mo + c]);
+        qa[dst + c] = ba[dst + c] = v;
+        s0 += v * v;
+      }
+      const s = s0 + s1 + (s2 + s3);
+      qa[dst + d] = 1;
+      ba[dst + d] = -0.5 * Math.fround(s);
+      norm[(g - g0) * n + m] = s;
+      if (s > maxNorm[g - g0]) maxNorm[g - g0] = s;
+    }
+  }
+}
+
+/**
+ * The graph's outputs as the caller's scores: values (q·b - ||b||²/2, in place) times -2 = ||q-b||² - ||q||² (a power
+ * of two commutes with float32 rounding), and the int64 indices (< nb) as int32: their low words (little-endian, as on
+ * every platform Node ships for), without a BigInt each. A plain function: its source text also runs in the worker.
+ */
+export function topkOutputs(values: Float32Array, big: BigInt64Array): Int32Array {
+  for (let i = 0; i < values.length; i++) values[i] *= -2;
+  const words = new Int32Array(big.buffer, big.byteOffset, big.length * 2);
+  const indices = new Int32Array(big.length);
+  for (let i = 0; i < indices.length; i++) indices[i] = words[2 * i];
+  return indices;
+}
+
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
+${gatherShifted.toString()}
+${topkOutputs.toString()}
 let session = null;
-parentPort.on('message', async (m) => {
+// Augmented input buffers by length, reused block after block (every value is overwritten).
+const spare = new Map();
+const buf = (len) => {
+  let b = spare.get(len);
+  if (!b) spare.set(len, (b = [new Float32Array(len), new Float32Array(len)]));
+  return b;
+};
+// One block at a time (the buffers above are shared, and a run awaits): each message waits for the previous one.
+let queue = Promise.resolve();
+parentPort.on('message', (m) => {
+  queue = queue.then(() => rank(m));
+});
+async function rank(m) {
   try {
     if (!session)
       session = await ort.InferenceSession.create(workerData.model, {
@@ -22,26 +110,38 @@ parentPort.on('message', async (m) => {
         interOpNumThreads: 1,
         executionProviders: workerData.providers,
         graphOptimizationLevel: 'all',
+        ...(workerData.spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
       });
-    const { g, nq, nb, d, k } = m.shape;
+    const { w, n, d, k } = m;
+    const [qa, ba] = buf(w * n * (d + 1));
+    const norm = new Float64Array(w * n);
+    const maxNorm = new Float64Array(w);
+    gatherShifted(m.rows, d, n * d, n, d, 0, w, qa, ba, norm, maxNorm);
     const out = await session.run({
-      q: new ort.Tensor('float32', m.q, [g, nq, d]),
-      b: new ort.Tensor('float32', m.b, [g, nb, d]),
+      q: new ort.Tensor('float32', qa, [w, n, d + 1]),
+      b: new ort.Tensor('float32', ba, [w, n, d + 1]),
       k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
     });
     const values = out.values.data.slice();
-    const indices = out.indices.data.slice();
-    // The inputs go back too (m.transfer), for the caller to reuse: no fresh pages for every block.
-    const back = m.transfer ? [...new Set([m.q.buffer, m.b.buffer])] : [];
-    parentPort.postMessage({ id: m.id, values, indices, inputs: back }, [values.buffer, indices.buffer, ...back]);
+    const indices = topkOutputs(values, out.indices.data);
+    const list = [values.buffer, indices.buffer, norm.buffer, maxNorm.buffer];
+    parentPort.postMessage({ id: m.id, values, indices, norm, maxNorm }, list);
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
   }
-});
+}
 `;
 
+/** One ranked block: scores (ascending per row, kk per row), member numbers, and the shifted rows' squared norms. */
+export interface WorkerBlockResult {
+  values: Float32Array;
+  indices: Int32Array;
+  norm: Float64Array;
+  maxNorm: Float64Array;
+}
+
 interface Pending {
-  resolve: (r: { values: Float32Array; indices: BigInt64Array; inputs: ArrayBuffer[] }) => void;
+  resolve: (r: WorkerBlockResult) => void;
   reject: (e: Error) => void;
 }
 
@@ -53,13 +153,13 @@ interface Runner {
 
 const runners = new Map<string, Runner>();
 
-function runner(model: Uint8Array, threads: number, providers: string[]): Runner {
-  const key = `${threads}|${providers.join(',')}`;
+function runner(model: Uint8Array, threads: number, providers: string[], spin: boolean): Runner {
+  const key = `${threads}|${providers.join(',')}|${spin}`;
   const r = runners.get(key);
   if (r) return r;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { model, threads, providers, ortPath: require.resolve('onnxruntime-node') },
+    workerData: { model, threads, providers, spin, ortPath: require.resolve('onnxruntime-node') },
   });
   worker.unref();
   const fresh: Runner = { worker, pending: new Map(), nextId: 0 };
@@ -68,18 +168,15 @@ function runner(model: Uint8Array, threads: number, providers: string[]): Runner
     for (const p of fresh.pending.values()) p.reject(e);
     fresh.pending.clear();
   };
-  worker.on(
-    'message',
-    (m: { id: number; values?: Float32Array; indices?: BigInt64Array; inputs?: ArrayBuffer[]; error?: string }) => {
-      const p = fresh.pending.get(m.id);
-      if (!p) return;
-      fresh.pending.delete(m.id);
-      // An idle worker must not hold the process open: referenced only while a call is pending.
-      if (fresh.pending.size === 0) worker.unref();
-      if (m.error !== undefined) p.reject(new OptionError(`grouped k-NN worker: onnxruntime failed (${m.error})`));
-      else p.resolve({ values: m.values!, indices: m.indices!, inputs: m.inputs ?? [] });
-    },
-  );
+  worker.on('message', (m: Partial<WorkerBlockResult> & { id: number; error?: string }) => {
+    const p = fresh.pending.get(m.id);
+    if (!p) return;
+    fresh.pending.delete(m.id);
+    // An idle worker must not hold the process open: referenced only while a call is pending.
+    if (fresh.pending.size === 0) worker.unref();
+    if (m.error !== undefined) p.reject(new OptionError(`grouped k-NN worker: onnxruntime failed (${m.error})`));
+    else p.resolve(m as WorkerBlockResult);
+  });
   worker.on('error', (e) => failAll(e));
   worker.on('exit', (code) => failAll(new Error(`grouped k-NN worker exited (code ${code})`)));
   runners.set(key, fresh);
@@ -87,24 +184,21 @@ function runner(model: Uint8Array, threads: number, providers: string[]): Runner
 }
 
 /**
- * Runs the grouped top-k graph (`model`) on the worker. `transfer` hands the buffers of q and b to the worker (the
- * caller must not use them afterwards); they come back in `inputs`, free for reuse.
+ * Ranks one block on the worker: `rows` (on a SharedArrayBuffer, read there, not copied; keep it unchanged until the
+ * result comes) holds w groups of n members group-major (member m of group g = row g * n + m, d columns), shifted and
+ * augmented there by gatherShifted, then the grouped top-k graph (`model`) keeps the k best scores of every row.
  */
 export function workerGroupedTopk(
   model: Uint8Array,
-  threads: number,
-  providers: string[],
-  q: Float32Array,
-  b: Float32Array,
-  shape: { g: number; nq: number; nb: number; d: number; k: number },
-  transfer: boolean,
-): Promise<{ values: Float32Array; indices: BigInt64Array; inputs: ArrayBuffer[] }> {
-  const r = runner(model, threads, providers);
+  settings: { threads: number; providers: string[]; spin: boolean },
+  rows: Float32Array,
+  shape: { w: number; n: number; d: number; k: number },
+): Promise<WorkerBlockResult> {
+  const r = runner(model, settings.threads, settings.providers, settings.spin);
   const id = r.nextId++;
   return new Promise((resolve, reject) => {
     r.pending.set(id, { resolve, reject });
     r.worker.ref();
-    const list = transfer ? [...new Set([q.buffer as ArrayBuffer, b.buffer as ArrayBuffer])] : [];
-    r.worker.postMessage({ id, q, b, shape, transfer }, list);
+    r.worker.postMessage({ id, rows, ...shape });
   });
 }

@@ -75,7 +75,9 @@ test('grouped k-NN equals knnSquaredRef on every group (clusters, odd dimension,
   const centres = Array.from({ length: 5 }, () => Array.from({ length: d }, () => rng.normal() * 4));
   const pts = fill(zeros(n * groups, d), (m, g, c) => centres[(m + g) % 5][c] + rng.normal() * 0.3, groups);
   const [st] = await assertExact(pts, groups, 5, { ...ORT, groupsPerCall: 3 }, 'clusters');
-  assert.equal(st.calls, 3);
+  assert.equal(st.calls, 4, 'blocks of 1, 3, 2 and 1 groups: the worker path makes the first and last small');
+  const [here] = await assertExact(pts, groups, 5, { ...ORT, groupsPerCall: 3, worker: false }, 'clusters, one thread');
+  assert.equal(here.calls, 3, 'blocks of 3, 3 and 1 groups on the calling thread');
   assert.equal(st.bruteRows, 0, 'well separated points certify within the candidates');
   // A budget of 600 floats: one group per call and query blocks of 15 rows.
   const [rb] = await assertExact(pts, groups, 5, { ...ORT, memoryBudgetMB: (600 * 4) / 2 ** 20 }, 'row blocks');
@@ -93,6 +95,7 @@ test('grouped k-NN is exact on ties, duplicate rows, constant features and const
   // Small integer coordinates: many equal distances, and exact duplicates (distance 0).
   const grid = fill(zeros(n * groups, d), (m, g, c) => ((m * (c + 1) + g) % 3) - 1, groups);
   await assertExact(grid, groups, 4, ORT, 'integer grid');
+  await assertExact(grid, groups, 4, { ...ORT, worker: false }, 'integer grid, one thread');
   // Duplicated rows within a group, constant columns, and one group where every member is the same point.
   const rng = createRng('dups');
   const base = Array.from({ length: n * groups * d }, () => rng.normal());
@@ -101,8 +104,10 @@ test('grouped k-NN is exact on ties, duplicate rows, constant features and const
     (m, g, c) => (g === 3 ? 2.5 : c === 0 ? 7 : base[((m % 9) * groups + g) * d + c]),
     groups,
   );
-  const stats = await assertExact(dup, groups, 5, ORT, 'duplicates');
-  assert.ok(stats[0].bruteRows >= n, 'the constant group (all distances 0) cannot certify and is measured directly');
+  for (const o of [ORT, { ...ORT, worker: false }, { ...ORT, groupsPerCall: 1 }]) {
+    const stats = await assertExact(dup, groups, 5, o, `duplicates ${JSON.stringify(o)}`);
+    assert.ok(stats[0].bruteRows >= n, 'the constant group (all distances 0) cannot certify and is measured directly');
+  }
 });
 
 test('grouped k-NN is exact at adversarial scales and offsets', async () => {
@@ -122,6 +127,10 @@ test('grouped k-NN is exact at adversarial scales and offsets', async () => {
     groups,
   );
   await assertExact(pts, groups, 3, ORT, 'scales');
+  await assertExact(pts, groups, 3, { ...ORT, worker: false }, 'scales, one thread');
+  // The worker's defaults (threads: one fewer than the cores, at least one) and its spinning thread pool.
+  await assertExact(pts, groups, 3, { engine: 'ort' }, 'scales, default threads');
+  await assertExact(pts, groups, 3, { engine: 'ort', threads: 2, spin: true, groupsPerCall: 2 }, 'scales, spinning');
 });
 
 test('per-position LOF on the grouped k-NN equals LOF on the reference neighbours, bit for bit', async () => {
@@ -143,6 +152,30 @@ test('per-position LOF on the grouped k-NN equals LOF on the reference neighbour
     const ref = knnSquaredRef(pts, 6, true);
     const want = lofFromNeighbours(ref.dist, ref.index, images, 6);
     for (let i = 0; i < images; i++) assert.equal(got[i * ppi + q], want[i], `position ${q}, image ${i}`);
+  }
+});
+
+test('per-position LOF is bit for bit on many positions (small first and last blocks), duplicate images and ties', async () => {
+  const rng = createRng('lof-many');
+  const images = 20,
+    ppi = 70,
+    d = 5;
+  const p = zeros(images * ppi, d);
+  // Integer coordinates (many equal distances); image 7 repeats image 3 and position 11 is constant across images.
+  for (let i = 0; i < images; i++)
+    for (let q = 0; q < ppi; q++)
+      for (let c = 0; c < d; c++)
+        p.data[(i * ppi + q) * d + c] = q === 11 ? 1 : i === 7 ? p.data[(3 * ppi + q) * d + c] : rng.int(4);
+  for (const engine of [
+    { engine: 'ort' as const, threads: 1 },
+    { engine: 'ort' as const, groupsPerCall: 16 },
+  ]) {
+    const got = await lofPerPosition(p, images, ppi, createRng(1), { k: 4, projDim: d, progress: false, engine });
+    for (let q = 0; q < ppi; q++) {
+      const ref = knnSquaredRef(member(p, ppi, q), 4, true);
+      const want = lofFromNeighbours(ref.dist, ref.index, images, 4);
+      for (let i = 0; i < images; i++) assert.ok(Object.is(got[i * ppi + q], want[i]), `position ${q}, image ${i}`);
+    }
   }
 });
 
