@@ -40,6 +40,8 @@ export async function buildHeadBranch(
   o: HeadBranchOptions,
   lofRng: Rng,
   coresetRng: Rng,
+  /** Called once the LOF filter is done, before the coreset (TailedCore starts the tail coreset then). */
+  afterLof?: () => void,
 ): Promise<HeadBranchResult> {
   const t0 = performance.now();
   let candidates: Int32Array | null = null;
@@ -63,6 +65,7 @@ export async function buildHeadBranch(
     }
   }
   const t1 = performance.now();
+  afterLof?.();
   // Projection on the GEMM engine (float32) + the exact pruned loop on all cores: the brute-force picks for that
   // projection. The kept rows are projected in place (no full-dimension copy of the pool).
   const picks = await greedyCoresetParallel(

@@ -98,11 +98,11 @@ export class MemoryBankModel implements AnomalyModel {
     const tailRng = rng.fork('tail-coreset');
 
     const { head, tail } = await runBranches(
-      () => buildHeadBranch(train.patches, train.imageCount, ppi, o, lofRng, headRng),
+      (afterLof) => buildHeadBranch(train.patches, train.imageCount, ppi, o, lofRng, headRng, afterLof),
       o.tail === null
         ? null
-        : (headCost, detachSmall) =>
-            buildTailBranch(train, { ...o, tail: o.tail! }, tailRng, headCost, undefined, detachSmall),
+        : (headCost, detachSmall, gate) =>
+            buildTailBranch(train, { ...o, tail: o.tail! }, tailRng, headCost, undefined, detachSmall, gate),
       // Where the head coreset runs on one part, a one-part tail coreset runs beside it on the other core.
       coresetParts(train.patches.rows) === 1,
     );
@@ -147,35 +147,44 @@ export class MemoryBankModel implements AnomalyModel {
 }
 
 /**
- * The head branch, and the tail branch if any. `overlap`: the tail branch starts first and a small tail coreset runs
- * detached on a worker thread while the head branch works (the stages draw from independent rng streams, so the
- * results are the same); a larger tail coreset waits for the head's cost, as it does in sequence. Else: head, then
- * tail. Either way the head coreset's measured cost scales the tail's time estimate where one is printed.
+ * The head branch, and the tail branch if any. `overlap`: the tail branch starts first (TailSampler and the views
+ * while the head's LOF runs), and a small tail coreset runs detached on a worker thread once the LOF is done, beside
+ * the head coreset (the stages draw from independent rng streams, so the results are the same); a larger tail coreset
+ * waits for the head's cost, as in sequence. Else: head, then tail. Either way the head coreset's measured cost
+ * scales the tail's time estimate where one is printed.
  */
 export async function runBranches<H extends HeadBranchResult, T>(
-  head: () => Promise<H>,
-  tail: ((headCost: CoresetCost | Promise<CoresetCost>, detachSmall: boolean) => Promise<T>) | null,
+  head: (afterLof: () => void) => Promise<H>,
+  tail:
+    ((headCost: CoresetCost | Promise<CoresetCost>, detachSmall: boolean, gate: Promise<void>) => Promise<T>) | null,
   overlap: boolean,
 ): Promise<{ head: H; tail: T | null }> {
   const costOf = (h: H): CoresetCost => ({ rows: h.keptRows, picks: h.features.rows, ms: h.coresetMs });
   if (!tail || !overlap) {
-    const h = await head();
-    return { head: h, tail: tail ? await tail(costOf(h), false) : null };
+    const h = await head(() => {});
+    return { head: h, tail: tail ? await tail(costOf(h), false, Promise.resolve()) : null };
   }
-  let settle!: { resolve: (c: CoresetCost) => void; reject: (e: unknown) => void };
-  const headCost = new Promise<CoresetCost>((resolve, reject) => (settle = { resolve, reject }));
-  headCost.catch(() => {}); // only a waiting tail branch observes it
-  const t = tail(headCost, true);
+  const deferred = <V>() => {
+    let s!: { resolve: (v: V) => void; reject: (e: unknown) => void };
+    const p = new Promise<V>((resolve, reject) => (s = { resolve, reject }));
+    p.catch(() => {}); // only a waiting tail branch observes it
+    return { p, ...s };
+  };
+  const headCost = deferred<CoresetCost>(),
+    lofDone = deferred<void>();
+  const t = tail(headCost.p, true, lofDone.p);
   t.catch(() => {}); // awaited below; a failure must not surface as unhandled while the head branch runs
   let h: H;
   try {
-    h = await head();
+    h = await head(() => lofDone.resolve());
   } catch (e) {
-    settle.reject(e);
+    lofDone.reject(e);
+    headCost.reject(e);
     await t.catch(() => {});
     throw e;
   }
-  settle.resolve(costOf(h));
+  lofDone.resolve();
+  headCost.resolve(costOf(h));
   return { head: h, tail: await t };
 }
 

@@ -97,6 +97,8 @@ export async function buildTailBranch(
    * the head branch meanwhile. A larger tail bank waits for costReference and runs on all cores as before.
    */
   detachSmall = false,
+  /** A detached tail coreset starts only once this settles (the head's LOF done: both use all cores). */
+  gate: Promise<unknown> = Promise.resolve(),
 ): Promise<TailBranchResult> {
   const t0 = performance.now();
   const ppi = train.gridH * train.gridW;
@@ -166,6 +168,7 @@ export async function buildTailBranch(
   const t2 = performance.now();
   const detached = detachSmall && coresetParts(pool.rows) === 1;
   const reference = detached ? null : await costReference;
+  if (detached) await gate;
   const notice = tailNotice({
     selected: tailIndices.length,
     views: o.augmentation ? AUGMENTATION_VIEWS[o.augmentation] : 0,

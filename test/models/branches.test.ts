@@ -11,18 +11,23 @@ import { synthFeatures, DILEMMA } from './synthetic';
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 const headResult = { features: { data: new Float32Array(6), rows: 3, cols: 2 }, keptRows: 30, coresetMs: 12 };
 
-test('runBranches overlapping: the tail starts before the head ends and gets the head cost as a promise', async () => {
+test('runBranches overlapping: the tail starts first, passes its gate once the LOF is done, and gets the head cost as a promise', async () => {
   const log: string[] = [];
   let cost: CoresetCost | Promise<CoresetCost> | null = null;
   const r = await runBranches(
-    async () => {
+    async (afterLof) => {
       log.push('head start');
       await tick();
+      log.push('lof done');
+      afterLof();
+      await tick(20);
       log.push('head end');
       return { ...headResult, weights: null, lofThreshold: null, lofMs: 1 };
     },
-    async (c, detach) => {
+    async (c, detach, gate) => {
       log.push(`tail start (detach ${detach})`);
+      await gate;
+      log.push('tail coreset');
       cost = c;
       assert.ok(c instanceof Promise);
       assert.deepEqual(await c, { rows: 30, picks: 3, ms: 12 });
@@ -32,7 +37,7 @@ test('runBranches overlapping: the tail starts before the head ends and gets the
     true,
   );
   assert.equal(r.tail, 'T');
-  assert.deepEqual(log, ['tail start (detach true)', 'head start', 'head end', 'tail end']);
+  assert.deepEqual(log, ['tail start (detach true)', 'head start', 'lof done', 'tail coreset', 'head end', 'tail end']);
   assert.ok(cost !== null);
 });
 
@@ -43,7 +48,8 @@ test('runBranches in sequence: head, then tail with the measured cost', async ()
       log.push('head');
       return { ...headResult, weights: null, lofThreshold: null, lofMs: 1 };
     },
-    async (c, detach) => {
+    async (c, detach, gate) => {
+      await gate;
       log.push(`tail ${JSON.stringify(c)} ${detach}`);
       return 1;
     },
@@ -66,11 +72,16 @@ test('runBranches: a head failure waits for the tail to settle and rejects with 
         await tick();
         throw new Error('head broke');
       },
-      async (c) => {
+      async (c, _detach, gate) => {
+        try {
+          await gate;
+        } catch {
+          sawRejectedCost = true;
+        }
         try {
           await c;
         } catch {
-          sawRejectedCost = true;
+          sawRejectedCost &&= true;
         }
         await tick(10);
         tailSettled = true;
