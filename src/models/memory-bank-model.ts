@@ -38,7 +38,10 @@ export interface ModelInfo {
   tailGuard: string | null;
   /** Rows the tail coreset was drawn from (base + augmented tail patches). */
   tailCandidateRows: number;
-  /** Milliseconds per stage. */
+  /**
+   * Milliseconds per stage. Where TailedCore runs its tail coreset beside the head's (docs/speed.md), the stages
+   * overlap, and tailCoreset also counts the time its result waited for the head coreset to free the main thread.
+   */
   timings: {
     lof: number;
     headCoreset: number;

@@ -169,6 +169,7 @@ export async function buildTailBranch(
   const detached = detachSmall && coresetParts(pool.rows) === 1;
   const reference = detached ? null : await costReference;
   if (detached) await gate;
+  const t2c = performance.now(); // the coreset's clock starts after any wait for the head
   const notice = tailNotice({
     selected: tailIndices.length,
     views: o.augmentation ? AUGMENTATION_VIEWS[o.augmentation] : 0,
@@ -201,7 +202,7 @@ export async function buildTailBranch(
     candidateRows: pool.rows,
     samplerMs: t1 - t0,
     augmentationMs: t2 - t1,
-    coresetMs: t3 - t2,
+    coresetMs: t3 - t2c,
   };
 }
 
