@@ -416,10 +416,12 @@ function filterBody(): number[] {
  *    a >= m·rel + abs (same caveat);
  *  - else its exact canonical float64 distance e (as d() computes it, c64: the centre) decides: e < m moves it out
  *    (i32[movR + 4j] = t, f64[movD + 8j] = e, j = the moves so far), else it is kept.
- * Kept entries close up in order from the range's start, and i32[vis + 8v + 4] becomes the range's new end. Rows are
- * x rows lo + t. Comparisons are float64 on the promoted float32 value, as in the JavaScript they replace. i32[cnt]
- * and i32[cnt + 4] count the entries past the low-dimensional bound and the exact distances. dim and L are multiples
- * of 8 (L may be 0). Returns the number of moves.
+ * With pre != 0, the three tests are skipped and e = f64[pre + 8t], f()'s result for the row (+Infinity: certified
+ * not below its minimum), decides instead. Kept entries close up in order from the range's start, and
+ * i32[vis + 8v + 4] becomes the range's new end. Rows are x rows lo + t. Comparisons are float64 on the promoted
+ * float32 value, as in the JavaScript they replace. i32[cnt] and i32[cnt + 4] count the entries past the
+ * low-dimensional bound and the exact distances (not with pre). dim and L are multiples of 8 (L may be 0). Returns
+ * the number of moves.
  */
 function movesBody(): number[] {
   // params (i32): 0 x, 1 y, 2 mIdx, 3 mD, 4 vis, 5 nVis, 6 dim, 7 L, 8 c32, 9 c64, 10 cy32, 11 thr, 12 lo, 13 movR,
