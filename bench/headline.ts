@@ -19,13 +19,11 @@ import { kCenterBruteForce } from '../src/sampling';
 import { kCenterParallel, KCenterStats } from '../src/sampling';
 import { lofPerPosition } from '../src/sampling';
 import { TailedCore } from '../src/models';
-import { TrainFeatures } from '../src/models';
-import { FeatureSet } from '../src/features';
 import { AUGMENTATION_VIEWS } from '../src/features';
 import { createRng } from '../src/util';
 import { BenchRow } from './types';
 import { BenchContext, THREADS, readF32, readI32, runPython, writeF32 } from './common';
-import { CORESET_SPECS, e2eSpec, headBank, loadRealBanks, RealBanks } from './real-features';
+import { CORESET_SPECS, e2eFeatures, e2eSpec, headBank, loadRealBanks, RealBanks } from './real-features';
 import { interleave, PairTiming, round3 } from './timing';
 
 type Py = { seconds: number; cpu_seconds?: number; [k: string]: unknown };
@@ -291,40 +289,11 @@ async function lofRow(ctx: BenchContext, b: RealBanks): Promise<BenchRow> {
 
 async function e2eRow(ctx: BenchContext, dim: number): Promise<BenchRow> {
   const b = await loadRealBanks(e2eSpec(dim), ctx.log);
-  const side = b.gridSide,
-    P = side * side,
-    n = b.trainEmbeddings.rows,
-    V = AUGMENTATION_VIEWS[b.spec.augmentation];
-  const viewImages = Array.from({ length: n - b.headImages }, (_, i) => b.headImages + i);
-  const train: TrainFeatures = {
-    patches: b.trainPatches,
-    embeddings: b.trainEmbeddings,
-    gridH: side,
-    gridW: side,
-    imageCount: n,
-    inputSize: b.spec.px,
-    classNames: b.trainClasses,
-    augmentedPatches: async (idx) => {
-      const out = zeros(idx.length * V * P, dim);
-      idx.forEach((img, k) => {
-        const pos = viewImages.indexOf(img);
-        if (pos < 0)
-          throw new Error(
-            `bench: no augmentation views extracted for training image ${img} (TailSampler chose a head image)`,
-          );
-        out.data.set(b.tailViews.data.subarray(pos * V * P * dim, (pos + 1) * V * P * dim), k * V * P * dim);
-      });
-      return out;
-    },
-  };
-  const test: FeatureSet = {
-    patches: b.testPatches,
-    embeddings: zeros(b.testImages, b.embedDim),
-    gridH: side,
-    gridW: side,
-    imageCount: b.testImages,
-    inputSize: b.spec.px,
-  };
+  const { train, test, viewImages } = e2eFeatures(b);
+  const n = b.trainEmbeddings.rows,
+    V = AUGMENTATION_VIEWS[b.spec.augmentation],
+    side = b.gridSide,
+    P = side * side;
   const files = ctx.pythonMissing
     ? null
     : {

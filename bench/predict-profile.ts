@@ -3,47 +3,17 @@
  * (scoring, maps) several rounds. Usage: npx tsx bench/predict-profile.ts [dim] [rounds]
  */
 import { loadavg } from 'node:os';
-import { TailedCore, TrainFeatures } from '../src/models';
-import { FeatureSet, AUGMENTATION_VIEWS } from '../src/features';
-import { zeros } from '../src/linalg';
+import { TailedCore } from '../src/models';
 import { scorePatches, anomalyMaps } from '../src/scoring';
-import { e2eSpec, loadRealBanks } from './real-features';
+import { e2eFeatures, e2eSpec, loadRealBanks } from './real-features';
 
 async function main(): Promise<void> {
   const dim = Number(process.argv[2] ?? 256);
   const rounds = Number(process.argv[3] ?? 5);
   const onlyPredict = process.env.PREDICT_ONLY === '1';
   const b = await loadRealBanks(e2eSpec(dim), () => {});
-  const side = b.gridSide,
-    P = side * side,
-    n = b.trainEmbeddings.rows,
-    V = AUGMENTATION_VIEWS[b.spec.augmentation];
-  const viewImages = Array.from({ length: n - b.headImages }, (_, i) => b.headImages + i);
-  const train: TrainFeatures = {
-    patches: b.trainPatches,
-    embeddings: b.trainEmbeddings,
-    gridH: side,
-    gridW: side,
-    imageCount: n,
-    inputSize: b.spec.px,
-    classNames: b.trainClasses,
-    augmentedPatches: async (idx) => {
-      const out = zeros(idx.length * V * P, dim);
-      idx.forEach((img, k) => {
-        const pos = viewImages.indexOf(img);
-        out.data.set(b.tailViews.data.subarray(pos * V * P * dim, (pos + 1) * V * P * dim), k * V * P * dim);
-      });
-      return out;
-    },
-  };
-  const test: FeatureSet = {
-    patches: b.testPatches,
-    embeddings: zeros(b.testImages, b.embedDim),
-    gridH: side,
-    gridW: side,
-    imageCount: b.testImages,
-    inputSize: b.spec.px,
-  };
+  const side = b.gridSide;
+  const { train, test } = e2eFeatures(b);
   const model = new TailedCore({ augmentation: b.spec.augmentation, seed: 0 });
   await model.fit(train);
   const bank = (model as unknown as { memoryBank: Parameters<typeof scorePatches>[0] }).memoryBank;

@@ -7,8 +7,7 @@ import { loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { TailedCore, TrainFeatures } from '../src/models';
-import { FeatureSet, AUGMENTATION_VIEWS, AugmentationType } from '../src/features';
-import { zeros } from '../src/linalg';
+import { FeatureSet, AugmentationType } from '../src/features';
 import { scorePatches, MemoryBank } from '../src/scoring';
 
 /** A TailedCore-like class (this checkout's, or another checkout's for an A/B in one process). */
@@ -22,38 +21,9 @@ export async function fittedE2e(
   dim: number,
   Model: ModelClass = TailedCore,
 ): Promise<{ bank: MemoryBank; test: FeatureSet; model: InstanceType<ModelClass> }> {
-  const { e2eSpec, loadRealBanks } = await import('./real-features');
+  const { e2eFeatures, e2eSpec, loadRealBanks } = await import('./real-features');
   const b = await loadRealBanks(e2eSpec(dim), () => {});
-  const side = b.gridSide,
-    P = side * side,
-    n = b.trainEmbeddings.rows,
-    V = AUGMENTATION_VIEWS[b.spec.augmentation];
-  const viewImages = Array.from({ length: n - b.headImages }, (_, i) => b.headImages + i);
-  const train: TrainFeatures = {
-    patches: b.trainPatches,
-    embeddings: b.trainEmbeddings,
-    gridH: side,
-    gridW: side,
-    imageCount: n,
-    inputSize: b.spec.px,
-    classNames: b.trainClasses,
-    augmentedPatches: async (idx) => {
-      const out = zeros(idx.length * V * P, dim);
-      idx.forEach((img, k) => {
-        const pos = viewImages.indexOf(img);
-        out.data.set(b.tailViews.data.subarray(pos * V * P * dim, (pos + 1) * V * P * dim), k * V * P * dim);
-      });
-      return out;
-    },
-  };
-  const test: FeatureSet = {
-    patches: b.testPatches,
-    embeddings: zeros(b.testImages, b.embedDim),
-    gridH: side,
-    gridW: side,
-    imageCount: b.testImages,
-    inputSize: b.spec.px,
-  };
+  const { train, test } = e2eFeatures(b);
   const model = new Model({ augmentation: b.spec.augmentation, seed: 0 });
   await model.fit(train);
   const bank = (model as unknown as { memoryBank: MemoryBank }).memoryBank;

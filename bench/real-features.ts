@@ -16,8 +16,9 @@ import { join } from 'node:path';
 import { FeatureExtractor } from '../src/features';
 import { sha256File } from '../src/features';
 import { sortKeys } from '../src/util';
-import { AugmentationType } from '../src/features';
-import { Matrix, concatRows, takeRows } from '../src/linalg';
+import { AugmentationType, AUGMENTATION_VIEWS, FeatureSet } from '../src/features';
+import { Matrix, concatRows, takeRows, zeros } from '../src/linalg';
+import { TrainFeatures } from '../src/models';
 import { writeFileAtomic } from '../src/util';
 import { InputError } from '../src/util';
 
@@ -272,4 +273,47 @@ export function e2eSpec(dim: number): RealBankSpec {
     testImages: 60,
     augmentation: 'rotflip',
   };
+}
+
+/**
+ * The end-to-end row's training and test feature sets from loaded banks (bench/headline.ts e2eRow and the predict
+ * scratch benches): augmentation views come from the extracted tail views of the singleton-class images.
+ */
+export function e2eFeatures(b: RealBanks): { train: TrainFeatures; test: FeatureSet; viewImages: number[] } {
+  const dim = b.spec.dim,
+    side = b.gridSide,
+    P = side * side,
+    n = b.trainEmbeddings.rows,
+    V = AUGMENTATION_VIEWS[b.spec.augmentation];
+  const viewImages = Array.from({ length: n - b.headImages }, (_, i) => b.headImages + i);
+  const train: TrainFeatures = {
+    patches: b.trainPatches,
+    embeddings: b.trainEmbeddings,
+    gridH: side,
+    gridW: side,
+    imageCount: n,
+    inputSize: b.spec.px,
+    classNames: b.trainClasses,
+    augmentedPatches: async (idx) => {
+      const out = zeros(idx.length * V * P, dim);
+      idx.forEach((img, k) => {
+        const pos = viewImages.indexOf(img);
+        if (pos < 0)
+          throw new Error(
+            `bench: no augmentation views extracted for training image ${img} (TailSampler chose a head image)`,
+          );
+        out.data.set(b.tailViews.data.subarray(pos * V * P * dim, (pos + 1) * V * P * dim), k * V * P * dim);
+      });
+      return out;
+    },
+  };
+  const test: FeatureSet = {
+    patches: b.testPatches,
+    embeddings: zeros(b.testImages, b.embedDim),
+    gridH: side,
+    gridW: side,
+    imageCount: b.testImages,
+    inputSize: b.spec.px,
+  };
+  return { train, test, viewImages };
 }
