@@ -11,6 +11,7 @@
  * multiple of 4. WebAssembly forbids fusing the multiply and the add, and float64 arithmetic is IEEE in both
  * engines, so each term and each partial sum is the one squaredDistance4 computes.
  */
+import { uleb, section, str, simd } from './wasm-asm';
 
 /** The canonical summation: four float64 lanes over j mod 4, combined as (s0 + s1) + (s2 + s3). */
 export function squaredDistance4(
@@ -50,19 +51,6 @@ export function squaredDistance4(
   return s0 + s1 + (s2 + s3);
 }
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(Buffer.from(s, 'utf8'))];
-
 // Opcodes used (core and SIMD, https://webassembly.github.io/spec/core/binary/instructions.html).
 const I32 = 0x7f,
   V128 = 0x7b;
@@ -83,7 +71,6 @@ const LG = 0x20,
   BRIF = 0x0d,
   END = 0x0b,
   VOID = 0x40;
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 const V128LOAD = (offset: number) => [...simd(0), 2, ...uleb(offset)];
 const V128ZERO = [...simd(12), ...new Array(16).fill(0)];
 const SHUF_HIGH = [...simd(13), 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];

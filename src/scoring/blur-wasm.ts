@@ -11,20 +11,7 @@
  * Every loop runs at least once (h, groups, K and P are >= 1; the caller guarantees it).
  */
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-/** Signed LEB128 for the small non-negative constants used here. */
-const sleb = (n: number): number[] => (n < 64 ? [n] : [0x80 | (n & 0x7f), ...sleb(n >> 7)]);
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(Buffer.from(s, 'utf8'))];
+import { uleb, sleb, section, str, simd } from '../linalg/wasm-asm';
 
 const I32 = 0x7f,
   V128 = 0x7b;
@@ -40,7 +27,6 @@ const GET = 0x20,
   LOOP = [0x03, 0x40],
   BRIF0 = [0x0d, 0],
   END = 0x0b;
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 const VLOAD = (offset: number) => [...simd(0), 3, ...uleb(offset)];
 const VSTORE = (offset: number) => [...simd(11), 3, ...uleb(offset)];
 const VZERO = [...simd(12), ...new Array<number>(16).fill(0)];
