@@ -493,8 +493,8 @@ export interface ParallelKCenterOptions {
 
 /**
  * Below this many rows the k-center runs in one part unless `parts` is given: every pick costs two cross-thread
- * hand-offs, and on smaller banks a pick's work does not repay them. Measured 2026-12-03 on real banks, quiet machine
- * (load 1), one process, 1 part / 2 parts, ms: 8,232 rows 81 / 181; 20,991 rows 300 / 434; 47,040 rows 662 / 664;
+ * hand-offs, and on smaller banks a pick's work does not repay them. Measured 2026-12-03 with bench/kcenter-parts.ts
+ * on real banks, quiet machine (load 1), one process, 1 part / 2 parts, ms: 8,232 rows 81 / 181; 20,991 rows 300 / 434; 47,040 rows 662 / 664;
  * 56,448 rows 707 / 672; 75,264 rows 1041 / 1096; 225,792 rows 3065 / 2135. Under load (3, other processes running)
  * two parts lost up to 75,264 rows by more (e.g. 20,991 rows 386 / 560). One part also leaves the other core to the
  * tail coreset (TailedCore runs it beside the head's).
