@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/kcenter-parts.ts [bank] [rounds]`: one part against two for the exact k-center on a real bank,
+ * `npx tsx bench/kcenter-parts.ts --bank B [--rounds N]`: one part against two for the exact k-center on a real bank,
  * interleaved in one process, minimum of each (wall and CPU ms), with the load before and after. The figures behind
  * the part-count rule of src/sampling/coreset-parallel.ts (PARALLEL_MIN_ROWS) and docs/speed.md. Banks: e2e (the
  * end-to-end row's head bank, 20,991 rows), e2e-tail (its tail views, 8,232), small-head / small-tail (112 px:
@@ -7,9 +7,22 @@
  */
 import { loadavg } from 'node:os';
 import { coresetProjection, kCenterParallel } from '../src/sampling';
-import { createRng, InputError } from '../src/util';
+import { createRng, runCli, valueFlag, OptionError } from '../src/util';
+import type { CliSpec, ParsedCli } from '../src/util';
 import { Matrix, takeRows } from '../src/linalg';
 import { CORESET_SPECS, e2eSpec, headBank, loadRealBanks } from './real-features';
+
+const BANKS = ['e2e', 'e2e-tail', 'small-head', 'small-tail', 'big-head', 'big-tail'];
+
+const SPEC: CliSpec = {
+  command: 'npx tsx bench/kcenter-parts.ts',
+  summary:
+    'One part against two for the exact k-center on a real bank, interleaved, minimum of each side (wall and CPU ms) with the load; meant for a quiet machine.',
+  flags: {
+    bank: valueFlag('B', BANKS.join(' | '), 'e2e'),
+    rounds: valueFlag('N', 'rounds per side', '4'),
+  },
+};
 
 async function bank(which: string): Promise<{ bank: Matrix; picks: number }> {
   const quiet = () => {};
@@ -35,17 +48,16 @@ async function bank(which: string): Promise<{ bank: Matrix; picks: number }> {
     case 'big-tail':
       return { bank: (await loadRealBanks(CORESET_SPECS[0], quiet)).tailPool, picks: 500 };
     default:
-      throw new InputError(
-        `kcenter-parts: unknown bank "${which}"; use e2e, e2e-tail, small-head, small-tail, big-head or big-tail`,
-      );
+      throw new OptionError(`--bank must be one of ${BANKS.join(', ')}, got "${which}"`);
   }
 }
 
-async function main(): Promise<void> {
-  const which = process.argv[2] ?? 'e2e';
-  const rounds = Number(process.argv[3] ?? 4);
+async function main(p: ParsedCli): Promise<void> {
+  const which = (p.values.bank as string | undefined) ?? 'e2e';
+  const roundsText = (p.values.rounds as string | undefined) ?? '4';
+  const rounds = Number(roundsText);
   if (!(Number.isInteger(rounds) && rounds >= 1))
-    throw new InputError(`kcenter-parts: rounds must be >= 1, got ${process.argv[3]}`);
+    throw new OptionError(`--rounds must be an integer >= 1, got "${roundsText}"`);
   const { bank: b, picks } = await bank(which);
   const { projected, start } = await coresetProjection(b, createRng('ab'), { ratio: 0.1, projDim: 128 });
   const best: Record<string, number> = {};
@@ -66,4 +78,4 @@ async function main(): Promise<void> {
   );
 }
 
-void main();
+if (require.main === module) runCli(SPEC, main);
