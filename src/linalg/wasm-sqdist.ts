@@ -11,7 +11,7 @@
  * multiple of 4. WebAssembly forbids fusing the multiply and the add, and float64 arithmetic is IEEE in both
  * engines, so each term and each partial sum is the one squaredDistance4 computes.
  */
-import { uleb, section, str, simd } from './wasm-asm';
+import { uleb, sleb, section, str, simd } from './wasm-asm';
 
 /** The canonical summation: four float64 lanes over j mod 4, combined as (s0 + s1) + (s2 + s3). */
 export function squaredDistance4(
@@ -102,6 +102,15 @@ const F64 = 0x7c,
   I32STORE = 0x36,
   F64LT = 0x63;
 const F64_INF = [F64CONST, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f];
+const I32OR = 0x72,
+  I32NE = 0x47,
+  I32SHRU = 0x76,
+  V128STORE = (offset: number) => [...simd(11), 4, ...uleb(offset)],
+  F64X2_SPLAT = simd(20),
+  F64X2_NE = simd(72),
+  F64X2_GE = simd(76),
+  V128AND = simd(78),
+  I64X2_BITMASK = simd(196);
 
 /**
  * The opening both bodies share: rowBytes = dim * 4; for each listed row r (none when count is 0): p = x + idx[r] *
@@ -260,7 +269,8 @@ function approxBody(): number[] {
 
 /**
  * Body of f(): the k-center candidate test, fused (one call per pick instead of three passes in JavaScript). For r in
- * [0, count): row = i32[idx + 4r], m = f64[md + 8(row - lo)] (the row's current minimum), and f64[out + 8r] becomes
+ * [0, count): row = i32[idx + 4r], m = f64[md + 8(row - lo)] (the row's current minimum), and f64[out + 8(row - lo)]
+ * becomes
  *  - +Infinity when a float32 bound certifies that the row's exact distance to the centre is not below m: first, when
  *    L > 0, the low-dimensional bound (a = the float32 squared distance of the row's L coordinates at y to those at
  *    cy32; certified when a·kappa - eabs >= (f64[thr + 8(row - lo)] + ec)², see src/sampling/coreset-parallel.ts),
@@ -321,7 +331,7 @@ function filterBody(): number[] {
     VOID,
     ...[LG, IDX, LG, R, I32C, 2, I32SHL, I32ADD, I32LOAD, 2, 0, LS, ROW],
     ...[LG, MD, LG, ROW, LG, LO, I32SUB, I32C, 3, I32SHL, I32ADD, F64LOAD, 3, 0, LS, MDV],
-    ...[LG, OUT, LG, R, I32C, 3, I32SHL, I32ADD, LS, OUTP],
+    ...[LG, OUT, LG, ROW, LG, LO, I32SUB, I32C, 3, I32SHL, I32ADD, LS, OUTP],
     BLOCK,
     VOID,
     // low-dimensional bound
@@ -532,12 +542,102 @@ function movesBody(): number[] {
   ];
 }
 
+/**
+ * Body of h(): the low-dimensional bound of f() over a whole part in memory order, four rows per step. The part's
+ * coordinates are blocked: for block b in [0, nb) and j in [0, L), the f32x4 at y4 + 16(bL + j) holds coordinate j of
+ * local rows 4b .. 4b + 3; cy4 holds the centre's coordinate j splatted, 16 bytes per j. Per lane, a = the float32
+ * squared distance with four partial sums over j mod 4 in increasing j, combined as (s0 + s1) + (s2 + s3). A row is
+ * certified when a·kappa - eabs >= (f64[thr + 8t] + ec)² and a is not +Infinity (NaN certifies nothing), exactly f()'s
+ * test in float64. f64[out + 8t] becomes +Infinity for every row of the blocks (f() then overwrites the survivors'),
+ * and the survivors' x rows (lo + t) are listed at i32[surv], in order. L is a positive multiple of 4. Returns the
+ * number of survivors.
+ */
+function lowBlocksBody(): number[] {
+  // params (i32): 0 y4, 1 thr, 2 nb, 3 L, 4 cy4, 5 out, 6 surv, 7 lo; (f64): 8 kappa, 9 eabs, 10 ec
+  // locals (i32): 11 b, 12 p, 13 cj, 14 cend, 15 mask, 16 nS, 17 tb (byte offset 8·4b); (v128): 18-21 s0..s3, 22 tv,
+  //   23 a, 24 kap, 25 eab, 26 ecv, 27 inf, 28 m
+  const [Y4, THR, NB, L, CY4, OUT, SURV, LO, KAPPA, EABS, EC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [B, P, CJ, CEND, MASK, NS, TB] = [11, 12, 13, 14, 15, 16, 17];
+  const [S0, S1, S2, S3, TV, A, KAP, EAB, ECV, INF, M] = [18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28];
+  const acc = (sLocal: number, off: number) => [
+    ...[LG, sLocal, LG, P, ...V128LOAD(off), LG, CJ, ...V128LOAD(off), ...F32X4_SUB, LT, TV, LG, TV, ...F32X4_MUL],
+    ...[...F32X4_ADD, LS, sLocal],
+  ];
+  // mask bit pair for two lanes (a at local A, f64x2): (a·kappa - eabs >= (thr + ec)²) & (a != inf)
+  const test = (thrOff: number) => [
+    ...[LG, A, LG, KAP, ...F64X2_MUL, LG, EAB, ...F64X2_SUB],
+    ...[LG, THR, LG, TB, I32ADD, ...V128LOAD(thrOff), LG, ECV, ...F64X2_ADD, LT, M, LG, M, ...F64X2_MUL],
+    ...[...F64X2_GE, LG, A, LG, INF, ...F64X2_NE, ...V128AND, ...I64X2_BITMASK],
+  ];
+  // lane l survives: i32[surv + 4 nS] = lo + 4b + l; nS += 1 - bit l
+  const lane = (l: number) => [
+    ...[LG, SURV, LG, NS, I32C, 2, I32SHL, I32ADD, LG, LO, LG, TB, I32C, 3, I32SHRU, I32ADD, I32C, l, I32ADD],
+    ...[I32STORE, 2, 0],
+    ...[LG, NS, I32C, 1, LG, MASK, I32C, l, I32SHRU, I32C, 1, I32AND, I32SUB, I32ADD, LS, NS],
+  ];
+  return [
+    ...[2, 7, I32, 11, V128],
+    ...[LG, KAPPA, ...F64X2_SPLAT, LS, KAP, LG, EABS, ...F64X2_SPLAT, LS, EAB, LG, EC, ...F64X2_SPLAT, LS, ECV],
+    ...[...F64_INF, ...F64X2_SPLAT, LS, INF],
+    ...[LG, Y4, LS, P, LG, CY4, LG, L, I32C, 4, I32SHL, I32ADD, LS, CEND],
+    BLOCK,
+    VOID,
+    ...[LG, NB, I32EQZ, BRIF, 0],
+    LOOP,
+    VOID,
+    ...[...V128ZERO, LS, S0, ...V128ZERO, LS, S1, ...V128ZERO, LS, S2, ...V128ZERO, LS, S3, LG, CY4, LS, CJ],
+    LOOP,
+    VOID,
+    ...acc(S0, 0),
+    ...acc(S1, 16),
+    ...acc(S2, 32),
+    ...acc(S3, 48),
+    ...[
+      LG,
+      P,
+      I32C,
+      ...sleb(64),
+      I32ADD,
+      LS,
+      P,
+      LG,
+      CJ,
+      I32C,
+      ...sleb(64),
+      I32ADD,
+      LTEE,
+      CJ,
+      LG,
+      CEND,
+      I32LTU,
+      BRIF,
+      0,
+    ],
+    END,
+    ...[LG, S0, LG, S1, ...F32X4_ADD, LG, S2, LG, S3, ...F32X4_ADD, ...F32X4_ADD, LT, TV],
+    // every row of the block certified first; f() overwrites the survivors' entries
+    ...[LG, OUT, LG, TB, I32ADD, LG, INF, ...V128STORE(0), LG, OUT, LG, TB, I32ADD, LG, INF, ...V128STORE(16)],
+    ...[...PROMOTE_LOW, LS, A, ...test(0)],
+    ...[LG, TV, LG, TV, ...SHUF_HIGH, ...PROMOTE_LOW, LS, A, ...test(16), I32C, 2, I32SHL, I32OR, LT, MASK],
+    ...[I32C, 15, I32NE, IF, VOID, ...lane(0), ...lane(1), ...lane(2), ...lane(3), END],
+    ...[LG, TB, I32C, 32, I32ADD, LS, TB],
+    ...[LG, B, I32C, 1, I32ADD, LTEE, B, LG, NB, I32LTU, BRIF, 0],
+    END,
+    END,
+    LG,
+    NS,
+    END,
+  ];
+}
+
 /** The module's bytes; `pages` is the size of the imported shared memory (initial = maximum). */
 export function sqdistModuleBytes(pages: number): Uint8Array {
   const d = exactBody(),
     a = approxBody(),
     f = filterBody(),
-    g = movesBody();
+    g = movesBody(),
+    h = lowBlocksBody();
+  const hType = [0x60, 11, ...new Array(8).fill(I32), ...new Array(3).fill(F64), 1, I32];
   const fType = [0x60, 18, ...new Array(13).fill(I32), ...new Array(5).fill(F64), 1, I32];
   const gType = [0x60, 22, ...new Array(17).fill(I32), ...new Array(5).fill(F64), 1, I32];
   const bytes = [
@@ -549,12 +649,16 @@ export function sqdistModuleBytes(pages: number): Uint8Array {
     0x00,
     0x00,
     0x00,
-    ...section(1, [3, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, ...fType, ...gType]),
+    ...section(1, [4, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, ...fType, ...gType, ...hType]),
     ...section(2, [1, ...str('e'), ...str('m'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]),
-    ...section(3, [4, 0, 0, 1, 2]),
-    ...section(7, [4, ...str('d'), 0x00, 0, ...str('a'), 0x00, 1, ...str('f'), 0x00, 2, ...str('g'), 0x00, 3]),
+    ...section(3, [5, 0, 0, 1, 2, 3]),
+    ...section(7, [
+      5,
+      ...[...str('d'), 0x00, 0, ...str('a'), 0x00, 1, ...str('f'), 0x00, 2, ...str('g'), 0x00, 3],
+      ...[...str('h'), 0x00, 4],
+    ]),
     ...section(10, [
-      4,
+      5,
       ...uleb(d.length),
       ...d,
       ...uleb(a.length),
@@ -563,6 +667,8 @@ export function sqdistModuleBytes(pages: number): Uint8Array {
       ...f,
       ...uleb(g.length),
       ...g,
+      ...uleb(h.length),
+      ...h,
     ]),
   ];
   return Uint8Array.from(bytes);

@@ -56,6 +56,12 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   var SLACK = 1 + 1e-7, CHUNK = 16, DENSE_MIN = 64, CENTRE_SIMD_MIN = 16;
   var APPROX_REL = 1 + (d + 8) * Math.pow(2, -22), APPROX_ABS = Math.pow(2, -110), LOWER_SAFE = 1 - Math.pow(2, -40);
   var useW = wk !== null && wk !== undefined && d > 0 && d % 8 === 0;
+  // Whole blocks of four rows for h(); the last n mod 4 rows skip its bound (f() tests them in full).
+  var NB4 = useL ? Math.floor(n / 4) : 0;
+  // A pick takes the in-order pass (h() then f(), or f() alone) when its candidates exceed n / FULL_DEN: with h() the
+  // pass costs ~2 ns a row against ~8 for g()'s scattered visits, so from 1/8 of the part; without it, from 40 %.
+  // Measured 2026-12-03 on the real 112/224-px banks and the e2e head bank (bench/kcenter-parts.ts shapes).
+  var FULL_DEN = useL ? 8 : 2.5;
   var minD = useW ? wk.minD : new Float64Array(Math.max(1, n));
   var cx = new Float32Array(m * d);
   var cnorm = new Float64Array(m);
@@ -139,6 +145,10 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
       all[t] = t;
     }
     if (useL) {
+      // h()'s blocks: coordinate j of local rows 4b .. 4b + 3 side by side, in the part's own stretch of y4
+      for (var b4 = 0; b4 < NB4; b4++)
+        for (var j4 = 0; j4 < L; j4++)
+          for (var l4 = 0; l4 < 4; l4++) wk.y4[lo * L + (b4 * L + j4) * 4 + l4] = wk.y[(lo + 4 * b4 + l4) * L + j4];
       for (t = 0; t < n; t++) {
         var ro = (lo + t) * d, nn = 0;
         for (var j1 = 0; j1 < d; j1++) nn += x[ro + j1] * x[ro + j1];
@@ -217,14 +227,24 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
     var nMoved = 0;
     if (useW && nCand >= DENSE_MIN) {
       stats.densePicks++; stats.candidates += nCand;
-      // Over 40 % of the part is a candidate: f() first tests every row of the part in memory order (prefetched,
-      // where gathering the candidates' rows in list order is not), and g() reads its results by row.
-      var full = nCand * 5 > n * 2;
+      // Past n / FULL_DEN candidates, every row of the part is tested in memory order first (prefetched, where
+      // gathering the candidates' rows in list order is not), and g() reads the results by row.
+      var full = nCand * FULL_DEN > n;
       if (full) {
         stats.fullPicks++;
-        var past = wk.f(wk.xOff, wk.yOff, wk.allOff, wk.minDOff, n, d, L, wk.c32Off, wk.c64Off, wk.cy32Off, wk.thrOff,
-          lo, wk.out64Off, APPROX_REL, APPROX_ABS, KAPPA, E_ABS, ec);
-        if (useL) stats.lowSurvivors += past;
+        if (useL) {
+          // h() applies the low-dimensional bound four rows at a time and lists the survivors; f() does the rest on
+          // those alone (its results land by row, as g() reads them).
+          for (j = 0; j < L; j++) wk.cy4.fill(wk.cy32[j], 4 * j, 4 * j + 4);
+          var nS = wk.h(wk.y4Off + lo * L * 4, wk.thrOff, NB4, L, wk.cy4Off, wk.out64Off, wk.survOff, lo, KAPPA, E_ABS,
+            ec);
+          for (t = 4 * NB4; t < n; t++) wk.surv[nS++] = lo + t;
+          wk.f(wk.xOff, wk.yOff, wk.survOff, wk.minDOff, nS, d, 0, wk.c32Off, wk.c64Off, wk.cy32Off, wk.thrOff, lo,
+            wk.out64Off, APPROX_REL, APPROX_ABS, KAPPA, E_ABS, ec);
+          stats.lowSurvivors += nS;
+        } else
+          wk.f(wk.xOff, wk.yOff, wk.allOff, wk.minDOff, n, d, 0, wk.c32Off, wk.c64Off, wk.cy32Off, wk.thrOff, lo,
+            wk.out64Off, APPROX_REL, APPROX_ABS, KAPPA, E_ABS, ec);
       }
       nMoved = wk.g(wk.xOff, wk.yOff, wk.mIdxOff, wk.mDOff, wk.visOff, nVis, d, L, wk.c32Off, wk.c64Off, wk.cy32Off,
         wk.thrOff, lo, wk.movROff, wk.movDOff, wk.cntOff, full ? wk.out64Off : 0, APPROX_REL, APPROX_ABS, KAPPA, E_ABS,
@@ -278,7 +298,10 @@ function wasmScratch(mem, bytes, lay, part) {
   var inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: mem } });
   var b = mem.buffer, o = lay.parts[part], cap = lay.cap[part], d = lay.d;
   return {
-    a: inst.exports.a, d: inst.exports.d, f: inst.exports.f, g: inst.exports.g, xOff: 0,
+    a: inst.exports.a, d: inst.exports.d, f: inst.exports.f, g: inst.exports.g, h: inst.exports.h, xOff: 0,
+    y4Off: lay.y4, y4: lay.L ? new Float32Array(b, lay.y4, lay.n * lay.L) : null,
+    cy4Off: o.cy4, cy4: new Float32Array(b, o.cy4, 4 * Math.max(1, lay.L)),
+    survOff: o.surv, surv: new Int32Array(b, o.surv, cap),
     c64Off: o.c64, c64: new Float64Array(b, o.c64, d),
     c32Off: o.c32, c32: new Float32Array(b, o.c32, d),
     idxOff: o.idx, idx: new Int32Array(b, o.idx, cap),
@@ -390,7 +413,7 @@ export interface KCenterStats {
   picks: number;
   /** Picks whose candidates (rows pruning could not rule out) were at least DENSE_MIN and went through the kernel. */
   densePicks: number;
-  /** Of those, picks where candidates were over 40 % of the part, so the float32 pass read all its rows in order. */
+  /** Of those, picks with enough candidates (see FULL_DEN) that every row of the part was tested in memory order. */
   fullPicks: number;
   /** Candidate rows over those picks, and how many of them needed the exact distance after the float32 filter. */
   candidates: number;
@@ -408,6 +431,8 @@ interface WasmLayout {
   n: number;
   L: number;
   y: number;
+  /** The same coordinates blocked four rows at a time within each part, for h() (see makePart's init). */
+  y4: number;
   pages: number;
   cap: number[];
   parts: {
@@ -427,13 +452,16 @@ interface WasmLayout {
     cidx: number;
     cout32: number;
     cy32: number;
+    cy4: number;
+    surv: number;
   }[];
 }
 
 function wasmLayout(n: number, d: number, m: number, L: number, bounds: number[]): WasmLayout | null {
   const up = (b: number) => Math.ceil(b / 16) * 16;
   const y = up(n * d * 4);
-  let o = up(y + n * L * 4);
+  const y4 = up(y + n * L * 4);
+  let o = up(y4 + n * L * 4);
   const parts: WasmLayout['parts'] = [];
   const cap: number[] = [];
   for (let w = 0; w + 1 < bounds.length; w++) {
@@ -456,11 +484,13 @@ function wasmLayout(n: number, d: number, m: number, L: number, bounds: number[]
     const cidx = up(out64 + 8 * c);
     const cout32 = up(cidx + 4 * m);
     const cy32 = up(cout32 + 4 * m);
-    o = up(cy32 + 4 * Math.max(1, L));
-    parts.push({ c64, c32, idx, all, minD, mIdx, mD, vis, movR, movD, cnt, thr, out64, cidx, cout32, cy32 });
+    const cy4 = up(cy32 + 4 * Math.max(1, L));
+    const surv = up(cy4 + 16 * Math.max(1, L));
+    o = up(surv + 4 * c);
+    parts.push({ c64, c32, idx, all, minD, mIdx, mD, vis, movR, movD, cnt, thr, out64, cidx, cout32, cy32, cy4, surv });
   }
   const pages = Math.ceil(o / 65536);
-  return pages > WASM_MAX_PAGES ? null : { d, m, n, L, y, pages, cap, parts };
+  return pages > WASM_MAX_PAGES ? null : { d, m, n, L, y, y4, pages, cap, parts };
 }
 
 export interface ParallelKCenterOptions {

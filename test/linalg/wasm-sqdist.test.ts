@@ -206,7 +206,7 @@ test("f() (the k-center's fused candidate test) equals its float32/float64 model
       eabs,
       ec,
     );
-    const out = new Float64Array(b, outOff, count);
+    const out = new Float64Array(b, outOff, n);
     let expectPast = 0,
       certified = 0,
       computed = 0;
@@ -226,7 +226,7 @@ test("f() (the k-center's fused candidate test) equals its float32/float64 model
           assert.ok(exact(row) >= m, `d ${d}: row ${row} certified with exact ${exact(row)} < minD ${m}`);
         } else computed++;
       }
-      assert.equal(out[r], want, `d ${d}, L ${L}, row ${row}`);
+      assert.equal(out[row - lo], want, `d ${d}, L ${L}, row ${row}`);
     }
     assert.equal(past, L ? expectPast : count, 'rows past the low-dimensional bound');
     assert.ok(certified > 0 && computed > 0, `d ${d}: both outcomes occur (${certified} certified, ${computed} exact)`);
@@ -441,5 +441,83 @@ test("g() (the k-center's fused moves) equals its float32/float64 model and neve
       after,
       `d ${d}: the same lists`,
     );
+  }
+});
+
+test('h() (the low-dimensional bound over a part, four rows per step) equals its float32 model', () => {
+  type H = (...a: number[]) => number;
+  for (const L of [4, 8, 16]) {
+    const n = 203, // 50 blocks and 3 rows left for the caller
+      nb = Math.floor(n / 4),
+      lo = 11;
+    const pages = Math.ceil((n * L * 4 + n * 24 + L * 16 + 256) / 65536) + 1;
+    const mem = newSharedMemory(pages);
+    const WA = (
+      globalThis as unknown as {
+        WebAssembly: {
+          Module: new (b: Uint8Array) => unknown;
+          Instance: new (m: unknown, i: unknown) => { exports: Record<string, H> };
+        };
+      }
+    ).WebAssembly;
+    const h = new WA.Instance(new WA.Module(sqdistModuleBytes(pages)), { e: { m: mem } }).exports.h;
+    const b = mem.buffer;
+    let o = 0;
+    const take = (bytes: number) => {
+      const at = o;
+      o = Math.ceil((o + bytes) / 16) * 16;
+      return at;
+    };
+    const y4Off = take(n * L * 4),
+      thrOff = take(n * 8),
+      outOff = take(n * 8),
+      survOff = take(n * 4),
+      cy4Off = take(L * 16);
+    const rng = createRng(`h-${L}`);
+    // row-major coordinates: ordinary rows, a few huge (a = +Infinity), tiny, NaN, and rows equal to the centre
+    const y = new Float32Array(n * L);
+    for (let t = 0; t < n; t++)
+      for (let j = 0; j < L; j++) {
+        const g = rng.normal();
+        y[t * L + j] = t % 17 === 3 ? g * 1e30 : t % 23 === 5 ? g * 1e-25 : t === 40 ? NaN : g;
+      }
+    const cy = new Float32Array(L);
+    for (let j = 0; j < L; j++) cy[j] = rng.normal() * 0.5;
+    for (let j = 0; j < L; j++) y[9 * L + j] = cy[j];
+    const y4 = new Float32Array(b, y4Off, n * L);
+    for (let bk = 0; bk < nb; bk++)
+      for (let j = 0; j < L; j++) for (let l = 0; l < 4; l++) y4[(bk * L + j) * 4 + l] = y[(4 * bk + l) * L + j];
+    const cy4 = new Float32Array(b, cy4Off, L * 4);
+    for (let j = 0; j < L; j++) cy4.fill(cy[j], 4 * j, 4 * j + 4);
+    const f = Math.fround;
+    const model = (t: number) => {
+      const sum = [0, 0, 0, 0];
+      for (let j = 0; j < L; j++) {
+        const u = f(y[t * L + j] - cy[j]);
+        sum[j % 4] = f(sum[j % 4] + f(u * u));
+      }
+      return f(f(sum[0] + sum[1]) + f(sum[2] + sum[3]));
+    };
+    const thr = new Float64Array(b, thrOff, n);
+    for (let t = 0; t < n; t++) {
+      const a = model(t);
+      // around the decision (both outcomes), far below, zero
+      thr[t] = Number.isFinite(a) ? Math.sqrt(a) * (rng.next() < 0.8 ? 0.9 + 0.2 * rng.next() : 0.1) : rng.next();
+    }
+    const [kappa, eabs, ec] = [1 / (1 + (L + 8) * 2 ** -22), 2 ** -100, 0.05];
+    const out = new Float64Array(b, outOff, n).fill(-1);
+    const nS = h(y4Off, thrOff, nb, L, cy4Off, outOff, survOff, lo, kappa, eabs, ec);
+    const surv = Array.from(new Int32Array(b, survOff, nS));
+    const want: number[] = [];
+    for (let t = 0; t < 4 * nb; t++) {
+      const a = model(t),
+        tq = thr[t] + ec;
+      if (!(a * kappa - eabs >= tq * tq && a !== Infinity)) want.push(lo + t);
+      assert.equal(out[t], Infinity, `L ${L}: row ${t} marked`);
+    }
+    assert.deepEqual(surv, want, `L ${L}: survivors`);
+    assert.ok(want.length > 10 && want.length < 4 * nb - 10, `L ${L}: both outcomes (${want.length} survivors)`);
+    assert.ok(want.includes(lo + 40) && want.includes(lo + 3), `L ${L}: NaN and infinite rows are never certified`);
+    assert.equal(out[4 * nb], -1, 'rows past the last block are left to the caller');
   }
 });
