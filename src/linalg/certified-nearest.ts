@@ -65,6 +65,21 @@ interface State {
   index: Int32Array;
   lower: Float64Array;
   checks: number;
+  /** When set, pass() also records each bank block's own lower bound per query (see BlockRecord). */
+  blocks?: BlockRecord[];
+}
+
+/**
+ * One bank block of a pass and, per query, a lower bound on the squared distance of every row of it that the pass did
+ * not re-rank exactly (rounded down to float32; +Infinity when the block was re-ranked whole).
+ */
+interface BlockRecord {
+  shard: Matrix;
+  m0: number;
+  m1: number;
+  /** Global index of the shard's row 0. */
+  base: number;
+  lower: Float32Array;
 }
 
 function newState(n: number): State {
@@ -74,6 +89,11 @@ function newState(n: number): State {
     lower: new Float64Array(n).fill(Infinity),
     checks: 0,
   };
+}
+
+/** A float32 value <= l (l >= 0): the record keeps bounds in half the memory and must never raise one. */
+function down32(l: number): number {
+  return Math.fround(l * (1 - 2 ** -20));
 }
 
 function certified(st: State, i: number): boolean {
@@ -139,9 +159,11 @@ async function pass(
     cand: (li: number, j: number, v: number) => number;
     rest: (li: number, eK: number) => number;
   }>,
+  /** Global index of the first shard's row 0 (a pass over one block of a larger bank). */
+  base = 0,
 ): Promise<void> {
   const nq = q.rows;
-  let off = 0;
+  let off = base;
   for (const s of shards) {
     if (s.rows > 0) {
       const { qb, mb } = o.blockSizes(nq, s.rows);
@@ -150,6 +172,8 @@ async function pass(
         const bank = prepareBank(s, m0, m1);
         const k = Math.min(o.candidates, m1 - m0);
         const all = k === m1 - m0;
+        const rec = st.blocks ? new Float32Array(nq).fill(Infinity) : null;
+        if (rec) st.blocks!.push({ shard: s, m0, m1, base: off, lower: rec });
         for (let q0 = 0; q0 < nq; q0 += qb) {
           const q1 = Math.min(nq, q0 + qb);
           const { top, cand, rest } = await score(q0, q1, bank, k);
@@ -167,6 +191,7 @@ async function pass(
               const eK = top.values[li * k + k - 1];
               const l = Number.isFinite(eK) ? rest(li, eK) : 0;
               if (l < st.lower[i]) st.lower[i] = l;
+              if (rec) rec[i] = down32(l);
             }
           }
         }
@@ -220,7 +245,7 @@ async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
   );
 }
 
-async function fp32Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
+async function fp32Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State, base = 0): Promise<void> {
   const d = q.cols;
   const qn = rowNorms(q, 0, q.rows);
   await pass(
@@ -249,7 +274,52 @@ async function fp32Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
       };
       return { top, cand: (li, j, v) => bound(li, v, b.norm[j]), rest: (li, eK) => bound(li, eK, b.maxNorm) };
     },
+    base,
   );
+}
+
+/**
+ * The float32 stage after the int8 pass, block by block: a pending query goes through a bank block only where that
+ * block's own int8 bound does not already exclude it (near-ties tend to sit in one block: rows of one image or class
+ * are stored together), so the float32 work follows the ties instead of the whole bank. Returns the queries still
+ * uncertified. Their best so far is kept either way (a real row's exact distance).
+ */
+async function fp32Blocks(
+  q: Matrix,
+  pending: number[],
+  blocks: BlockRecord[],
+  o: CertifiedOptions,
+  st: State,
+  stats: KnnStats,
+): Promise<number[]> {
+  // A block left closed has its bound past the best (which only falls), so only the blocks run here bound the rest.
+  const lower = new Float64Array(pending.length).fill(Infinity);
+  for (const b of blocks) {
+    const open: number[] = [],
+      at: number[] = [];
+    pending.forEach((i, t) => {
+      if (!(b.lower[i] > st.best[i] * (1 + EPS))) {
+        open.push(i);
+        at.push(t);
+      }
+    });
+    if (open.length === 0) continue;
+    const sub = gatherRows(q, open);
+    const s2 = newState(open.length);
+    open.forEach((i, u) => {
+      s2.best[u] = st.best[i];
+      s2.index[u] = st.index[i];
+    });
+    const rows: Matrix = { data: b.shard.data.subarray(b.m0 * q.cols, b.m1 * q.cols), rows: b.m1 - b.m0, cols: q.cols };
+    await fp32Pass(sub, [rows], o, s2, b.base + b.m0);
+    stats.exactChecks += s2.checks;
+    open.forEach((i, u) => {
+      st.best[i] = s2.best[u];
+      st.index[i] = s2.index[u];
+      lower[at[u]] = Math.min(lower[at[u]], s2.lower[u]);
+    });
+  }
+  return pending.filter((i, t) => !(st.best[i] < Infinity && lower[t] > st.best[i] * (1 + EPS)));
 }
 
 /**
@@ -353,32 +423,21 @@ export async function certifiedNearest(
   };
   let t0 = performance.now();
   if (nq > 0 && precision === 'fp32') await fp32Pass(q, shards, o, st);
-  if (nq > 0 && precision === 'int8') await int8Pass(q, shards, o, st);
+  if (nq > 0 && precision === 'int8') {
+    st.blocks = [];
+    await int8Pass(q, shards, o, st);
+  }
   stats.seconds[0] = (performance.now() - t0) / 1000;
   t0 = performance.now();
   let pending: number[] = [];
   for (let i = 0; i < nq; i++) if (!certified(st, i)) pending.push(i);
   stats.firstPass = nq - pending.length;
   if (precision === 'int8' && pending.length > 0) {
-    const sub = gatherRows(q, pending);
-    const st2 = newState(pending.length);
-    pending.forEach((i, t) => {
-      // seeded with the int8 pass's exact best: a real row's distance, so a valid upper bound
-      st2.best[t] = st.best[i];
-      st2.index[t] = st.index[i];
-    });
-    await fp32Pass(sub, shards, o, st2);
-    stats.exactChecks += st2.checks;
-    const still: number[] = [];
-    pending.forEach((i, t) => {
-      if (certified(st2, t)) {
-        st.best[i] = st2.best[t];
-        st.index[i] = st2.index[t];
-      } else still.push(i);
-    });
+    const still = await fp32Blocks(q, pending, st.blocks!, o, st, stats);
     stats.fp32Fallback = pending.length - still.length;
     pending = still;
   }
+  st.blocks = undefined;
   stats.seconds[1] = (performance.now() - t0) / 1000;
   t0 = performance.now();
   if (pending.length > 0) {

@@ -118,12 +118,39 @@ test('more tied rows than candidates settle in the full scan, which re-ranks onl
   assert.ok(seen[0].exactChecks < 100, `${seen[0].exactChecks} exact checks (the 41 copies and a few candidates)`);
 });
 
+test('after int8, the float32 stage visits every bank block whose own bound admits a win and finds the nearest there', async () => {
+  const rng = createRng(31);
+  const d = 64;
+  // Two bank blocks (rows 0-1199 and 1200-2399), each with ten near-copies of a point near every query: int8 cannot order the
+  // copies (differences far below its resolution), so its top 2 per block miss the nearest and the query stays open
+  // in both blocks; the float32 stage must visit both to find it (a block wrongly left closed gives a wrong answer).
+  const bank = randn(rng, 2400, d);
+  const q = randn(rng, 6, d);
+  for (let i = 0; i < q.rows; i++)
+    for (const base of [20 + 10 * i, 1220 + 10 * i])
+      for (let c = 0; c < 10; c++)
+        for (let j = 0; j < d; j++)
+          bank.data[(base + c) * d + j] = q.data[i * d + j] + 0.1 + (rng.next() - 0.5) * 4e-3 * (1 + (c % 3));
+  const seen: KnnStats[] = [];
+  const r = await nearestSquared(q, bank, {
+    knnPrecision: 'int8',
+    knnCandidates: 2,
+    memoryBudgetMB: budget(6 * 1200), // bank blocks of 1,200 rows
+    threads: 1,
+    onKnnStats: (s) => seen.push(s),
+  });
+  const ref = nearestSquaredRef(q, bank);
+  assert.deepEqual(Array.from(r.index), Array.from(ref.index));
+  assert.deepEqual(Array.from(r.dist), Array.from(ref.dist));
+  assert.ok(seen[0].fp32Fallback > 0, `the float32 stage settled some queries (${JSON.stringify(seen[0])})`);
+});
+
 test('constant rows, all-zero rows and all-zero queries', async () => {
   const rng = createRng(23);
   const d = 32;
   const constant = zeros(300, d).data.fill(0.25);
   await checkAll('constant bank', randn(rng, 12, d), { data: constant, rows: 300, cols: d }, [100]);
-  const bank = randn(rng, 400, d);
+  const bank = randn(rng, 2400, d);
   bank.data.fill(0, 50 * d, 120 * d); // 70 all-zero rows
   const q = randn(rng, 20, d, 0, 0.01);
   q.data.fill(0, 0, 5 * d); // five all-zero queries: nearest is row 50 at distance 0
