@@ -88,13 +88,15 @@ export async function lowDimBasis(x: Matrix, dims: number, engine: EngineOptions
       frob += e * e;
     }
   const spectralBound = Math.sqrt(1 + Math.sqrt(frob) + 1e-12);
-  // In chunks of plain copies: onnxruntime refuses tensors on a SharedArrayBuffer (the parallel coreset's bank).
+  // onnxruntime refuses tensors on a SharedArrayBuffer (a parallel coreset's bank): such a bank goes in chunks of
+  // plain copies; any other is read in place (a copy of a 24 MB bank cost ~15 ms, most of it fresh pages).
   const u32: Matrix = { data: Float32Array.from(q), rows: dims, cols: d };
+  const shared = typeof SharedArrayBuffer !== 'undefined' && x.data.buffer instanceof SharedArrayBuffer;
   const coords = new Float32Array(n * dims);
-  for (let r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
-    const r1 = Math.min(n, r0 + CHUNK_ROWS);
-    const chunk: Matrix = { data: x.data.slice(r0 * d, r1 * d), rows: r1 - r0, cols: d };
-    coords.set((await matmulTransposed(chunk, u32, engine)).data, r0 * dims);
+  for (let r0 = 0; r0 < n; r0 += shared ? CHUNK_ROWS : n) {
+    const r1 = shared ? Math.min(n, r0 + CHUNK_ROWS) : n;
+    const rows = shared ? x.data.slice(r0 * d, r1 * d) : x.data.subarray(r0 * d, r1 * d);
+    coords.set((await matmulTransposed({ data: rows, rows: r1 - r0, cols: d }, u32, engine)).data, r0 * dims);
   }
   for (let i = 0; i < coords.length; i++) if (!Number.isFinite(coords[i])) return null;
   const coordError = 2 * Math.sqrt(dims) * ((d + 1) * 2 ** -24 + 2 ** -24) * spectralBound;
