@@ -74,7 +74,6 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   // Per pick: the visited lists' candidate ranges (from, end) in the arena, and the moves (local row, new minimum).
   var vis = useW ? wk.vis : new Int32Array(2 * m), movR = useW ? wk.movR : new Int32Array(Math.max(1, n));
   var movD = useW ? wk.movD : new Float64Array(Math.max(1, n)), cnt = useW ? wk.cnt : null;
-  var perm = new Int32Array(Math.max(1, n));
   var count = new Int32Array(m);
   var cmax = new Float64Array(m);
   var carg = new Int32Array(m); // bank row (t·S + PH) of the (lowest-index) maximum
@@ -130,20 +129,57 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   // leaves its cluster, so the order survives compaction: the cluster's maximum (lowest row on ties) is its last
   // member, and the members a new centre can improve (4·minD·SLACK >= d(centre, cluster)²) are a suffix, found by
   // binary search; the kept ones close up within that suffix, so nothing before it ever moves.
-  function byMinD(a, b) { return minD[a] - minD[b] || b - a; }
-  function byMove(i, j) { return movD[i] - movD[j] || movR[j] - movR[i]; }
+  // Sorts the pairs (movD[i], movR[i]), i < cnt, in place by distance ascending, row descending: quicksort (median of
+  // three) with insertion sort on short runs. Rows are distinct, so the order is total and any correct sort gives it;
+  // the comparator sort this replaces (TypedArray.prototype.sort with a callback) took ~10 % of a real bank's picks.
+  var qstack = new Int32Array(128);
+  function sortMoves(cnt) {
+    var lo0 = 0, hi0 = cnt - 1, sp = 0, i, j, dv, rv;
+    for (;;) {
+      if (hi0 - lo0 < 24) {
+        for (i = lo0 + 1; i <= hi0; i++) {
+          dv = movD[i]; rv = movR[i]; j = i - 1;
+          while (j >= lo0 && (movD[j] > dv || (movD[j] === dv && movR[j] < rv))) {
+            movD[j + 1] = movD[j]; movR[j + 1] = movR[j]; j--;
+          }
+          movD[j + 1] = dv; movR[j + 1] = rv;
+        }
+        if (sp === 0) return;
+        hi0 = qstack[--sp]; lo0 = qstack[--sp];
+        continue;
+      }
+      var mid = (lo0 + hi0) >>> 1, a0 = lo0, a1 = mid, a2 = hi0, tmp;
+      // the median of three positions by the same order
+      if (movD[a1] < movD[a0] || (movD[a1] === movD[a0] && movR[a1] > movR[a0])) { tmp = a0; a0 = a1; a1 = tmp; }
+      if (movD[a2] < movD[a1] || (movD[a2] === movD[a1] && movR[a2] > movR[a1])) {
+        a1 = a2;
+        if (movD[a1] < movD[a0] || (movD[a1] === movD[a0] && movR[a1] > movR[a0])) a1 = a0;
+      }
+      var pd = movD[a1], pr = movR[a1];
+      i = lo0; j = hi0;
+      while (i <= j) {
+        while (movD[i] < pd || (movD[i] === pd && movR[i] > pr)) i++;
+        while (movD[j] > pd || (movD[j] === pd && movR[j] < pr)) j--;
+        if (i <= j) {
+          dv = movD[i]; movD[i] = movD[j]; movD[j] = dv;
+          rv = movR[i]; movR[i] = movR[j]; movR[j] = rv;
+          i++; j--;
+        }
+      }
+      // the larger side waits on the stack (depth <= log2 n), the smaller goes next
+      if (j - lo0 < hi0 - i) { if (i < hi0) { qstack[sp++] = i; qstack[sp++] = hi0; } hi0 = j; }
+      else { if (lo0 < j) { qstack[sp++] = lo0; qstack[sp++] = j; } lo0 = i; }
+    }
+  }
   function init(start) {
     addCentre(0, start);
-    var so = start * d, all = new Int32Array(n), t;
+    var so = start * d, t;
     if (useW) {
       for (t = 0; t < n; t++) { wk.idx[t] = lo + t; wk.all[t] = lo + t; }
       for (var j = 0; j < d; j++) wk.c64[j] = x[so + j];
       wk.d(wk.xOff, wk.idxOff, n, d, wk.c64Off, wk.out64Off);
     }
-    for (t = 0; t < n; t++) {
-      minD[t] = useW ? wk.out64[t] : dist(x, (lo + t) * d, x, so, Infinity);
-      all[t] = t;
-    }
+    for (t = 0; t < n; t++) minD[t] = useW ? wk.out64[t] : dist(x, (lo + t) * d, x, so, Infinity);
     if (useL) {
       // h()'s blocks: coordinate j of local rows 4b .. 4b + 3 side by side, in the part's own stretch of y4
       for (var b4 = 0; b4 < NB4; b4++)
@@ -156,10 +192,11 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
         thrP[t] = Math.sqrt(minD[t]) * SB + eP[t];
       }
     }
-    all.sort(byMinD);
-    for (t = 0; t < n; t++) { mIdx[t] = all[t]; mD[t] = minD[all[t]]; }
+    for (t = 0; t < n; t++) { movR[t] = t; movD[t] = minD[t]; }
+    sortMoves(n);
+    for (t = 0; t < n; t++) { mIdx[t] = movR[t]; mD[t] = movD[t]; }
     off[0] = 0; count[0] = n; top = n;
-    cmax[0] = n ? mD[n - 1] : 0; carg[0] = n ? all[n - 1] * S + PH : 0;
+    cmax[0] = n ? mD[n - 1] : 0; carg[0] = n ? mIdx[n - 1] * S + PH : 0;
     return argmax(1);
   }
   function step(k, c) {
@@ -271,7 +308,7 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
     // 4. The new centre's cluster: the moves sorted like every list, at the top of the arena.
     for (j = 0; j < nMoved; j++) {
       var tm = movR[j];
-      minD[tm] = movD[j]; perm[j] = j;
+      minD[tm] = movD[j];
       if (useL) thrP[tm] = Math.sqrt(movD[j]) * SB + eP[tm];
     }
     if (top + nMoved > cap2) {
@@ -282,9 +319,8 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
       }
       top = dst;
     }
-    var order = perm.subarray(0, nMoved);
-    order.sort(byMove);
-    for (j = 0; j < nMoved; j++) { mIdx[top + j] = movR[order[j]]; mD[top + j] = movD[order[j]]; }
+    sortMoves(nMoved);
+    for (j = 0; j < nMoved; j++) { mIdx[top + j] = movR[j]; mD[top + j] = movD[j]; }
     off[k] = top; count[k] = nMoved; top += nMoved;
     cmax[k] = nMoved ? mD[top - 1] : 0; carg[k] = nMoved ? mIdx[top - 1] * S + PH : 0;
     return argmax(k + 1);
