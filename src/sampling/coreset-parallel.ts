@@ -58,6 +58,11 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   var useW = wk !== null && wk !== undefined && d > 0 && d % 8 === 0;
   // Whole blocks of four rows for h(); the last n mod 4 rows skip its bound (f() tests them in full).
   var NB4 = useL ? Math.floor(n / 4) : 0;
+  // h() reads the first H coordinates only (one 64-byte line per row); f() then applies all L to h()'s survivors before
+  // the full float32 bound. A partial sum over the first H coordinates is itself a valid bound with the L-coordinate
+  // constants: ||U_H v|| <= ||U v|| <= SB·||v||, a subset's coordinate error is within the whole's, and KAPPA for L
+  // covers the rounding of H <= L terms.
+  var H = useL ? Math.min(L, 16) : 0;
   // A pick takes the in-order pass (h() then f(), or f() alone) when its candidates exceed n / FULL_DEN: with h() the
   // pass costs ~2 ns a row against ~8 for g()'s scattered visits, so from 1/8 of the part; without it, from 40 %.
   // Measured 2026-12-03 on the real 112/224-px banks and the e2e head bank (bench/kcenter-parts.ts shapes).
@@ -181,10 +186,10 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
     }
     for (t = 0; t < n; t++) minD[t] = useW ? wk.out64[t] : dist(x, (lo + t) * d, x, so, Infinity);
     if (useL) {
-      // h()'s blocks: coordinate j of local rows 4b .. 4b + 3 side by side, in the part's own stretch of y4
+      // h()'s blocks: coordinate j < H of local rows 4b .. 4b + 3 side by side, in the part's own stretch of y4
       for (var b4 = 0; b4 < NB4; b4++)
-        for (var j4 = 0; j4 < L; j4++)
-          for (var l4 = 0; l4 < 4; l4++) wk.y4[lo * L + (b4 * L + j4) * 4 + l4] = wk.y[(lo + 4 * b4 + l4) * L + j4];
+        for (var j4 = 0; j4 < H; j4++)
+          for (var l4 = 0; l4 < 4; l4++) wk.y4[lo * H + (b4 * H + j4) * 4 + l4] = wk.y[(lo + 4 * b4 + l4) * L + j4];
       for (t = 0; t < n; t++) {
         var ro = (lo + t) * d, nn = 0;
         for (var j1 = 0; j1 < d; j1++) nn += x[ro + j1] * x[ro + j1];
@@ -272,13 +277,12 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
         if (useL) {
           // h() applies the low-dimensional bound four rows at a time and lists the survivors; f() does the rest on
           // those alone (its results land by row, as g() reads them).
-          for (j = 0; j < L; j++) wk.cy4.fill(wk.cy32[j], 4 * j, 4 * j + 4);
-          var nS = wk.h(wk.y4Off + lo * L * 4, wk.thrOff, NB4, L, wk.cy4Off, wk.out64Off, wk.survOff, lo, KAPPA, E_ABS,
+          for (j = 0; j < H; j++) wk.cy4.fill(wk.cy32[j], 4 * j, 4 * j + 4);
+          var nS = wk.h(wk.y4Off + lo * H * 4, wk.thrOff, NB4, H, wk.cy4Off, wk.out64Off, wk.survOff, lo, KAPPA, E_ABS,
             ec);
           for (t = 4 * NB4; t < n; t++) wk.surv[nS++] = lo + t;
-          wk.f(wk.xOff, wk.yOff, wk.survOff, wk.minDOff, nS, d, 0, wk.c32Off, wk.c64Off, wk.cy32Off, wk.thrOff, lo,
-            wk.out64Off, APPROX_REL, APPROX_ABS, KAPPA, E_ABS, ec);
-          stats.lowSurvivors += nS;
+          stats.lowSurvivors += wk.f(wk.xOff, wk.yOff, wk.survOff, wk.minDOff, nS, d, H < L ? L : 0, wk.c32Off,
+            wk.c64Off, wk.cy32Off, wk.thrOff, lo, wk.out64Off, APPROX_REL, APPROX_ABS, KAPPA, E_ABS, ec);
         } else
           wk.f(wk.xOff, wk.yOff, wk.allOff, wk.minDOff, n, d, 0, wk.c32Off, wk.c64Off, wk.cy32Off, wk.thrOff, lo,
             wk.out64Off, APPROX_REL, APPROX_ABS, KAPPA, E_ABS, ec);
@@ -335,8 +339,8 @@ function wasmScratch(mem, bytes, lay, part) {
   var b = mem.buffer, o = lay.parts[part], cap = lay.cap[part], d = lay.d;
   return {
     a: inst.exports.a, d: inst.exports.d, f: inst.exports.f, g: inst.exports.g, h: inst.exports.h, xOff: 0,
-    y4Off: lay.y4, y4: lay.L ? new Float32Array(b, lay.y4, lay.n * lay.L) : null,
-    cy4Off: o.cy4, cy4: new Float32Array(b, o.cy4, 4 * Math.max(1, lay.L)),
+    y4Off: lay.y4, y4: lay.L ? new Float32Array(b, lay.y4, lay.n * Math.min(lay.L, 16)) : null,
+    cy4Off: o.cy4, cy4: new Float32Array(b, o.cy4, 4 * Math.max(1, Math.min(lay.L, 16))),
     survOff: o.surv, surv: new Int32Array(b, o.surv, cap),
     c64Off: o.c64, c64: new Float64Array(b, o.c64, d),
     c32Off: o.c32, c32: new Float32Array(b, o.c32, d),
@@ -497,7 +501,7 @@ function wasmLayout(n: number, d: number, m: number, L: number, bounds: number[]
   const up = (b: number) => Math.ceil(b / 16) * 16;
   const y = up(n * d * 4);
   const y4 = up(y + n * L * 4);
-  let o = up(y4 + n * L * 4);
+  let o = up(y4 + n * Math.min(L, 16) * 4); // h() reads the first 16 coordinates (makePart's H)
   const parts: WasmLayout['parts'] = [];
   const cap: number[] = [];
   for (let w = 0; w + 1 < bounds.length; w++) {
@@ -552,7 +556,7 @@ export interface ParallelKCenterOptions {
   /**
    * Principal directions of the low-dimensional filter (./coreset-lowdim; a multiple of 8, at most d / 4; 0 = off).
    * Used with the SIMD kernel over at least LOW_MIN_PICKS picks. Picks are the same either way.
-   * @default 16 for banks of 16 MiB and more, else 0
+   * @default 32 (16 where d < 128) for banks of 16 MiB and more, else 0
    */
   lowDims?: number;
 }
@@ -572,8 +576,13 @@ export function coresetParts(rows: number): number {
   return rows < PARALLEL_MIN_ROWS ? 1 : availableParallelism();
 }
 
-/** Directions of the low-dimensional filter: 16 float32 = one 64-byte cache line per row. */
-const LOW_DIMS = 16;
+/**
+ * Directions of the low-dimensional filter (16 where d < 128). h() tests the first 16 (a 64-byte line per row), f()
+ * the 32 on h()'s survivors before their full rows: measured 2026-12-03 against 16 directions, interleaved, min/median
+ * ms at load 1.3: real 112-px head bank 542/690 -> 494/597, its tail bank 772/908 -> 705/762, 224-px head 892/1025 ->
+ * 868/1010, 224-px tail (2 parts) 1416/1491 -> 1282/1478.
+ */
+const LOW_DIMS = 32;
 /** Fewer picks than this do not repay the basis and the n·d·L coordinates. */
 const LOW_MIN_PICKS = 64;
 /**
@@ -675,7 +684,7 @@ export async function kCenterParallel(
   // The bank goes into a shared WebAssembly memory (at offset 0) when the SIMD kernel can run, else shared as is.
   const simd = opts.simd !== false && d > 0 && d % 8 === 0 && wasmSqdistSupported();
   // The low-dimensional filter pays for its basis and coordinates only over enough picks and on large enough banks.
-  const lowDims = opts.lowDims ?? (n * d * 4 >= LOW_MIN_BANK_BYTES ? LOW_DIMS : 0);
+  const lowDims = opts.lowDims ?? (n * d * 4 >= LOW_MIN_BANK_BYTES ? (d >= 4 * LOW_DIMS ? LOW_DIMS : 16) : 0);
   if (!Number.isInteger(lowDims) || lowDims < 0 || lowDims % 8 !== 0)
     throw new OptionError(`coreset: lowDims must be 0 or a positive multiple of 8, got ${opts.lowDims}`);
   let low = simd && lowDims > 0 && d >= 4 * lowDims && m >= LOW_MIN_PICKS ? await lowDimBasis(p, lowDims) : null;

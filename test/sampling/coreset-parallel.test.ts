@@ -164,15 +164,19 @@ for (const [name, make, m] of simdCases) {
   });
 }
 
-const lowCases: [string, (rng: Rng) => Matrix, number][] = [
-  ['gaussian 2000x64, m 300', (r) => gaussian(r, 2000, 64), 300],
-  ['adversarial scales, constant rows, duplicates 1400x64, m 400', (r) => adversarial(r, 1400, 64), 400],
-  ['ties and duplicates 1600x64, m 500', (r) => ties(r, 1600, 64), 500],
-  ['clustered 2400x64, m 300', (r) => clustered(r, 2400, 64), 300],
+// 16 directions: h() and f() read them all; 32 (128-d): h() the first 16, f() all 32 on h()'s survivors.
+const lowCases: [string, (rng: Rng) => Matrix, number, number][] = [
+  ['gaussian 2000x64, m 300', (r) => gaussian(r, 2000, 64), 300, 16],
+  ['adversarial scales, constant rows, duplicates 1400x64, m 400', (r) => adversarial(r, 1400, 64), 400, 16],
+  ['ties and duplicates 1600x64, m 500', (r) => ties(r, 1600, 64), 500, 16],
+  ['clustered 2400x64, m 300', (r) => clustered(r, 2400, 64), 300, 16],
+  ['adversarial scales, constant rows, duplicates 1200x128, m 300', (r) => adversarial(r, 1200, 128), 300, 32],
+  ['ties and duplicates 1400x128, m 400', (r) => ties(r, 1400, 128), 400, 32],
+  ['clustered 2000x128, m 300', (r) => clustered(r, 2000, 128), 300, 32],
 ];
 
-for (const [name, make, m] of lowCases) {
-  test(`the low-dimensional filter (16 principal directions) keeps the brute-force picks: ${name}`, async () => {
+for (const [name, make, m, lowDims] of lowCases) {
+  test(`the low-dimensional filter (${lowDims} principal directions) keeps the brute-force picks: ${name}`, async () => {
     const p = make(createRng(`low-${name}`));
     // In shared memory, as greedyCoresetParallel hands it over (onnxruntime refuses such tensors: the basis copies).
     const shared: Matrix = { data: toShared(p.data), rows: p.rows, cols: p.cols };
@@ -180,7 +184,7 @@ for (const [name, make, m] of lowCases) {
       const ref = Array.from(kCenterBruteForce(p, m, start));
       for (const parts of [1, 2]) {
         const stats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0, lowSurvivors: 0 };
-        const got = await kCenterParallel(shared, m, start, { parts, stats, lowDims: 16 });
+        const got = await kCenterParallel(shared, m, start, { parts, stats, lowDims });
         assert.deepEqual(Array.from(got), ref, `start ${start}, parts ${parts}`);
         assert.ok(
           stats.lowSurvivors > 0 && stats.lowSurvivors < stats.candidates,
