@@ -212,7 +212,14 @@ async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
   const d = q.cols;
   const levels = o.safeInt8Levels ? SAFE_LEVELS : await int8Levels(o);
   const blocks = o.blockSizes;
-  o = { ...o, blockSizes: (nq, nb) => ({ ...blocks(nq, nb), qb: Math.min(blocks(nq, nb).qb, INT8_QUERY_BLOCK) }) };
+  // Bank blocks sized for the int8 query block (the memory budget bounds qb x mb scores), not for all the queries.
+  o = {
+    ...o,
+    blockSizes: (nq, nb) => {
+      const b = blocks(Math.min(nq, INT8_QUERY_BLOCK), nb);
+      return { qb: Math.min(b.qb, INT8_QUERY_BLOCK), mb: b.mb };
+    },
+  };
   const cache = new Map<string, QuantQueries & { ok: boolean }>();
   const queries = (q0: number, q1: number) => {
     const key = `${q0}:${q1}`;
