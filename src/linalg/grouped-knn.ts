@@ -23,31 +23,37 @@ import { InputError, OptionError } from '../util/errors';
 /** Candidates fetched per row beyond k (+1 for the row itself): most rows certify within them. */
 const MARGIN = 4;
 
-/** Four squaredDistanceRef at once (four independent accumulators, each in the reference's order, so each result is identical). */
-function exactSq4(x: Float32Array, ao: number, b: Int32Array, d: number, out: Float64Array): void {
-  const b0 = b[0],
-    b1 = b[1],
-    b2 = b[2],
-    b3 = b[3];
+/**
+ * Four squaredDistanceRef at once, of the pairs (a[z], b[z]) (offsets into x): four independent accumulators, each in
+ * the reference's order, so each result is identical, and four additions in flight instead of one.
+ */
+function exactSq4(x: Float32Array, a: Int32Array, b: Int32Array, u: number, d: number, out: Float64Array): void {
+  const a0 = a[u],
+    a1 = a[u + 1],
+    a2 = a[u + 2],
+    a3 = a[u + 3],
+    b0 = b[u],
+    b1 = b[u + 1],
+    b2 = b[u + 2],
+    b3 = b[u + 3];
   let s0 = 0,
     s1 = 0,
     s2 = 0,
     s3 = 0;
   for (let c = 0; c < d; c++) {
-    const a = x[ao + c];
-    const t0 = a - x[b0 + c],
-      t1 = a - x[b1 + c],
-      t2 = a - x[b2 + c],
-      t3 = a - x[b3 + c];
+    const t0 = x[a0 + c] - x[b0 + c],
+      t1 = x[a1 + c] - x[b1 + c],
+      t2 = x[a2 + c] - x[b2 + c],
+      t3 = x[a3 + c] - x[b3 + c];
     s0 += t0 * t0;
     s1 += t1 * t1;
     s2 += t2 * t2;
     s3 += t3 * t3;
   }
-  out[0] = s0;
-  out[1] = s1;
-  out[2] = s2;
-  out[3] = s3;
+  out[u] = s0;
+  out[u + 1] = s1;
+  out[u + 2] = s2;
+  out[u + 3] = s3;
 }
 
 /** A per-row sorted list of the k best (distance, index) pairs, ordered by distance then index. */
@@ -91,6 +97,10 @@ class PairMemo {
   next(): void {
     this.cur++;
   }
+  /** Whether the pair was measured (or queued) in this group. */
+  has(i: number, j: number): boolean {
+    return this.stamp[i < j ? i * this.n + j : j * this.n + i] === this.cur;
+  }
   /** The distance, or NaN when not measured yet in this group. */
   get(i: number, j: number): number {
     const key = i < j ? i * this.n + j : j * this.n + i;
@@ -101,6 +111,22 @@ class PairMemo {
     this.stamp[key] = this.cur;
     this.val[key] = v;
   }
+}
+
+/**
+ * Shared block buffers for the worker, kept between calls (a few blocks' worth; fresh pages cost about 0.5 ms per MiB
+ * on small machines, and freed shared memory only returns with a garbage collection). A buffer is held by one block
+ * at a time: taken when its block is launched, given back once the block is re-ranked.
+ */
+const sharedPool: Float32Array[] = [];
+const SHARED_POOL_MAX = 4;
+function takeShared(len: number): Float32Array {
+  const i = sharedPool.findIndex((b) => b.length === len);
+  return i >= 0 ? sharedPool.splice(i, 1)[0] : new Float32Array(new SharedArrayBuffer(len * 4));
+}
+function giveShared(b: Float32Array): void {
+  sharedPool.push(b);
+  if (sharedPool.length > SHARED_POOL_MAX) sharedPool.shift();
 }
 
 export interface GroupedKnnOptions extends BlockOptions, GroupedWorkerSettings {
@@ -128,6 +154,11 @@ export interface GroupedKnnStats {
   exact: number;
   /** Rows whose certificate failed and were recomputed by brute force. */
   bruteRows: number;
+  /**
+   * Some shifted row had a squared norm that is not finite: a coordinate is NaN or ±Infinity, or differences overflow
+   * float32 (callers that must refuse non-finite input check it then, instead of scanning every input first).
+   */
+  nonFinite: boolean;
 }
 
 /**
@@ -143,7 +174,7 @@ export async function knnSquaredGroups(
   onGroup: (g: number, r: KnnResult) => void,
   o: GroupedKnnOptions = {},
 ): Promise<GroupedKnnStats> {
-  const stats: GroupedKnnStats = { calls: 0, exact: 0, bruteRows: 0 };
+  const stats: GroupedKnnStats = { calls: 0, exact: 0, bruteRows: 0, nonFinite: false };
   const d = points.cols;
   if (!Number.isInteger(groups) || groups < 1 || points.rows % groups !== 0)
     throw new InputError(`grouped k-NN: ${points.rows} rows do not split into ${groups} interleaved groups`);
@@ -191,20 +222,15 @@ export async function knnSquaredGroups(
     rs: number;
     run: Promise<{ values: Float32Array; indices: Int32Array; norm: Float64Array; maxNorm: Float64Array }>;
   }
-  // Whole groups go to the worker, which shifts and augments them itself: this thread only copies the block's rows,
-  // group-major, to shared memory, where the worker reads them and this thread's exact distances find them close
-  // together (in x a group's rows lie `groups` rows apart). Row blocks stay on this thread: each call would copy the
-  // whole bank of the group to the worker.
+  // Whole groups go to the worker, which shifts them itself: this thread only copies the block's rows to shared memory,
+  // member-major (member m of group g at row m * w + g - g0: one copy per member, the groups' rows lie side by side
+  // in x), where the worker reads them and this thread's exact distances find them close together. Row blocks stay
+  // on this thread: each call would copy the whole bank of the group to the worker.
   const onWorker = (o.worker ?? true) && qb === n;
-  // Shared block buffers, reused once their block is re-ranked (two blocks are alive at a time).
-  const spare: Float32Array[] = [];
   const launchOnWorker = (g0: number, g1: number): { rows: Float32Array; run: Block['run'] } => {
     const w = g1 - g0;
-    const i = spare.findIndex((b) => b.length === n * w * d);
-    const rows = i >= 0 ? spare.splice(i, 1)[0] : new Float32Array(new SharedArrayBuffer(n * w * d * 4));
-    for (let g = g0; g < g1; g++)
-      for (let m = 0; m < n; m++)
-        rows.set(x.subarray((m * groups + g) * d, (m * groups + g + 1) * d), ((g - g0) * n + m) * d);
+    const rows = takeShared(n * w * d);
+    for (let m = 0; m < n; m++) rows.set(x.subarray((m * groups + g0) * d, (m * groups + g1) * d), m * w * d);
     return { rows, run: ortGroupedTopkOnWorker(rows, { w, n, d, k: kk }, o) };
   };
   let gathered: { g0: number; qa: Float32Array; ba: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
@@ -231,17 +257,21 @@ export async function knnSquaredGroups(
   // worker path, x itself on this thread's path.
   const launch = (g0: number, g1: number, q0: number, q1: number): Block => {
     stats.calls++;
-    if (onWorker) return { g0, g1, q0, q1, ...launchOnWorker(g0, g1), ms: n * d, rs: d };
+    if (onWorker) return { g0, g1, q0, q1, ...launchOnWorker(g0, g1), ms: d, rs: (g1 - g0) * d };
     return { g0, g1, q0, q1, run: launchHere(g0, g1, q0, q1), rows: x.subarray(g0 * d), ms: d, rs: groups * d };
   };
 
   const top = new TopList(k);
-  const four = new Int32Array(4);
-  const four64 = new Float64Array(4);
-  const cand = new Int32Array(kk);
   const resultFor = new Map<number, KnnResult>();
   // Neighbour pairs are often mutual (about 60 % of LOF's on real patches): each exact distance is measured once.
   const memo = n <= MEMO_MAX_N ? new PairMemo(n) : null;
+  // The pairs of one group's first k candidates still to measure (offsets of both rows, the candidate, the distance),
+  // row by row (row i's from ps[i - q0]): measured together four at a time, whichever rows they belong to.
+  const pa = new Int32Array(n * k),
+    pb = new Int32Array(n * k),
+    pj = new Int32Array(n * k),
+    pv = new Float64Array(n * k),
+    ps = new Int32Array(n + 1);
   // Synchronous, apart from its async caller (an async function body optimises worse).
   const rerank = function rerankBlock(
     blk: Block,
@@ -261,6 +291,36 @@ export async function knnSquaredGroups(
       const gl = g - blk.g0;
       const go = gl * blk.ms;
       memo?.next();
+      // The first k candidates other than the row itself are always measured: those not measured from the other side.
+      let nq = 0;
+      for (let i = blk.q0; i < blk.q1; i++) {
+        ps[i - blk.q0] = nq;
+        const base = (gl * nqb + (i - blk.q0)) * kk;
+        const nqi = norm[gl * n + i];
+        // A squared norm is finite exactly when every coordinate of the row and of member 0 is (or overflows float32).
+        if (nqi - nqi !== 0) stats.nonFinite = true;
+        for (let t = 0, c = 0; t < kk && c < k; t++) {
+          const j = indices[base + t];
+          if (excludeSelf && j === i) continue;
+          c++;
+          if (memo) {
+            if (memo.has(i, j)) continue;
+            memo.set(i, j, NaN); // queued here, measured below before any row reads it
+          }
+          pa[nq] = go + i * rs;
+          pb[nq] = go + j * rs;
+          pj[nq++] = j;
+        }
+      }
+      ps[nqb] = nq;
+      // Four at a time, the last few one by one (a distance costs the same alone or in fours, padding would waste work).
+      let u = 0;
+      for (; u + 4 <= nq; u += 4) exactSq4(xs, pa, pb, u, d, pv);
+      for (; u < nq; u++) pv[u] = squaredDistanceRef(xs, pa[u], xs, pb[u], d);
+      stats.exact += nq;
+      if (memo)
+        for (let i = blk.q0; i < blk.q1; i++)
+          for (let p = ps[i - blk.q0]; p < ps[i - blk.q0 + 1]; p++) memo.set(i, pj[p], pv[p]);
       const maxN = Math.sqrt(maxNorm[gl]);
       // Scores of norms past 2^100 may overflow float32 (Infinity would pass any bound): measure those rows directly.
       const sane = maxNorm[gl] <= 2 ** 100;
@@ -271,36 +331,16 @@ export async function knnSquaredGroups(
         const e = sane ? rel * (Math.sqrt(nqi) + maxN) ** 2 + (d + 8) * 2 ** -147 : Infinity;
         const ao = go + i * rs;
         top.size = 0;
-        let nc = 0;
-        // The first k candidates other than the row itself are always measured: those not cached, four at a time.
-        let t = 0,
-          c = 0;
-        for (; t < kk && c < k; t++) {
+        let p = ps[i - blk.q0];
+        const pe = ps[i - blk.q0 + 1];
+        let t = 0;
+        for (let c = 0; t < kk && c < k; t++) {
           const j = indices[base + t];
           if (excludeSelf && j === i) continue;
           c++;
-          const cached = memo ? memo.get(i, j) : NaN;
-          if (cached === cached)
-            top.push(cached, j); // not NaN: measured from j's side
-          else cand[nc++] = j;
+          // This row's queued pairs come in candidate order; the others were measured from j's side.
+          top.push(p < pe && pj[p] === j ? pv[p++] : memo ? memo.get(i, j) : NaN, j);
         }
-        // Four at a time (one load of the row's coordinates for four sums), the rest one by one: the loop is
-        // throughput-bound (a distance costs the same alone or in fours), so padding the last four would waste work.
-        let u = 0;
-        for (; u + 4 <= nc; u += 4) {
-          for (let z = 0; z < 4; z++) four[z] = go + cand[u + z] * rs;
-          exactSq4(xs, ao, four, d, four64);
-          for (let z = 0; z < 4; z++) {
-            top.push(four64[z], cand[u + z]);
-            memo?.set(i, cand[u + z], four64[z]);
-          }
-        }
-        for (; u < nc; u++) {
-          const dij = squaredDistanceRef(xs, ao, xs, go + cand[u] * rs, d);
-          top.push(dij, cand[u]);
-          memo?.set(i, cand[u], dij);
-        }
-        stats.exact += nc;
         // Then every further candidate whose score bound could still beat the k-th exact distance.
         let certified = kk === n && sane;
         for (; t < kk; t++) {
@@ -340,7 +380,7 @@ export async function knnSquaredGroups(
   const finish = async (blk: Block): Promise<void> => {
     const { values, indices, norm, maxNorm } = await blk.run;
     rerank(blk, values, indices, norm, maxNorm);
-    if (onWorker) spare.push(blk.rows);
+    if (onWorker) giveShared(blk.rows);
   };
 
   // The block list, then two in flight: launch the next before re-ranking the current.
