@@ -42,19 +42,6 @@ function groupedTopkGraph(): Uint8Array {
   });
 }
 
-/** The worker's graph: dots = y·yᵀ of each group (the worker selects the best scores itself, ./grouped-select.ts). */
-function groupedDotsGraph(): Uint8Array {
-  return buildOnnxModel({
-    name: 'grouped_dots',
-    inputs: [{ name: 'y', elemType: 'float', dims: ['g', 'n', 'd'] }],
-    outputs: [{ name: 'dots', elemType: 'float', dims: ['g', 'n', 'n'] }],
-    nodes: [
-      { opType: 'Transpose', inputs: ['y'], outputs: ['yt'], attributes: { perm: attr.ints([0, 2, 1]) } },
-      { opType: 'MatMul', inputs: ['y', 'yt'], outputs: ['dots'] },
-    ],
-  });
-}
-
 /**
  * For each of g groups and each query row, the k smallest ||b||² - 2 q·b over that group's bank rows (ascending) and
  * their row indices in the group, from augmented rows (above; d counts the extra column). q: g x nq x d,
@@ -90,11 +77,9 @@ export interface GroupedWorkerSettings extends OrtSettings {
 }
 
 /**
- * The same ranking for w whole groups on the worker thread (./grouped-topk-worker.ts), which also shifts them
- * (gatherCentred), multiplies them in onnxruntime and selects the k best scores itself: `rows` holds the groups'
- * members member-major (member m of group g = row m * w + g, d columns) on a SharedArrayBuffer, which the worker
- * reads in place (keep it unchanged until the result comes). The scores are those of ortGroupedTopk up to float32
- * rounding (the product has no augmented column; the half norms are subtracted in float64).
+ * The same ranking for w whole groups on the worker thread (./grouped-topk-worker.ts), which also shifts and augments
+ * them (gatherShifted): `rows` holds the groups' members member-major (member m of group g = row m * w + g, d columns,
+ * not augmented) on a SharedArrayBuffer, which the worker reads in place (keep it unchanged until the result comes).
  * Threads default to one fewer than the cores (the calling thread re-ranks meanwhile), at least one.
  */
 export function ortGroupedTopkOnWorker(
@@ -108,7 +93,7 @@ export function ortGroupedTopkOnWorker(
   if (!Number.isInteger(threads) || threads < 1)
     throw new OptionError(`threads must be a positive integer, got ${threads}`);
   const providers = resolveDevice(s.device) === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
-  model ??= groupedDotsGraph();
+  model ??= groupedTopkGraph();
   return workerGroupedTopk(model, { threads, providers, spin: s.spin ?? false }, rows, shape);
 }
 

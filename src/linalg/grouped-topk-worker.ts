@@ -1,27 +1,21 @@
 /**
- * The grouped ranking on a worker thread. onnxruntime-node runs a session synchronously on the calling thread, so
- * on the main thread the k-NN re-ranking could never overlap the GEMM; here the worker shifts one block
- * (gatherCentred), multiplies it by itself in onnxruntime (the dot products of every group) and keeps each row's best
- * scores (selectSmallest, ./grouped-select.ts) while the main thread re-ranks the previous block. One persistent
- * worker per thread count, providers and spinning setting, unref'd (it never keeps the process alive) and restarted
- * after a failure.
+ * The grouped top-k graph on a worker thread. onnxruntime-node runs a session synchronously on the calling thread, so
+ * on the main thread the k-NN re-ranking could never overlap the GEMM; here the worker shifts and augments one block
+ * (gatherShifted) and ranks it while the main thread re-ranks the previous one. One persistent worker per thread
+ * count, providers and spinning setting, unref'd (it never keeps the process alive) and restarted after a failure.
  *
- * The worker is JavaScript source text (no TypeScript loader needed in the worker): gatherCentred and selectSmallest
- * are plain functions whose source text goes into the worker, so that the tests run the same code. It is given the
- * model bytes and the resolved path of onnxruntime-node. gatherShifted and topkOutputs below serve the calling
- * thread's path (./grouped-topk-graph.ts ortGroupedTopk).
+ * The worker is JavaScript source text (no TypeScript loader needed in the worker): gatherShifted and topkOutputs
+ * below are plain functions (no closures, no helpers) whose source text goes into the worker, so that both threads
+ * run the same code. It is given the model bytes and the resolved path of onnxruntime-node.
  */
 import { Worker } from 'node:worker_threads';
 import { OptionError } from '../util/errors';
-import { gatherCentred, selectSmallest } from './grouped-select';
-
-/** Float32 products per onnxruntime run on the worker (2 MiB: the selection finds them in the cache). */
-const CHUNK_FLOATS = 1 << 19;
 
 /**
  * Groups [g0, g1) of x (member m of group g at x[m * ms + g * gs], d values), group-major, shifted to put each group's
  * member 0 at the origin, as augmented rows of d + 1: qa = [y, 1], ba = [y, -||y||²/2] (so that one MatMul gives
- * q·b - ||b||²/2). norm receives ||y||² (float64, of the float32 y) and maxNorm each group's largest.
+ * q·b - ||b||²/2). norm receives ||y||² (float64, of the float32 y) and maxNorm each group's largest. A plain function:
+ * its source text also runs in the worker.
  */
 export function gatherShifted(
   x: Float32Array,
@@ -80,7 +74,7 @@ export function gatherShifted(
 /**
  * The graph's outputs as the caller's scores: values (q·b - ||b||²/2, in place) times -2 = ||q-b||² - ||q||² (a power
  * of two commutes with float32 rounding), and the int64 indices (< nb) as int32: their low words (little-endian, as on
- * every platform Node ships for), without a BigInt each.
+ * every platform Node ships for), without a BigInt each. A plain function: its source text also runs in the worker.
  */
 export function topkOutputs(values: Float32Array, big: BigInt64Array): Int32Array {
   for (let i = 0; i < values.length; i++) values[i] *= -2;
@@ -93,15 +87,14 @@ export function topkOutputs(values: Float32Array, big: BigInt64Array): Int32Arra
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
-${gatherCentred.toString()}
-${selectSmallest.toString()}
+${gatherShifted.toString()}
+${topkOutputs.toString()}
 let session = null;
-// Buffers by role and length, reused block after block (every value read is written first).
+// Augmented input buffers by length, reused block after block (every value is overwritten).
 const spare = new Map();
-const buf = (role, Kind, len) => {
-  const key = role + len;
-  let b = spare.get(key);
-  if (!b) spare.set(key, (b = new Kind(len)));
+const buf = (len) => {
+  let b = spare.get(len);
+  if (!b) spare.set(len, (b = [new Float32Array(len), new Float32Array(len)]));
   return b;
 };
 // One block at a time (the buffers above are shared, and a run awaits): each message waits for the previous one.
@@ -120,24 +113,17 @@ async function rank(m) {
         ...(workerData.spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
       });
     const { w, n, d, k } = m;
-    const y = buf('y', Float32Array, w * n * d);
-    const hn = buf('hn', Float64Array, w * n);
+    const [qa, ba] = buf(w * n * (d + 1));
     const norm = new Float64Array(w * n);
     const maxNorm = new Float64Array(w);
-    gatherCentred(m.rows, w * d, d, n, d, 0, w, y, hn, norm, maxNorm);
-    const values = new Float32Array(w * n * k);
-    const indices = new Int32Array(w * n * k);
-    const tv = buf('tv', Float64Array, k), ti = buf('ti', Int32Array, k);
-    const cv = buf('cv', Float64Array, n), ci = buf('ci', Int32Array, n);
-    // Products of a few groups per run (about 2 MiB): the selection reads them while they are still in the cache.
-    const step = Math.max(1, Math.min(w, Math.floor(workerData.chunkFloats / (n * n))));
-    for (let g = 0; g < w; g += step) {
-      const c = Math.min(step, w - g);
-      const out = await session.run({ y: new ort.Tensor('float32', y.subarray(g * n * d, (g + c) * n * d), [c, n, d]) });
-      const gi = g * n;
-      selectSmallest(out.dots.data, hn.subarray(gi, gi + c * n), c, n, k, values.subarray(gi * k, (gi + c * n) * k),
-        indices.subarray(gi * k, (gi + c * n) * k), tv, ti, cv, ci);
-    }
+    gatherShifted(m.rows, w * d, d, n, d, 0, w, qa, ba, norm, maxNorm);
+    const out = await session.run({
+      q: new ort.Tensor('float32', qa, [w, n, d + 1]),
+      b: new ort.Tensor('float32', ba, [w, n, d + 1]),
+      k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
+    });
+    const values = out.values.data.slice();
+    const indices = topkOutputs(values, out.indices.data);
     const list = [values.buffer, indices.buffer, norm.buffer, maxNorm.buffer];
     parentPort.postMessage({ id: m.id, values, indices, norm, maxNorm }, list);
   } catch (e) {
@@ -173,14 +159,7 @@ function runner(model: Uint8Array, threads: number, providers: string[], spin: b
   if (r) return r;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: {
-      model,
-      threads,
-      providers,
-      spin,
-      chunkFloats: CHUNK_FLOATS,
-      ortPath: require.resolve('onnxruntime-node'),
-    },
+    workerData: { model, threads, providers, spin, ortPath: require.resolve('onnxruntime-node') },
   });
   worker.unref();
   const fresh: Runner = { worker, pending: new Map(), nextId: 0 };
@@ -206,9 +185,8 @@ function runner(model: Uint8Array, threads: number, providers: string[], spin: b
 
 /**
  * Ranks one block on the worker: `rows` (on a SharedArrayBuffer, read there, not copied; keep it unchanged until the
- * result comes) holds w groups of n members member-major (member m of group g = row m * w + g, d columns), shifted
- * there by gatherCentred, multiplied by the grouped product graph (`model`, output `dots`), and the k best scores of
- * every row kept by selectSmallest.
+ * result comes) holds w groups of n members member-major (member m of group g = row m * w + g, d columns), shifted and
+ * augmented there by gatherShifted, then the grouped top-k graph (`model`) keeps the k best scores of every row.
  */
 export function workerGroupedTopk(
   model: Uint8Array,

@@ -179,7 +179,7 @@ test('per-position LOF is bit for bit on many positions (small first and last bl
   }
 });
 
-test('grouped k-NN is exact on groups too large for the pair memo (over 1024 members) and in the threshold selection', async () => {
+test('grouped k-NN is exact on groups too large for the pair memo (over 1024 members) and on ties in larger groups', async () => {
   const rng = createRng('large-groups');
   // 1100 members a group: every first-k pair is measured from both sides, with no memo between them.
   const big = fill(zeros(1100 * 2, 3), () => rng.int(6) + (rng.uniform(0, 1) < 0.5 ? 0 : rng.normal() * 0.01), 2);
@@ -187,8 +187,7 @@ test('grouped k-NN is exact on groups too large for the pair memo (over 1024 mem
   const spread = fill(zeros(1100 * 2, 3), () => rng.normal(), 2);
   const [st] = await assertExact(spread, 2, 3, ORT, 'over 1024 members, spread');
   assert.equal(st.bruteRows, 0, 'random points certify within the candidates (every distance found where it was put)');
-  // 64 members and k = 4 (9 candidates a row): the worker selects through its threshold pass; integer coordinates
-  // tie often enough that it falls back to the whole row for some rows.
+  // 64 members and k = 4 on integer coordinates: many rows whose first-k pairs are shared, measured in one batch.
   const grid = fill(zeros(64 * 5, 4), (m, g, c) => ((m * (c + 2) + g * 3) % 5) - 2, 5);
   await assertExact(grid, 5, 4, ORT, 'ties, 64 members');
   await assertExact(grid, 5, 4, { ...ORT, worker: false }, 'ties, 64 members, one thread');
