@@ -9,8 +9,8 @@
  * score could still beat the current k-th exact distance is re-measured exactly in float64, and a row whose
  * certificate fails (near-ties past the returned candidates, heavy duplicates, norms past float32) is recomputed by
  * brute force. While a worker thread shifts and ranks one block (onnxruntime there: one fewer intra-op thread than
- * the cores, not spinning), this thread re-ranks the previous one, reading the block's rows from a group-major copy in
- * shared memory.
+ * the cores, not spinning), this thread re-ranks the previous one, reading the block's rows from a member-major copy
+ * in shared memory.
  */
 import { Matrix } from './matrix';
 import { KnnResult, knnSquaredRef, squaredDistanceRef } from './reference';
@@ -208,7 +208,8 @@ export async function knnSquaredGroups(
   const qb = gb > 1 ? n : Math.max(1, Math.min(n, Math.floor(cap / n)));
   const kk = Math.min(n, k + (excludeSelf ? 1 : 0) + MARGIN);
   // Error bound of a float32 score against the exact value, relative to (||q|| + max ||b||)² of the shifted rows:
-  // the (d + 1)-term dot product's d + 1 unit roundoffs, the norm's and the shift's rounding, with 2x to spare. CUDA may run the product in TF32 (10-bit mantissa): its input rounding is added.
+  // the d-term dot product's d unit roundoffs, the half norm's subtraction and rounding and the shift's rounding, with
+  // 2x to spare. CUDA may run the product in TF32 (10-bit mantissa): its input rounding is added.
   const rel = (d + 16) * 2 ** -23 + (resolveDevice(o.device) === 'cuda' ? 2 ** -8 : 0);
 
   // One block = groups [g0, g1) and query rows [q0, q1) of them.
@@ -233,24 +234,23 @@ export async function knnSquaredGroups(
     for (let m = 0; m < n; m++) rows.set(x.subarray((m * groups + g0) * d, (m * groups + g1) * d), m * w * d);
     return { rows, run: ortGroupedTopkOnWorker(rows, { w, n, d, k: kk }, o) };
   };
-  let gathered: { g0: number; qa: Float32Array; ba: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
+  let gathered: { g0: number; y: Float32Array; hn: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
     null;
   const launchHere = async (g0: number, g1: number, q0: number, q1: number): Promise<Awaited<Block['run']>> => {
     const w = g1 - g0;
     if (!gathered || gathered.g0 !== g0) {
-      const len = w * n * (d + 1);
       gathered = {
         g0,
-        qa: new Float32Array(len),
-        ba: new Float32Array(len),
+        y: new Float32Array(w * n * d),
+        hn: new Float32Array(w * n),
         norm: new Float64Array(w * n),
         maxNorm: new Float64Array(w),
       };
-      gatherShifted(x, groups * d, d, n, d, g0, g1, gathered.qa, gathered.ba, gathered.norm, gathered.maxNorm);
+      gatherShifted(x, groups * d, d, n, d, g0, g1, gathered.y, gathered.hn, gathered.norm, gathered.maxNorm);
     }
-    const { qa, ba, norm, maxNorm } = gathered;
-    const q = q0 === 0 && q1 === n ? qa : qa.subarray(q0 * (d + 1), q1 * (d + 1));
-    const r = await ortGroupedTopk(q, ba, { g: w, nq: q1 - q0, nb: n, d: d + 1, k: kk }, o);
+    const { y, hn, norm, maxNorm } = gathered;
+    const q = q0 === 0 && q1 === n ? y : y.subarray(q0 * d, q1 * d);
+    const r = await ortGroupedTopk(q, y, hn, { g: w, nq: q1 - q0, nb: n, d, k: kk }, o);
     return { ...r, norm, maxNorm };
   };
   // Member j of group g is at xs[(g - g0) * ms + j * rs] while its block is re-ranked: the shared block copy on the

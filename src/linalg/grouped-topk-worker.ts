@@ -1,6 +1,6 @@
 /**
  * The grouped top-k graph on a worker thread. onnxruntime-node runs a session synchronously on the calling thread, so
- * on the main thread the k-NN re-ranking could never overlap the GEMM; here the worker shifts and augments one block
+ * on the main thread the k-NN re-ranking could never overlap the GEMM; here the worker shifts one block
  * (gatherShifted) and ranks it while the main thread re-ranks the previous one. One persistent worker per thread
  * count, providers and spinning setting, unref'd (it never keeps the process alive) and restarted after a failure.
  *
@@ -12,10 +12,10 @@ import { Worker } from 'node:worker_threads';
 import { OptionError } from '../util/errors';
 
 /**
- * Groups [g0, g1) of x (member m of group g at x[m * ms + g * gs], d values), group-major, shifted to put each group's
- * member 0 at the origin, as augmented rows of d + 1: qa = [y, 1], ba = [y, -||y||²/2] (so that one MatMul gives
- * q·b - ||b||²/2). norm receives ||y||² (float64, of the float32 y) and maxNorm each group's largest. A plain function:
- * its source text also runs in the worker.
+ * Groups [g0, g1) of x (member m of group g at x[m * ms + g * gs], d values), group-major into y (row (g - g0) * n + m),
+ * each shifted to put its member 0 at the origin (distances do not change; the float32 error bound shrinks with the
+ * norms). norm receives ||y||² (float64, of the float32 y), hn half of it in float32 (the graph subtracts it from the
+ * products), maxNorm each group's largest. A plain function: its source text also runs in the worker.
  */
 export function gatherShifted(
   x: Float32Array,
@@ -25,18 +25,17 @@ export function gatherShifted(
   d: number,
   g0: number,
   g1: number,
-  qa: Float32Array,
-  ba: Float32Array,
+  y: Float32Array,
+  hn: Float32Array,
   norm: Float64Array,
   maxNorm: Float64Array,
 ): void {
-  const d1 = d + 1;
   for (let g = 0; g < g1 - g0; g++) maxNorm[g] = 0;
   for (let m = 0; m < n; m++) {
     for (let g = g0; g < g1; g++) {
       const src = m * ms + g * gs,
         mo = g * gs,
-        dst = ((g - g0) * n + m) * d1;
+        dst = ((g - g0) * n + m) * d;
       // Four partial sums (the norm only feeds the bound and the float32 ranking, any float64 order will do).
       let s0 = 0,
         s1 = 0,
@@ -48,10 +47,10 @@ export function gatherShifted(
           v1 = Math.fround(x[src + c + 1] - x[mo + c + 1]),
           v2 = Math.fround(x[src + c + 2] - x[mo + c + 2]),
           v3 = Math.fround(x[src + c + 3] - x[mo + c + 3]);
-        qa[dst + c] = ba[dst + c] = v0;
-        qa[dst + c + 1] = ba[dst + c + 1] = v1;
-        qa[dst + c + 2] = ba[dst + c + 2] = v2;
-        qa[dst + c + 3] = ba[dst + c + 3] = v3;
+        y[dst + c] = v0;
+        y[dst + c + 1] = v1;
+        y[dst + c + 2] = v2;
+        y[dst + c + 3] = v3;
         s0 += v0 * v0;
         s1 += v1 * v1;
         s2 += v2 * v2;
@@ -59,13 +58,13 @@ export function gatherShifted(
       }
       for (; c < d; c++) {
         const v = Math.fround(x[src + c] - x[mo + c]);
-        qa[dst + c] = ba[dst + c] = v;
+        y[dst + c] = v;
         s0 += v * v;
       }
-      const s = s0 + s1 + (s2 + s3);
-      qa[dst + d] = 1;
-      ba[dst + d] = -0.5 * Math.fround(s);
-      norm[(g - g0) * n + m] = s;
+      const s = s0 + s1 + (s2 + s3),
+        r = (g - g0) * n + m;
+      hn[r] = 0.5 * s;
+      norm[r] = s;
       if (s > maxNorm[g - g0]) maxNorm[g - g0] = s;
     }
   }
@@ -90,11 +89,11 @@ const ort = require(workerData.ortPath);
 ${gatherShifted.toString()}
 ${topkOutputs.toString()}
 let session = null;
-// Augmented input buffers by length, reused block after block (every value is overwritten).
+// Input buffers by length, reused block after block (every value is overwritten).
 const spare = new Map();
 const buf = (len) => {
   let b = spare.get(len);
-  if (!b) spare.set(len, (b = [new Float32Array(len), new Float32Array(len)]));
+  if (!b) spare.set(len, (b = new Float32Array(len)));
   return b;
 };
 // One block at a time (the buffers above are shared, and a run awaits): each message waits for the previous one.
@@ -113,13 +112,16 @@ async function rank(m) {
         ...(workerData.spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
       });
     const { w, n, d, k } = m;
-    const [qa, ba] = buf(w * n * (d + 1));
+    const y = buf(w * n * d);
+    const hn = new Float32Array(w * n);
     const norm = new Float64Array(w * n);
     const maxNorm = new Float64Array(w);
-    gatherShifted(m.rows, w * d, d, n, d, 0, w, qa, ba, norm, maxNorm);
+    gatherShifted(m.rows, w * d, d, n, d, 0, w, y, hn, norm, maxNorm);
+    const rows = new ort.Tensor('float32', y, [w, n, d]);
     const out = await session.run({
-      q: new ort.Tensor('float32', qa, [w, n, d + 1]),
-      b: new ort.Tensor('float32', ba, [w, n, d + 1]),
+      q: rows,
+      b: rows,
+      hn: new ort.Tensor('float32', hn, [w, 1, n]),
       k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
     });
     const values = out.values.data.slice();
@@ -185,8 +187,8 @@ function runner(model: Uint8Array, threads: number, providers: string[], spin: b
 
 /**
  * Ranks one block on the worker: `rows` (on a SharedArrayBuffer, read there, not copied; keep it unchanged until the
- * result comes) holds w groups of n members member-major (member m of group g = row m * w + g, d columns), shifted and
- * augmented there by gatherShifted, then the grouped top-k graph (`model`) keeps the k best scores of every row.
+ * result comes) holds w groups of n members member-major (member m of group g = row m * w + g, d columns), shifted
+ * there by gatherShifted, then the grouped top-k graph (`model`) keeps the k best scores of every row.
  */
 export function workerGroupedTopk(
   model: Uint8Array,
