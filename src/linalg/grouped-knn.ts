@@ -24,18 +24,31 @@ import { InputError, OptionError } from '../util/errors';
 const MARGIN = 4;
 
 /**
- * Four squaredDistanceRef at once, of the pairs (a[z], b[z]) (offsets into x): four independent accumulators, each in
- * the reference's order, so each result is identical, and four additions in flight instead of one.
+ * Four squaredDistanceRef at once, of the queued pairs at positions at[u..u+3] (row offsets a[p] and b[p] into x, results
+ * into out[p]): four independent accumulators, each in the reference's order, so each result is identical, and four
+ * additions in flight instead of one.
  */
-function exactSq4(x: Float32Array, a: Int32Array, b: Int32Array, u: number, d: number, out: Float64Array): void {
-  const a0 = a[u],
-    a1 = a[u + 1],
-    a2 = a[u + 2],
-    a3 = a[u + 3],
-    b0 = b[u],
-    b1 = b[u + 1],
-    b2 = b[u + 2],
-    b3 = b[u + 3];
+function exactSq4(
+  x: Float32Array,
+  a: Int32Array,
+  b: Int32Array,
+  at: Int32Array,
+  u: number,
+  d: number,
+  out: Float64Array,
+): void {
+  const p0 = at[u],
+    p1 = at[u + 1],
+    p2 = at[u + 2],
+    p3 = at[u + 3];
+  const a0 = a[p0],
+    a1 = a[p1],
+    a2 = a[p2],
+    a3 = a[p3],
+    b0 = b[p0],
+    b1 = b[p1],
+    b2 = b[p2],
+    b3 = b[p3];
   let s0 = 0,
     s1 = 0,
     s2 = 0,
@@ -50,10 +63,37 @@ function exactSq4(x: Float32Array, a: Int32Array, b: Int32Array, u: number, d: n
     s2 += t2 * t2;
     s3 += t3 * t3;
   }
-  out[u] = s0;
-  out[u + 1] = s1;
-  out[u + 2] = s2;
-  out[u + 3] = s3;
+  out[p0] = s0;
+  out[p1] = s1;
+  out[p2] = s2;
+  out[p3] = s3;
+}
+
+/** exactSq4 of the four queued pairs at positions p..p+3, which share their first row (offset ao): one load of it. */
+function exactSq4Row(x: Float32Array, ao: number, b: Int32Array, p: number, d: number, out: Float64Array): void {
+  const b0 = b[p],
+    b1 = b[p + 1],
+    b2 = b[p + 2],
+    b3 = b[p + 3];
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  for (let c = 0; c < d; c++) {
+    const v = x[ao + c];
+    const t0 = v - x[b0 + c],
+      t1 = v - x[b1 + c],
+      t2 = v - x[b2 + c],
+      t3 = v - x[b3 + c];
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
+  }
+  out[p] = s0;
+  out[p + 1] = s1;
+  out[p + 2] = s2;
+  out[p + 3] = s3;
 }
 
 /** A per-row sorted list of the k best (distance, index) pairs, ordered by distance then index. */
@@ -271,7 +311,8 @@ export async function knnSquaredGroups(
     pb = new Int32Array(n * k),
     pj = new Int32Array(n * k),
     pv = new Float64Array(n * k),
-    ps = new Int32Array(n + 1);
+    ps = new Int32Array(n + 1),
+    left = new Int32Array(n * k);
   // Synchronous, apart from its async caller (an async function body optimises worse).
   const rerank = function rerankBlock(
     blk: Block,
@@ -313,10 +354,17 @@ export async function knnSquaredGroups(
         }
       }
       ps[nqb] = nq;
-      // Four at a time, the last few one by one (a distance costs the same alone or in fours, padding would waste work).
+      // Four at a time: a row's pairs in fours that load the row once, the rest of every row in mixed fours, the last
+      // few one by one (a distance costs the same alone or in fours, padding would waste work).
+      let nl = 0;
+      for (let r = 0; r < nqb; r++) {
+        let p = ps[r];
+        for (; p + 4 <= ps[r + 1]; p += 4) exactSq4Row(xs, pa[p], pb, p, d, pv);
+        for (; p < ps[r + 1]; p++) left[nl++] = p;
+      }
       let u = 0;
-      for (; u + 4 <= nq; u += 4) exactSq4(xs, pa, pb, u, d, pv);
-      for (; u < nq; u++) pv[u] = squaredDistanceRef(xs, pa[u], xs, pb[u], d);
+      for (; u + 4 <= nl; u += 4) exactSq4(xs, pa, pb, left, u, d, pv);
+      for (; u < nl; u++) pv[left[u]] = squaredDistanceRef(xs, pa[left[u]], xs, pb[left[u]], d);
       stats.exact += nq;
       if (memo)
         for (let i = blk.q0; i < blk.q1; i++)
