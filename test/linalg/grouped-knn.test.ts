@@ -78,11 +78,13 @@ test('grouped k-NN equals knnSquaredRef on every group (clusters, odd dimension,
   assert.equal(st.calls, 4, 'blocks of 1, 3, 2 and 1 groups: the worker path makes the first and last small');
   const [here] = await assertExact(pts, groups, 5, { ...ORT, groupsPerCall: 3, worker: false }, 'clusters, one thread');
   assert.equal(here.calls, 3, 'blocks of 3, 3 and 1 groups on the calling thread');
+  assert.equal(here.bruteRows, 0, 'the scores of the calling thread certify as well');
   assert.equal(st.bruteRows, 0, 'well separated points certify within the candidates');
   assert.ok(st.exact < groups * n * 5, `mutual neighbour pairs are measured once (${st.exact} exact distances)`);
   // A budget of 600 floats: one group per call and query blocks of 15 rows.
   const [rb] = await assertExact(pts, groups, 5, { ...ORT, memoryBudgetMB: (600 * 4) / 2 ** 20 }, 'row blocks');
   assert.equal(rb.calls, groups * 3);
+  assert.equal(rb.bruteRows, 0, 'and so do those of row blocks');
   // The reference engine runs the same contract.
   const a = await run(pts, groups, 5, true, { engine: 'js' });
   const b = await run(pts, groups, 5, true, ORT);
