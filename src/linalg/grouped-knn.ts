@@ -8,9 +8,8 @@
  * (./grouped-topk-graph.ts). The float32 scores come with a certified error bound E (below); every candidate whose
  * score could still beat the current k-th exact distance is re-measured exactly in float64, and a row whose
  * certificate fails (near-ties past the returned candidates, heavy duplicates, norms past float32) is recomputed by
- * brute force. While a worker thread shifts and ranks one block (onnxruntime there: one fewer intra-op thread than
- * the cores, not spinning), this thread re-ranks the previous one, reading the block's rows from a member-major copy
- * in shared memory.
+ * brute force. While a worker thread ranks one block (onnxruntime there: one fewer intra-op thread than the cores, not
+ * spinning), this thread shifts the next one and re-ranks the previous one.
  */
 import { Matrix } from './matrix';
 import { KnnResult, knnSquaredRef, squaredDistanceRef } from './reference';
@@ -154,19 +153,19 @@ class PairMemo {
 }
 
 /**
- * Shared block buffers for the worker, kept between calls (a few blocks' worth; fresh pages cost about 0.5 ms per MiB
- * on small machines, and freed shared memory only returns with a garbage collection). A buffer is held by one block
- * at a time: taken when its block is launched, given back once the block is re-ranked.
+ * Input buffers of worker blocks (shifted rows, half norms), kept between calls: fresh pages cost about 0.5 ms per MiB
+ * on small machines. A pair is held by one block at a time: taken when its block is launched, transferred to the
+ * worker, and put back when it returns with the block's ranking.
  */
-const sharedPool: Float32Array[] = [];
-const SHARED_POOL_MAX = 4;
-function takeShared(len: number): Float32Array {
-  const i = sharedPool.findIndex((b) => b.length === len);
-  return i >= 0 ? sharedPool.splice(i, 1)[0] : new Float32Array(new SharedArrayBuffer(len * 4));
+const inputPool: { y: Float32Array; hn: Float32Array }[] = [];
+const INPUT_POOL_MAX = 4;
+function takeInputs(ny: number, nh: number): { y: Float32Array; hn: Float32Array } {
+  const i = inputPool.findIndex((b) => b.y.length === ny && b.hn.length === nh);
+  return i >= 0 ? inputPool.splice(i, 1)[0] : { y: new Float32Array(ny), hn: new Float32Array(nh) };
 }
-function giveShared(b: Float32Array): void {
-  sharedPool.push(b);
-  if (sharedPool.length > SHARED_POOL_MAX) sharedPool.shift();
+function giveInputs(b: { y: Float32Array; hn: Float32Array }): void {
+  inputPool.push(b);
+  if (inputPool.length > INPUT_POOL_MAX) inputPool.shift();
 }
 
 export interface GroupedKnnOptions extends BlockOptions, GroupedWorkerSettings {
@@ -263,16 +262,20 @@ export async function knnSquaredGroups(
     rs: number;
     run: Promise<{ values: Float32Array; indices: Int32Array; norm: Float64Array; maxNorm: Float64Array }>;
   }
-  // Whole groups go to the worker, which shifts them itself: this thread only copies the block's rows to shared memory,
-  // member-major (member m of group g at row m * w + g - g0: one copy per member, the groups' rows lie side by side
-  // in x), where the worker reads them and this thread's exact distances find them close together. Row blocks stay
-  // on this thread: each call would copy the whole bank of the group to the worker.
+  // Whole groups go to the worker: this thread shifts them (gatherShifted) into buffers that are transferred to the
+  // worker and back, and re-ranks from x itself. Row blocks stay on this thread: each call would send the whole bank of
+  // the group to the worker.
   const onWorker = (o.worker ?? true) && qb === n;
-  const launchOnWorker = (g0: number, g1: number): { rows: Float32Array; run: Block['run'] } => {
+  const launchOnWorker = (g0: number, g1: number): Block['run'] => {
     const w = g1 - g0;
-    const rows = takeShared(n * w * d);
-    for (let m = 0; m < n; m++) rows.set(x.subarray((m * groups + g0) * d, (m * groups + g1) * d), m * w * d);
-    return { rows, run: ortGroupedTopkOnWorker(rows, { w, n, d, k: kk }, o) };
+    const inputs = takeInputs(w * n * d, w * n);
+    const norm = new Float64Array(w * n),
+      maxNorm = new Float64Array(w);
+    gatherShifted(x, groups * d, d, n, d, g0, g1, inputs.y, inputs.hn, norm, maxNorm);
+    return ortGroupedTopkOnWorker(inputs.y, inputs.hn, { w, n, d, k: kk }, o).then((r) => {
+      giveInputs({ y: r.y, hn: r.hn });
+      return { values: r.values, indices: r.indices, norm, maxNorm };
+    });
   };
   let gathered: { g0: number; y: Float32Array; hn: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
     null;
@@ -293,12 +296,11 @@ export async function knnSquaredGroups(
     const r = await ortGroupedTopk(q, y, hn, { g: w, nq: q1 - q0, nb: n, d, k: kk }, o);
     return { ...r, norm, maxNorm };
   };
-  // Member j of group g is at xs[(g - g0) * ms + j * rs] while its block is re-ranked: the shared block copy on the
-  // worker path, x itself on this thread's path.
+  // Member j of group g is at xs[(g - g0) * ms + j * rs] while its block is re-ranked (x itself).
   const launch = (g0: number, g1: number, q0: number, q1: number): Block => {
     stats.calls++;
-    if (onWorker) return { g0, g1, q0, q1, ...launchOnWorker(g0, g1), ms: d, rs: (g1 - g0) * d };
-    return { g0, g1, q0, q1, run: launchHere(g0, g1, q0, q1), rows: x.subarray(g0 * d), ms: d, rs: groups * d };
+    const run = onWorker ? launchOnWorker(g0, g1) : launchHere(g0, g1, q0, q1);
+    return { g0, g1, q0, q1, run, rows: x.subarray(g0 * d), ms: d, rs: groups * d };
   };
 
   const top = new TopList(k);
@@ -428,7 +430,6 @@ export async function knnSquaredGroups(
   const finish = async (blk: Block): Promise<void> => {
     const { values, indices, norm, maxNorm } = await blk.run;
     rerank(blk, values, indices, norm, maxNorm);
-    if (onWorker) giveShared(blk.rows);
   };
 
   // The block list, then two in flight: launch the next before re-ranking the current.

@@ -81,13 +81,14 @@ export interface GroupedWorkerSettings extends OrtSettings {
 }
 
 /**
- * The same ranking for w whole groups on the worker thread (./grouped-topk-worker.ts), which also shifts them and
- * takes their half norms (gatherShifted): `rows` holds the groups' members member-major (member m of group g = row m * w + g, d columns)
- * on a SharedArrayBuffer, which the worker reads in place (keep it unchanged until the result comes).
- * Threads default to one fewer than the cores (the calling thread re-ranks meanwhile), at least one.
+ * The same ranking for w whole groups on the worker thread (./grouped-topk-worker.ts): y holds their shifted rows
+ * group-major (w x n x d) and hn their half squared norms (gatherShifted), on plain ArrayBuffers of their own, which
+ * are transferred to the worker and come back in the result. Threads default to one fewer than the cores (the
+ * calling thread re-ranks meanwhile), at least one.
  */
 export function ortGroupedTopkOnWorker(
-  rows: Float32Array,
+  y: Float32Array,
+  hn: Float32Array,
   shape: { w: number; n: number; d: number; k: number },
   s: GroupedWorkerSettings,
 ): Promise<WorkerBlockResult> {
@@ -98,7 +99,7 @@ export function ortGroupedTopkOnWorker(
     throw new OptionError(`threads must be a positive integer, got ${threads}`);
   const providers = resolveDevice(s.device) === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
   model ??= groupedTopkGraph();
-  return workerGroupedTopk(model, { threads, providers, spin: s.spin ?? false }, rows, shape);
+  return workerGroupedTopk(model, { threads, providers, spin: s.spin ?? false }, y, hn, shape);
 }
 
 let model: Uint8Array | undefined;

@@ -1,12 +1,14 @@
 /**
  * The grouped top-k graph on a worker thread. onnxruntime-node runs a session synchronously on the calling thread, so
- * on the main thread the k-NN re-ranking could never overlap the GEMM; here the worker shifts one block
- * (gatherShifted) and ranks it while the main thread re-ranks the previous one. One persistent worker per thread
- * count, providers and spinning setting, unref'd (it never keeps the process alive) and restarted after a failure.
+ * on the main thread the k-NN re-ranking could never overlap the GEMM; here the worker ranks one block while the main
+ * thread re-ranks the previous one (and shifts the next, gatherShifted). The block's rows and half norms travel to the
+ * worker and back as transferred buffers (no copy, no shared memory: onnxruntime refuses a SharedArrayBuffer). One
+ * persistent worker per thread count, providers and spinning setting, unref'd (it never keeps the process alive) and
+ * restarted after a failure.
  *
- * The worker is JavaScript source text (no TypeScript loader needed in the worker): gatherShifted and topkOutputs
- * below are plain functions (no closures, no helpers) whose source text goes into the worker, so that both threads
- * run the same code. It is given the model bytes and the resolved path of onnxruntime-node.
+ * The worker is JavaScript source text (no TypeScript loader needed in the worker): topkOutputs below is a plain
+ * function (no closures, no helpers) whose source text goes into the worker, so that both threads run the same code.
+ * It is given the model bytes and the resolved path of onnxruntime-node.
  */
 import { Worker } from 'node:worker_threads';
 import { OptionError } from '../util/errors';
@@ -15,7 +17,7 @@ import { OptionError } from '../util/errors';
  * Groups [g0, g1) of x (member m of group g at x[m * ms + g * gs], d values), group-major into y (row (g - g0) * n + m),
  * each shifted to put its member 0 at the origin (distances do not change; the float32 error bound shrinks with the
  * norms). norm receives ||y||² (float64, of the float32 y), hn half of it in float32 (the graph subtracts it from the
- * products), maxNorm each group's largest. A plain function: its source text also runs in the worker.
+ * products), maxNorm each group's largest.
  */
 export function gatherShifted(
   x: Float32Array,
@@ -86,17 +88,9 @@ export function topkOutputs(values: Float32Array, big: BigInt64Array): Int32Arra
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
-${gatherShifted.toString()}
 ${topkOutputs.toString()}
 let session = null;
-// Input buffers by length, reused block after block (every value is overwritten).
-const spare = new Map();
-const buf = (len) => {
-  let b = spare.get(len);
-  if (!b) spare.set(len, (b = new Float32Array(len)));
-  return b;
-};
-// One block at a time (the buffers above are shared, and a run awaits): each message waits for the previous one.
+// One block at a time (a run awaits): each message waits for the previous one.
 let queue = Promise.resolve();
 parentPort.on('message', (m) => {
   queue = queue.then(() => rank(m));
@@ -111,12 +105,7 @@ async function rank(m) {
         graphOptimizationLevel: 'all',
         ...(workerData.spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
       });
-    const { w, n, d, k } = m;
-    const y = buf(w * n * d);
-    const hn = new Float32Array(w * n);
-    const norm = new Float64Array(w * n);
-    const maxNorm = new Float64Array(w);
-    gatherShifted(m.rows, w * d, d, n, d, 0, w, y, hn, norm, maxNorm);
+    const { w, n, d, k, y, hn } = m;
     const rows = new ort.Tensor('float32', y, [w, n, d]);
     const out = await session.run({
       q: rows,
@@ -126,20 +115,20 @@ async function rank(m) {
     });
     const values = out.values.data.slice();
     const indices = topkOutputs(values, out.indices.data);
-    const list = [values.buffer, indices.buffer, norm.buffer, maxNorm.buffer];
-    parentPort.postMessage({ id: m.id, values, indices, norm, maxNorm }, list);
+    // The inputs go back too, for the next block.
+    parentPort.postMessage({ id: m.id, values, indices, y, hn }, [values.buffer, indices.buffer, y.buffer, hn.buffer]);
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
   }
 }
 `;
 
-/** One ranked block: scores (ascending per row, kk per row), member numbers, and the shifted rows' squared norms. */
+/** One ranked block: scores (ascending per row, kk per row), member numbers, and the block's inputs handed back. */
 export interface WorkerBlockResult {
   values: Float32Array;
   indices: Int32Array;
-  norm: Float64Array;
-  maxNorm: Float64Array;
+  y: Float32Array;
+  hn: Float32Array;
 }
 
 interface Pending {
@@ -186,14 +175,15 @@ function runner(model: Uint8Array, threads: number, providers: string[], spin: b
 }
 
 /**
- * Ranks one block on the worker: `rows` (on a SharedArrayBuffer, read there, not copied; keep it unchanged until the
- * result comes) holds w groups of n members member-major (member m of group g = row m * w + g, d columns), shifted
- * there by gatherShifted, then the grouped top-k graph (`model`) keeps the k best scores of every row.
+ * Ranks one block on the worker: y holds w groups of n shifted rows group-major (row g * n + m, d columns) and hn their
+ * half squared norms (gatherShifted); both are transferred (unusable here until they come back in the result, which
+ * also holds the k best scores of every row and their member numbers).
  */
 export function workerGroupedTopk(
   model: Uint8Array,
   settings: { threads: number; providers: string[]; spin: boolean },
-  rows: Float32Array,
+  y: Float32Array,
+  hn: Float32Array,
   shape: { w: number; n: number; d: number; k: number },
 ): Promise<WorkerBlockResult> {
   const r = runner(model, settings.threads, settings.providers, settings.spin);
@@ -201,6 +191,6 @@ export function workerGroupedTopk(
   return new Promise((resolve, reject) => {
     r.pending.set(id, { resolve, reject });
     r.worker.ref();
-    r.worker.postMessage({ id, rows, ...shape });
+    r.worker.postMessage({ id, y, hn, ...shape }, [y.buffer as ArrayBuffer, hn.buffer as ArrayBuffer]);
   });
 }
