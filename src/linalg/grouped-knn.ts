@@ -11,7 +11,6 @@
  * brute force. While a worker thread ranks one block (onnxruntime there: one fewer intra-op thread than the cores, not
  * spinning), this thread shifts the next one and re-ranks the previous one.
  */
-import { availableParallelism } from 'node:os';
 import { Matrix } from './matrix';
 import { KnnResult, knnSquaredRef, squaredDistanceRef } from './reference';
 import { ortGroupedTopk, ortGroupedTopkOnWorker, GroupedWorkerSettings } from './grouped-topk-graph';
@@ -185,20 +184,11 @@ export interface GroupedKnnOptions extends BlockOptions, GroupedWorkerSettings {
   scoreBlockMB?: number;
   /** Most groups per onnxruntime call (smaller blocks overlap better with the re-ranking; see the bench). @default 32 */
   groupsPerCall?: number;
-  /**
-   * Share of the groups that this thread ranks itself (onnxruntime here, one intra-op thread) while the worker ranks
-   * the others, on the worker path: whole middle blocks, as long as their total stays within the share. With one
-   * worker thread (two cores) the worker's ranking outlasts this thread's re-ranking, and a share balances them.
-   * Between 0 and 1. @default 0.2 when the worker has one thread, else 0
-   */
-  mainShare?: number;
 }
 
 /** Counters of one run, for tests and the bench. */
 export interface GroupedKnnStats {
   calls: number;
-  /** Of those, the worker path's blocks ranked on this thread (mainShare). */
-  mainCalls: number;
   /** Exact distances computed while re-ranking candidates. */
   exact: number;
   /** Rows whose certificate failed and were recomputed by brute force. */
@@ -223,7 +213,7 @@ export async function knnSquaredGroups(
   onGroup: (g: number, r: KnnResult) => void,
   o: GroupedKnnOptions = {},
 ): Promise<GroupedKnnStats> {
-  const stats: GroupedKnnStats = { calls: 0, mainCalls: 0, exact: 0, bruteRows: 0, nonFinite: false };
+  const stats: GroupedKnnStats = { calls: 0, exact: 0, bruteRows: 0, nonFinite: false };
   const d = points.cols;
   if (!Number.isInteger(groups) || groups < 1 || points.rows % groups !== 0)
     throw new InputError(`grouped k-NN: ${points.rows} rows do not split into ${groups} interleaved groups`);
@@ -289,13 +279,7 @@ export async function knnSquaredGroups(
   };
   let gathered: { g0: number; y: Float32Array; hn: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
     null;
-  const launchHere = async (
-    g0: number,
-    g1: number,
-    q0: number,
-    q1: number,
-    settings: GroupedKnnOptions = o,
-  ): Promise<Awaited<Block['run']>> => {
+  const launchHere = async (g0: number, g1: number, q0: number, q1: number): Promise<Awaited<Block['run']>> => {
     const w = g1 - g0;
     if (!gathered || gathered.g0 !== g0) {
       gathered = {
@@ -309,7 +293,7 @@ export async function knnSquaredGroups(
     }
     const { y, hn, norm, maxNorm } = gathered;
     const q = q0 === 0 && q1 === n ? y : y.subarray(q0 * d, q1 * d);
-    const r = await ortGroupedTopk(q, y, hn, { g: w, nq: q1 - q0, nb: n, d, k: kk }, settings);
+    const r = await ortGroupedTopk(q, y, hn, { g: w, nq: q1 - q0, nb: n, d, k: kk }, o);
     return { ...r, norm, maxNorm };
   };
   // Member j of group g is at xs[(g - g0) * ms + j * rs] while its block is re-ranked (x itself).
@@ -436,22 +420,16 @@ export async function knnSquaredGroups(
           res.index[i * k + s] = top.idx[s];
         }
       }
-      if (blk.q1 === n) done.add(g);
+      if (blk.q1 === n) {
+        onGroup(g, res);
+        resultFor.delete(g);
+      }
     }
   };
 
-  // Groups are handed to onGroup in increasing order, as soon as they and all before them are re-ranked (blocks this
-  // thread ranks itself finish ahead of the worker's block before them).
-  const done = new Set<number>();
-  let emitted = 0;
   const finish = async (blk: Block): Promise<void> => {
     const { values, indices, norm, maxNorm } = await blk.run;
     rerank(blk, values, indices, norm, maxNorm);
-    for (; done.has(emitted); emitted++) {
-      onGroup(emitted, resultFor.get(emitted) as KnnResult);
-      resultFor.delete(emitted);
-      done.delete(emitted);
-    }
   };
 
   // The block list, then two in flight: launch the next before re-ranking the current.
@@ -465,33 +443,11 @@ export async function knnSquaredGroups(
   cuts.push(groups);
   for (let b = 0; b + 1 < cuts.length; b++)
     for (let q0 = 0; q0 < n; q0 += qb) plan.push([cuts[b], cuts[b + 1], q0, Math.min(n, q0 + qb)]);
-  // Middle blocks this thread ranks itself (worker path only): each while the worker ranks the blocks before it.
-  const workerThreads = o.threads ?? Math.max(1, availableParallelism() - 1);
-  const share = onWorker ? (o.mainShare ?? (workerThreads === 1 ? 0.2 : 0)) : 0;
-  if (!(share >= 0 && share <= 1)) throw new OptionError(`mainShare must be between 0 and 1, got ${share}`);
-  const here = plan.map(() => false);
-  for (let b = 1, mine = 0; b + 1 < plan.length; b++) {
-    const w = plan[b][1] - plan[b][0];
-    if (mine + w <= share * plan[b][1]) {
-      here[b] = true;
-      mine += w;
-    }
-  }
-  const hereSettings = { ...o, threads: 1 };
-  // The worker's blocks, two in flight: launch the next before re-ranking the current.
-  const inFlight: Block[] = [];
+  let cur = launch(...plan[0]);
   for (let b = 0; b < plan.length; b++) {
-    if (here[b]) {
-      const [g0, g1] = plan[b];
-      stats.calls++;
-      stats.mainCalls++;
-      const run = launchHere(g0, g1, 0, n, hereSettings);
-      await finish({ g0, g1, q0: 0, q1: n, run, rows: x.subarray(g0 * d), ms: d, rs: groups * d });
-      continue;
-    }
-    inFlight.push(launch(...plan[b]));
-    if (inFlight.length > 1) await finish(inFlight.shift() as Block);
+    const next = b + 1 < plan.length ? launch(...plan[b + 1]) : null;
+    await finish(cur);
+    if (next) cur = next;
   }
-  while (inFlight.length) await finish(inFlight.shift() as Block);
   return stats;
 }
