@@ -194,8 +194,9 @@ export interface GroupedKnnStats {
   /** Rows whose certificate failed and were recomputed by brute force. */
   bruteRows: number;
   /**
-   * Some shifted row had a squared norm that is not finite: a coordinate is NaN or ±Infinity, or differences overflow
-   * float32 (callers that must refuse non-finite input check it then, instead of scanning every input first).
+   * Engine 'ort': some shifted row had a squared norm that is not finite: a coordinate is NaN or ±Infinity, or
+   * differences overflow float32 (callers that must refuse non-finite input check it then, instead of scanning every
+   * input first). Always false on engine 'js', which does not look.
    */
   nonFinite: boolean;
 }
