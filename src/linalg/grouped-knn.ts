@@ -8,9 +8,8 @@
  * (./grouped-topk-graph.ts). The float32 scores come with a certified error bound E (below); every candidate whose
  * score could still beat the current k-th exact distance is re-measured exactly in float64, and a row whose
  * certificate fails (near-ties past the returned candidates, heavy duplicates, norms past float32) is recomputed by
- * brute force. While a worker thread shifts and ranks one block (onnxruntime there: one fewer intra-op thread than
- * the cores, not spinning), this thread re-ranks the previous one, reading the block's rows from a group-major copy in
- * shared memory.
+ * brute force. While a worker thread ranks one block (onnxruntime there: one fewer intra-op thread than the cores, not
+ * spinning), this thread shifts the next one and re-ranks the previous one.
  */
 import { Matrix } from './matrix';
 import { KnnResult, knnSquaredRef, squaredDistanceRef } from './reference';
@@ -23,31 +22,77 @@ import { InputError, OptionError } from '../util/errors';
 /** Candidates fetched per row beyond k (+1 for the row itself): most rows certify within them. */
 const MARGIN = 4;
 
-/** Four squaredDistanceRef at once (four independent accumulators, each in the reference's order, so each result is identical). */
-function exactSq4(x: Float32Array, ao: number, b: Int32Array, d: number, out: Float64Array): void {
-  const b0 = b[0],
-    b1 = b[1],
-    b2 = b[2],
-    b3 = b[3];
+/**
+ * Four squaredDistanceRef at once, of the queued pairs at positions at[u..u+3] (row offsets a[p] and b[p] into x, results
+ * into out[p]): four independent accumulators, each in the reference's order, so each result is identical, and four
+ * additions in flight instead of one.
+ */
+function exactSq4(
+  x: Float32Array,
+  a: Int32Array,
+  b: Int32Array,
+  at: Int32Array,
+  u: number,
+  d: number,
+  out: Float64Array,
+): void {
+  const p0 = at[u],
+    p1 = at[u + 1],
+    p2 = at[u + 2],
+    p3 = at[u + 3];
+  const a0 = a[p0],
+    a1 = a[p1],
+    a2 = a[p2],
+    a3 = a[p3],
+    b0 = b[p0],
+    b1 = b[p1],
+    b2 = b[p2],
+    b3 = b[p3];
   let s0 = 0,
     s1 = 0,
     s2 = 0,
     s3 = 0;
   for (let c = 0; c < d; c++) {
-    const a = x[ao + c];
-    const t0 = a - x[b0 + c],
-      t1 = a - x[b1 + c],
-      t2 = a - x[b2 + c],
-      t3 = a - x[b3 + c];
+    const t0 = x[a0 + c] - x[b0 + c],
+      t1 = x[a1 + c] - x[b1 + c],
+      t2 = x[a2 + c] - x[b2 + c],
+      t3 = x[a3 + c] - x[b3 + c];
     s0 += t0 * t0;
     s1 += t1 * t1;
     s2 += t2 * t2;
     s3 += t3 * t3;
   }
-  out[0] = s0;
-  out[1] = s1;
-  out[2] = s2;
-  out[3] = s3;
+  out[p0] = s0;
+  out[p1] = s1;
+  out[p2] = s2;
+  out[p3] = s3;
+}
+
+/** exactSq4 of the four queued pairs at positions p..p+3, which share their first row (offset ao): one load of it. */
+function exactSq4Row(x: Float32Array, ao: number, b: Int32Array, p: number, d: number, out: Float64Array): void {
+  const b0 = b[p],
+    b1 = b[p + 1],
+    b2 = b[p + 2],
+    b3 = b[p + 3];
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  for (let c = 0; c < d; c++) {
+    const v = x[ao + c];
+    const t0 = v - x[b0 + c],
+      t1 = v - x[b1 + c],
+      t2 = v - x[b2 + c],
+      t3 = v - x[b3 + c];
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
+  }
+  out[p] = s0;
+  out[p + 1] = s1;
+  out[p + 2] = s2;
+  out[p + 3] = s3;
 }
 
 /** A per-row sorted list of the k best (distance, index) pairs, ordered by distance then index. */
@@ -91,6 +136,10 @@ class PairMemo {
   next(): void {
     this.cur++;
   }
+  /** Whether the pair was measured (or queued) in this group. */
+  has(i: number, j: number): boolean {
+    return this.stamp[i < j ? i * this.n + j : j * this.n + i] === this.cur;
+  }
   /** The distance, or NaN when not measured yet in this group. */
   get(i: number, j: number): number {
     const key = i < j ? i * this.n + j : j * this.n + i;
@@ -101,6 +150,22 @@ class PairMemo {
     this.stamp[key] = this.cur;
     this.val[key] = v;
   }
+}
+
+/**
+ * Input buffers of worker blocks (shifted rows, half norms), kept between calls: fresh pages cost about 0.5 ms per MiB
+ * on small machines. A pair is held by one block at a time: taken when its block is launched, transferred to the
+ * worker, and put back when it returns with the block's ranking.
+ */
+const inputPool: { y: Float32Array; hn: Float32Array }[] = [];
+const INPUT_POOL_MAX = 4;
+function takeInputs(ny: number, nh: number): { y: Float32Array; hn: Float32Array } {
+  const i = inputPool.findIndex((b) => b.y.length === ny && b.hn.length === nh);
+  return i >= 0 ? inputPool.splice(i, 1)[0] : { y: new Float32Array(ny), hn: new Float32Array(nh) };
+}
+function giveInputs(b: { y: Float32Array; hn: Float32Array }): void {
+  inputPool.push(b);
+  if (inputPool.length > INPUT_POOL_MAX) inputPool.shift();
 }
 
 export interface GroupedKnnOptions extends BlockOptions, GroupedWorkerSettings {
@@ -128,6 +193,12 @@ export interface GroupedKnnStats {
   exact: number;
   /** Rows whose certificate failed and were recomputed by brute force. */
   bruteRows: number;
+  /**
+   * Engine 'ort': some shifted row had a squared norm that is not finite: a coordinate is NaN or ±Infinity, or
+   * differences overflow float32 (callers that must refuse non-finite input check it then, instead of scanning every
+   * input first). Always false on engine 'js', which does not look.
+   */
+  nonFinite: boolean;
 }
 
 /**
@@ -143,7 +214,7 @@ export async function knnSquaredGroups(
   onGroup: (g: number, r: KnnResult) => void,
   o: GroupedKnnOptions = {},
 ): Promise<GroupedKnnStats> {
-  const stats: GroupedKnnStats = { calls: 0, exact: 0, bruteRows: 0 };
+  const stats: GroupedKnnStats = { calls: 0, exact: 0, bruteRows: 0, nonFinite: false };
   const d = points.cols;
   if (!Number.isInteger(groups) || groups < 1 || points.rows % groups !== 0)
     throw new InputError(`grouped k-NN: ${points.rows} rows do not split into ${groups} interleaved groups`);
@@ -177,7 +248,8 @@ export async function knnSquaredGroups(
   const qb = gb > 1 ? n : Math.max(1, Math.min(n, Math.floor(cap / n)));
   const kk = Math.min(n, k + (excludeSelf ? 1 : 0) + MARGIN);
   // Error bound of a float32 score against the exact value, relative to (||q|| + max ||b||)² of the shifted rows:
-  // the (d + 1)-term dot product's d + 1 unit roundoffs, the norm's and the shift's rounding, with 2x to spare. CUDA may run the product in TF32 (10-bit mantissa): its input rounding is added.
+  // the d-term dot product's d unit roundoffs, the half norm's subtraction and rounding and the shift's rounding, with
+  // 2x to spare. CUDA may run the product in TF32 (10-bit mantissa): its input rounding is added.
   const rel = (d + 16) * 2 ** -23 + (resolveDevice(o.device) === 'cuda' ? 2 ** -8 : 0);
 
   // One block = groups [g0, g1) and query rows [q0, q1) of them.
@@ -191,57 +263,59 @@ export async function knnSquaredGroups(
     rs: number;
     run: Promise<{ values: Float32Array; indices: Int32Array; norm: Float64Array; maxNorm: Float64Array }>;
   }
-  // Whole groups go to the worker, which shifts and augments them itself: this thread only copies the block's rows,
-  // group-major, to shared memory, where the worker reads them and this thread's exact distances find them close
-  // together (in x a group's rows lie `groups` rows apart). Row blocks stay on this thread: each call would copy the
-  // whole bank of the group to the worker.
+  // Whole groups go to the worker: this thread shifts them (gatherShifted) into buffers that are transferred to the
+  // worker and back, and re-ranks from x itself. Row blocks stay on this thread: each call would send the whole bank of
+  // the group to the worker.
   const onWorker = (o.worker ?? true) && qb === n;
-  // Shared block buffers, reused once their block is re-ranked (two blocks are alive at a time).
-  const spare: Float32Array[] = [];
-  const launchOnWorker = (g0: number, g1: number): { rows: Float32Array; run: Block['run'] } => {
+  const launchOnWorker = (g0: number, g1: number): Block['run'] => {
     const w = g1 - g0;
-    const i = spare.findIndex((b) => b.length === n * w * d);
-    const rows = i >= 0 ? spare.splice(i, 1)[0] : new Float32Array(new SharedArrayBuffer(n * w * d * 4));
-    for (let g = g0; g < g1; g++)
-      for (let m = 0; m < n; m++)
-        rows.set(x.subarray((m * groups + g) * d, (m * groups + g + 1) * d), ((g - g0) * n + m) * d);
-    return { rows, run: ortGroupedTopkOnWorker(rows, { w, n, d, k: kk }, o) };
+    const inputs = takeInputs(w * n * d, w * n);
+    const norm = new Float64Array(w * n),
+      maxNorm = new Float64Array(w);
+    gatherShifted(x, groups * d, d, n, d, g0, g1, inputs.y, inputs.hn, norm, maxNorm);
+    return ortGroupedTopkOnWorker(inputs.y, inputs.hn, { w, n, d, k: kk }, o).then((r) => {
+      giveInputs({ y: r.y, hn: r.hn });
+      return { values: r.values, indices: r.indices, norm, maxNorm };
+    });
   };
-  let gathered: { g0: number; qa: Float32Array; ba: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
+  let gathered: { g0: number; y: Float32Array; hn: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =
     null;
   const launchHere = async (g0: number, g1: number, q0: number, q1: number): Promise<Awaited<Block['run']>> => {
     const w = g1 - g0;
     if (!gathered || gathered.g0 !== g0) {
-      const len = w * n * (d + 1);
       gathered = {
         g0,
-        qa: new Float32Array(len),
-        ba: new Float32Array(len),
+        y: new Float32Array(w * n * d),
+        hn: new Float32Array(w * n),
         norm: new Float64Array(w * n),
         maxNorm: new Float64Array(w),
       };
-      gatherShifted(x, groups * d, d, n, d, g0, g1, gathered.qa, gathered.ba, gathered.norm, gathered.maxNorm);
+      gatherShifted(x, groups * d, d, n, d, g0, g1, gathered.y, gathered.hn, gathered.norm, gathered.maxNorm);
     }
-    const { qa, ba, norm, maxNorm } = gathered;
-    const q = q0 === 0 && q1 === n ? qa : qa.subarray(q0 * (d + 1), q1 * (d + 1));
-    const r = await ortGroupedTopk(q, ba, { g: w, nq: q1 - q0, nb: n, d: d + 1, k: kk }, o);
+    const { y, hn, norm, maxNorm } = gathered;
+    const q = q0 === 0 && q1 === n ? y : y.subarray(q0 * d, q1 * d);
+    const r = await ortGroupedTopk(q, y, hn, { g: w, nq: q1 - q0, nb: n, d, k: kk }, o);
     return { ...r, norm, maxNorm };
   };
-  // Member j of group g is at xs[(g - g0) * ms + j * rs] while its block is re-ranked: the shared block copy on the
-  // worker path, x itself on this thread's path.
+  // Member j of group g is at xs[(g - g0) * ms + j * rs] while its block is re-ranked (x itself).
   const launch = (g0: number, g1: number, q0: number, q1: number): Block => {
     stats.calls++;
-    if (onWorker) return { g0, g1, q0, q1, ...launchOnWorker(g0, g1), ms: n * d, rs: d };
-    return { g0, g1, q0, q1, run: launchHere(g0, g1, q0, q1), rows: x.subarray(g0 * d), ms: d, rs: groups * d };
+    const run = onWorker ? launchOnWorker(g0, g1) : launchHere(g0, g1, q0, q1);
+    return { g0, g1, q0, q1, run, rows: x.subarray(g0 * d), ms: d, rs: groups * d };
   };
 
   const top = new TopList(k);
-  const four = new Int32Array(4);
-  const four64 = new Float64Array(4);
-  const cand = new Int32Array(kk);
   const resultFor = new Map<number, KnnResult>();
   // Neighbour pairs are often mutual (about 60 % of LOF's on real patches): each exact distance is measured once.
   const memo = n <= MEMO_MAX_N ? new PairMemo(n) : null;
+  // The pairs of one group's first k candidates still to measure (offsets of both rows, the candidate, the distance),
+  // row by row (row i's from ps[i - q0]): measured together four at a time, whichever rows they belong to.
+  const pa = new Int32Array(n * k),
+    pb = new Int32Array(n * k),
+    pj = new Int32Array(n * k),
+    pv = new Float64Array(n * k),
+    ps = new Int32Array(n + 1),
+    left = new Int32Array(n * k);
   // Synchronous, apart from its async caller (an async function body optimises worse).
   const rerank = function rerankBlock(
     blk: Block,
@@ -261,6 +335,43 @@ export async function knnSquaredGroups(
       const gl = g - blk.g0;
       const go = gl * blk.ms;
       memo?.next();
+      // The first k candidates other than the row itself are always measured: those not measured from the other side.
+      let nq = 0;
+      for (let i = blk.q0; i < blk.q1; i++) {
+        ps[i - blk.q0] = nq;
+        const base = (gl * nqb + (i - blk.q0)) * kk;
+        const nqi = norm[gl * n + i];
+        // A squared norm is finite exactly when every coordinate of the row and of member 0 is (or overflows float32).
+        if (nqi - nqi !== 0) stats.nonFinite = true;
+        for (let t = 0, c = 0; t < kk && c < k; t++) {
+          const j = indices[base + t];
+          if (excludeSelf && j === i) continue;
+          c++;
+          if (memo) {
+            if (memo.has(i, j)) continue;
+            memo.set(i, j, NaN); // queued here, measured below before any row reads it
+          }
+          pa[nq] = go + i * rs;
+          pb[nq] = go + j * rs;
+          pj[nq++] = j;
+        }
+      }
+      ps[nqb] = nq;
+      // Four at a time: a row's pairs in fours that load the row once, the rest of every row in mixed fours, the last
+      // few one by one (a distance costs the same alone or in fours, padding would waste work).
+      let nl = 0;
+      for (let r = 0; r < nqb; r++) {
+        let p = ps[r];
+        for (; p + 4 <= ps[r + 1]; p += 4) exactSq4Row(xs, pa[p], pb, p, d, pv);
+        for (; p < ps[r + 1]; p++) left[nl++] = p;
+      }
+      let u = 0;
+      for (; u + 4 <= nl; u += 4) exactSq4(xs, pa, pb, left, u, d, pv);
+      for (; u < nl; u++) pv[left[u]] = squaredDistanceRef(xs, pa[left[u]], xs, pb[left[u]], d);
+      stats.exact += nq;
+      if (memo)
+        for (let i = blk.q0; i < blk.q1; i++)
+          for (let p = ps[i - blk.q0]; p < ps[i - blk.q0 + 1]; p++) memo.set(i, pj[p], pv[p]);
       const maxN = Math.sqrt(maxNorm[gl]);
       // Scores of norms past 2^100 may overflow float32 (Infinity would pass any bound): measure those rows directly.
       const sane = maxNorm[gl] <= 2 ** 100;
@@ -271,36 +382,16 @@ export async function knnSquaredGroups(
         const e = sane ? rel * (Math.sqrt(nqi) + maxN) ** 2 + (d + 8) * 2 ** -147 : Infinity;
         const ao = go + i * rs;
         top.size = 0;
-        let nc = 0;
-        // The first k candidates other than the row itself are always measured: those not cached, four at a time.
-        let t = 0,
-          c = 0;
-        for (; t < kk && c < k; t++) {
+        let p = ps[i - blk.q0];
+        const pe = ps[i - blk.q0 + 1];
+        let t = 0;
+        for (let c = 0; t < kk && c < k; t++) {
           const j = indices[base + t];
           if (excludeSelf && j === i) continue;
           c++;
-          const cached = memo ? memo.get(i, j) : NaN;
-          if (cached === cached)
-            top.push(cached, j); // not NaN: measured from j's side
-          else cand[nc++] = j;
+          // This row's queued pairs come in candidate order; the others were measured from j's side.
+          top.push(p < pe && pj[p] === j ? pv[p++] : memo ? memo.get(i, j) : NaN, j);
         }
-        // Four at a time (one load of the row's coordinates for four sums), the rest one by one: the loop is
-        // throughput-bound (a distance costs the same alone or in fours), so padding the last four would waste work.
-        let u = 0;
-        for (; u + 4 <= nc; u += 4) {
-          for (let z = 0; z < 4; z++) four[z] = go + cand[u + z] * rs;
-          exactSq4(xs, ao, four, d, four64);
-          for (let z = 0; z < 4; z++) {
-            top.push(four64[z], cand[u + z]);
-            memo?.set(i, cand[u + z], four64[z]);
-          }
-        }
-        for (; u < nc; u++) {
-          const dij = squaredDistanceRef(xs, ao, xs, go + cand[u] * rs, d);
-          top.push(dij, cand[u]);
-          memo?.set(i, cand[u], dij);
-        }
-        stats.exact += nc;
         // Then every further candidate whose score bound could still beat the k-th exact distance.
         let certified = kk === n && sane;
         for (; t < kk; t++) {
@@ -340,7 +431,6 @@ export async function knnSquaredGroups(
   const finish = async (blk: Block): Promise<void> => {
     const { values, indices, norm, maxNorm } = await blk.run;
     rerank(blk, values, indices, norm, maxNorm);
-    if (onWorker) spare.push(blk.rows);
   };
 
   // The block list, then two in flight: launch the next before re-ranking the current.

@@ -2,12 +2,12 @@
  * One onnxruntime graph for the k smallest squared-distance scores of many small point sets at once (the per-position
  * LOF runs one k-NN per patch position, a few hundred points each: one call per set costs more than its FLOPs):
  *
- *   half    = MatMul(q, bᵀ)      [G, nq, nb]   (batched over G groups)
+ *   half    = MatMul(q, bᵀ) - hn   [G, nq, nb]   (batched over G groups; hn = ||b||²/2, [G, 1, nb])
  *   values, indices = TopK(half, k, axis=-1, largest=1)
  *
- * with rows augmented by the caller: q = [point, 1], b = [point, -||point||²/2], so half = q·b - ||b||²/2 comes out of
- * the product itself (no pass over the score block to add the norms). Returned as scores = -2 half = ||q-b||² - ||q||²
- * (scaling by a power of two commutes with float32 rounding).
+ * so half = q·b - ||b||²/2, returned as scores = -2 half = ||q-b||² - ||q||² (scaling by a power of two commutes with
+ * float32 rounding). The half norms are subtracted after the product, not carried in an augmented column: one copy
+ * of the rows serves as q and b on the worker, and the product's inner dimension stays the rows' own.
  *
  * The scores only rank candidates; callers re-rank them exactly (./grouped-knn.ts).
  */
@@ -23,6 +23,7 @@ function groupedTopkGraph(): Uint8Array {
     inputs: [
       { name: 'q', elemType: 'float', dims: ['g', 'nq', 'd'] },
       { name: 'b', elemType: 'float', dims: ['g', 'nb', 'd'] },
+      { name: 'hn', elemType: 'float', dims: ['g', 1, 'nb'] },
       { name: 'k', elemType: 'int64', dims: [1] },
     ],
     outputs: [
@@ -31,7 +32,8 @@ function groupedTopkGraph(): Uint8Array {
     ],
     nodes: [
       { opType: 'Transpose', inputs: ['b'], outputs: ['bt'], attributes: { perm: attr.ints([0, 2, 1]) } },
-      { opType: 'MatMul', inputs: ['q', 'bt'], outputs: ['scores'] },
+      { opType: 'MatMul', inputs: ['q', 'bt'], outputs: ['dots'] },
+      { opType: 'Sub', inputs: ['dots', 'hn'], outputs: ['scores'] },
       {
         opType: 'TopK',
         inputs: ['scores', 'k'],
@@ -44,12 +46,13 @@ function groupedTopkGraph(): Uint8Array {
 
 /**
  * For each of g groups and each query row, the k smallest ||b||² - 2 q·b over that group's bank rows (ascending) and
- * their row indices in the group, from augmented rows (above; d counts the extra column). q: g x nq x d,
- * b: g x nb x d (row-major; subarray views are fine). Runs on the calling thread.
+ * their row indices in the group. q: g x nq x d, b: g x nb x d, hn: g x nb, the bank rows' ||b||²/2 (row-major;
+ * subarray views are fine). Runs on the calling thread.
  */
 export async function ortGroupedTopk(
   q: Float32Array,
   b: Float32Array,
+  hn: Float32Array,
   shape: { g: number; nq: number; nb: number; d: number; k: number },
   s: OrtSettings,
 ): Promise<{ values: Float32Array; indices: Int32Array }> {
@@ -61,6 +64,7 @@ export async function ortGroupedTopk(
   const r = await sess.run({
     q: new ort.Tensor('float32', q, [g, nq, d]),
     b: new ort.Tensor('float32', b, [g, nb, d]),
+    hn: new ort.Tensor('float32', hn, [g, 1, nb]),
     k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
   });
   const values = r.values.data as Float32Array;
@@ -77,13 +81,14 @@ export interface GroupedWorkerSettings extends OrtSettings {
 }
 
 /**
- * The same ranking for w whole groups on the worker thread (./grouped-topk-worker.ts), which also shifts and augments
- * them (gatherShifted): `rows` holds the groups' members group-major (member m of group g = row g * n + m, d columns,
- * not augmented) on a SharedArrayBuffer, which the worker reads in place (keep it unchanged until the result comes).
- * Threads default to one fewer than the cores (the calling thread re-ranks meanwhile), at least one.
+ * The same ranking for w whole groups on the worker thread (./grouped-topk-worker.ts): y holds their shifted rows
+ * group-major (w x n x d) and hn their half squared norms (gatherShifted), on plain ArrayBuffers of their own, which
+ * are transferred to the worker and come back in the result. Threads default to one fewer than the cores (the
+ * calling thread re-ranks meanwhile), at least one.
  */
 export function ortGroupedTopkOnWorker(
-  rows: Float32Array,
+  y: Float32Array,
+  hn: Float32Array,
   shape: { w: number; n: number; d: number; k: number },
   s: GroupedWorkerSettings,
 ): Promise<WorkerBlockResult> {
@@ -94,7 +99,7 @@ export function ortGroupedTopkOnWorker(
     throw new OptionError(`threads must be a positive integer, got ${threads}`);
   const providers = resolveDevice(s.device) === 'cuda' ? ['cuda', 'cpu'] : ['cpu'];
   model ??= groupedTopkGraph();
-  return workerGroupedTopk(model, { threads, providers, spin: s.spin ?? false }, rows, shape);
+  return workerGroupedTopk(model, { threads, providers, spin: s.spin ?? false }, y, hn, shape);
 }
 
 let model: Uint8Array | undefined;

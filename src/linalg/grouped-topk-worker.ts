@@ -1,21 +1,23 @@
 /**
  * The grouped top-k graph on a worker thread. onnxruntime-node runs a session synchronously on the calling thread, so
- * on the main thread the k-NN re-ranking could never overlap the GEMM; here the worker shifts and augments one block
- * (gatherShifted) and ranks it while the main thread re-ranks the previous one. One persistent worker per thread
- * count, providers and spinning setting, unref'd (it never keeps the process alive) and restarted after a failure.
+ * on the main thread the k-NN re-ranking could never overlap the GEMM; here the worker ranks one block while the main
+ * thread re-ranks the previous one (and shifts the next, gatherShifted). The block's rows and half norms travel to the
+ * worker and back as transferred buffers (no copy, no shared memory: onnxruntime refuses a SharedArrayBuffer). One
+ * persistent worker per thread count, providers and spinning setting, unref'd (it never keeps the process alive) and
+ * restarted after a failure.
  *
- * The worker is JavaScript source text (no TypeScript loader needed in the worker): gatherShifted and topkOutputs
- * below are plain functions (no closures, no helpers) whose source text goes into the worker, so that both threads
- * run the same code. It is given the model bytes and the resolved path of onnxruntime-node.
+ * The worker is JavaScript source text (no TypeScript loader needed in the worker): topkOutputs below is a plain
+ * function (no closures, no helpers) whose source text goes into the worker, so that both threads run the same code.
+ * It is given the model bytes and the resolved path of onnxruntime-node.
  */
 import { Worker } from 'node:worker_threads';
 import { OptionError } from '../util/errors';
 
 /**
- * Groups [g0, g1) of x (member m of group g at x[m * ms + g * gs], d values), group-major, shifted to put each group's
- * member 0 at the origin, as augmented rows of d + 1: qa = [y, 1], ba = [y, -||y||²/2] (so that one MatMul gives
- * q·b - ||b||²/2). norm receives ||y||² (float64, of the float32 y) and maxNorm each group's largest. A plain function:
- * its source text also runs in the worker.
+ * Groups [g0, g1) of x (member m of group g at x[m * ms + g * gs], d values), group-major into y (row (g - g0) * n + m),
+ * each shifted to put its member 0 at the origin (distances do not change; the float32 error bound shrinks with the
+ * norms). norm receives ||y||² (float64, of the float32 y), hn half of it in float32 (the graph subtracts it from the
+ * products), maxNorm each group's largest.
  */
 export function gatherShifted(
   x: Float32Array,
@@ -25,18 +27,17 @@ export function gatherShifted(
   d: number,
   g0: number,
   g1: number,
-  qa: Float32Array,
-  ba: Float32Array,
+  y: Float32Array,
+  hn: Float32Array,
   norm: Float64Array,
   maxNorm: Float64Array,
 ): void {
-  const d1 = d + 1;
   for (let g = 0; g < g1 - g0; g++) maxNorm[g] = 0;
   for (let m = 0; m < n; m++) {
     for (let g = g0; g < g1; g++) {
       const src = m * ms + g * gs,
         mo = g * gs,
-        dst = ((g - g0) * n + m) * d1;
+        dst = ((g - g0) * n + m) * d;
       // Four partial sums (the norm only feeds the bound and the float32 ranking, any float64 order will do).
       let s0 = 0,
         s1 = 0,
@@ -48,10 +49,10 @@ export function gatherShifted(
           v1 = Math.fround(x[src + c + 1] - x[mo + c + 1]),
           v2 = Math.fround(x[src + c + 2] - x[mo + c + 2]),
           v3 = Math.fround(x[src + c + 3] - x[mo + c + 3]);
-        qa[dst + c] = ba[dst + c] = v0;
-        qa[dst + c + 1] = ba[dst + c + 1] = v1;
-        qa[dst + c + 2] = ba[dst + c + 2] = v2;
-        qa[dst + c + 3] = ba[dst + c + 3] = v3;
+        y[dst + c] = v0;
+        y[dst + c + 1] = v1;
+        y[dst + c + 2] = v2;
+        y[dst + c + 3] = v3;
         s0 += v0 * v0;
         s1 += v1 * v1;
         s2 += v2 * v2;
@@ -59,13 +60,13 @@ export function gatherShifted(
       }
       for (; c < d; c++) {
         const v = Math.fround(x[src + c] - x[mo + c]);
-        qa[dst + c] = ba[dst + c] = v;
+        y[dst + c] = v;
         s0 += v * v;
       }
-      const s = s0 + s1 + (s2 + s3);
-      qa[dst + d] = 1;
-      ba[dst + d] = -0.5 * Math.fround(s);
-      norm[(g - g0) * n + m] = s;
+      const s = s0 + s1 + (s2 + s3),
+        r = (g - g0) * n + m;
+      hn[r] = 0.5 * s;
+      norm[r] = s;
       if (s > maxNorm[g - g0]) maxNorm[g - g0] = s;
     }
   }
@@ -87,17 +88,9 @@ export function topkOutputs(values: Float32Array, big: BigInt64Array): Int32Arra
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
-${gatherShifted.toString()}
 ${topkOutputs.toString()}
 let session = null;
-// Augmented input buffers by length, reused block after block (every value is overwritten).
-const spare = new Map();
-const buf = (len) => {
-  let b = spare.get(len);
-  if (!b) spare.set(len, (b = [new Float32Array(len), new Float32Array(len)]));
-  return b;
-};
-// One block at a time (the buffers above are shared, and a run awaits): each message waits for the previous one.
+// One block at a time (a run awaits): each message waits for the previous one.
 let queue = Promise.resolve();
 parentPort.on('message', (m) => {
   queue = queue.then(() => rank(m));
@@ -112,32 +105,30 @@ async function rank(m) {
         graphOptimizationLevel: 'all',
         ...(workerData.spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
       });
-    const { w, n, d, k } = m;
-    const [qa, ba] = buf(w * n * (d + 1));
-    const norm = new Float64Array(w * n);
-    const maxNorm = new Float64Array(w);
-    gatherShifted(m.rows, d, n * d, n, d, 0, w, qa, ba, norm, maxNorm);
+    const { w, n, d, k, y, hn } = m;
+    const rows = new ort.Tensor('float32', y, [w, n, d]);
     const out = await session.run({
-      q: new ort.Tensor('float32', qa, [w, n, d + 1]),
-      b: new ort.Tensor('float32', ba, [w, n, d + 1]),
+      q: rows,
+      b: rows,
+      hn: new ort.Tensor('float32', hn, [w, 1, n]),
       k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
     });
     const values = out.values.data.slice();
     const indices = topkOutputs(values, out.indices.data);
-    const list = [values.buffer, indices.buffer, norm.buffer, maxNorm.buffer];
-    parentPort.postMessage({ id: m.id, values, indices, norm, maxNorm }, list);
+    // The inputs go back too, for the next block.
+    parentPort.postMessage({ id: m.id, values, indices, y, hn }, [values.buffer, indices.buffer, y.buffer, hn.buffer]);
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
   }
 }
 `;
 
-/** One ranked block: scores (ascending per row, kk per row), member numbers, and the shifted rows' squared norms. */
+/** One ranked block: scores (ascending per row, kk per row), member numbers, and the block's inputs handed back. */
 export interface WorkerBlockResult {
   values: Float32Array;
   indices: Int32Array;
-  norm: Float64Array;
-  maxNorm: Float64Array;
+  y: Float32Array;
+  hn: Float32Array;
 }
 
 interface Pending {
@@ -184,14 +175,15 @@ function runner(model: Uint8Array, threads: number, providers: string[], spin: b
 }
 
 /**
- * Ranks one block on the worker: `rows` (on a SharedArrayBuffer, read there, not copied; keep it unchanged until the
- * result comes) holds w groups of n members group-major (member m of group g = row g * n + m, d columns), shifted and
- * augmented there by gatherShifted, then the grouped top-k graph (`model`) keeps the k best scores of every row.
+ * Ranks one block on the worker: y holds w groups of n shifted rows group-major (row g * n + m, d columns) and hn their
+ * half squared norms (gatherShifted); both are transferred (unusable here until they come back in the result, which
+ * also holds the k best scores of every row and their member numbers).
  */
 export function workerGroupedTopk(
   model: Uint8Array,
   settings: { threads: number; providers: string[]; spin: boolean },
-  rows: Float32Array,
+  y: Float32Array,
+  hn: Float32Array,
   shape: { w: number; n: number; d: number; k: number },
 ): Promise<WorkerBlockResult> {
   const r = runner(model, settings.threads, settings.providers, settings.spin);
@@ -199,6 +191,6 @@ export function workerGroupedTopk(
   return new Promise((resolve, reject) => {
     r.pending.set(id, { resolve, reject });
     r.worker.ref();
-    r.worker.postMessage({ id, rows, ...shape });
+    r.worker.postMessage({ id, y, hn, ...shape }, [y.buffer as ArrayBuffer, hn.buffer as ArrayBuffer]);
   });
 }

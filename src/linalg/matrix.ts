@@ -83,17 +83,22 @@ export function concatRows(parts: Matrix[]): Matrix {
   return out;
 }
 
-/**
- * Throws a clear error if the matrix is empty or holds NaN/Infinity.
- * `what` names the input in the message (e.g. "patch features").
- */
-export function assertFinite(m: Matrix, what: string, allowEmpty = false): void {
+/** assertFinite's checks but the values': the data length matches the shape, and (unless allowed) it is not empty. */
+export function assertShape(m: Matrix, what: string, allowEmpty = false): void {
   if (m.data.length !== m.rows * m.cols) {
     throw new InputError(`${what}: data length ${m.data.length} does not match shape ${m.rows}x${m.cols}`);
   }
   if (!allowEmpty && (m.rows === 0 || m.cols === 0)) {
     throw new InputError(`${what} is empty (${m.rows}x${m.cols}); there is nothing to work on`);
   }
+}
+
+/**
+ * Throws a clear error if the matrix is empty or holds NaN/Infinity.
+ * `what` names the input in the message (e.g. "patch features").
+ */
+export function assertFinite(m: Matrix, what: string, allowEmpty = false): void {
+  assertShape(m, what, allowEmpty);
   const d = m.data;
   // x * 0 is NaN exactly for NaN and ±Infinity: branch-free sums (four, so no add waits on the previous one), the
   // slow scan only to name the cell.

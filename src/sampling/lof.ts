@@ -3,7 +3,7 @@
  * score = -negative_outlier_factor_), and the per-patch-position LOF that SoftPatch and TailedCore's head branch
  * use to find noisy patches (docs/method.md §3.2 step 2).
  */
-import { Matrix, assertFinite } from '../linalg/matrix';
+import { Matrix, assertFinite, assertShape } from '../linalg/matrix';
 import { knnSquared, knnSquaredGroups, randomProjectionAsync, resolveEngine, EngineOptions } from '../linalg';
 import { progress } from '../util/progress';
 import { Rng } from '../util/rng';
@@ -95,7 +95,13 @@ export async function lofPerPosition(
   const o = resolveOptions(LOF_PER_POSITION_DEFAULTS, options, 'lofPerPosition');
   checkRange('k', o.k, 1, Number.MAX_SAFE_INTEGER, { integer: true });
   checkRange('projDim', o.projDim, 1, 1 << 20, { integer: true });
-  assertFinite(patches, 'patch features for LOF');
+  const what = 'patch features for LOF';
+  // On the GEMM engine the values are checked after the k-NN, and only when it saw a non-finite squared norm: a NaN
+  // or ±Infinity makes its row's norm non-finite (through the projection too), and a scan of every input costs about
+  // as much as a tenth of this stage. The checks of the shape come first either way.
+  const engine = resolveEngine(o.engine.engine);
+  if (engine === 'js') assertFinite(patches, what);
+  else assertShape(patches, what);
   if (
     !Number.isInteger(imageCount) ||
     !Number.isInteger(patchesPerImage) ||
@@ -119,8 +125,7 @@ export async function lofPerPosition(
     : null;
   // All positions through one grouped k-NN (member n of group p = row n * patchesPerImage + p, exactly the patch
   // layout): a few onnxruntime calls rank every position's points, and the candidates are re-ranked exactly.
-  const engine = resolveEngine(o.engine.engine);
-  await knnSquaredGroups(
+  const stats = await knnSquaredGroups(
     proj,
     patchesPerImage,
     o.k,
@@ -132,6 +137,7 @@ export async function lofPerPosition(
     },
     { ...o.engine, engine },
   );
+  if (stats.nonFinite) assertFinite(patches, what);
   bar?.done();
   return out;
 }

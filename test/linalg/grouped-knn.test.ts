@@ -78,10 +78,13 @@ test('grouped k-NN equals knnSquaredRef on every group (clusters, odd dimension,
   assert.equal(st.calls, 4, 'blocks of 1, 3, 2 and 1 groups: the worker path makes the first and last small');
   const [here] = await assertExact(pts, groups, 5, { ...ORT, groupsPerCall: 3, worker: false }, 'clusters, one thread');
   assert.equal(here.calls, 3, 'blocks of 3, 3 and 1 groups on the calling thread');
+  assert.equal(here.bruteRows, 0, 'the scores of the calling thread certify as well');
   assert.equal(st.bruteRows, 0, 'well separated points certify within the candidates');
+  assert.ok(st.exact < groups * n * 5, `mutual neighbour pairs are measured once (${st.exact} exact distances)`);
   // A budget of 600 floats: one group per call and query blocks of 15 rows.
   const [rb] = await assertExact(pts, groups, 5, { ...ORT, memoryBudgetMB: (600 * 4) / 2 ** 20 }, 'row blocks');
   assert.equal(rb.calls, groups * 3);
+  assert.equal(rb.bruteRows, 0, 'and so do those of row blocks');
   // The reference engine runs the same contract.
   const a = await run(pts, groups, 5, true, { engine: 'js' });
   const b = await run(pts, groups, 5, true, ORT);
@@ -177,6 +180,20 @@ test('per-position LOF is bit for bit on many positions (small first and last bl
       for (let i = 0; i < images; i++) assert.ok(Object.is(got[i * ppi + q], want[i]), `position ${q}, image ${i}`);
     }
   }
+});
+
+test('grouped k-NN is exact on groups too large for the pair memo (over 1024 members) and on ties in larger groups', async () => {
+  const rng = createRng('large-groups');
+  // 1100 members a group: every first-k pair is measured from both sides, with no memo between them.
+  const big = fill(zeros(1100 * 2, 3), () => rng.int(6) + (rng.uniform(0, 1) < 0.5 ? 0 : rng.normal() * 0.01), 2);
+  await assertExact(big, 2, 3, ORT, 'over 1024 members');
+  const spread = fill(zeros(1100 * 2, 3), () => rng.normal(), 2);
+  const [st] = await assertExact(spread, 2, 3, ORT, 'over 1024 members, spread');
+  assert.equal(st.bruteRows, 0, 'random points certify within the candidates (every distance found where it was put)');
+  // 64 members and k = 4 on integer coordinates: many rows whose first-k pairs are shared, measured in one batch.
+  const grid = fill(zeros(64 * 5, 4), (m, g, c) => ((m * (c + 2) + g * 3) % 5) - 2, 5);
+  await assertExact(grid, 5, 4, ORT, 'ties, 64 members');
+  await assertExact(grid, 5, 4, { ...ORT, worker: false }, 'ties, 64 members, one thread');
 });
 
 test('grouped k-NN refuses bad shapes and options', async () => {

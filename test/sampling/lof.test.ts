@@ -98,6 +98,35 @@ test('lofPerPosition refuses k >= images and bad shapes', async () => {
   await assert.rejects(lofPerPosition(zeros(12, 2), 5, 2, createRng(1)), /12 patch rows/);
 });
 
+test('lofPerPosition refuses NaN and Infinity on every engine, projected or not, naming the cell', async () => {
+  const images = 30,
+    ppi = 3,
+    d = 4;
+  const rng = createRng('nonfinite');
+  for (const engine of [{ engine: 'ort' as const, threads: 1 }, { engine: 'ort' as const }, { engine: 'js' as const }])
+    for (const projDim of [d, 3])
+      for (const [row, col, v] of [
+        [0, 0, NaN], // member 0 of group 0: the shift carries it to every row of the group
+        [50, 3, Infinity],
+        [89, 1, -Infinity], // the last row
+      ]) {
+        const p = zeros(images * ppi, d);
+        for (let i = 0; i < p.data.length; i++) p.data[i] = rng.normal();
+        p.data[row * d + col] = v;
+        await assert.rejects(
+          lofPerPosition(p, images, ppi, createRng(1), { k: 3, projDim, progress: false, engine }),
+          (e: Error) =>
+            e instanceof InputError && e.message.includes(`non-finite value (${v}) at row ${row}, column ${col}`),
+          `${JSON.stringify(engine)} projDim ${projDim}: ${v} at ${row},${col}`,
+        );
+      }
+  // Finite values whose float32 differences overflow still run (as before the deferred check): no error.
+  const big = zeros(images * ppi, 2);
+  for (let i = 0; i < big.data.length; i++) big.data[i] = (i % 3) - 1 === 0 ? 0 : ((i % 3) - 1) * 3e38;
+  const s = await lofPerPosition(big, images, ppi, createRng(1), { k: 3, projDim: 2, progress: false });
+  assert.equal(s.length, images * ppi);
+});
+
 test('quantileLinear = torch.quantile linear interpolation', () => {
   // sorted [1,2,3,4,10]; q=0.85 -> pos 3.4 -> 4 + 0.4*(10-4) = 6.4
   near(quantileLinear([10, 3, 1, 4, 2], 0.85), 6.4, 1e-12);
