@@ -100,7 +100,9 @@ const F64 = 0x7c,
   BR = 0x0c,
   I32GEU = 0x4f,
   I32STORE = 0x36,
-  F64LT = 0x63;
+  F64LT = 0x63,
+  SELECT = 0x1b,
+  I32GTU = 0x4b;
 const F64_INF = [F64CONST, 0, 0, 0, 0, 0, 0, 0xf0, 0x7f];
 const I32OR = 0x72,
   I32NE = 0x47,
@@ -454,6 +456,8 @@ function movesBody(): number[] {
     ...[...F32LANE(0), LG, TV, ...F32LANE(1), F32ADD, LG, TV, ...F32LANE(2), LG, TV, ...F32LANE(3), F32ADD, F32ADD],
     ...[PROMOTE_F32, LS, A],
   ];
+  // f32Dist's loop and sum, continuing from the accumulators as they are (the second tier of the low bound).
+  const f32DistOn = f32Dist.slice(zeroAcc.length);
   // Exact canonical float64 distance of q[0..qend) to c64, into ACC (as d()).
   const exact = [
     ...[LG, C64, LS, CJ],
@@ -497,14 +501,24 @@ function movesBody(): number[] {
     // precomputed by f() over the part's rows in order (+Infinity: certified not below the minimum)
     ...[LG, PRE, IF, VOID, ...addr(PRE, T, 3), F64LOAD, 3, 0, LS, ACC, END],
     ...[LG, PRE, I32EQZ, IF, VOID],
-    // low-dimensional bound
+    // low-dimensional bound, in two tiers: the first min(L, 16) coordinates (one 64-byte line of the row), then the
+    // rest summed on into the same accumulators. Float32 addition of non-negative terms is monotone, so the first
+    // tier's value never exceeds the whole one's and certifies only rows the whole would: the decisions are the
+    // one-tier test's, with the second line read only for the rows the first leaves.
     ...[LG, L, IF, VOID],
     ...rowSpan(Y, L),
+    ...[LG, Q, LG, L, I32C, 16, LG, L, I32C, 16, I32LTU, SELECT, I32C, 2, I32SHL, I32ADD, LS, QEND],
     ...[LG, CY32, LS, CJ],
     ...f32Dist,
     ...[LG, A, LG, KAPPA, F64MUL, LG, EABS, F64SUB],
     ...[...addr(THR, T, 3), F64LOAD, 3, 0, LG, EC, F64ADD, LTEE, TQ, LG, TQ, F64MUL],
     ...[F64GE, ...notInf, I32AND, BRIF, 2],
+    ...[LG, L, I32C, 16, I32GTU, IF, VOID],
+    ...[LG, QEND, LG, L, I32C, 16, I32SUB, I32C, 2, I32SHL, I32ADD, LS, QEND],
+    ...f32DistOn,
+    ...[LG, A, LG, KAPPA, F64MUL, LG, EABS, F64SUB, LG, TQ, LG, TQ, F64MUL],
+    ...[F64GE, ...notInf, I32AND, BRIF, 3],
+    END,
     END,
     ...[LG, PAST, I32C, 1, I32ADD, LS, PAST],
     // float32 bound

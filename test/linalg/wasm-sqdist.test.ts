@@ -241,6 +241,7 @@ test("g() (the k-center's fused moves) equals its float32/float64 model and neve
     [8, 0],
     [64, 8],
     [128, 16],
+    [128, 32], // the low bound's two tiers (16 coordinates, then all 32)
   ]) {
     const n = 400,
       lo = 7,
