@@ -25,6 +25,31 @@ function instantiate(pages: number): { buf: SharedArrayBuffer; d: Kernel; a: Ker
   return { buf: mem.buffer, d: inst.exports.d, a: inst.exports.a };
 }
 
+/** The kernel on a fresh shared memory of `pages`, its buffer, and a 16-byte-aligned bump allocator over it. */
+function kernelMemory(pages: number): {
+  exports: Record<string, (...a: number[]) => number>;
+  b: SharedArrayBuffer;
+  take: (bytes: number) => number;
+} {
+  const mem = newSharedMemory(pages);
+  const WA = (
+    globalThis as unknown as {
+      WebAssembly: {
+        Module: new (b: Uint8Array) => unknown;
+        Instance: new (m: unknown, i: unknown) => { exports: Record<string, (...a: number[]) => number> };
+      };
+    }
+  ).WebAssembly;
+  const exports = new WA.Instance(new WA.Module(sqdistModuleBytes(pages)), { e: { m: mem } }).exports;
+  let o = 0;
+  const take = (bytes: number) => {
+    const at = o;
+    o = Math.ceil((o + bytes) / 16) * 16;
+    return at;
+  };
+  return { exports, b: mem.buffer, take };
+}
+
 /** Rows with adversarial scales: ordinary values, huge and tiny magnitudes, subnormal-range differences, zeros. */
 function adversarial(n: number, d: number, seed: string): Float32Array {
   const rng = createRng(seed);
@@ -118,7 +143,6 @@ function f32Dist(a: Float32Array, ao: number, c: Float32Array, w: number): numbe
 }
 
 test("f() (the k-center's fused candidate test) equals its float32/float64 model and never certifies wrongly", () => {
-  type F = (...a: number[]) => number;
   for (const [d, L] of [
     [8, 0],
     [64, 8],
@@ -127,23 +151,8 @@ test("f() (the k-center's fused candidate test) equals its float32/float64 model
     const n = 400,
       lo = 7;
     const pages = Math.ceil((n * d * 4 + n * L * 4 + n * 40 + d * 12 + L * 4 + 256) / 65536) + 1;
-    const mem = newSharedMemory(pages);
-    const WA = (
-      globalThis as unknown as {
-        WebAssembly: {
-          Module: new (b: Uint8Array) => unknown;
-          Instance: new (m: unknown, i: unknown) => { exports: Record<string, F> };
-        };
-      }
-    ).WebAssembly;
-    const f = new WA.Instance(new WA.Module(sqdistModuleBytes(pages)), { e: { m: mem } }).exports.f;
-    const b = mem.buffer;
-    let o = 0;
-    const take = (bytes: number) => {
-      const at = o;
-      o = Math.ceil((o + bytes) / 16) * 16;
-      return at;
-    };
+    const { exports, b, take } = kernelMemory(pages);
+    const f = exports.f;
     const xOff = take(n * d * 4),
       yOff = take(Math.max(1, n * L) * 4),
       idxOff = take(n * 4),
@@ -236,7 +245,6 @@ test("f() (the k-center's fused candidate test) equals its float32/float64 model
 });
 
 test("g() (the k-center's fused moves) equals its float32/float64 model and never certifies wrongly", () => {
-  type G = (...a: number[]) => number;
   for (const [d, L] of [
     [8, 0],
     [64, 8],
@@ -247,23 +255,8 @@ test("g() (the k-center's fused moves) equals its float32/float64 model and neve
       lo = 7,
       nl = n - lo; // the part's rows: x rows lo ..
     const pages = Math.ceil((n * d * 4 + n * L * 4 + nl * 100 + d * 12 + L * 4 + 512) / 65536) + 1;
-    const mem = newSharedMemory(pages);
-    const WA = (
-      globalThis as unknown as {
-        WebAssembly: {
-          Module: new (b: Uint8Array) => unknown;
-          Instance: new (m: unknown, i: unknown) => { exports: Record<string, G> };
-        };
-      }
-    ).WebAssembly;
-    const { f, g } = new WA.Instance(new WA.Module(sqdistModuleBytes(pages)), { e: { m: mem } }).exports;
-    const b = mem.buffer;
-    let o = 0;
-    const take = (bytes: number) => {
-      const at = o;
-      o = Math.ceil((o + bytes) / 16) * 16;
-      return at;
-    };
+    const { exports, b, take } = kernelMemory(pages);
+    const { f, g } = exports;
     const xOff = take(n * d * 4),
       yOff = take(Math.max(1, n * L) * 4),
       mIdxOff = take(nl * 4),
@@ -446,29 +439,13 @@ test("g() (the k-center's fused moves) equals its float32/float64 model and neve
 });
 
 test('h() (the low-dimensional bound over a part, four rows per step) equals its float32 model', () => {
-  type H = (...a: number[]) => number;
   for (const L of [4, 8, 16]) {
     const n = 203, // 50 blocks and 3 rows left for the caller
       nb = Math.floor(n / 4),
       lo = 11;
     const pages = Math.ceil((n * L * 4 + n * 24 + L * 16 + 256) / 65536) + 1;
-    const mem = newSharedMemory(pages);
-    const WA = (
-      globalThis as unknown as {
-        WebAssembly: {
-          Module: new (b: Uint8Array) => unknown;
-          Instance: new (m: unknown, i: unknown) => { exports: Record<string, H> };
-        };
-      }
-    ).WebAssembly;
-    const h = new WA.Instance(new WA.Module(sqdistModuleBytes(pages)), { e: { m: mem } }).exports.h;
-    const b = mem.buffer;
-    let o = 0;
-    const take = (bytes: number) => {
-      const at = o;
-      o = Math.ceil((o + bytes) / 16) * 16;
-      return at;
-    };
+    const { exports, b, take } = kernelMemory(pages);
+    const h = exports.h;
     const y4Off = take(n * L * 4),
       thrOff = take(n * 8),
       outOff = take(n * 8),
