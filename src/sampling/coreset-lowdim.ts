@@ -45,17 +45,47 @@ export async function lowDimBasis(x: Matrix, dims: number, engine: EngineOptions
   const n = x.rows,
     d = x.cols;
   if (dims < 1 || dims > d || n < 2) return null;
+  const st = centredSampleT(x);
+  const ns = st.length / d;
+  const cov = (await matmulTransposed({ data: st, rows: d, cols: ns }, { data: st, rows: d, cols: ns }, engine)).data;
+  const q = principalDirections(cov, d, dims);
+  if (!q) return null;
+  const spectralBound = spectralBoundOf(q, dims, d);
+  // onnxruntime refuses tensors on a SharedArrayBuffer (a parallel coreset's bank): such a bank goes in chunks of
+  // plain copies; any other is read in place (a copy of a 24 MB bank cost ~15 ms, most of it fresh pages).
+  const u32: Matrix = { data: Float32Array.from(q), rows: dims, cols: d };
+  const shared = typeof SharedArrayBuffer !== 'undefined' && x.data.buffer instanceof SharedArrayBuffer;
+  const coords = new Float32Array(n * dims);
+  for (let r0 = 0; r0 < n; r0 += shared ? CHUNK_ROWS : n) {
+    const r1 = shared ? Math.min(n, r0 + CHUNK_ROWS) : n;
+    const rows = shared ? x.data.slice(r0 * d, r1 * d) : x.data.subarray(r0 * d, r1 * d);
+    coords.set((await matmulTransposed({ data: rows, rows: r1 - r0, cols: d }, u32, engine)).data, r0 * dims);
+  }
+  if (!allFinite(coords)) return null;
+  const coordError = 2 * Math.sqrt(dims) * ((d + 1) * 2 ** -24 + 2 ** -24) * spectralBound;
+  return { u: q, dims, spectralBound, coordError, coords };
+}
+
+/** The centred strided sample of x's rows (every ceil(n / SAMPLE_ROWS)-th), transposed: d x ns, so that C = Sᵀ S. */
+function centredSampleT(x: Matrix): Float32Array {
+  const n = x.rows,
+    d = x.cols;
   const step = Math.max(1, Math.ceil(n / SAMPLE_ROWS));
   const ns = Math.ceil(n / step);
   const mean = new Float64Array(d);
   for (let r = 0; r < n; r += step) for (let j = 0; j < d; j++) mean[j] += x.data[r * d + j];
   for (let j = 0; j < d; j++) mean[j] /= ns;
-  // Centred sample, transposed (d x ns), so that the covariance is one product: C = Sᵀ S.
   const st = new Float32Array(d * ns);
   for (let i = 0, r = 0; r < n; r += step, i++)
     for (let j = 0; j < d; j++) st[j * ns + i] = x.data[r * d + j] - mean[j];
-  const cov = (await matmulTransposed({ data: st, rows: d, cols: ns }, { data: st, rows: d, cols: ns }, engine)).data;
-  // Fixed pseudo-random start (a small LCG), then Q <- orth(C Q).
+  return st;
+}
+
+/**
+ * `dims` leading eigenvectors of the d x d covariance by subspace iteration from a fixed pseudo-random start (a small
+ * LCG), Q <- orth(C Q), rounded to float32 values (what the kernel and the GEMM use); null when the subspace degenerates.
+ */
+function principalDirections(cov: Float32Array, d: number, dims: number): Float64Array | null {
   let q = new Float64Array(dims * d);
   let s = 0x2545f491;
   for (let i = 0; i < q.length; i++) {
@@ -76,9 +106,12 @@ export async function lowDimBasis(x: Matrix, dims: number, engine: EngineOptions
     if (!orthonormalise(z, dims, d)) return null;
     q = z;
   }
-  // The kernel and the GEMM use U rounded to float32; its spectral norm bound comes from that U's Gram matrix:
-  // ||U||² = λmax(UUᵀ) <= 1 + ||UUᵀ - I||_F.
   for (let i = 0; i < q.length; i++) q[i] = Math.fround(q[i]);
+  return q;
+}
+
+/** An upper bound of U's spectral norm from its Gram matrix: ||U||² = λmax(UUᵀ) <= 1 + ||UUᵀ - I||_F. */
+function spectralBoundOf(q: Float64Array, dims: number, d: number): number {
   let frob = 0;
   for (let a = 0; a < dims; a++)
     for (let b = 0; b < dims; b++) {
@@ -87,20 +120,12 @@ export async function lowDimBasis(x: Matrix, dims: number, engine: EngineOptions
       const e = g - (a === b ? 1 : 0);
       frob += e * e;
     }
-  const spectralBound = Math.sqrt(1 + Math.sqrt(frob) + 1e-12);
-  // onnxruntime refuses tensors on a SharedArrayBuffer (a parallel coreset's bank): such a bank goes in chunks of
-  // plain copies; any other is read in place (a copy of a 24 MB bank cost ~15 ms, most of it fresh pages).
-  const u32: Matrix = { data: Float32Array.from(q), rows: dims, cols: d };
-  const shared = typeof SharedArrayBuffer !== 'undefined' && x.data.buffer instanceof SharedArrayBuffer;
-  const coords = new Float32Array(n * dims);
-  for (let r0 = 0; r0 < n; r0 += shared ? CHUNK_ROWS : n) {
-    const r1 = shared ? Math.min(n, r0 + CHUNK_ROWS) : n;
-    const rows = shared ? x.data.slice(r0 * d, r1 * d) : x.data.subarray(r0 * d, r1 * d);
-    coords.set((await matmulTransposed({ data: rows, rows: r1 - r0, cols: d }, u32, engine)).data, r0 * dims);
-  }
-  for (let i = 0; i < coords.length; i++) if (!Number.isFinite(coords[i])) return null;
-  const coordError = 2 * Math.sqrt(dims) * ((d + 1) * 2 ** -24 + 2 ** -24) * spectralBound;
-  return { u: q, dims, spectralBound, coordError, coords };
+  return Math.sqrt(1 + Math.sqrt(frob) + 1e-12);
+}
+
+function allFinite(v: Float32Array): boolean {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+  return true;
 }
 
 /** Modified Gram-Schmidt, applied twice (re-orthogonalisation); false when a row vanishes (rank below `rows`). */

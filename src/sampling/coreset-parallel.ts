@@ -609,7 +609,11 @@ async function solo(
   done[0] = 1;
   let told = 1;
   const tell = () => {
-    for (const upTo = Atomics.load(done, 0); told < upTo;) onPick?.(++told, m);
+    // the count moves outside the call: `onPick?.(++told, m)` skips its argument when onPick is absent (a hang)
+    for (const upTo = Atomics.load(done, 0); told < upTo;) {
+      told++;
+      onPick?.(told, m);
+    }
   };
   const worker = new Worker(SOLO_SOURCE, { eval: true, workerData: { ...data, picks: picksBuf, done: doneBuf } });
   const timer = onPick ? setInterval(tell, 200) : null;
@@ -631,6 +635,10 @@ async function solo(
 
 /** Copies rows of `src` (width `w`) into `dst` dealt round-robin over `parts`: row i goes to part i mod parts. */
 function deal(src: Float32Array, dst: Float32Array, w: number, parts: number): void {
+  if (parts === 1) {
+    dst.set(src); // one copy, not a view and a copy per row
+    return;
+  }
   const n = src.length / w;
   let o = 0;
   for (let q = 0; q < parts; q++)

@@ -236,5 +236,11 @@ test('detached (one part on a worker thread) gives the brute-force picks with th
     assert.equal(stats.picks, m - 2, 'the worker part reports its statistics (a step per pick after the first two)');
     if (lowDims) assert.ok(stats.lowSurvivors > 0, 'the filter ran on the worker');
   }
+  // without a progress callback (the replay loop once never advanced then, and spun for ever)
+  const [p0, m0] = cases[0];
+  assert.deepEqual(
+    Array.from(await kCenterParallel(p0, m0, 7, { parts: 1, detached: true })),
+    Array.from(kCenterBruteForce(p0, m0, 7)),
+  );
   await assert.rejects(kCenterParallel(cases[0][0], 10, 0, { parts: 2, detached: true }), /detached runs one part/);
 });
