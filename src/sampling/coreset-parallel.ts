@@ -556,7 +556,7 @@ export interface ParallelKCenterOptions {
   /**
    * Principal directions of the low-dimensional filter (./coreset-lowdim; a multiple of 8, at most d / 4; 0 = off).
    * Used with the SIMD kernel over at least LOW_MIN_PICKS picks. Picks are the same either way.
-   * @default 32 (16 where d < 128) for banks of 16 MiB and more, else 0
+   * @default 32 (16 where d < 128 or past 262,144 rows) for banks of 16 MiB and more, else 0
    */
   lowDims?: number;
 }
@@ -583,6 +583,15 @@ export function coresetParts(rows: number): number {
  * 868/1010, 224-px tail (2 parts) 1416/1491 -> 1282/1478.
  */
 const LOW_DIMS = 32;
+/**
+ * 32 directions only while their coordinates (128 bytes a row) take at most this many bytes (262,144 rows), else 16:
+ * on larger banks the second line of every row's coordinates costs more than it saves. Measured 2026-12-03 on the
+ * paper-scale generator's projected head rows (bench/paper-scale.ts), 16 / 32 directions, seconds, AB-BA, load 3-4 (a
+ * helper running): 200,000 rows, first 5,000 picks, 9.2, 10.0 / 7.8, 8.6; 400,000 rows 13.2, 10.1 / 11.0, 11.4;
+ * 800,000 rows 25.7, 24.2 / 28.5, 27.8; 1,256,164 rows (2 parts), first 12,000 picks, 50.9, 50.0 / 69.0, 55.1. The
+ * whole paper-scale head coreset took 607 s with 32 directions against 443 s with 16.
+ */
+const LOW_DIMS_32_MAX_BYTES = 32 * 2 ** 20;
 /** Fewer picks than this do not repay the basis and the n·d·L coordinates. */
 const LOW_MIN_PICKS = 64;
 /**
@@ -692,7 +701,8 @@ export async function kCenterParallel(
   // The bank goes into a shared WebAssembly memory (at offset 0) when the SIMD kernel can run, else shared as is.
   const simd = opts.simd !== false && d > 0 && d % 8 === 0 && wasmSqdistSupported();
   // The low-dimensional filter pays for its basis and coordinates only over enough picks and on large enough banks.
-  const lowDims = opts.lowDims ?? (n * d * 4 >= LOW_MIN_BANK_BYTES ? (d >= 4 * LOW_DIMS ? LOW_DIMS : 16) : 0);
+  const wide = d >= 4 * LOW_DIMS && n * LOW_DIMS * 4 <= LOW_DIMS_32_MAX_BYTES;
+  const lowDims = opts.lowDims ?? (n * d * 4 >= LOW_MIN_BANK_BYTES ? (wide ? LOW_DIMS : 16) : 0);
   if (!Number.isInteger(lowDims) || lowDims < 0 || lowDims % 8 !== 0)
     throw new OptionError(`coreset: lowDims must be 0 or a positive multiple of 8, got ${opts.lowDims}`);
   let low = simd && lowDims > 0 && d >= 4 * lowDims && m >= LOW_MIN_PICKS ? await lowDimBasis(p, lowDims) : null;
