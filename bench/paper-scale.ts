@@ -99,14 +99,14 @@ function patchFeatures(
 }
 
 /**
- * The head coreset at the full cell's size, measured rather than extrapolated (the pruned loop's cost is not a power
- * law of the size): 0.85 x 1,885 x 784 = 1.256 M patch rows of the same generator (the LOF filter's share kept),
- * projected to 128-d chunk by chunk on the GEMM engine (the 6 GB of 1024-d rows never exist at once), then the
- * exact pruned greedy loop on both cores for 10 % of them (125.6 k picks).
+ * The full cell's head coreset input: 0.85 x 1,885 x 784 = 1.256 M patch rows of the same generator (the LOF filter's
+ * share kept), projected to 128-d chunk by chunk on the GEMM engine (the 6 GB of 1024-d rows never exist at once),
+ * into a SharedArrayBuffer, and the coreset's start row (the generator stream's next draw). Also
+ * bench/kcenter-lowdims.ts's input.
  */
-async function fullSizeHeadCoreset(
-  ctx: BenchContext,
-): Promise<{ seconds: number; cpuSeconds: number; rows: number; picks: number; projectSeconds: number }> {
+export async function paperHeadRows(
+  onImages?: (done: number, total: number) => void,
+): Promise<{ bank: Matrix; start: number }> {
   const C = PAPER_CELL;
   const ppi = C.side * C.side;
   const rows = Math.floor(0.85 * (C.headImages + C.tailImages) * ppi);
@@ -128,8 +128,6 @@ async function fullSizeHeadCoreset(
   };
   const p = new Float32Array(new SharedArrayBuffer(rows * 128 * 4));
   const rng = createRng('paper-scale-full-rows');
-  const t0 = performance.now();
-  const bar = progress('full-size head rows (generate + project)', images, { unit: 'image', finalLine: 'ifShown' });
   const per = 64;
   for (let i0 = 0; i0 < images; i0 += per) {
     const i1 = Math.min(images, i0 + per);
@@ -138,9 +136,29 @@ async function fullSizeHeadCoreset(
     const r0 = i0 * ppi,
       take = Math.min(pr.rows, rows - r0);
     p.set(pr.data.subarray(0, take * 128), r0 * 128);
-    bar.tick(i1 - i0);
+    onImages?.(i1, images);
   }
+  return { bank: { data: p, rows, cols: 128 }, start: rng.int(rows) };
+}
+
+/**
+ * The head coreset at the full cell's size, measured rather than extrapolated (the pruned loop's cost is not a power
+ * law of the size): paperHeadRows, then the exact pruned greedy loop on both cores for 10 % of them (125.6 k picks).
+ */
+async function fullSizeHeadCoreset(
+  ctx: BenchContext,
+): Promise<{ seconds: number; cpuSeconds: number; rows: number; picks: number; projectSeconds: number }> {
+  const C = PAPER_CELL;
+  const images = Math.ceil(Math.floor(0.85 * (C.headImages + C.tailImages) * C.side * C.side) / (C.side * C.side));
+  const t0 = performance.now();
+  const bar = progress('full-size head rows (generate + project)', images, { unit: 'image', finalLine: 'ifShown' });
+  let told = 0;
+  const { bank: p, start } = await paperHeadRows((done) => {
+    bar.tick(done - told);
+    told = done;
+  });
   bar.done();
+  const rows = p.rows;
   const projectSeconds = (performance.now() - t0) / 1000;
   const picks = Math.floor(rows * 0.1);
   ctx.log(
@@ -148,7 +166,7 @@ async function fullSizeHeadCoreset(
   );
   const pb = progress('full-size head coreset', picks, { unit: 'pick' });
   const r = await time(() =>
-    kCenterParallel({ data: p, rows, cols: 128 }, picks, rng.int(rows), {
+    kCenterParallel(p, picks, start, {
       parts: THREADS,
       onPick: () => pb.tick(),
     }),
