@@ -1,0 +1,389 @@
+/**
+ * A WebAssembly SIMD selection of each row's kk smallest scores, fused with the half-norm subtraction, in place of
+ * onnxruntime's TopK in the grouped k-NN (./grouped-knn.ts): onnxruntime only multiplies, and this kernel reads the
+ * products where onnxruntime wrote them (a preallocated output in the kernel's memory).
+ *
+ * t(dots, hn, rows, n, kk, outV, outI, scr), all byte offsets into the imported memory; for each row r < rows:
+ *   s_j = hn f32[j] - dots f32[r * n + j]  (float32; = -(dots - hn), the graph's Sub negated, exactly)
+ *   the kk first members j of the order "s ascending, NaN after every number, ties by lower j", written as
+ *   outV f32[r * kk + t] = 2 s (the caller's ||q-b||² - ||q||²) and outI i32[r * kk + t] = j, t ascending.
+ * 1 <= kk <= n. scr: scratch of 8 n + 16 ceil(kk / 4) bytes.
+ *
+ * How, per row, in three passes:
+ * 1. Each of the four f32x4 lanes keeps its m = ceil(kk / 4) smallest s (of the row's first floor(n / 4) * 4 members),
+ *    by a min/max chain (pmin/pmax both decide by the one comparison x < M, so each step is a permutation: a NaN
+ *    passes down and out, nothing is duplicated). These 4m values are 4m distinct members (or +Infinity fillers), so
+ *    their kk-th smallest, tau, bounds the row's kk-th smallest from above.
+ * 2. Every member with s <= tau is collected in index order (a vector compare skips most of the row); when tau is not
+ *    below +Infinity (fillers, infinities, NaN rows) every member is collected.
+ * 3. The collected members go through a kk-long sorted list, in index order: a member enters when it comes before the
+ *    list's last (s smaller, or the last is NaN and s is not), and is inserted after its equals: the first kk of a
+ *    stable sort of the collected members, which hold the row's first kk (all of those have s <= tau).
+ * WebAssembly float32 arithmetic is IEEE: each s is the one a JavaScript Math.fround model computes.
+ */
+import { uleb, sleb, section, str, simd } from './wasm-asm';
+
+// Opcodes (https://webassembly.github.io/spec/core/binary/instructions.html).
+const I32 = 0x7f,
+  F32 = 0x7d,
+  V128 = 0x7b,
+  VOID = 0x40;
+const BLOCK = 0x02,
+  LOOP = 0x03,
+  IF = 0x04,
+  ELSE = 0x05,
+  END = 0x0b,
+  BR = 0x0c,
+  BRIF = 0x0d;
+const I32LOAD = [0x28, 2, 0],
+  F32LOAD = [0x2a, 2, 0],
+  I32STORE = [0x36, 2, 0],
+  F32STORE = [0x38, 2, 0];
+const I32EQZ = 0x45,
+  I32LTU = 0x49,
+  I32GEU = 0x4f,
+  I32ADD = 0x6a,
+  I32SUB = 0x6b,
+  I32MUL = 0x6c,
+  I32AND = 0x71,
+  I32OR = 0x72,
+  I32SHL = 0x74;
+const F32EQ = 0x5b,
+  F32NE = 0x5c,
+  F32LT = 0x5d,
+  F32LE = 0x5f,
+  F32SUB = 0x93,
+  F32ADD = 0x92;
+const V128LOAD = [...simd(0), 0, 0],
+  V128STORE = [...simd(11), 0, 0],
+  F32X4_SPLAT = simd(19),
+  F32X4_LE = simd(69),
+  V128_ANY_TRUE = simd(83),
+  F32X4_SUB = simd(229),
+  F32X4_PMIN = simd(234),
+  F32X4_PMAX = simd(235);
+const F32LANE = (l: number) => [...simd(31), l];
+const F32_INF = [0x43, 0, 0, 0x80, 0x7f];
+
+const get = (i: number) => [0x20, ...uleb(i)],
+  set = (i: number) => [0x21, ...uleb(i)],
+  tee = (i: number) => [0x22, ...uleb(i)],
+  i32c = (v: number) => [0x41, ...sleb(v)];
+
+// Locals: parameters, then i32, f32 and v128 locals.
+const DOTS = 0,
+  HN = 1,
+  ROWS = 2,
+  N = 3,
+  KK = 4,
+  OUTV = 5,
+  OUTI = 6,
+  SCR = 7;
+const R = 8,
+  ROW = 9,
+  J = 10,
+  POS = 11,
+  C = 12,
+  OV = 13,
+  OI = 14,
+  JV = 15,
+  P = 16,
+  IX = 17,
+  Q = 18,
+  MV = 19,
+  CI = 20;
+const I32_LOCALS = 13;
+const V = 21,
+  TAU = 22,
+  A = 23;
+const F32_LOCALS = 3;
+const TAUV = 24,
+  X = 25,
+  LO = 26,
+  M0 = 27;
+
+/** f32 s_j of the current row: hn[j] - row[j], with j in local `j`. */
+const score = (j: number) => [
+  ...[...get(HN), ...get(j), ...i32c(2), I32SHL, I32ADD, ...F32LOAD],
+  ...[...get(ROW), ...get(j), ...i32c(2), I32SHL, I32ADD, ...F32LOAD],
+  F32SUB,
+];
+
+/** i32: whether f32 local `x` comes before local `y` (x < y, or y is NaN and x is not). */
+const before = (x: number, y: number, noNaN: boolean) =>
+  noNaN
+    ? [...get(x), ...get(y), F32LT]
+    : [...get(x), ...get(y), F32LT, ...get(y), ...get(y), F32NE, ...get(x), ...get(x), F32EQ, I32AND, I32OR];
+
+/**
+ * Inserts (v, ix) into the row's output list at or before position `pos` (which it may overwrite): entries that v comes
+ * before shift one place up.
+ */
+const insert = (noNaN: boolean): number[] => [
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...[...get(POS), I32EQZ, BRIF, 1],
+  ...[...get(OV), ...get(POS), ...i32c(2), I32SHL, I32ADD, ...tee(P), ...i32c(4), I32SUB, ...F32LOAD, ...set(A)],
+  ...[...before(V, A, noNaN), I32EQZ, BRIF, 1],
+  ...[...get(P), ...get(A), ...F32STORE],
+  ...[...get(OI), ...get(POS), ...i32c(2), I32SHL, I32ADD, ...tee(P)],
+  ...[...get(P), ...i32c(4), I32SUB, ...I32LOAD, ...I32STORE],
+  ...[...get(POS), ...i32c(1), I32SUB, ...set(POS), BR, 0],
+  END,
+  END,
+  ...[...get(OV), ...get(POS), ...i32c(2), I32SHL, I32ADD, ...get(V), ...F32STORE],
+  ...[...get(OI), ...get(POS), ...i32c(2), I32SHL, I32ADD, ...get(IX), ...I32STORE],
+];
+
+/** Appends (v, j + lane) to the collected lists when v <= tau. */
+const collect = (lane: number) => [
+  ...[...get(V), ...get(TAU), F32LE, IF, VOID],
+  ...[...get(SCR), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(V), ...F32STORE],
+  ...[...get(CI), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(J), ...i32c(lane), I32ADD, ...I32STORE],
+  ...[...get(C), ...i32c(1), I32ADD, ...set(C)],
+  END,
+];
+
+/** Pass 3 (see the file comment); noNaN: tau was below +Infinity, so no collected score is NaN. */
+const pass3 = (noNaN: boolean): number[] => [
+  ...[...i32c(0), ...set(Q)],
+  BLOCK,
+  VOID,
+  LOOP,
+  VOID,
+  ...[...get(Q), ...get(C), I32GEU, BRIF, 1],
+  ...[...get(SCR), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...F32LOAD, ...set(V)],
+  ...[...get(CI), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...I32LOAD, ...set(IX)],
+  ...[...get(Q), ...get(KK), I32LTU, IF, VOID],
+  ...[...get(Q), ...set(POS), ...insert(noNaN)],
+  ELSE,
+  ...[...get(OV), ...get(KK), ...i32c(2), I32SHL, I32ADD, ...i32c(4), I32SUB, ...F32LOAD, ...set(A)],
+  ...[...before(V, A, noNaN), IF, VOID, ...get(KK), ...i32c(1), I32SUB, ...set(POS), ...insert(noNaN), END],
+  END,
+  ...[...get(Q), ...i32c(1), I32ADD, ...set(Q), BR, 0],
+  END,
+  END,
+];
+
+function body(m: number): number[] {
+  const levels: number[] = [];
+  for (let l = 0; l < m; l++)
+    levels.push(
+      ...[...get(M0 + l), ...get(X), ...F32X4_PMIN, ...set(LO)],
+      ...[...get(X), ...get(M0 + l), ...F32X4_PMAX, ...set(X)],
+      ...[...get(LO), ...set(M0 + l)],
+    );
+  const fill: number[] = [];
+  for (let l = 0; l < m; l++) fill.push(...F32_INF, ...F32X4_SPLAT, ...set(M0 + l));
+  const store: number[] = [];
+  for (let l = 0; l < m; l++) store.push(...get(MV), ...i32c(16 * l), I32ADD, ...get(M0 + l), ...V128STORE);
+  const lanes: number[] = [];
+  for (let l = 0; l < 4; l++) lanes.push(...get(X), ...F32LANE(l), ...set(V), ...collect(l));
+  return [
+    ...[3, I32_LOCALS, I32, F32_LOCALS, F32, 3 + m, V128],
+    // jv = n & ~3 (-4: signed LEB128 0x7c); ci = scr + 4n; mv = scr + 8n
+    ...[...get(N), 0x41, 0x7c, I32AND, ...set(JV)],
+    ...[...get(SCR), ...get(N), ...i32c(2), I32SHL, I32ADD, ...tee(CI), ...get(N), ...i32c(2), I32SHL, I32ADD],
+    ...set(MV),
+    BLOCK,
+    VOID,
+    ...[...get(ROWS), I32EQZ, BRIF, 0],
+    LOOP,
+    VOID,
+    ...[...get(DOTS), ...get(R), ...get(N), I32MUL, ...i32c(2), I32SHL, I32ADD, ...set(ROW)],
+    ...[...get(R), ...get(KK), I32MUL, ...i32c(2), I32SHL, ...tee(P), ...get(OUTV), I32ADD, ...set(OV)],
+    ...[...get(P), ...get(OUTI), I32ADD, ...set(OI)],
+    // Pass 1: each lane's m smallest.
+    ...fill,
+    ...[...i32c(0), ...set(J)],
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...[...get(J), ...get(JV), I32GEU, BRIF, 1],
+    ...[...get(J), ...i32c(2), I32SHL, ...set(P)],
+    ...[...get(HN), ...get(P), I32ADD, ...V128LOAD, ...get(ROW), ...get(P), I32ADD, ...V128LOAD, ...F32X4_SUB],
+    ...set(X),
+    ...levels,
+    ...[...get(J), ...i32c(4), I32ADD, ...set(J), BR, 0],
+    END,
+    END,
+    // tau = the kk-th smallest of the 4m lane values (insertion sort in mv; none is NaN).
+    ...store,
+    ...[...i32c(1), ...set(Q)],
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...[...get(Q), ...i32c(4 * m), I32GEU, BRIF, 1],
+    ...[...get(MV), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...F32LOAD, ...set(V), ...get(Q), ...set(POS)],
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...[...get(POS), I32EQZ, BRIF, 1],
+    ...[...get(MV), ...get(POS), ...i32c(2), I32SHL, I32ADD, ...tee(P), ...i32c(4), I32SUB, ...F32LOAD, ...set(A)],
+    ...[...get(V), ...get(A), F32LT, I32EQZ, BRIF, 1],
+    ...[...get(P), ...get(A), ...F32STORE, ...get(POS), ...i32c(1), I32SUB, ...set(POS), BR, 0],
+    END,
+    END,
+    ...[...get(MV), ...get(POS), ...i32c(2), I32SHL, I32ADD, ...get(V), ...F32STORE],
+    ...[...get(Q), ...i32c(1), I32ADD, ...set(Q), BR, 0],
+    END,
+    END,
+    ...[...get(MV), ...get(KK), ...i32c(2), I32SHL, I32ADD, ...i32c(4), I32SUB, ...F32LOAD, ...set(TAU)],
+    // Pass 2: collect.
+    ...[...i32c(0), ...set(C), ...i32c(0), ...set(J)],
+    ...[...get(TAU), ...F32_INF, F32LT, IF, VOID],
+    ...[...get(TAU), ...F32X4_SPLAT, ...set(TAUV)],
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...[...get(J), ...get(JV), I32GEU, BRIF, 1],
+    ...[...get(J), ...i32c(2), I32SHL, ...set(P)],
+    ...[...get(HN), ...get(P), I32ADD, ...V128LOAD, ...get(ROW), ...get(P), I32ADD, ...V128LOAD, ...F32X4_SUB],
+    ...[...tee(X), ...get(TAUV), ...F32X4_LE, ...V128_ANY_TRUE, IF, VOID, ...lanes, END],
+    ...[...get(J), ...i32c(4), I32ADD, ...set(J), BR, 0],
+    END,
+    END,
+    ELSE,
+    // Not below +Infinity: every member (NaN included) goes to pass 3.
+    ...[...F32_INF, ...set(TAU)],
+    END,
+    // The rest one by one (the leftover n mod 4, or every member); the test accepts all when tau is +Infinity (the
+    // fallback), NaN by the `ne` below.
+    BLOCK,
+    VOID,
+    LOOP,
+    VOID,
+    ...[...get(J), ...get(N), I32GEU, BRIF, 1],
+    ...[...score(J), ...set(V)],
+    ...[...get(V), ...get(TAU), F32LE, ...get(V), ...get(V), F32NE, ...get(TAU), ...F32_INF, 0x5b, I32AND, I32OR],
+    IF,
+    VOID,
+    ...[...get(SCR), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(V), ...F32STORE],
+    ...[...get(CI), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(J), ...I32STORE],
+    ...[...get(C), ...i32c(1), I32ADD, ...set(C)],
+    END,
+    ...[...get(J), ...i32c(1), I32ADD, ...set(J), BR, 0],
+    END,
+    END,
+    // Pass 3: the first kk of the collected, in a sorted list (no NaN among them unless every member was collected).
+    ...[...get(TAU), ...F32_INF, F32LT, IF, VOID, ...pass3(true), ELSE, ...pass3(false), END],
+    // Scores times 2 (exact: the caller's ||q-b||² - ||q||²).
+    ...[...i32c(0), ...set(Q)],
+    LOOP,
+    VOID,
+    ...[...get(OV), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...tee(P), ...get(P), ...F32LOAD, ...tee(V), ...get(V), F32ADD],
+    ...F32STORE,
+    ...[...get(Q), ...i32c(1), I32ADD, ...tee(Q), ...get(KK), I32LTU, BRIF, 0],
+    END,
+    ...[...get(R), ...i32c(1), I32ADD, ...tee(R), ...get(ROWS), I32LTU, BRIF, 0],
+    END,
+    END,
+    END,
+  ];
+}
+
+/** Lanes' list length for kk: the module is assembled per m. */
+export const topkLevels = (kk: number): number => Math.ceil(kk / 4);
+
+/** The module's bytes for lists of up to 4m entries (m = topkLevels(kk)); it imports a plain memory as e.m. */
+export function topkModuleBytes(m: number): Uint8Array {
+  const t = body(m);
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, 8, ...new Array(8).fill(I32), 0]),
+    ...section(2, [1, ...str('e'), ...str('m'), 0x02, 0x00, 1]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...str('t'), 0x00, 0]),
+    ...section(10, [1, ...uleb(t.length), ...t]),
+  ]);
+}
+
+/** Scratch bytes t() needs for rows of n members and kk kept. */
+export const topkScratchBytes = (n: number, kk: number): number => 8 * n + 16 * topkLevels(kk);
+
+/** The WebAssembly globals used (the project's TypeScript lib has no WebAssembly declarations). */
+interface WasmTopkApi {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (d: { initial: number }) => WasmTopkMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: { t: (...a: number[]) => void } };
+}
+interface WasmTopkMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/**
+ * One thread's kernel memory (plain, growable: onnxruntime writes its products there, and refuses shared memory), its
+ * instances per m, and the current block's byte offsets (products at 0, then hn, values, indices, scratch).
+ */
+export interface WasmTopkState {
+  mem: WasmTopkMemory | null;
+  fns: ((...a: number[]) => void)[];
+  at: { hn: number; v: number; i: number; s: number };
+}
+
+export const newWasmTopkState = (): WasmTopkState => ({ mem: null, fns: [], at: { hn: 0, v: 0, i: 0, s: 0 } });
+
+/**
+ * Lays out a block of g groups (nq query rows and nb bank rows each, kk kept) in st's memory, growing it when needed,
+ * copies the bank rows' half norms hn (g x nb) in, and returns the float32 view where the products go (g x nq x nb).
+ * A plain function (no closures, no helpers): its source text also runs in the worker (./grouped-topk-worker.ts).
+ */
+export function topkStage(
+  st: WasmTopkState,
+  bytes: Uint8Array,
+  m: number,
+  g: number,
+  nq: number,
+  nb: number,
+  kk: number,
+  hn: Float32Array,
+): Float32Array {
+  const WA = (globalThis as unknown as { WebAssembly: WasmTopkApi }).WebAssembly;
+  const dots = g * nq * nb * 4;
+  st.at = { hn: dots, v: dots + g * nb * 4, i: dots + g * nb * 4 + g * nq * kk * 4, s: 0 };
+  st.at.s = st.at.i + g * nq * kk * 4;
+  const need = st.at.s + 8 * nb + 16 * m;
+  if (!st.mem) st.mem = new WA.Memory({ initial: Math.ceil(need / 65536) });
+  else if (st.mem.buffer.byteLength < need) st.mem.grow(Math.ceil((need - st.mem.buffer.byteLength) / 65536));
+  if (!st.fns[m]) st.fns[m] = new WA.Instance(new WA.Module(bytes), { e: { m: st.mem } }).exports.t;
+  new Float32Array(st.mem.buffer, st.at.hn, g * nb).set(hn);
+  return new Float32Array(st.mem.buffer, 0, g * nq * nb);
+}
+
+/** Runs the kernel on the block topkStage laid out, once its products are in place; copies the results out. */
+export function topkRun(
+  st: WasmTopkState,
+  m: number,
+  g: number,
+  nq: number,
+  nb: number,
+  kk: number,
+): { values: Float32Array; indices: Int32Array } {
+  const { hn, v, i, s } = st.at;
+  for (let gi = 0; gi < g; gi++)
+    st.fns[m](gi * nq * nb * 4, hn + gi * nb * 4, nq, nb, kk, v + gi * nq * kk * 4, i + gi * nq * kk * 4, s);
+  const buf = (st.mem as WasmTopkMemory).buffer;
+  return { values: new Float32Array(buf, v, g * nq * kk).slice(), indices: new Int32Array(buf, i, g * nq * kk).slice() };
+}
+
+let supported: boolean | null = null;
+/** Whether this runtime has WebAssembly with SIMD (Node 20 has). */
+export function wasmTopkSupported(): boolean {
+  if (supported === null) {
+    const WA = (globalThis as unknown as { WebAssembly?: WasmTopkApi }).WebAssembly;
+    try {
+      supported = !!WA && WA.validate(topkModuleBytes(3));
+    } catch {
+      supported = false;
+    }
+  }
+  return supported;
+}
