@@ -7,7 +7,7 @@
  *   s_j = hn f32[j] - dots f32[r * n + j]  (float32; = -(dots - hn), the graph's Sub negated, exactly)
  *   the kk first members j of the order "s ascending, NaN after every number, ties by lower j", written as
  *   outV f32[r * kk + t] = 2 s (the caller's ||q-b||² - ||q||²) and outI i32[r * kk + t] = j, t ascending.
- * 1 <= kk <= n. scr: scratch of 8 n + 16 ceil(kk / 4) bytes.
+ * 1 <= kk <= n. scr: scratch of 8 n + 32 ceil(kk / 4) bytes.
  *
  * How, per row, in three passes:
  * 1. Each of the four f32x4 lanes keeps its m = ceil(kk / 4) smallest s (of the row's first floor(n / 4) * 4 members),
@@ -61,7 +61,14 @@ const V128LOAD = [...simd(0), 0, 0],
   V128_ANY_TRUE = simd(83),
   F32X4_SUB = simd(229),
   F32X4_PMIN = simd(234),
-  F32X4_PMAX = simd(235);
+  F32X4_PMAX = simd(235),
+  F32X4_LT = simd(67),
+  F32X4_ADD = simd(228),
+  I32X4_SPLAT = simd(17),
+  V128_BITSELECT = simd(82),
+  V128ZERO = [...simd(12), ...new Array(16).fill(0)],
+  // Lanes [a3, b0, b1, b2] of (a, b): b moved one lane up, a's last lane in front.
+  SHIFT_LANE = [...simd(13), 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
 const F32LANE = (l: number) => [...simd(31), l];
 const F32_INF = [0x43, 0, 0, 0x80, 0x7f];
 
@@ -137,14 +144,56 @@ const insert = (noNaN: boolean): number[] => [
   ...[...get(OI), ...get(POS), ...i32c(2), I32SHL, I32ADD, ...get(IX), ...I32STORE],
 ];
 
-/** Appends (v, j + lane) to the collected lists when v <= tau. */
+/** Appends lane `lane` of x (member j + lane) to the collected lists, keeping it when <= tau (no branch). */
 const collect = (lane: number) => [
-  ...[...get(V), ...get(TAU), F32LE, IF, VOID],
-  ...[...get(SCR), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(V), ...F32STORE],
+  ...[...get(SCR), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(X), ...F32LANE(lane), ...tee(V), ...F32STORE],
   ...[...get(CI), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(J), ...i32c(lane), I32ADD, ...I32STORE],
-  ...[...get(C), ...i32c(1), I32ADD, ...set(C)],
-  END,
+  ...[...get(C), ...get(V), ...get(TAU), F32LE, I32ADD, ...set(C)],
 ];
+
+/**
+ * Pass 3 without NaN: the list is m value vectors (locals M0..) and m index vectors (I0..), +Infinity at first; each
+ * collected member goes in branch-free: lanes where it is below the list (a suffix, the list being sorted) take their
+ * left neighbour, the first of them the member. Then 2x the first kk values, and their indices, go out.
+ */
+function pass3Vectors(m: number): number[] {
+  const I0 = M0 + m,
+    VS = M0 + 2 * m,
+    XS = VS + 1,
+    MCUR = VS + 2,
+    MPREV = VS + 3;
+  const out: number[] = [];
+  for (let l = 0; l < m; l++) out.push(...F32_INF, ...F32X4_SPLAT, ...set(M0 + l), ...V128ZERO, ...set(I0 + l));
+  out.push(...[...i32c(0), ...set(Q)], BLOCK, VOID, LOOP, VOID, ...[...get(Q), ...get(C), I32GEU, BRIF, 1]);
+  out.push(...[...get(SCR), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...F32LOAD, ...F32X4_SPLAT, ...set(VS)]);
+  out.push(...[...get(CI), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...I32LOAD, ...I32X4_SPLAT, ...set(XS)]);
+  out.push(...[...get(VS), ...get(M0 + m - 1), ...F32X4_LT, ...set(MCUR)]);
+  for (let l = m - 1; l >= 0; l--) {
+    if (l > 0) out.push(...get(VS), ...get(M0 + l - 1), ...F32X4_LT, ...set(MPREV));
+    else out.push(...V128ZERO, ...set(MPREV));
+    for (const [list, fresh] of [
+      [M0, VS],
+      [I0, XS],
+    ]) {
+      out.push(...get(list + Math.max(0, l - 1)), ...get(list + l), ...SHIFT_LANE, ...get(fresh));
+      out.push(...get(MPREV), ...get(MCUR), ...SHIFT_LANE, ...V128_BITSELECT);
+      out.push(...get(list + l), ...get(MCUR), ...V128_BITSELECT, ...set(list + l));
+    }
+    out.push(...get(MPREV), ...set(MCUR));
+  }
+  out.push(...[...get(Q), ...i32c(1), I32ADD, ...set(Q), BR, 0], END, END);
+  for (let l = 0; l < m; l++) {
+    out.push(...get(MV), ...i32c(16 * l), I32ADD, ...get(M0 + l), ...get(M0 + l), ...F32X4_ADD, ...V128STORE);
+    out.push(...get(MV), ...i32c(16 * (m + l)), I32ADD, ...get(I0 + l), ...V128STORE);
+  }
+  out.push(...[...i32c(0), ...set(Q)], LOOP, VOID);
+  out.push(...[...get(OV), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...get(MV), ...get(Q), ...i32c(2), I32SHL, I32ADD]);
+  out.push(...F32LOAD, ...F32STORE);
+  out.push(...[...get(OI), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...get(MV), ...get(Q), ...i32c(2), I32SHL, I32ADD]);
+  out.push(...i32c(16 * m), I32ADD, ...I32LOAD, ...I32STORE);
+  out.push(...[...get(Q), ...i32c(1), I32ADD, ...tee(Q), ...get(KK), I32LTU, BRIF, 0], END);
+  return out;
+}
 
 /** Pass 3 (see the file comment); noNaN: tau was below +Infinity, so no collected score is NaN. */
 const pass3 = (noNaN: boolean): number[] => [
@@ -182,7 +231,7 @@ function body(m: number): number[] {
   const lanes: number[] = [];
   for (let l = 0; l < 4; l++) lanes.push(...get(X), ...F32LANE(l), ...set(V), ...collect(l));
   return [
-    ...[3, I32_LOCALS, I32, F32_LOCALS, F32, 3 + m, V128],
+    ...[3, I32_LOCALS, I32, F32_LOCALS, F32, 3 + 2 * m + 4, V128],
     // jv = n & ~3 (-4: signed LEB128 0x7c); ci = scr + 4n; mv = scr + 8n
     ...[...get(N), 0x41, 0x7c, I32AND, ...set(JV)],
     ...[...get(SCR), ...get(N), ...i32c(2), I32SHL, I32ADD, ...tee(CI), ...get(N), ...i32c(2), I32SHL, I32ADD],
@@ -271,8 +320,8 @@ function body(m: number): number[] {
     ...[...get(J), ...i32c(1), I32ADD, ...set(J), BR, 0],
     END,
     END,
-    // Pass 3: the first kk of the collected, in a sorted list (no NaN among them unless every member was collected).
-    ...[...get(TAU), ...F32_INF, F32LT, IF, VOID, ...pass3(true), ELSE, ...pass3(false), END],
+    // Pass 3: the first kk of the collected, sorted (no NaN among them unless every member was collected).
+    ...[...get(TAU), ...F32_INF, F32LT, IF, VOID, ...pass3Vectors(m), ELSE, ...pass3(false)],
     // Scores times 2 (exact: the caller's ||q-b||² - ||q||²).
     ...[...i32c(0), ...set(Q)],
     LOOP,
@@ -280,6 +329,7 @@ function body(m: number): number[] {
     ...[...get(OV), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...tee(P), ...get(P), ...F32LOAD, ...tee(V), ...get(V), F32ADD],
     ...F32STORE,
     ...[...get(Q), ...i32c(1), I32ADD, ...tee(Q), ...get(KK), I32LTU, BRIF, 0],
+    END,
     END,
     ...[...get(R), ...i32c(1), I32ADD, ...tee(R), ...get(ROWS), I32LTU, BRIF, 0],
     END,
@@ -305,7 +355,7 @@ export function topkModuleBytes(m: number): Uint8Array {
 }
 
 /** Scratch bytes t() needs for rows of n members and kk kept. */
-export const topkScratchBytes = (n: number, kk: number): number => 8 * n + 16 * topkLevels(kk);
+export const topkScratchBytes = (n: number, kk: number): number => 8 * n + 32 * topkLevels(kk);
 
 /** The WebAssembly globals used (the project's TypeScript lib has no WebAssembly declarations). */
 interface WasmTopkApi {
@@ -350,7 +400,7 @@ export function topkStage(
   const dots = g * nq * nb * 4;
   st.at = { hn: dots, v: dots + g * nb * 4, i: dots + g * nb * 4 + g * nq * kk * 4, s: 0 };
   st.at.s = st.at.i + g * nq * kk * 4;
-  const need = st.at.s + 8 * nb + 16 * m;
+  const need = st.at.s + 8 * nb + 32 * m;
   if (!st.mem) st.mem = new WA.Memory({ initial: Math.ceil(need / 65536) });
   else if (st.mem.buffer.byteLength < need) st.mem.grow(Math.ceil((need - st.mem.buffer.byteLength) / 65536));
   if (!st.fns[m]) st.fns[m] = new WA.Instance(new WA.Module(bytes), { e: { m: st.mem } }).exports.t;
