@@ -19,7 +19,15 @@ import { buildOnnxModel, attr } from './onnx-builder';
 import { availableParallelism } from 'node:os';
 import { loadOrt, ortSession, resolveDevice, OrtSettings } from './ort-engine';
 import { workerGroupedTopk, topkOutputs, WorkerBlockResult } from './grouped-topk-worker';
-import { newWasmTopkState, WasmTopkState, topkLevels, topkModuleBytes, topkRun, topkStage, wasmTopkSupported } from './wasm-topk';
+import {
+  newWasmTopkState,
+  WasmTopkState,
+  topkLevels,
+  topkModuleBytes,
+  topkRun,
+  topkStage,
+  wasmTopkSupported,
+} from './wasm-topk';
 import { OptionError } from '../util/errors';
 
 function groupedTopkGraph(): Uint8Array {

@@ -326,7 +326,19 @@ function body(m: number): number[] {
     ...[...i32c(0), ...set(Q)],
     LOOP,
     VOID,
-    ...[...get(OV), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...tee(P), ...get(P), ...F32LOAD, ...tee(V), ...get(V), F32ADD],
+    ...[
+      ...get(OV),
+      ...get(Q),
+      ...i32c(2),
+      I32SHL,
+      I32ADD,
+      ...tee(P),
+      ...get(P),
+      ...F32LOAD,
+      ...tee(V),
+      ...get(V),
+      F32ADD,
+    ],
     ...F32STORE,
     ...[...get(Q), ...i32c(1), I32ADD, ...tee(Q), ...get(KK), I32LTU, BRIF, 0],
     END,
@@ -397,6 +409,7 @@ export function topkStage(
   hn: Float32Array,
 ): Float32Array {
   const WA = (globalThis as unknown as { WebAssembly: WasmTopkApi }).WebAssembly;
+  if (!(kk >= 1 && kk <= nb)) throw new RangeError(`top-k: keep ${kk} of ${nb} members`);
   const dots = g * nq * nb * 4;
   st.at = { hn: dots, v: dots + g * nb * 4, i: dots + g * nb * 4 + g * nq * kk * 4, s: 0 };
   st.at.s = st.at.i + g * nq * kk * 4;
@@ -421,7 +434,10 @@ export function topkRun(
   for (let gi = 0; gi < g; gi++)
     st.fns[m](gi * nq * nb * 4, hn + gi * nb * 4, nq, nb, kk, v + gi * nq * kk * 4, i + gi * nq * kk * 4, s);
   const buf = (st.mem as WasmTopkMemory).buffer;
-  return { values: new Float32Array(buf, v, g * nq * kk).slice(), indices: new Int32Array(buf, i, g * nq * kk).slice() };
+  return {
+    values: new Float32Array(buf, v, g * nq * kk).slice(),
+    indices: new Int32Array(buf, i, g * nq * kk).slice(),
+  };
 }
 
 let supported: boolean | null = null;
