@@ -229,7 +229,7 @@ function body(m: number): number[] {
   const store: number[] = [];
   for (let l = 0; l < m; l++) store.push(...get(MV), ...i32c(16 * l), I32ADD, ...get(M0 + l), ...V128STORE);
   const lanes: number[] = [];
-  for (let l = 0; l < 4; l++) lanes.push(...get(X), ...F32LANE(l), ...set(V), ...collect(l));
+  for (let l = 0; l < 4; l++) lanes.push(...collect(l));
   return [
     ...[3, I32_LOCALS, I32, F32_LOCALS, F32, 3 + 2 * m + 4, V128],
     // jv = n & ~3 (-4: signed LEB128 0x7c); ci = scr + 4n; mv = scr + 8n
