@@ -73,8 +73,8 @@ function groupedProductGraph(): Uint8Array {
   });
 }
 
-/** Which selection a setting asks for, 'wasm' by default where it validates. */
-function topkMode(s: GroupedWorkerSettings): 'wasm' | 'ort' {
+/** Which selection a setting asks for, 'wasm' by default where it validates (an OptionError for anything else). */
+export function topkMode(s: GroupedWorkerSettings): 'wasm' | 'ort' {
   const t = s.topk ?? (wasmTopkSupported() ? 'wasm' : 'ort');
   if (t !== 'wasm' && t !== 'ort') throw new OptionError(`topk must be 'wasm' or 'ort', got '${String(t)}'`);
   if (t === 'wasm' && !wasmTopkSupported())
