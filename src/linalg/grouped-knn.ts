@@ -9,7 +9,7 @@
  * score could still beat the current k-th exact distance is re-measured exactly in float64, and a row whose
  * certificate fails (near-ties past the returned candidates, heavy duplicates, norms past float32) is recomputed by
  * brute force. While a worker thread ranks one block (onnxruntime there: one fewer intra-op thread than the cores, not
- * spinning), this thread copies out the next one and re-ranks the previous one.
+ * spinning), this thread shifts the next one and re-ranks the previous one.
  */
 import { Matrix } from './matrix';
 import { KnnResult, knnSquaredRef, squaredDistanceRef } from './reference';
@@ -153,17 +153,17 @@ class PairMemo {
 }
 
 /**
- * Input buffers of worker blocks (the block's rows, copied out of the input), kept between calls: fresh pages cost
- * about 0.5 ms per MiB on small machines. One is held by one block at a time: taken when its block is launched,
- * transferred to the worker, and put back when it returns with the block's ranking.
+ * Input buffers of worker blocks (shifted rows, half norms), kept between calls: fresh pages cost about 0.5 ms per MiB
+ * on small machines. A pair is held by one block at a time: taken when its block is launched, transferred to the
+ * worker, and put back when it returns with the block's ranking.
  */
-const inputPool: Float32Array[] = [];
+const inputPool: { y: Float32Array; hn: Float32Array }[] = [];
 const INPUT_POOL_MAX = 4;
-function takeInput(len: number): Float32Array {
-  const i = inputPool.findIndex((b) => b.length === len);
-  return i >= 0 ? inputPool.splice(i, 1)[0] : new Float32Array(len);
+function takeInputs(ny: number, nh: number): { y: Float32Array; hn: Float32Array } {
+  const i = inputPool.findIndex((b) => b.y.length === ny && b.hn.length === nh);
+  return i >= 0 ? inputPool.splice(i, 1)[0] : { y: new Float32Array(ny), hn: new Float32Array(nh) };
 }
-function giveInput(b: Float32Array): void {
+function giveInputs(b: { y: Float32Array; hn: Float32Array }): void {
   inputPool.push(b);
   if (inputPool.length > INPUT_POOL_MAX) inputPool.shift();
 }
@@ -266,17 +266,19 @@ export async function knnSquaredGroups(
     rs: number;
     run: Promise<{ values: Float32Array; indices: Int32Array; norm: Float64Array; maxNorm: Float64Array }>;
   }
-  // Whole groups go to the worker: this thread copies their rows (n contiguous runs) into a buffer that is transferred
-  // to the worker and back; the worker shifts them (gatherShifted) and ranks, and this thread re-ranks from x itself.
-  // Row blocks stay on this thread: each call would send the whole bank of the group to the worker.
+  // Whole groups go to the worker: this thread shifts them (gatherShifted) into buffers that are transferred to the
+  // worker and back, and re-ranks from x itself. Row blocks stay on this thread: each call would send the whole bank of
+  // the group to the worker.
   const onWorker = (o.worker ?? true) && qb === n;
   const launchOnWorker = (g0: number, g1: number): Block['run'] => {
     const w = g1 - g0;
-    const raw = takeInput(w * n * d);
-    for (let m = 0; m < n; m++) raw.set(x.subarray((m * groups + g0) * d, (m * groups + g1) * d), m * w * d);
-    return ortGroupedTopkOnWorker(raw, { w, n, d, k: kk }, o).then((r) => {
-      giveInput(r.raw);
-      return { values: r.values, indices: r.indices, norm: r.norm, maxNorm: r.maxNorm };
+    const inputs = takeInputs(w * n * d, w * n);
+    const norm = new Float64Array(w * n),
+      maxNorm = new Float64Array(w);
+    gatherShifted(x, groups * d, d, n, d, g0, g1, inputs.y, inputs.hn, norm, maxNorm);
+    return ortGroupedTopkOnWorker(inputs.y, inputs.hn, { w, n, d, k: kk }, o).then((r) => {
+      giveInputs({ y: r.y, hn: r.hn });
+      return { values: r.values, indices: r.indices, norm, maxNorm };
     });
   };
   let gathered: { g0: number; y: Float32Array; hn: Float32Array; norm: Float64Array; maxNorm: Float64Array } | null =

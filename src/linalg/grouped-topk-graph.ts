@@ -146,13 +146,14 @@ export interface GroupedWorkerSettings extends OrtSettings {
 }
 
 /**
- * The same ranking for w whole groups on the worker thread (./grouped-topk-worker.ts): raw holds their rows
- * member-major (n x w x d, member m of group g at row m * w + g), on a plain ArrayBuffer of its own, which is
- * transferred to the worker (which shifts the rows, gatherShifted) and comes back in the result. Threads default to one fewer than the cores (the
+ * The same ranking for w whole groups on the worker thread (./grouped-topk-worker.ts): y holds their shifted rows
+ * group-major (w x n x d) and hn their half squared norms (gatherShifted), on plain ArrayBuffers of their own, which
+ * are transferred to the worker and come back in the result. Threads default to one fewer than the cores (the
  * calling thread re-ranks meanwhile), at least one.
  */
 export function ortGroupedTopkOnWorker(
-  raw: Float32Array,
+  y: Float32Array,
+  hn: Float32Array,
   shape: { w: number; n: number; d: number; k: number },
   s: GroupedWorkerSettings,
 ): Promise<WorkerBlockResult> {
@@ -166,10 +167,10 @@ export function ortGroupedTopkOnWorker(
   if (topkMode(s) === 'wasm') {
     productModel ??= groupedProductGraph();
     const m = topkLevels(shape.k);
-    return workerGroupedTopk(productModel, settings, raw, shape, { bytes: kernelBytes(m), m });
+    return workerGroupedTopk(productModel, settings, y, hn, shape, { bytes: kernelBytes(m), m });
   }
   model ??= groupedTopkGraph();
-  return workerGroupedTopk(model, settings, raw, shape);
+  return workerGroupedTopk(model, settings, y, hn, shape);
 }
 
 let model: Uint8Array | undefined, productModel: Uint8Array | undefined;

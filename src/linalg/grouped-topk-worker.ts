@@ -90,14 +90,10 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
 ${topkOutputs.toString()}
-${gatherShifted.toString()}
 ${topkStage.toString()}
 ${topkRun.toString()}
 const st = (${newWasmTopkState.toString()})();
 let session = null;
-// The shifted rows and half norms, kept between blocks (views of the block's length).
-let yBuf = new Float32Array(0),
-  hnBuf = new Float32Array(0);
 // One block at a time (a run awaits): each message waits for the previous one.
 let queue = Promise.resolve();
 parentPort.on('message', (m) => {
@@ -113,14 +109,7 @@ async function rank(m) {
         graphOptimizationLevel: 'all',
         ...(workerData.spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
       });
-    const { w, n, d, k, raw, kernel } = m;
-    if (yBuf.length < w * n * d) yBuf = new Float32Array(w * n * d);
-    if (hnBuf.length < w * n) hnBuf = new Float32Array(w * n);
-    const y = yBuf.subarray(0, w * n * d),
-      hn = hnBuf.subarray(0, w * n),
-      norm = new Float64Array(w * n),
-      maxNorm = new Float64Array(w);
-    gatherShifted(raw, w * d, d, n, d, 0, w, y, hn, norm, maxNorm);
+    const { w, n, d, k, y, hn, kernel } = m;
     const rows = new ort.Tensor('float32', y, [w, n, d]);
     let values, indices;
     if (kernel) {
@@ -138,30 +127,20 @@ async function rank(m) {
       values = out.values.data.slice();
       indices = topkOutputs(values, out.indices.data);
     }
-    // The input goes back too, for the next block.
-    parentPort.postMessage({ id: m.id, values, indices, norm, maxNorm, raw }, [
-      values.buffer,
-      indices.buffer,
-      norm.buffer,
-      maxNorm.buffer,
-      raw.buffer,
-    ]);
+    // The inputs go back too, for the next block.
+    parentPort.postMessage({ id: m.id, values, indices, y, hn }, [values.buffer, indices.buffer, y.buffer, hn.buffer]);
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) });
   }
 }
 `;
 
-/**
- * One ranked block: scores (ascending per row, kk per row), member numbers, the shifted rows' squared norms and each
- * group's largest (gatherShifted's), and the block's input handed back.
- */
+/** One ranked block: scores (ascending per row, kk per row), member numbers, and the block's inputs handed back. */
 export interface WorkerBlockResult {
   values: Float32Array;
   indices: Int32Array;
-  norm: Float64Array;
-  maxNorm: Float64Array;
-  raw: Float32Array;
+  y: Float32Array;
+  hn: Float32Array;
 }
 
 interface Pending {
@@ -208,15 +187,16 @@ function runner(model: Uint8Array, threads: number, providers: string[], spin: b
 }
 
 /**
- * Ranks one block on the worker: raw holds w groups of n rows member-major (member m of group g at row m * w + g, d
- * columns), which the worker shifts (gatherShifted); it is transferred (unusable here until it comes back in the result,
- * which also holds the k best scores of every row, their member numbers and the shifted rows' norms). With `kernel` (the WebAssembly selection's
+ * Ranks one block on the worker: y holds w groups of n shifted rows group-major (row g * n + m, d columns) and hn their
+ * half squared norms (gatherShifted); both are transferred (unusable here until they come back in the result, which
+ * also holds the k best scores of every row and their member numbers). With `kernel` (the WebAssembly selection's
  * bytes for its list length m), `model` is the MatMul alone and the kernel selects; else `model` ends in TopK.
  */
 export function workerGroupedTopk(
   model: Uint8Array,
   settings: { threads: number; providers: string[]; spin: boolean },
-  raw: Float32Array,
+  y: Float32Array,
+  hn: Float32Array,
   shape: { w: number; n: number; d: number; k: number },
   kernel?: { bytes: Uint8Array; m: number },
 ): Promise<WorkerBlockResult> {
@@ -225,6 +205,6 @@ export function workerGroupedTopk(
   return new Promise((resolve, reject) => {
     r.pending.set(id, { resolve, reject });
     r.worker.ref();
-    r.worker.postMessage({ id, raw, kernel, ...shape }, [raw.buffer as ArrayBuffer]);
+    r.worker.postMessage({ id, y, hn, kernel, ...shape }, [y.buffer as ArrayBuffer, hn.buffer as ArrayBuffer]);
   });
 }
