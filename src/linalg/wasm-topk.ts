@@ -7,18 +7,21 @@
  *   s_j = hn f32[j] - dots f32[r * n + j]  (float32; = -(dots - hn), the graph's Sub negated, exactly)
  *   the kk first members j of the order "s ascending, NaN after every number, ties by lower j", written as
  *   outV f32[r * kk + t] = 2 s (the caller's ||q-b||² - ||q||²) and outI i32[r * kk + t] = j, t ascending.
- * 1 <= kk <= n. scr: scratch of 8 n + 32 ceil(kk / 4) bytes.
+ * 1 <= kk <= n. scr: topkScratchBytes(n, kk) bytes, starting with the 16 byte shuffles of compress() (topkStage
+ * writes them): row b lists the byte indices of the lanes set in b, in order.
  *
  * How, per row, in three passes:
  * 1. Each of the four f32x4 lanes keeps its m = ceil(kk / 4) smallest s (of the row's first floor(n / 4) * 4 members),
  *    by a min/max chain (pmin/pmax both decide by the one comparison x < M, so each step is a permutation: a NaN
  *    passes down and out, nothing is duplicated). These 4m values are 4m distinct members (or +Infinity fillers), so
  *    their kk-th smallest, tau, bounds the row's kk-th smallest from above.
- * 2. Every member with s <= tau is collected in index order (a vector compare skips most of the row); when tau is not
- *    below +Infinity (fillers, infinities, NaN rows) every member is collected.
- * 3. The collected members go through a kk-long sorted list, in index order: a member enters when it comes before the
- *    list's last (s smaller, or the last is NaN and s is not), and is inserted after its equals: the first kk of a
- *    stable sort of the collected members, which hold the row's first kk (all of those have s <= tau).
+ * 2. Every member with s <= tau is collected in index order (a vector compare, then a table shuffle packs the kept lanes
+ *    to the front, no branch: the branches on the compare mispredicted often enough to cost a third of the kernel);
+ *    when tau is not below +Infinity (fillers, infinities, NaN rows) every member is collected.
+ * 3. The collected members go through a sorted list, in index order, each inserted after its equals: the first kk of a
+ *    stable sort of the collected members, which hold the row's first kk (all of those have s <= tau). Without NaN
+ *    (tau finite) the list is 4m lanes of SIMD vectors, each member inserted by compare and bitselect; else a scalar
+ *    kk-long list that a member enters when it comes before its last (s smaller, or the last is NaN and s is not).
  * WebAssembly float32 arithmetic is IEEE: each s is the one a JavaScript Math.fround model computes.
  */
 import { uleb, sleb, section, str, simd } from './wasm-asm';
@@ -47,7 +50,8 @@ const I32EQZ = 0x45,
   I32MUL = 0x6c,
   I32AND = 0x71,
   I32OR = 0x72,
-  I32SHL = 0x74;
+  I32SHL = 0x74,
+  I32POPCNT = 0x69;
 const F32EQ = 0x5b,
   F32NE = 0x5c,
   F32LT = 0x5d,
@@ -67,6 +71,10 @@ const V128LOAD = [...simd(0), 0, 0],
   I32X4_SPLAT = simd(17),
   V128_BITSELECT = simd(82),
   V128ZERO = [...simd(12), ...new Array(16).fill(0)],
+  IOTA = [...simd(12), 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0],
+  I32X4_BITMASK = simd(164),
+  I32X4_ADD = simd(174),
+  I8X16_SWIZZLE = simd(14),
   // Lanes [a3, b0, b1, b2] of (a, b): b moved one lane up, a's last lane in front.
   SHIFT_LANE = [...simd(13), 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
 const F32LANE = (l: number) => [...simd(31), l];
@@ -98,16 +106,17 @@ const R = 8,
   IX = 17,
   Q = 18,
   MV = 19,
-  CI = 20;
-const I32_LOCALS = 13;
-const V = 21,
-  TAU = 22,
-  A = 23;
+  CI = 20,
+  CV = 21;
+const I32_LOCALS = 14;
+const V = 22,
+  TAU = 23,
+  A = 24;
 const F32_LOCALS = 3;
-const TAUV = 24,
-  X = 25,
-  LO = 26,
-  M0 = 27;
+const TAUV = 25,
+  X = 26,
+  LO = 27,
+  M0 = 28;
 
 /** f32 s_j of the current row: hn[j] - row[j], with j in local `j`. */
 const score = (j: number) => [
@@ -144,11 +153,17 @@ const insert = (noNaN: boolean): number[] => [
   ...[...get(OI), ...get(POS), ...i32c(2), I32SHL, I32ADD, ...get(IX), ...I32STORE],
 ];
 
-/** Appends lane `lane` of x (member j + lane) to the collected lists, keeping it when <= tau (no branch). */
-const collect = (lane: number) => [
-  ...[...get(SCR), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(X), ...F32LANE(lane), ...tee(V), ...F32STORE],
-  ...[...get(CI), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(J), ...i32c(lane), I32ADD, ...I32STORE],
-  ...[...get(C), ...get(V), ...get(TAU), F32LE, I32ADD, ...set(C)],
+/**
+ * Appends the lanes of x that the mask (local LO) keeps to the collected lists, in lane order, without a branch: the
+ * 4-bit mask picks a byte shuffle from the table at scr (written by topkStage) that packs those lanes in front; the
+ * whole vector is stored at the end of the list, which then grows by the mask's popcount.
+ */
+const compress = () => [
+  ...[...get(SCR), ...get(LO), ...I32X4_BITMASK, ...tee(P), ...i32c(4), I32SHL, I32ADD, ...V128LOAD, ...set(LO)],
+  ...[...get(CV), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(X), ...get(LO), ...I8X16_SWIZZLE, ...V128STORE],
+  ...[...get(CI), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(J), ...I32X4_SPLAT, ...IOTA, ...I32X4_ADD],
+  ...[...get(LO), ...I8X16_SWIZZLE, ...V128STORE],
+  ...[...get(C), ...get(P), I32POPCNT, I32ADD, ...set(C)],
 ];
 
 /**
@@ -165,7 +180,7 @@ function pass3Vectors(m: number): number[] {
   const out: number[] = [];
   for (let l = 0; l < m; l++) out.push(...F32_INF, ...F32X4_SPLAT, ...set(M0 + l), ...V128ZERO, ...set(I0 + l));
   out.push(...[...i32c(0), ...set(Q)], BLOCK, VOID, LOOP, VOID, ...[...get(Q), ...get(C), I32GEU, BRIF, 1]);
-  out.push(...[...get(SCR), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...F32LOAD, ...F32X4_SPLAT, ...set(VS)]);
+  out.push(...[...get(CV), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...F32LOAD, ...F32X4_SPLAT, ...set(VS)]);
   out.push(...[...get(CI), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...I32LOAD, ...I32X4_SPLAT, ...set(XS)]);
   out.push(...[...get(VS), ...get(M0 + m - 1), ...F32X4_LT, ...set(MCUR)]);
   for (let l = m - 1; l >= 0; l--) {
@@ -203,7 +218,7 @@ const pass3 = (noNaN: boolean): number[] => [
   LOOP,
   VOID,
   ...[...get(Q), ...get(C), I32GEU, BRIF, 1],
-  ...[...get(SCR), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...F32LOAD, ...set(V)],
+  ...[...get(CV), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...F32LOAD, ...set(V)],
   ...[...get(CI), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...I32LOAD, ...set(IX)],
   ...[...get(Q), ...get(KK), I32LTU, IF, VOID],
   ...[...get(Q), ...set(POS), ...insert(noNaN)],
@@ -228,14 +243,12 @@ function body(m: number): number[] {
   for (let l = 0; l < m; l++) fill.push(...F32_INF, ...F32X4_SPLAT, ...set(M0 + l));
   const store: number[] = [];
   for (let l = 0; l < m; l++) store.push(...get(MV), ...i32c(16 * l), I32ADD, ...get(M0 + l), ...V128STORE);
-  const lanes: number[] = [];
-  for (let l = 0; l < 4; l++) lanes.push(...collect(l));
   return [
     ...[3, I32_LOCALS, I32, F32_LOCALS, F32, 3 + 2 * m + 4, V128],
     // jv = n & ~3 (-4: signed LEB128 0x7c); ci = scr + 4n; mv = scr + 8n
     ...[...get(N), 0x41, 0x7c, I32AND, ...set(JV)],
-    ...[...get(SCR), ...get(N), ...i32c(2), I32SHL, I32ADD, ...tee(CI), ...get(N), ...i32c(2), I32SHL, I32ADD],
-    ...set(MV),
+    ...[...get(SCR), ...i32c(256), I32ADD, ...tee(CV), ...get(N), ...i32c(2), I32SHL, I32ADD, ...i32c(16), I32ADD],
+    ...[...tee(CI), ...get(N), ...i32c(2), I32SHL, I32ADD, ...i32c(16), I32ADD, ...set(MV)],
     BLOCK,
     VOID,
     ...[...get(ROWS), I32EQZ, BRIF, 0],
@@ -294,7 +307,7 @@ function body(m: number): number[] {
     ...[...get(J), ...get(JV), I32GEU, BRIF, 1],
     ...[...get(J), ...i32c(2), I32SHL, ...set(P)],
     ...[...get(HN), ...get(P), I32ADD, ...V128LOAD, ...get(ROW), ...get(P), I32ADD, ...V128LOAD, ...F32X4_SUB],
-    ...[...tee(X), ...get(TAUV), ...F32X4_LE, ...V128_ANY_TRUE, IF, VOID, ...lanes, END],
+    ...[...tee(X), ...get(TAUV), ...F32X4_LE, ...set(LO), ...compress()],
     ...[...get(J), ...i32c(4), I32ADD, ...set(J), BR, 0],
     END,
     END,
@@ -313,7 +326,7 @@ function body(m: number): number[] {
     ...[...get(V), ...get(TAU), F32LE, ...get(V), ...get(V), F32NE, ...get(TAU), ...F32_INF, 0x5b, I32AND, I32OR],
     IF,
     VOID,
-    ...[...get(SCR), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(V), ...F32STORE],
+    ...[...get(CV), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(V), ...F32STORE],
     ...[...get(CI), ...get(C), ...i32c(2), I32SHL, I32ADD, ...get(J), ...I32STORE],
     ...[...get(C), ...i32c(1), I32ADD, ...set(C)],
     END,
@@ -367,7 +380,7 @@ export function topkModuleBytes(m: number): Uint8Array {
 }
 
 /** Scratch bytes t() needs for rows of n members and kk kept. */
-export const topkScratchBytes = (n: number, kk: number): number => 8 * n + 32 * topkLevels(kk);
+export const topkScratchBytes = (n: number, kk: number): number => 256 + 8 * n + 32 + 32 * topkLevels(kk);
 
 /** The WebAssembly globals used (the project's TypeScript lib has no WebAssembly declarations). */
 interface WasmTopkApi {
@@ -413,11 +426,21 @@ export function topkStage(
   const dots = g * nq * nb * 4;
   st.at = { hn: dots, v: dots + g * nb * 4, i: dots + g * nb * 4 + g * nq * kk * 4, s: 0 };
   st.at.s = st.at.i + g * nq * kk * 4;
-  const need = st.at.s + 8 * nb + 32 * m;
+  // (topkScratchBytes, inline: this function's source runs alone in the worker)
+  const need = st.at.s + 256 + 8 * nb + 32 + 32 * m;
   if (!st.mem) st.mem = new WA.Memory({ initial: Math.ceil(need / 65536) });
   else if (st.mem.buffer.byteLength < need) st.mem.grow(Math.ceil((need - st.mem.buffer.byteLength) / 65536));
   if (!st.fns[m]) st.fns[m] = new WA.Instance(new WA.Module(bytes), { e: { m: st.mem } }).exports.t;
   new Float32Array(st.mem.buffer, st.at.hn, g * nb).set(hn);
+  const table = new Uint8Array(st.mem.buffer, st.at.s, 256);
+  for (let b = 0; b < 16; b++) {
+    let t = 0;
+    for (let l = 0; l < 4; l++)
+      if (b & (1 << l)) {
+        for (let u = 0; u < 4; u++) table[b * 16 + 4 * t + u] = 4 * l + u;
+        t++;
+      }
+  }
   return new Float32Array(st.mem.buffer, 0, g * nq * nb);
 }
 
