@@ -11,10 +11,10 @@
  * writes them): row b lists the byte indices of the lanes set in b, in order.
  *
  * How, per row, in three passes:
- * 1. Each of the four f32x4 lanes keeps its m = ceil(kk / 4) smallest s (of the row's first floor(n / 4) * 4 members),
- *    by a min/max chain (pmin/pmax both decide by the one comparison x < M, so each step is a permutation: a NaN
- *    passes down and out, nothing is duplicated). These 4m values are 4m distinct members (or +Infinity fillers), so
- *    their kk-th smallest, tau, bounds the row's kk-th smallest from above.
+ * 1. Members j < n - n mod 4s go round s = m f32x4 streams (m = ceil(kk / 4)), vector by vector; each stream keeps
+ *    the minimum of each of its lanes (pmin: a NaN never enters). These 4s values are 4s distinct members (or
+ *    +Infinity fillers), so their kk-th smallest, tau, bounds the row's kk-th smallest from above. (One pmin per vector;
+ *    a min/max chain keeping each lane's m smallest, a tighter bound, cost more than it saved.)
  * 2. Every member with s <= tau is collected in index order (a vector compare, then a table shuffle packs the kept lanes
  *    to the front, no branch: the branches on the compare mispredicted often enough to cost a third of the kernel);
  *    when tau is not below +Infinity (fillers, infinities, NaN rows) every member is collected.
@@ -51,21 +51,24 @@ const I32EQZ = 0x45,
   I32AND = 0x71,
   I32OR = 0x72,
   I32SHL = 0x74,
+  I32GTU = 0x4b,
   I32POPCNT = 0x69;
 const F32EQ = 0x5b,
   F32NE = 0x5c,
   F32LT = 0x5d,
   F32LE = 0x5f,
   F32SUB = 0x93,
-  F32ADD = 0x92;
+  F32ADD = 0x92,
+  F32MIN = 0x96,
+  SELECT = 0x1b;
 const V128LOAD = [...simd(0), 0, 0],
+  v128load = (offset: number) => [...simd(0), 0, ...uleb(offset)],
   V128STORE = [...simd(11), 0, 0],
   F32X4_SPLAT = simd(19),
   F32X4_LE = simd(69),
   V128_ANY_TRUE = simd(83),
   F32X4_SUB = simd(229),
   F32X4_PMIN = simd(234),
-  F32X4_PMAX = simd(235),
   F32X4_LT = simd(67),
   F32X4_ADD = simd(228),
   I32X4_SPLAT = simd(17),
@@ -232,17 +235,23 @@ const pass3 = (noNaN: boolean): number[] => [
 ];
 
 function body(m: number): number[] {
-  const levels: number[] = [];
-  for (let l = 0; l < m; l++)
-    levels.push(
-      ...[...get(M0 + l), ...get(X), ...F32X4_PMIN, ...set(LO)],
-      ...[...get(X), ...get(M0 + l), ...F32X4_PMAX, ...set(X)],
-      ...[...get(LO), ...set(M0 + l)],
+  // Pass 1 runs s = m streams (4m lane minima >= kk): one pmin per vector, m vectors per step. (m + 1 or 2m streams give
+  // a tighter bound, but counting for tau grows with s² and cost more than the fewer collected members saved.)
+  const streams = m;
+  const mins: number[] = [];
+  for (let l = 0; l < streams; l++)
+    mins.push(
+      ...[...get(M0 + l), ...get(HN), ...get(P), I32ADD, ...v128load(16 * l)],
+      ...[...get(ROW), ...get(P), I32ADD, ...v128load(16 * l), ...F32X4_SUB, ...F32X4_PMIN, ...set(M0 + l)],
     );
   const fill: number[] = [];
-  for (let l = 0; l < m; l++) fill.push(...F32_INF, ...F32X4_SPLAT, ...set(M0 + l));
+  for (let l = 0; l < streams; l++) fill.push(...F32_INF, ...F32X4_SPLAT, ...set(M0 + l));
+  // i32 on the stack + how many of the lane minima are <= every lane of x
+  const count: number[] = [];
+  for (let l = 0; l < streams; l++)
+    count.push(...get(M0 + l), ...get(X), ...F32X4_LE, ...I32X4_BITMASK, I32POPCNT, I32ADD);
   const store: number[] = [];
-  for (let l = 0; l < m; l++) store.push(...get(MV), ...i32c(16 * l), I32ADD, ...get(M0 + l), ...V128STORE);
+  for (let l = 0; l < streams; l++) store.push(...get(MV), ...i32c(16 * l), I32ADD, ...get(M0 + l), ...V128STORE);
   return [
     ...[3, I32_LOCALS, I32, F32_LOCALS, F32, 3 + 2 * m + 4, V128],
     // jv = n & ~3 (-4: signed LEB128 0x7c); ci = scr + 4n; mv = scr + 8n
@@ -257,45 +266,30 @@ function body(m: number): number[] {
     ...[...get(DOTS), ...get(R), ...get(N), I32MUL, ...i32c(2), I32SHL, I32ADD, ...set(ROW)],
     ...[...get(R), ...get(KK), I32MUL, ...i32c(2), I32SHL, ...tee(P), ...get(OUTV), I32ADD, ...set(OV)],
     ...[...get(P), ...get(OUTI), I32ADD, ...set(OI)],
-    // Pass 1: each lane's m smallest.
+    // Pass 1: the lane minima of the streams (member j in stream (j / 4) mod s), over the first multiple of 4s members.
     ...fill,
     ...[...i32c(0), ...set(J)],
     BLOCK,
     VOID,
     LOOP,
     VOID,
-    ...[...get(J), ...get(JV), I32GEU, BRIF, 1],
+    ...[...get(J), ...i32c(4 * streams), I32ADD, ...get(N), I32GTU, BRIF, 1],
     ...[...get(J), ...i32c(2), I32SHL, ...set(P)],
-    ...[...get(HN), ...get(P), I32ADD, ...V128LOAD, ...get(ROW), ...get(P), I32ADD, ...V128LOAD, ...F32X4_SUB],
-    ...set(X),
-    ...levels,
-    ...[...get(J), ...i32c(4), I32ADD, ...set(J), BR, 0],
+    ...mins,
+    ...[...get(J), ...i32c(4 * streams), I32ADD, ...set(J), BR, 0],
     END,
     END,
-    // tau = the kk-th smallest of the 4m lane values (insertion sort in mv; none is NaN).
+    // tau = the kk-th smallest of the 4s lane minima (none is NaN): the smallest of them that at least kk of them are
+    // <= to, counted by vector compares (a branchy sort of 16 values took half of the kernel).
     ...store,
-    ...[...i32c(1), ...set(Q)],
-    BLOCK,
-    VOID,
+    ...[...F32_INF, ...set(TAU), ...i32c(0), ...set(Q)],
     LOOP,
     VOID,
-    ...[...get(Q), ...i32c(4 * m), I32GEU, BRIF, 1],
-    ...[...get(MV), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...F32LOAD, ...set(V), ...get(Q), ...set(POS)],
-    BLOCK,
-    VOID,
-    LOOP,
-    VOID,
-    ...[...get(POS), I32EQZ, BRIF, 1],
-    ...[...get(MV), ...get(POS), ...i32c(2), I32SHL, I32ADD, ...tee(P), ...i32c(4), I32SUB, ...F32LOAD, ...set(A)],
-    ...[...get(V), ...get(A), F32LT, I32EQZ, BRIF, 1],
-    ...[...get(P), ...get(A), ...F32STORE, ...get(POS), ...i32c(1), I32SUB, ...set(POS), BR, 0],
+    ...[...get(MV), ...get(Q), ...i32c(2), I32SHL, I32ADD, ...F32LOAD, ...tee(V), ...F32X4_SPLAT, ...set(X)],
+    ...[...i32c(0), ...count, ...set(P)],
+    ...[...get(TAU), ...get(V), F32MIN, ...get(TAU), ...get(P), ...get(KK), I32GEU, SELECT, ...set(TAU)],
+    ...[...get(Q), ...i32c(1), I32ADD, ...tee(Q), ...i32c(4 * streams), I32LTU, BRIF, 0],
     END,
-    END,
-    ...[...get(MV), ...get(POS), ...i32c(2), I32SHL, I32ADD, ...get(V), ...F32STORE],
-    ...[...get(Q), ...i32c(1), I32ADD, ...set(Q), BR, 0],
-    END,
-    END,
-    ...[...get(MV), ...get(KK), ...i32c(2), I32SHL, I32ADD, ...i32c(4), I32SUB, ...F32LOAD, ...set(TAU)],
     // Pass 2: collect.
     ...[...i32c(0), ...set(C), ...i32c(0), ...set(J)],
     ...[...get(TAU), ...F32_INF, F32LT, IF, VOID],
