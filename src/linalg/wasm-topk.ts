@@ -7,8 +7,8 @@
  *   s_j = hn f32[j] - dots f32[r * n + j]  (float32; = -(dots - hn), the graph's Sub negated, exactly)
  *   the kk first members j of the order "s ascending, NaN after every number, ties by lower j", written as
  *   outV f32[r * kk + t] = 2 s (the caller's ||q-b||² - ||q||²) and outI i32[r * kk + t] = j, t ascending.
- * 1 <= kk <= n. scr: topkScratchBytes(n, kk) bytes, starting with the 16 byte shuffles of compress() (topkStage
- * writes them): row b lists the byte indices of the lanes set in b, in order.
+ * 1 <= kk <= n. scr: 256 + 8 n + 32 + 32 m bytes (m = ceil(kk / 4)), starting with the 16 byte shuffles of compress()
+ * (topkStage writes them): row b lists the byte indices of the lanes set in b, in order.
  *
  * How, per row, in three passes:
  * 1. Members j < n - n mod 4s go round s = m f32x4 streams (m = ceil(kk / 4)), vector by vector; each stream keeps
@@ -66,7 +66,6 @@ const V128LOAD = [...simd(0), 0, 0],
   V128STORE = [...simd(11), 0, 0],
   F32X4_SPLAT = simd(19),
   F32X4_LE = simd(69),
-  V128_ANY_TRUE = simd(83),
   F32X4_SUB = simd(229),
   F32X4_PMIN = simd(234),
   F32X4_LT = simd(67),
@@ -80,7 +79,6 @@ const V128LOAD = [...simd(0), 0, 0],
   I8X16_SWIZZLE = simd(14),
   // Lanes [a3, b0, b1, b2] of (a, b): b moved one lane up, a's last lane in front.
   SHIFT_LANE = [...simd(13), 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
-const F32LANE = (l: number) => [...simd(31), l];
 const F32_INF = [0x43, 0, 0, 0x80, 0x7f];
 
 const get = (i: number) => [0x20, ...uleb(i)],
@@ -373,9 +371,6 @@ export function topkModuleBytes(m: number): Uint8Array {
   ]);
 }
 
-/** Scratch bytes t() needs for rows of n members and kk kept. */
-export const topkScratchBytes = (n: number, kk: number): number => 256 + 8 * n + 32 + 32 * topkLevels(kk);
-
 /** The WebAssembly globals used (the project's TypeScript lib has no WebAssembly declarations). */
 interface WasmTopkApi {
   validate(bytes: Uint8Array): boolean;
@@ -420,7 +415,7 @@ export function topkStage(
   const dots = g * nq * nb * 4;
   st.at = { hn: dots, v: dots + g * nb * 4, i: dots + g * nb * 4 + g * nq * kk * 4, s: 0 };
   st.at.s = st.at.i + g * nq * kk * 4;
-  // (topkScratchBytes, inline: this function's source runs alone in the worker)
+  // The kernel's scratch (see the file comment).
   const need = st.at.s + 256 + 8 * nb + 32 + 32 * m;
   if (!st.mem) st.mem = new WA.Memory({ initial: Math.ceil(need / 65536) });
   else if (st.mem.buffer.byteLength < need) st.mem.grow(Math.ceil((need - st.mem.buffer.byteLength) / 65536));
