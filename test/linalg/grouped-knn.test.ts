@@ -271,3 +271,31 @@ test('grouped k-NN with a NaN or an infinite coordinate: flagged on both selecti
       }
   }
 });
+
+test('per-position LOF scores are identical with either candidate selection (duplicate images, ties, a constant position)', async () => {
+  const rng = createRng('lof-selections');
+  const images = 30,
+    ppi = 12,
+    d = 6;
+  const p = zeros(images * ppi, d);
+  for (let i = 0; i < images; i++)
+    for (let q = 0; q < ppi; q++)
+      for (let c = 0; c < d; c++)
+        p.data[(i * ppi + q) * d + c] = q === 5 ? 2 : i === 9 ? p.data[(4 * ppi + q) * d + c] : rng.int(5) * 0.5;
+  const scores = [];
+  for (const topk of ['wasm', 'ort'] as const)
+    scores.push(
+      await lofPerPosition(p, images, ppi, createRng(1), {
+        k: 6,
+        projDim: d,
+        progress: false,
+        engine: { engine: 'ort', threads: 1, topk },
+      }),
+    );
+  for (let q = 0; q < ppi; q++) {
+    const ref = knnSquaredRef(member(p, ppi, q), 6, true);
+    const want = lofFromNeighbours(ref.dist, ref.index, images, 6);
+    for (let i = 0; i < images; i++)
+      for (const s of scores) assert.ok(Object.is(s[i * ppi + q], want[i]), `position ${q}, image ${i}`);
+  }
+});
