@@ -4,7 +4,8 @@
  *   npx tsx bench/lof-ab.ts [rounds=5] [--e2e] [--no-python] ['--variant={"name":{engine options}}' ...]
  * Default: the headline row (synth-lookalike@112px 192-d, 240 images x 196 positions, LOF in 192-d). --e2e: the
  * 1024-d end-to-end bank (120 head images x 196 positions, LOF on its 128-d projection; sklearn gets the projection).
- * Each variant runs lofPerPosition with those engine options (e.g. {"w1":{"threads":1},"t2":{"threads":2}}).
+ * Each variant runs lofPerPosition with those engine options (e.g. {"w1":{"threads":1},"t2":{"threads":2}},
+ * {"ortTopk":{"topk":"ort"}}); every variant's scores are compared bit for bit with the first variant's ("kit").
  */
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   const out = join(ctx.dir, 'lof-out.f32');
   const best: Record<string, { s: number; cpu: number }> = {};
   let worst = 0;
+  let first: Float32Array | null = null;
+  const differs: Record<string, number> = {};
   for (let r = 0; r < rounds; r++) {
     const l0 = loadavg()[0];
     const line: string[] = [];
@@ -43,6 +46,10 @@ async function main(): Promise<void> {
       const c = process.cpuUsage(c0);
       if (s < (best[name]?.s ?? Infinity)) best[name] = { s, cpu: (c.user + c.system) / 1e6 };
       line.push(`${name} ${s.toFixed(3)}`);
+      first ??= v;
+      const u32 = new Uint32Array(v.buffer, v.byteOffset, v.length),
+        f32 = new Uint32Array(first.buffer, first.byteOffset, first.length);
+      for (let i = 0; i < v.length; i++) if (u32[i] !== f32[i]) differs[name] = (differs[name] ?? 0) + 1;
       if (r === 0 && name === 'kit' && !e2e && !ctx.pythonMissing) {
         runPython(ctx, 'lof.py', { patches: file, images: n, positions: P, d: projDim, k: 6, out });
         const ref = readF32(out);
@@ -62,6 +69,8 @@ async function main(): Promise<void> {
         (best.sklearn && name !== 'sklearn' ? `, sklearn / kit ${(best.sklearn.s / v.s).toFixed(2)}` : ''),
     );
   if (!e2e && !ctx.pythonMissing) console.log(`largest relative difference to sklearn ${worst.toExponential(1)}`);
+  for (const name of Object.keys(variants))
+    console.log(`${name}: ${differs[name] ?? 0} scores differ in bits from the first variant's (all rounds)`);
   cleanup(ctx);
 }
 void main();

@@ -13,7 +13,7 @@
  */
 import { Matrix } from './matrix';
 import { KnnResult, knnSquaredRef, squaredDistanceRef } from './reference';
-import { ortGroupedTopk, ortGroupedTopkOnWorker, GroupedWorkerSettings } from './grouped-topk-graph';
+import { ortGroupedTopk, ortGroupedTopkOnWorker, topkMode, GroupedWorkerSettings } from './grouped-topk-graph';
 import { gatherShifted } from './grouped-topk-worker';
 import { resolveDevice } from './ort-engine';
 import { BlockOptions } from './blocked';
@@ -199,6 +199,8 @@ export interface GroupedKnnStats {
    * input first). Always false on engine 'js', which does not look.
    */
   nonFinite: boolean;
+  /** Which selection ranked the candidates (GroupedKnnOptions.topk); null on engine 'js'. */
+  topk: 'wasm' | 'ort' | null;
 }
 
 /**
@@ -214,7 +216,7 @@ export async function knnSquaredGroups(
   onGroup: (g: number, r: KnnResult) => void,
   o: GroupedKnnOptions = {},
 ): Promise<GroupedKnnStats> {
-  const stats: GroupedKnnStats = { calls: 0, exact: 0, bruteRows: 0, nonFinite: false };
+  const stats: GroupedKnnStats = { calls: 0, exact: 0, bruteRows: 0, nonFinite: false, topk: null };
   const d = points.cols;
   if (!Number.isInteger(groups) || groups < 1 || points.rows % groups !== 0)
     throw new InputError(`grouped k-NN: ${points.rows} rows do not split into ${groups} interleaved groups`);
@@ -238,6 +240,7 @@ export async function knnSquaredGroups(
     return stats;
   }
 
+  stats.topk = topkMode(o);
   const mb = o.memoryBudgetMB ?? 256;
   if (!(mb > 0) || !Number.isFinite(mb)) throw new OptionError(`memoryBudgetMB must be a positive number, got ${mb}`);
   const sb = o.scoreBlockMB ?? 16;

@@ -11,6 +11,7 @@
  * It is given the model bytes and the resolved path of onnxruntime-node.
  */
 import { Worker } from 'node:worker_threads';
+import { newWasmTopkState, topkRun, topkStage } from './wasm-topk';
 import { OptionError } from '../util/errors';
 
 /**
@@ -89,6 +90,9 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
 ${topkOutputs.toString()}
+${topkStage.toString()}
+${topkRun.toString()}
+const st = (${newWasmTopkState.toString()})();
 let session = null;
 // One block at a time (a run awaits): each message waits for the previous one.
 let queue = Promise.resolve();
@@ -105,16 +109,24 @@ async function rank(m) {
         graphOptimizationLevel: 'all',
         ...(workerData.spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
       });
-    const { w, n, d, k, y, hn } = m;
+    const { w, n, d, k, y, hn, kernel } = m;
     const rows = new ort.Tensor('float32', y, [w, n, d]);
-    const out = await session.run({
-      q: rows,
-      b: rows,
-      hn: new ort.Tensor('float32', hn, [w, 1, n]),
-      k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
-    });
-    const values = out.values.data.slice();
-    const indices = topkOutputs(values, out.indices.data);
+    let values, indices;
+    if (kernel) {
+      // MatMul into the kernel's memory, then the WebAssembly selection (./wasm-topk.ts).
+      const dots = topkStage(st, kernel.bytes, kernel.m, w, n, n, k, hn);
+      await session.run({ q: rows, b: rows }, { dots: new ort.Tensor('float32', dots, [w, n, n]) });
+      ({ values, indices } = topkRun(st, kernel.m, w, n, n, k));
+    } else {
+      const out = await session.run({
+        q: rows,
+        b: rows,
+        hn: new ort.Tensor('float32', hn, [w, 1, n]),
+        k: new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1]),
+      });
+      values = out.values.data.slice();
+      indices = topkOutputs(values, out.indices.data);
+    }
     // The inputs go back too, for the next block.
     parentPort.postMessage({ id: m.id, values, indices, y, hn }, [values.buffer, indices.buffer, y.buffer, hn.buffer]);
   } catch (e) {
@@ -144,8 +156,8 @@ interface Runner {
 
 const runners = new Map<string, Runner>();
 
-function runner(model: Uint8Array, threads: number, providers: string[], spin: boolean): Runner {
-  const key = `${threads}|${providers.join(',')}|${spin}`;
+function runner(model: Uint8Array, threads: number, providers: string[], spin: boolean, wasm: boolean): Runner {
+  const key = `${threads}|${providers.join(',')}|${spin}|${wasm}`;
   const r = runners.get(key);
   if (r) return r;
   const worker = new Worker(WORKER_SOURCE, {
@@ -177,7 +189,8 @@ function runner(model: Uint8Array, threads: number, providers: string[], spin: b
 /**
  * Ranks one block on the worker: y holds w groups of n shifted rows group-major (row g * n + m, d columns) and hn their
  * half squared norms (gatherShifted); both are transferred (unusable here until they come back in the result, which
- * also holds the k best scores of every row and their member numbers).
+ * also holds the k best scores of every row and their member numbers). With `kernel` (the WebAssembly selection's
+ * bytes for its list length m), `model` is the MatMul alone and the kernel selects; else `model` ends in TopK.
  */
 export function workerGroupedTopk(
   model: Uint8Array,
@@ -185,12 +198,13 @@ export function workerGroupedTopk(
   y: Float32Array,
   hn: Float32Array,
   shape: { w: number; n: number; d: number; k: number },
+  kernel?: { bytes: Uint8Array; m: number },
 ): Promise<WorkerBlockResult> {
-  const r = runner(model, settings.threads, settings.providers, settings.spin);
+  const r = runner(model, settings.threads, settings.providers, settings.spin, !!kernel);
   const id = r.nextId++;
   return new Promise((resolve, reject) => {
     r.pending.set(id, { resolve, reject });
     r.worker.ref();
-    r.worker.postMessage({ id, y, hn, ...shape }, [y.buffer as ArrayBuffer, hn.buffer as ArrayBuffer]);
+    r.worker.postMessage({ id, y, hn, kernel, ...shape }, [y.buffer as ArrayBuffer, hn.buffer as ArrayBuffer]);
   });
 }

@@ -4,7 +4,14 @@
  * use to find noisy patches (docs/method.md §3.2 step 2).
  */
 import { Matrix, assertFinite, assertShape } from '../linalg/matrix';
-import { knnSquared, knnSquaredGroups, randomProjectionAsync, resolveEngine, EngineOptions } from '../linalg';
+import {
+  knnSquared,
+  knnSquaredGroups,
+  randomProjectionAsync,
+  resolveEngine,
+  EngineOptions,
+  GroupedKnnOptions,
+} from '../linalg';
 import { progress } from '../util/progress';
 import { Rng } from '../util/rng';
 import { resolveOptions, checkRange } from '../util/options';
@@ -73,9 +80,10 @@ export interface LofPerPositionOptions {
   progress: boolean;
   /**
    * Engine of the projection and the k-NN ('auto' | 'ort' | 'js'). The projection runs as one float32 GEMM (the
-   * reference engine accumulates it in float64; the two agree to float32 rounding). @default {}
+   * reference engine accumulates it in float64; the two agree to float32 rounding). `topk` picks the grouped k-NN's
+   * candidate selection ('wasm' | 'ort', see GroupedKnnOptions; the scores are the same either way). @default {}
    */
-  engine: EngineOptions;
+  engine: EngineOptions & Pick<GroupedKnnOptions, 'topk'>;
 }
 
 export const LOF_PER_POSITION_DEFAULTS: LofPerPositionOptions = { k: 6, projDim: 128, progress: true, engine: {} };

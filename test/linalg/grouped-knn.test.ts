@@ -215,3 +215,87 @@ test('grouped k-NN refuses bad shapes and options', async () => {
     /memoryBudgetMB/,
   );
 });
+
+test('grouped k-NN is exact with either selection (WebAssembly or onnxruntime TopK): tiny groups, ties, duplicates, scales', async () => {
+  const rng = createRng('selections');
+  // 2 and 3 members (k = 1 and 2 take every other member), 5 and 9 (not multiples of 4), 30 on integer coordinates.
+  const cases: [number, number, number, number][] = [
+    [2, 6, 3, 1],
+    [3, 5, 4, 2],
+    [5, 7, 3, 4],
+    [9, 4, 7, 3],
+    [30, 3, 5, 6],
+  ];
+  for (const [n, groups, d, k] of cases) {
+    const ints = fill(zeros(n * groups, d), () => rng.int(3) - 1, groups);
+    const dups = fill(zeros(n * groups, d), (m, g, c) => (g === 0 ? 1.5 : ((m % 2) + c + g) * 0.25), groups);
+    const scales = fill(zeros(n * groups, d), (m, g) => rng.normal() * [1e-20, 1, 2e18][g % 3], groups);
+    for (const topk of ['wasm', 'ort'] as const)
+      for (const worker of [true, false])
+        for (const [what, pts] of [
+          ['integers', ints],
+          ['duplicates', dups],
+          ['scales', scales],
+        ] as const) {
+          const [st] = await assertExact(pts, groups, k, { ...ORT, topk, worker }, `${what} n=${n} ${topk} ${worker}`);
+          assert.equal(st.topk, topk, 'the selection asked for ran');
+        }
+  }
+  // The default is the WebAssembly selection, and the reference engine uses none.
+  const pts = fill(zeros(40 * 3, 4), () => rng.normal(), 3);
+  assert.equal((await run(pts, 3, 5, true, ORT)).stats.topk, 'wasm');
+  assert.equal((await run(pts, 3, 5, true, { engine: 'js' })).stats.topk, null);
+  await assert.rejects(
+    knnSquaredGroups(pts, 3, 5, true, () => {}, { topk: 'fast' as 'wasm' }),
+    /topk must be 'wasm' or 'ort'/,
+  );
+});
+
+test('grouped k-NN with a NaN or an infinite coordinate: flagged on both selections, the finite groups still exact', async () => {
+  const rng = createRng('selections-nonfinite');
+  const groups = 4,
+    n = 24,
+    d = 5;
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    const pts = fill(zeros(n * groups, d), () => rng.normal(), groups);
+    pts.data[(7 * groups + 2) * d + 3] = bad; // member 7 of group 2
+    for (const topk of ['wasm', 'ort'] as const)
+      for (const worker of [true, false]) {
+        const { res, stats } = await run(pts, groups, 4, true, { ...ORT, topk, worker });
+        assert.ok(stats.nonFinite, `${bad} ${topk}: reported`);
+        for (const g of [0, 1, 3]) {
+          const ref = knnSquaredRef(member(pts, groups, g), 4, true);
+          assert.deepEqual(Array.from(res[g].index), Array.from(ref.index), `${bad} ${topk}: group ${g}`);
+          assert.deepEqual(Array.from(res[g].dist), Array.from(ref.dist), `${bad} ${topk}: group ${g}`);
+        }
+      }
+  }
+});
+
+test('per-position LOF scores are identical with either candidate selection (duplicate images, ties, a constant position)', async () => {
+  const rng = createRng('lof-selections');
+  const images = 30,
+    ppi = 12,
+    d = 6;
+  const p = zeros(images * ppi, d);
+  for (let i = 0; i < images; i++)
+    for (let q = 0; q < ppi; q++)
+      for (let c = 0; c < d; c++)
+        p.data[(i * ppi + q) * d + c] = q === 5 ? 2 : i === 9 ? p.data[(4 * ppi + q) * d + c] : rng.int(5) * 0.5;
+  const scores = [];
+  for (const topk of ['wasm', 'ort'] as const)
+    scores.push(
+      await lofPerPosition(p, images, ppi, createRng(1), {
+        k: 6,
+        projDim: d,
+        progress: false,
+        engine: { engine: 'ort', threads: 1, topk },
+      }),
+    );
+  for (let q = 0; q < ppi; q++) {
+    const ref = knnSquaredRef(member(p, ppi, q), 6, true);
+    const want = lofFromNeighbours(ref.dist, ref.index, images, 6);
+    for (let i = 0; i < images; i++)
+      for (const s of scores) assert.ok(Object.is(s[i * ppi + q], want[i]), `position ${q}, image ${i}`);
+  }
+});
