@@ -589,7 +589,8 @@ const LOW_DIMS = 32;
  * paper-scale generator's projected head rows (bench/kcenter-lowdims.ts), 16 / 32 directions, seconds, AB-BA, load
  * 3-4 (a helper and a stray process busy): 200,000 rows, first 5,000 picks, 9.2, 10.0 / 7.8, 8.6; 400,000 rows 13.2,
  * 10.1 / 11.0, 11.4; 800,000 rows 25.7, 24.2 / 28.5, 27.8; 1,256,164 rows (2 parts), first 12,000 picks, 50.9, 50.0 /
- * 69.0, 55.1. The whole paper-scale head coreset, quiet: 607 s with 32 directions, 404 s with 16 (this rule).
+ * 69.0, 55.1. The whole paper-scale head coreset, quiet: 607 s with 32 directions (before g()'s two tiers), 404 s
+ * with 16 (this rule).
  */
 const LOW_DIMS_32_MAX_BYTES = 32 * 2 ** 20;
 /** Fewer picks than this do not repay the basis and the n·d·L coordinates. */
