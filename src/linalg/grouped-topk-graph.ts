@@ -73,9 +73,12 @@ function groupedProductGraph(): Uint8Array {
   });
 }
 
-/** Which selection a setting asks for, 'wasm' by default where it validates (an OptionError for anything else). */
+/**
+ * Which selection a setting asks for (an OptionError for anything else): by default 'wasm' on the CPU where it
+ * validates, 'ort' on CUDA (TopK there keeps the products on the device; the preallocated host output is untested).
+ */
 export function topkMode(s: GroupedWorkerSettings): 'wasm' | 'ort' {
-  const t = s.topk ?? (wasmTopkSupported() ? 'wasm' : 'ort');
+  const t = s.topk ?? (wasmTopkSupported() && resolveDevice(s.device) === 'cpu' ? 'wasm' : 'ort');
   if (t !== 'wasm' && t !== 'ort') throw new OptionError(`topk must be 'wasm' or 'ort', got '${String(t)}'`);
   if (t === 'wasm' && !wasmTopkSupported())
     throw new OptionError("topk 'wasm' was asked for but this runtime has no WebAssembly SIMD; use topk: 'ort'");
@@ -140,7 +143,8 @@ export interface GroupedWorkerSettings extends OrtSettings {
   /**
    * The selection of each row's candidates: 'wasm' runs onnxruntime's MatMul alone and a WebAssembly SIMD kernel
    * (./wasm-topk.ts) for the rest; 'ort' the whole graph, TopK included. The same candidates either way, up to ties at
-   * the k-th score (the re-ranking makes the results identical). @default 'wasm' where WebAssembly SIMD validates
+   * the k-th score (the re-ranking makes the results identical). @default 'wasm' on the CPU where WebAssembly SIMD
+   * validates, else 'ort'
    */
   topk?: 'wasm' | 'ort';
 }
