@@ -585,12 +585,12 @@ export function coresetParts(rows: number): number {
 const LOW_DIMS = 32;
 /**
  * 32 directions only while their coordinates (128 bytes a row) take at most this many bytes (262,144 rows), else 16:
- * on larger banks the second line of every row's coordinates costs more than it saves. Measured 2026-12-03 on the
- * paper-scale generator's projected head rows (bench/kcenter-lowdims.ts), 16 / 32 directions, seconds, AB-BA, load
- * 3-4 (a helper and a stray process busy): 200,000 rows, first 5,000 picks, 9.2, 10.0 / 7.8, 8.6; 400,000 rows 13.2,
- * 10.1 / 11.0, 11.4; 800,000 rows 25.7, 24.2 / 28.5, 27.8; 1,256,164 rows (2 parts), first 12,000 picks, 50.9, 50.0 /
- * 69.0, 55.1. The whole paper-scale head coreset, quiet: 607 s with 32 directions (before g()'s two tiers), 404 s
- * with 16 (this rule).
+ * on larger banks the second line of every row's coordinates costs more than it saves. Measured 2026-12-03 22:59 UTC,
+ * quiet (load 1.3-1.9), `npx tsx bench/kcenter-lowdims.ts --rows 200000,400000,800000,1256164 --picks 5000` (the
+ * paper-scale generator's projected head rows, AB-BA), 16 / 32 directions, seconds (CPU seconds): 200,000 rows 3.3,
+ * 3.7 / 3.2, 3.3 (5.5, 6.3 / 5.7, 5.8); 400,000 rows 5.0, 4.3 / 5.0, 5.2 (8.6, 7.6 / 8.8, 9.0); 800,000 rows 8.7, 7.8 /
+ * 8.4, 8.7 (15.1, 14.0 / 15.3, 15.7); 1,256,164 rows 15.5, 12.7 / 15.4, 15.6 (26.5, 23.3 / 28.0, 28.5). The whole
+ * paper-scale head coreset: 607 s with 32 directions (before g()'s two tiers), 404 s with 16 (this rule).
  */
 const LOW_DIMS_32_MAX_BYTES = 32 * 2 ** 20;
 /** Fewer picks than this do not repay the basis and the n·d·L coordinates. */
