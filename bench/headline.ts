@@ -23,6 +23,7 @@ import { AUGMENTATION_VIEWS } from '../src/features';
 import { createRng } from '../src/util';
 import { BenchRow } from './types';
 import { BenchContext, THREADS, readF32, readI32, runPython, writeF32 } from './common';
+import { allocatorEnv } from './fresh-memory';
 import { CORESET_SPECS, e2eFeatures, e2eSpec, headBank, loadRealBanks, RealBanks } from './real-features';
 import { interleave, PairTiming, round3 } from './timing';
 
@@ -378,13 +379,22 @@ export async function benchHeadline(ctx: BenchContext): Promise<BenchRow[]> {
 }
 
 /** The markdown tables of a headline run (date, load, cores, command beside them). */
+/** Which glibc malloc settings both sides ran with (the bench's Python children inherit the environment). */
+function allocatorLine(): string {
+  const set = Object.keys(allocatorEnv()).filter((k) => process.env[k] !== undefined);
+  return set.length
+    ? `Both sides ran with the glibc malloc settings of scripts/allocator.env (${set.map((k) => `${k}=${process.env[k]}`).join(', ')}).`
+    : 'Neither side ran with the malloc settings of scripts/allocator.env (run through `npm run bench` to get them).';
+}
+
 export function headlineMarkdown(rows: BenchRow[], startedAt: Date): string {
   const lines: string[] = [];
   const loads = rows.flatMap((r) => r.load ?? []);
   lines.push(
     `Measured ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench -- --headline\` ` +
       `(1-minute load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${THREADS}-thread sides). ` +
-      'Each pair ran interleaved 3 times; the minimum of each side is shown. Rows marked **loaded** had a load average above the core count and are not quotable.',
+      'Each pair ran interleaved 3 times; the minimum of each side is shown. Rows marked **loaded** had a load average above the core count and are not quotable. ' +
+      allocatorLine(),
     '',
     '| row | size | kit s (min) | Python s (min) | x Python | kit / Python CPU s | load before/after | figures |',
     '|---|---|---|---|---|---|---|---|',

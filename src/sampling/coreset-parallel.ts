@@ -16,13 +16,8 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { Matrix } from '../linalg/matrix';
 import { InputError, OptionError } from '../util/errors';
-import {
-  sqdistModuleBytes,
-  wasmSqdistSupported,
-  newSharedMemory,
-  SharedWasmMemory,
-  WASM_MAX_PAGES,
-} from '../linalg/wasm-sqdist';
+import { sqdistModuleBytes, wasmSqdistSupported, SharedWasmMemory, WASM_MAX_PAGES } from '../linalg/wasm-sqdist';
+import { acquireSharedMemory, releaseSharedMemory, PooledMemory } from '../linalg/shared-memory-pool';
 import type { PickProgress } from './coreset-kcenter';
 import { lowDimBasis, LowDimBasis } from './coreset-lowdim';
 
@@ -709,134 +704,141 @@ export async function kCenterParallel(
   let low = simd && lowDims > 0 && d >= 4 * lowDims && m >= LOW_MIN_PICKS ? await lowDimBasis(p, lowDims) : null;
   let layout = simd ? wasmLayout(n, d, m, low ? low.dims : 0, bounds) : null;
   if (!layout) low = null;
-  let mem: SharedWasmMemory | null = null;
+  let pooled: PooledMemory | null = null;
   if (layout) {
     try {
-      mem = newSharedMemory(layout.pages);
+      pooled = acquireSharedMemory(layout.pages);
+      layout.pages = pooled.pages; // the module imports the memory at its own (rounded) size
     } catch {
       layout = null; // the runtime refused that much shared memory: plain JavaScript on the shared bank
       low = null;
     }
   }
-  const wasm = layout ? sqdistModuleBytes(layout.pages) : new Uint8Array(0);
-  let x: Float32Array;
-  if (layout && mem) {
-    x = new Float32Array(mem.buffer, 0, n * d);
-    deal(p.data, x, d, parts);
-    if (low) deal(low.coords, new Float32Array(mem.buffer, layout.y, n * low.dims), low.dims, parts);
-  } else if (parts === 1) x = toShared(p.data);
-  else {
-    x = new Float32Array(new SharedArrayBuffer(n * d * 4));
-    deal(p.data, x, d, parts);
-  }
-  // What the kernel needs of the basis (the coordinates are in the shared memory).
-  const lowK = low ? { dims: low.dims, spectralBound: low.spectralBound, coordError: low.coordError } : null;
-  if (opts.detached) {
-    return solo(
-      { bank: x.buffer, byteOffset: x.byteOffset, length: x.length, d, n, m, start, mem, wasm, layout, low: lowK },
-      onPick,
-      opts.stats,
-    );
-  }
-  const ctrlBuf = new SharedArrayBuffer(4 * (DONE0 + parts));
-  const ctrl = new Int32Array(ctrlBuf);
-  const resVBuf = new SharedArrayBuffer(8 * parts),
-    resIBuf = new SharedArrayBuffer(4 * parts);
-  const resV = new Float64Array(resVBuf),
-    resI = new Int32Array(resIBuf);
-  const errBufs: SharedArrayBuffer[] = [];
-  const workers: Worker[] = [];
-  const exited: Promise<void>[] = [];
-  for (let w = 1; w < parts; w++) {
-    const err = new SharedArrayBuffer(2048);
-    errBufs[w] = err;
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        bank: x.buffer,
-        byteOffset: x.byteOffset,
-        length: x.length,
-        d,
-        lo: bounds[w],
-        hi: bounds[w + 1],
-        stride: parts,
-        m,
-        ctrl: ctrlBuf,
-        resV: resVBuf,
-        resI: resIBuf,
-        err,
-        part: w,
-        mem,
-        wasm,
-        layout,
-        low: lowK,
-      },
-    });
-    workers.push(worker);
-    exited.push(
-      new Promise((resolve) => {
-        worker.once('exit', () => resolve());
-        worker.once('error', () => resolve());
-      }),
-    );
-  }
-  const kh = kernelHost();
-  const main = kh.makePart(
-    x,
-    d,
-    bounds[0],
-    bounds[1],
-    m,
-    layout ? kh.wasmScratch(mem, wasm, layout, 0) : null,
-    lowK,
-    parts,
-    0,
-  );
-  let gen = 0;
-  const round = (k: number, bankRow: number): number => {
-    const c = dealt(bankRow);
-    ctrl[CENTRE] = c;
-    ctrl[PICK] = k;
-    gen = Atomics.add(ctrl, GEN, 1) + 1;
-    Atomics.notify(ctrl, GEN);
-    const r = k === 0 ? main.init(c) : main.step(k, c);
-    let best = r.best,
-      idx = r.idx;
-    for (let w = 1; w < parts; w++) {
-      for (;;) {
-        const v = Atomics.load(ctrl, DONE0 + w);
-        if (v === gen) break;
-        if (v === -1) {
-          const b = new Uint8Array(errBufs[w]);
-          const end = b.indexOf(0);
-          throw new Error(
-            `coreset worker ${w} failed: ${Buffer.from(b.subarray(0, end < 0 ? b.length : end)).toString()}`,
-          );
-        }
-        Atomics.wait(ctrl, DONE0 + w, v, 1000);
-      }
-      const bv = resV[w],
-        bi = resI[w];
-      if (bv > best || (bv === best && bi < idx)) {
-        best = bv;
-        idx = bi;
-      }
-    }
-    return idx;
-  };
+  const mem: SharedWasmMemory | null = pooled ? pooled.mem : null;
+  // Everything below runs with the memory lent; it goes back to the pool once the workers have exited.
   try {
-    let c = round(0, start);
-    for (let k = 1; k < m; k++) {
-      picks[k] = c;
-      onPick?.(k + 1, m);
-      if (k + 1 < m) c = round(k, c);
+    const wasm = layout ? sqdistModuleBytes(layout.pages) : new Uint8Array(0);
+    let x: Float32Array;
+    if (layout && mem) {
+      x = new Float32Array(mem.buffer, 0, n * d);
+      deal(p.data, x, d, parts);
+      if (low) deal(low.coords, new Float32Array(mem.buffer, layout.y, n * low.dims), low.dims, parts);
+    } else if (parts === 1) x = toShared(p.data);
+    else {
+      x = new Float32Array(new SharedArrayBuffer(n * d * 4));
+      deal(p.data, x, d, parts);
     }
+    // What the kernel needs of the basis (the coordinates are in the shared memory).
+    const lowK = low ? { dims: low.dims, spectralBound: low.spectralBound, coordError: low.coordError } : null;
+    if (opts.detached) {
+      return await solo(
+        { bank: x.buffer, byteOffset: x.byteOffset, length: x.length, d, n, m, start, mem, wasm, layout, low: lowK },
+        onPick,
+        opts.stats,
+      );
+    }
+    const ctrlBuf = new SharedArrayBuffer(4 * (DONE0 + parts));
+    const ctrl = new Int32Array(ctrlBuf);
+    const resVBuf = new SharedArrayBuffer(8 * parts),
+      resIBuf = new SharedArrayBuffer(4 * parts);
+    const resV = new Float64Array(resVBuf),
+      resI = new Int32Array(resIBuf);
+    const errBufs: SharedArrayBuffer[] = [];
+    const workers: Worker[] = [];
+    const exited: Promise<void>[] = [];
+    for (let w = 1; w < parts; w++) {
+      const err = new SharedArrayBuffer(2048);
+      errBufs[w] = err;
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: {
+          bank: x.buffer,
+          byteOffset: x.byteOffset,
+          length: x.length,
+          d,
+          lo: bounds[w],
+          hi: bounds[w + 1],
+          stride: parts,
+          m,
+          ctrl: ctrlBuf,
+          resV: resVBuf,
+          resI: resIBuf,
+          err,
+          part: w,
+          mem,
+          wasm,
+          layout,
+          low: lowK,
+        },
+      });
+      workers.push(worker);
+      exited.push(
+        new Promise((resolve) => {
+          worker.once('exit', () => resolve());
+          worker.once('error', () => resolve());
+        }),
+      );
+    }
+    const kh = kernelHost();
+    const main = kh.makePart(
+      x,
+      d,
+      bounds[0],
+      bounds[1],
+      m,
+      layout ? kh.wasmScratch(mem, wasm, layout, 0) : null,
+      lowK,
+      parts,
+      0,
+    );
+    let gen = 0;
+    const round = (k: number, bankRow: number): number => {
+      const c = dealt(bankRow);
+      ctrl[CENTRE] = c;
+      ctrl[PICK] = k;
+      gen = Atomics.add(ctrl, GEN, 1) + 1;
+      Atomics.notify(ctrl, GEN);
+      const r = k === 0 ? main.init(c) : main.step(k, c);
+      let best = r.best,
+        idx = r.idx;
+      for (let w = 1; w < parts; w++) {
+        for (;;) {
+          const v = Atomics.load(ctrl, DONE0 + w);
+          if (v === gen) break;
+          if (v === -1) {
+            const b = new Uint8Array(errBufs[w]);
+            const end = b.indexOf(0);
+            throw new Error(
+              `coreset worker ${w} failed: ${Buffer.from(b.subarray(0, end < 0 ? b.length : end)).toString()}`,
+            );
+          }
+          Atomics.wait(ctrl, DONE0 + w, v, 1000);
+        }
+        const bv = resV[w],
+          bi = resI[w];
+        if (bv > best || (bv === best && bi < idx)) {
+          best = bv;
+          idx = bi;
+        }
+      }
+      return idx;
+    };
+    try {
+      let c = round(0, start);
+      for (let k = 1; k < m; k++) {
+        picks[k] = c;
+        onPick?.(k + 1, m);
+        if (k + 1 < m) c = round(k, c);
+      }
+    } finally {
+      ctrl[CENTRE] = -1;
+      Atomics.add(ctrl, GEN, 1);
+      Atomics.notify(ctrl, GEN);
+      await Promise.all(exited);
+    }
+    if (opts.stats) Object.assign(opts.stats, main.stats);
+    return picks;
   } finally {
-    ctrl[CENTRE] = -1;
-    Atomics.add(ctrl, GEN, 1);
-    Atomics.notify(ctrl, GEN);
-    await Promise.all(exited);
+    releaseSharedMemory(pooled);
   }
-  if (opts.stats) Object.assign(opts.stats, main.stats);
-  return picks;
 }

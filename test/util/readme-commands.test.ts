@@ -35,7 +35,8 @@ function documentedCommands(): { doc: string; file: string; flags: string[]; tex
       const line = raw.replace(/#.*$/, '').trim();
       let file: string | undefined;
       const npm = /^npm run ([\w:-]+)/.exec(line);
-      if (npm) file = /^tsx (\S+\.ts)$/.exec(scripts[npm[1]] ?? '')?.[1];
+      // (the npm scripts source scripts/allocator.env first)
+      if (npm) file = /^(?:\. \.\/scripts\/allocator\.env && )?tsx (\S+\.ts)$/.exec(scripts[npm[1]] ?? '')?.[1];
       const tsx = /^npx tsx ((?:scripts|bench)\/[\w-]+\.ts)/.exec(line);
       if (tsx) file = tsx[1];
       if (!file) continue;

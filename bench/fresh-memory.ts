@@ -1,0 +1,91 @@
+/**
+ * `npx tsx bench/fresh-memory.ts [--rounds R] [--mb M] [--fills F]`: what a fresh buffer costs here, with and without
+ * the glibc malloc settings of scripts/allocator.env (the npm scripts source it). Each round runs two child
+ * processes, one with the settings and one without (alternating which goes first); each child allocates a new
+ * M MB Float32Array F times and fills it by copying rows from a source bank (the head coreset's gather), timing each
+ * fill and the process's system CPU time. The figures behind scripts/allocator.env and docs/speed.md "Fresh memory".
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { runCli, valueFlag, OptionError } from '../src/util';
+import type { CliSpec, ParsedCli } from '../src/util';
+
+const SPEC: CliSpec = {
+  command: 'npx tsx bench/fresh-memory.ts',
+  summary:
+    'Fill a new buffer F times in child processes with and without scripts/allocator.env; wall ms per fill (min / median / max) and system CPU ms, per round.',
+  flags: {
+    rounds: valueFlag('R', 'rounds (each runs both children)', '3'),
+    mb: valueFlag('M', 'buffer size in MB', '21'),
+    fills: valueFlag('F', 'fills per child', '30'),
+  },
+};
+
+/** The variables scripts/allocator.env exports, read from the file itself (one source of truth). */
+export function allocatorEnv(file = join(__dirname, '..', 'scripts', 'allocator.env')): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^export ([A-Z_]+)=(\S+)$/.exec(line.trim());
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+function positiveInt(name: string, text: string): number {
+  const v = Number(text);
+  if (!(Number.isInteger(v) && v >= 1)) throw new OptionError(`--${name} must be an integer >= 1, got "${text}"`);
+  return v;
+}
+
+/** Child: F fresh buffers of M MB, each filled row by row (1 KiB rows) from a source twice its size. */
+function child(mb: number, fills: number): void {
+  const rowFloats = 256,
+    rows = Math.floor((mb * 1e6) / 4 / rowFloats);
+  const src = new Float32Array(2 * rows * rowFloats).fill(1);
+  const ms: number[] = [];
+  const c0 = process.cpuUsage();
+  for (let f = 0; f < fills; f++) {
+    const t0 = performance.now();
+    const out = new Float32Array(rows * rowFloats);
+    for (let r = 0; r < rows; r++) out.set(src.subarray(2 * r * rowFloats, (2 * r + 1) * rowFloats), r * rowFloats);
+    ms.push(performance.now() - t0);
+  }
+  const c = process.cpuUsage(c0);
+  process.stdout.write(JSON.stringify({ ms, systemMs: c.system / 1000 }) + '\n');
+}
+
+async function main(p: ParsedCli): Promise<void> {
+  const rounds = positiveInt('rounds', (p.values.rounds as string | undefined) ?? '3');
+  const mb = positiveInt('mb', (p.values.mb as string | undefined) ?? '21');
+  const fills = positiveInt('fills', (p.values.fills as string | undefined) ?? '30');
+  const tuned = allocatorEnv();
+  const plain = { ...process.env };
+  for (const k of Object.keys(tuned)) delete plain[k];
+  console.log(`fresh ${mb} MB buffers, ${fills} fills per child; load ${loadavg()[0].toFixed(2)}`);
+  console.log('round | settings | ms per fill min / median / max | system CPU ms');
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? ['without', 'with'] : ['with', 'without'];
+    for (const which of order) {
+      const env = which === 'with' ? { ...plain, ...tuned } : plain;
+      const res = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', String(mb), String(fills)], {
+        env,
+        encoding: 'utf8',
+      });
+      if (res.status !== 0) throw new Error(`child failed: ${res.stderr}`);
+      const { ms, systemMs } = JSON.parse(res.stdout.trim().split('\n').pop()!) as { ms: number[]; systemMs: number };
+      const s = [...ms].sort((a, b) => a - b);
+      const f = (v: number) => v.toFixed(1);
+      console.log(
+        `${r + 1} | ${which} | ${f(s[0])} / ${f(s[s.length >> 1])} / ${f(s[s.length - 1])} | ${systemMs.toFixed(0)}`,
+      );
+    }
+  }
+  console.log(`load after ${loadavg()[0].toFixed(2)}`);
+}
+
+if (require.main === module) {
+  if (process.argv[2] === '--child') child(Number(process.argv[3]), Number(process.argv[4]));
+  else runCli(SPEC, main);
+}
