@@ -104,6 +104,28 @@ test('candidate rows: picks index into the row list and equal the reference on t
   );
 });
 
+test('candidate rows projected in place (most rows kept, across 64 Ki-row chunks) or gathered: the projection of the copied subset', async () => {
+  const f = zeros(70000, 8);
+  const g = createRng(13);
+  for (let i = 0; i < f.data.length; i++) f.data[i] = g.normal();
+  const cases: [string, Int32Array][] = [
+    ['two thirds, ascending (in place)', Int32Array.from({ length: 70000 }, (_, i) => i).filter((i) => i % 3 !== 0)],
+    ['a third (gathered)', Int32Array.from({ length: 70000 }, (_, i) => i).filter((i) => i % 3 === 0)],
+    [
+      'two thirds, not ascending (gathered)',
+      Int32Array.from({ length: 70000 }, (_, i) => 69999 - i).filter((i) => i % 3 !== 0),
+    ],
+  ];
+  for (const [name, rows] of cases) {
+    const sub = zeros(rows.length, 8);
+    rows.forEach((r, k) => sub.data.set(f.data.subarray(r * 8, (r + 1) * 8), k * 8));
+    const got = await coresetProjection(f, createRng(5), { ratio: 0.01, projDim: 4 }, { engine: 'js' }, rows);
+    const ref = await coresetProjection(sub, createRng(5), { ratio: 0.01, projDim: 4 }, { engine: 'js' });
+    assert.equal(got.start, ref.start, name);
+    assert.ok(Buffer.from(got.projected.data.buffer).equals(Buffer.from(ref.projected.data.buffer)), name);
+  }
+});
+
 test('bad arguments are InputErrors / OptionErrors', async () => {
   const p = fromRows([[0], [1]]);
   await assert.rejects(kCenterParallel(p, 3, 0), /cannot pick 3 of 2/);
