@@ -401,22 +401,38 @@ for (;;) {
  * coreset while the tail's runs here. Picks go to shared memory as they are made, `done[0]` counts them.
  */
 const SOLO_SOURCE = `${KERNEL_SOURCE}
-const { workerData: w, parentPort } = require('node:worker_threads');
-const x = new Float32Array(w.bank, w.byteOffset, w.length);
-const picks = new Int32Array(w.picks), done = new Int32Array(w.done);
-try {
-  const part = makePart(x, w.d, 0, w.n, w.m, wasmScratch(w.mem, w.wasm, w.layout, 0), w.low, 1, 0);
-  let r = part.init(w.start);
-  for (let k = 1; k < w.m; k++) {
-    picks[k] = r.idx;
-    Atomics.store(done, 0, k + 1);
-    if (k + 1 < w.m) r = part.step(k, r.idx);
+const { parentPort } = require('node:worker_threads');
+// One run per message; the worker stays for the next (its kernel already compiled and optimised).
+parentPort.on('message', (w) => {
+  try {
+    const x = new Float32Array(w.bank, w.byteOffset, w.length);
+    const picks = new Int32Array(w.picks), done = new Int32Array(w.done);
+    const part = makePart(x, w.d, 0, w.n, w.m, wasmScratch(w.mem, w.wasm, w.layout, 0), w.low, 1, 0);
+    let r = part.init(w.start);
+    for (let k = 1; k < w.m; k++) {
+      picks[k] = r.idx;
+      Atomics.store(done, 0, k + 1);
+      if (k + 1 < w.m) r = part.step(k, r.idx);
+    }
+    parentPort.postMessage({ stats: part.stats });
+  } catch (e) {
+    parentPort.postMessage({ error: String((e && e.stack) || e) });
   }
-  parentPort.postMessage({ stats: part.stats });
-} catch (e) {
-  parentPort.postMessage({ error: String((e && e.stack) || e) });
-}
+});
 `;
+
+/**
+ * Idle detached workers, kept for the next detached run (a fit runs one; a grid or a notebook many): a new worker
+ * costs its start and a cold kernel (interpreted, then optimised, over its first picks). Idle ones are unref'd, so
+ * they never keep the process alive.
+ */
+const idleSolo: Worker[] = [];
+const SOLO_IDLE_MAX = 2;
+
+/** Idle detached workers (tests). */
+export function idleCoresetWorkers(): number {
+  return idleSolo.length;
+}
 
 type Part = {
   init(start: number): { best: number; idx: number };
@@ -620,21 +636,40 @@ async function solo(
       onPick?.(told, m);
     }
   };
-  const worker = new Worker(SOLO_SOURCE, { eval: true, workerData: { ...data, picks: picksBuf, done: doneBuf } });
+  const worker = idleSolo.pop() ?? new Worker(SOLO_SOURCE, { eval: true });
+  worker.ref();
   const timer = onPick ? setInterval(tell, 200) : null;
+  let reusable = false;
   try {
     const msg = await new Promise<{ stats?: KCenterStats; error?: string }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`coreset worker exited (code ${code}) before finishing`)));
+      const off = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const onMessage = (v: { stats?: KCenterStats; error?: string }) => (off(), resolve(v));
+      const onError = (e: Error) => (off(), reject(e));
+      const onExit = (code: number) => (
+        off(),
+        reject(new Error(`coreset worker exited (code ${code}) before finishing`))
+      );
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage({ ...data, picks: picksBuf, done: doneBuf });
     });
     if (msg.error) throw new Error(`coreset worker failed: ${msg.error}`);
+    reusable = true;
     tell();
     if (stats && msg.stats) Object.assign(stats, msg.stats);
     return Int32Array.from(picks);
   } finally {
     if (timer) clearInterval(timer);
-    await worker.terminate();
+    // A worker that failed or exited is not reused.
+    if (reusable && idleSolo.length < SOLO_IDLE_MAX) {
+      worker.unref();
+      idleSolo.push(worker);
+    } else await worker.terminate();
   }
 }
 

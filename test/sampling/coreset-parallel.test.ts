@@ -4,7 +4,7 @@ import { createRng, Rng } from '../../src/util/rng';
 import { Matrix, zeros, fromRows } from '../../src/linalg/matrix';
 import { clustered, ties } from './coreset-data';
 import { kCenterBruteForce } from '../../src/sampling/coreset-kcenter';
-import { kCenterParallel, toShared } from '../../src/sampling/coreset-parallel';
+import { kCenterParallel, toShared, idleCoresetWorkers } from '../../src/sampling/coreset-parallel';
 import { greedyCoresetParallel, greedyCoresetReference, coresetProjection } from '../../src/sampling/coreset';
 
 test('parallel k-center on a line: the hand-checked picks, for 1, 2 and 3 parts', async () => {
@@ -265,4 +265,21 @@ test('detached (one part on a worker thread) gives the brute-force picks with th
     Array.from(kCenterBruteForce(p0, m0, 7)),
   );
   await assert.rejects(kCenterParallel(cases[0][0], 10, 0, { parts: 2, detached: true }), /detached runs one part/);
+});
+
+test('detached workers are kept for the next run (a second worker when runs overlap), and each run is exact', async () => {
+  const banks = [
+    gaussian(createRng('keep-a'), 1500, 16),
+    clustered(createRng('keep-b'), 1800, 32),
+    ties(createRng('keep-c'), 1200, 8),
+  ];
+  const refs = banks.map((p) => Array.from(kCenterBruteForce(p, 200, 3)));
+  for (let round = 0; round < 2; round++)
+    for (const [i, p] of banks.entries()) {
+      assert.deepEqual(Array.from(await kCenterParallel(p, 200, 3, { parts: 1, detached: true })), refs[i]);
+      assert.equal(idleCoresetWorkers(), 1, 'one worker, back in the pool after each run');
+    }
+  const all = await Promise.all(banks.map((p) => kCenterParallel(p, 200, 3, { parts: 1, detached: true })));
+  all.forEach((got, i) => assert.deepEqual(Array.from(got), refs[i], `overlapping run ${i}`));
+  assert.equal(idleCoresetWorkers(), 2, 'three overlapping runs used three workers; two are kept');
 });
