@@ -71,7 +71,8 @@ export async function buildHeadBranch(
   const picks = await greedyCoresetParallel(
     patches,
     coresetRng,
-    { ratio: o.coresetRatio, projDim: o.projDim, progress: true, label: 'head coreset' },
+    // fit has checked the training patches (checkFeatureSet): finite and bounded
+    { ratio: o.coresetRatio, projDim: o.projDim, progress: true, label: 'head coreset', checkedFinite: true },
     {},
     candidates,
   );

@@ -139,7 +139,8 @@ export class MemoryBankModel implements AnomalyModel {
   async predict(test: FeatureSet): Promise<Prediction> {
     const bank = this.memoryBank;
     const ppi = checkFeatureSet(test, 'test features');
-    const { scores } = await scorePatches(bank, test.patches);
+    // checkFeatureSet has just checked every value (finite and bounded): the scorer need not scan them again.
+    const { scores } = await scorePatches(bank, test.patches, { checkedFinite: true });
     checkScores(scores, this.name);
     return predictionOf(scores, test, ppi, this.options.blurSigma);
   }

@@ -188,6 +188,8 @@ export async function buildTailBranch(
     progress: true,
     label: 'tail coreset',
     detached,
+    // the training patches were checked at fit, the views by augmentedTailPatches
+    checkedFinite: true,
   });
   const features = takeRows(pool, picks);
   const t3 = performance.now();

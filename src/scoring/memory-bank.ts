@@ -73,9 +73,20 @@ export interface ScoreOptions {
   progress: boolean;
   /** Engine ('auto' | 'ort' | 'js'), threads and device, as for linalg's nearestSquared. @default {} */
   engine: EngineOptions;
+  /**
+   * The caller has already checked that the patches are finite (the models check the test features once, at
+   * predict), so they are not scanned again here. @default false
+   */
+  checkedFinite: boolean;
 }
 
-export const SCORE_DEFAULTS: ScoreOptions = { memoryBudgetMB: 256, chunkRows: 65536, progress: true, engine: {} };
+export const SCORE_DEFAULTS: ScoreOptions = {
+  memoryBudgetMB: 256,
+  chunkRows: 65536,
+  progress: true,
+  engine: {},
+  checkedFinite: false,
+};
 
 /**
  * Scores every patch row of `patches` against the bank (given whole, or as a list of shards for a bank past the 4 GiB
@@ -97,7 +108,7 @@ export async function scorePatches(
       `test patch features have ${patches.cols} dimensions but the memory bank was built from ${cols}; use the same backbone and layers for fit and predict`,
     );
   }
-  assertFinite(patches, 'test patch features');
+  if (!o.checkedFinite) assertFinite(patches, 'test patch features');
   const n = patches.rows;
   const dist = new Float32Array(n);
   const index = new Int32Array(n);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PatchCore, createModel, createModelFrom } from '../../src/models';
 import { InputError, OptionError, atKeyPath } from '../../src/util/errors';
+import { checkMagnitude } from '../../src/models/feature-checks';
 import { auroc } from '../../src/metrics/auroc';
 import { TrainFeatures } from '../../src/models/types';
 import { synthFeatures, DILEMMA, PROBES } from './synthetic';
@@ -92,4 +93,22 @@ test('method options passed from a config report their full key path (atKeyPath 
       e instanceof OptionError &&
       /^SoftPatch: unknown option "methods\[0\]\.options\.lofk" \(known options: /.test(e.message),
   );
+});
+
+test('checkMagnitude: a NaN, an infinity or a too large value in any lane of its four, or in the tail, is found', () => {
+  // 55 values in one row: 13 blocks of four and a tail of 3
+  const m = { data: new Float32Array(55), rows: 1, cols: 55 };
+  const limit = Math.sqrt(3.4028234663852886e38 / (4 * 55 * 256));
+  for (let i = 0; i < m.data.length; i++) m.data[i] = Math.fround(((i % 7) - 3) * 0.25);
+  checkMagnitude(m, 'ok');
+  m.data[10] = Math.fround(-limit * 0.999); // within the bound: fine
+  checkMagnitude(m, 'ok');
+  m.data[10] = 0;
+  for (let at = 0; at < m.data.length; at++)
+    for (const bad of [NaN, Infinity, -Infinity, Math.fround(limit * 1.01), -Math.fround(limit * 1.01)]) {
+      const keep = m.data[at];
+      m.data[at] = bad;
+      assert.throws(() => checkMagnitude(m, 'stage'), InputError, `value ${bad} at ${at}`);
+      m.data[at] = keep;
+    }
 });
