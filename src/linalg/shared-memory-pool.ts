@@ -44,7 +44,8 @@ export function acquireSharedMemory(pages: number): PooledMemory {
   if (best >= 0) {
     got = idle.splice(best, 1)[0];
     idleBytes -= got.pages * PAGE;
-    new Uint8Array(got.mem.buffer).fill(0);
+    // 8 bytes a store: a byte-wise fill of shared memory ran ~8x slower here (15.7 MB: 4 ms against 0.55)
+    new Float64Array(got.mem.buffer).fill(0);
   } else got = { mem: newSharedMemory(want), pages: want };
   lent.add(got.mem);
   return got;
