@@ -1,9 +1,11 @@
 /**
- * `npx tsx bench/fresh-memory.ts [--rounds R] [--mb M] [--fills F]`: what a fresh buffer costs here, with and without
- * the glibc malloc settings of scripts/allocator.env (the npm scripts source it). Each round runs two child
- * processes, one with the settings and one without (alternating which goes first); each child allocates a new
- * M MB Float32Array F times and fills it by copying rows from a source bank (the head coreset's gather), timing each
- * fill and the process's system CPU time. The figures behind scripts/allocator.env and docs/speed.md "Fresh memory".
+ * `npx tsx bench/fresh-memory.ts [--rounds R] [--mb M] [--fills F] [--e2e N]`: what fresh memory costs here, with and
+ * without the glibc malloc settings of scripts/allocator.env (the npm scripts source it). Each round runs two child
+ * processes, one with the settings and one without (alternating which goes first), and reports wall ms (min / median
+ * / max) and the child's system CPU ms. By default each child allocates a new M MB Float32Array F times and fills it
+ * by copying rows from a source bank (the head coreset's gather); with --e2e N it runs the end-to-end bench's
+ * TailedCore fit + predict (256-d, the headline's real features) N times instead. The figures behind
+ * scripts/allocator.env and docs/speed.md "Fresh memory".
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ const SPEC: CliSpec = {
     rounds: valueFlag('R', 'rounds (each runs both children)', '3'),
     mb: valueFlag('M', 'buffer size in MB', '21'),
     fills: valueFlag('F', 'fills per child', '30'),
+    e2e: valueFlag('N', 'run the end-to-end fit + predict N times per child instead of the fills'),
   },
 };
 
@@ -56,21 +59,46 @@ function child(mb: number, fills: number): void {
   process.stdout.write(JSON.stringify({ ms, systemMs: c.system / 1000 }) + '\n');
 }
 
+/** Child: N end-to-end fits + predicts (the headline's 256-d row), timed. */
+async function childE2e(runs: number): Promise<void> {
+  const { loadRealBanks, e2eSpec, e2eFeatures } = await import('./real-features');
+  const { TailedCore } = await import('../src/models');
+  const b = await loadRealBanks(e2eSpec(256), () => {});
+  const { train, test } = e2eFeatures(b);
+  const ms: number[] = [];
+  const c0 = process.cpuUsage();
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const model = new TailedCore({ augmentation: b.spec.augmentation, seed: 0 });
+    await model.fit(train);
+    await model.predict(test);
+    ms.push(performance.now() - t0);
+  }
+  const c = process.cpuUsage(c0);
+  process.stdout.write(JSON.stringify({ ms, systemMs: c.system / 1000 }) + '\n');
+}
+
 async function main(p: ParsedCli): Promise<void> {
   const rounds = positiveInt('rounds', (p.values.rounds as string | undefined) ?? '3');
   const mb = positiveInt('mb', (p.values.mb as string | undefined) ?? '21');
   const fills = positiveInt('fills', (p.values.fills as string | undefined) ?? '30');
+  const e2e = p.values.e2e === undefined ? null : positiveInt('e2e', p.values.e2e as string);
   const tuned = allocatorEnv();
   const plain = { ...process.env };
   for (const k of Object.keys(tuned)) delete plain[k];
-  console.log(`fresh ${mb} MB buffers, ${fills} fills per child; load ${loadavg()[0].toFixed(2)}`);
-  console.log('round | settings | ms per fill min / median / max | system CPU ms');
+  console.log(
+    e2e
+      ? `TailedCore fit + predict (the e2e bench's 256-d row), ${e2e} runs per child; load ${loadavg()[0].toFixed(2)}`
+      : `fresh ${mb} MB buffers, ${fills} fills per child; load ${loadavg()[0].toFixed(2)}`,
+  );
+  console.log(`round | settings | ms per ${e2e ? 'run' : 'fill'} min / median / max | system CPU ms`);
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ['without', 'with'] : ['with', 'without'];
     for (const which of order) {
       const env = which === 'with' ? { ...plain, ...tuned } : plain;
-      const res = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', String(mb), String(fills)], {
-        env,
+      const args = e2e ? ['--child-e2e', String(e2e)] : ['--child', String(mb), String(fills)];
+      const res = spawnSync(process.execPath, [...process.execArgv, __filename, ...args], {
+        env: { ...env, TAILEDCORE_QUIET: '1' },
         encoding: 'utf8',
       });
       if (res.status !== 0) throw new Error(`child failed: ${res.stderr}`);
@@ -87,5 +115,6 @@ async function main(p: ParsedCli): Promise<void> {
 
 if (require.main === module) {
   if (process.argv[2] === '--child') child(Number(process.argv[3]), Number(process.argv[4]));
+  else if (process.argv[2] === '--child-e2e') void childE2e(Number(process.argv[3]));
   else runCli(SPEC, main);
 }
