@@ -429,9 +429,25 @@ parentPort.on('message', (w) => {
 const idleSolo: Worker[] = [];
 const SOLO_IDLE_MAX = 2;
 
+function newSoloWorker(): Worker {
+  const w = new Worker(SOLO_SOURCE, { eval: true });
+  // One listener for the worker's life: an idle worker that exits (killed, out of memory) leaves the pool, so no run
+  // is ever posted to a dead one.
+  w.on('exit', () => {
+    const i = idleSolo.indexOf(w);
+    if (i >= 0) idleSolo.splice(i, 1);
+  });
+  return w;
+}
+
 /** Idle detached workers (tests). */
 export function idleCoresetWorkers(): number {
   return idleSolo.length;
+}
+
+/** The most recently idled detached worker, left in the pool (tests: to kill one while idle). */
+export function peekIdleCoresetWorker(): Worker | undefined {
+  return idleSolo[idleSolo.length - 1];
 }
 
 type Part = {
@@ -636,7 +652,7 @@ async function solo(
       onPick?.(told, m);
     }
   };
-  const worker = idleSolo.pop() ?? new Worker(SOLO_SOURCE, { eval: true });
+  const worker = idleSolo.pop() ?? newSoloWorker();
   worker.ref();
   const timer = onPick ? setInterval(tell, 200) : null;
   let reusable = false;

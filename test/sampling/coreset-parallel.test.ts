@@ -4,7 +4,12 @@ import { createRng, Rng } from '../../src/util/rng';
 import { Matrix, zeros, fromRows } from '../../src/linalg/matrix';
 import { clustered, ties } from './coreset-data';
 import { kCenterBruteForce } from '../../src/sampling/coreset-kcenter';
-import { kCenterParallel, toShared, idleCoresetWorkers } from '../../src/sampling/coreset-parallel';
+import {
+  kCenterParallel,
+  toShared,
+  idleCoresetWorkers,
+  peekIdleCoresetWorker,
+} from '../../src/sampling/coreset-parallel';
 import { greedyCoresetParallel, greedyCoresetReference, coresetProjection } from '../../src/sampling/coreset';
 
 test('parallel k-center on a line: the hand-checked picks, for 1, 2 and 3 parts', async () => {
@@ -282,4 +287,16 @@ test('detached workers are kept for the next run (a second worker when runs over
   const all = await Promise.all(banks.map((p) => kCenterParallel(p, 200, 3, { parts: 1, detached: true })));
   all.forEach((got, i) => assert.deepEqual(Array.from(got), refs[i], `overlapping run ${i}`));
   assert.equal(idleCoresetWorkers(), 2, 'three overlapping runs used three workers; two are kept');
+});
+
+test('an idle detached worker that exits leaves the pool, and the next run starts a new one', async () => {
+  const p = gaussian(createRng('keep-exit'), 900, 8);
+  const ref = Array.from(kCenterBruteForce(p, 100, 1));
+  assert.deepEqual(Array.from(await kCenterParallel(p, 100, 1, { parts: 1, detached: true })), ref);
+  const before = idleCoresetWorkers();
+  assert.ok(before >= 1);
+  await peekIdleCoresetWorker()!.terminate(); // resolves once the worker has exited
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(idleCoresetWorkers(), before - 1, 'the dead worker left the pool');
+  assert.deepEqual(Array.from(await kCenterParallel(p, 100, 1, { parts: 1, detached: true })), ref);
 });
