@@ -182,6 +182,9 @@ async function pass(
             const i = order ? order[p] : p;
             for (let t = 0; t < k; t++) {
               const v = top.values[li * k + t];
+              // The candidates come in ascending score, and rest(v) bounds every row of the block scoring v or more:
+              // once it rules one out, it rules out the rest of the list (each of whose own bounds is at least it).
+              if (rest(li, v) > st.best[i] * (1 + EPS)) break;
               const j = m0 + top.indices[li * k + t];
               // A candidate whose lower bound is past the best so far cannot win or tie: skip its exact distance.
               if (cand(li, j - m0, v) > st.best[i] * (1 + EPS)) continue;
