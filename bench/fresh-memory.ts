@@ -4,8 +4,9 @@
  * processes, one with the settings and one without (alternating which goes first), and reports wall ms (min / median
  * / max) and the child's system CPU ms. By default each child allocates a new M MB Float32Array F times and fills it
  * by copying rows from a source bank (the head coreset's gather); with --e2e N it runs the end-to-end bench's
- * TailedCore fit + predict (256-d, the headline's real features) N times instead. The figures behind
- * scripts/allocator.env and docs/speed.md "Fresh memory".
+ * TailedCore fit + predict (256-d, the headline's real features) N times instead; with --torch-picks P it runs the
+ * official torch greedy loop (bench/python/coreset.py) for P picks on the headline's 224-px head bank, projected, as
+ * the Python side of the coreset row does. The figures behind scripts/allocator.env and docs/speed.md "Fresh memory".
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,10 @@ const SPEC: CliSpec = {
     mb: valueFlag('M', 'buffer size in MB', '21'),
     fills: valueFlag('F', 'fills per child', '30'),
     e2e: valueFlag('N', 'run the end-to-end fit + predict N times per child instead of the fills'),
+    'torch-picks': valueFlag(
+      'P',
+      "run the torch greedy loop for P picks on the 224-px head bank instead (Python's side)",
+    ),
   },
 };
 
@@ -78,11 +83,67 @@ async function childE2e(runs: number): Promise<void> {
   process.stdout.write(JSON.stringify({ ms, systemMs: c.system / 1000 }) + '\n');
 }
 
+/** The torch loop's P picks on the headline's 224-px head bank, with and without the settings, alternating. */
+async function torchRounds(rounds: number, picks: number, tuned: Record<string, string>): Promise<void> {
+  const { loadRealBanks, CORESET_SPECS, headBank } = await import('./real-features');
+  const { makeContext, runPython, writeF32, cleanup } = await import('./common');
+  const { coresetProjection } = await import('../src/sampling/coreset');
+  const { createRng } = await import('../src/util');
+  const ctx = makeContext(false, true);
+  if (ctx.pythonMissing) throw new Error(`torch loop: ${ctx.pythonMissing}`);
+  try {
+    const big = await loadRealBanks(CORESET_SPECS[0], () => {});
+    const { projected, start } = await coresetProjection(headBank(big), createRng('fresh-memory-torch'), {
+      ratio: 0.1,
+      projDim: 128,
+    });
+    const features = writeF32(ctx, 'coreset.f32', projected);
+    console.log(
+      `torch greedy loop, ${picks} picks on ${big.label} head bank ${projected.rows}x128; load ${loadavg()[0].toFixed(2)}`,
+    );
+    console.log('round | settings | seconds | CPU seconds');
+    const saved = Object.fromEntries(Object.keys(tuned).map((k) => [k, process.env[k]]));
+    try {
+      for (let r = 0; r < rounds; r++)
+        for (const which of r % 2 === 0 ? ['without', 'with'] : ['with', 'without']) {
+          // runPython passes this process's environment on
+          for (const k of Object.keys(tuned)) {
+            if (which === 'with') process.env[k] = tuned[k];
+            else delete process.env[k];
+          }
+          const res = runPython(ctx, 'coreset.py', {
+            features,
+            n: projected.rows,
+            d: 128,
+            start,
+            steps: picks,
+            out: `${ctx.dir}/o.i32`,
+          });
+          if (!res) throw new Error('torch loop: the Python run failed');
+          console.log(`${r + 1} | ${which} | ${res.seconds.toFixed(3)} | ${Number(res.cpu_seconds).toFixed(2)}`);
+        }
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  } finally {
+    cleanup(ctx);
+  }
+  console.log(`load after ${loadavg()[0].toFixed(2)}`);
+}
+
 async function main(p: ParsedCli): Promise<void> {
   const rounds = positiveInt('rounds', (p.values.rounds as string | undefined) ?? '3');
   const mb = positiveInt('mb', (p.values.mb as string | undefined) ?? '21');
   const fills = positiveInt('fills', (p.values.fills as string | undefined) ?? '30');
   const e2e = p.values.e2e === undefined ? null : positiveInt('e2e', p.values.e2e as string);
+  const torchPicks = p.values['torch-picks'];
+  if (torchPicks !== undefined) {
+    if (e2e !== null) throw new OptionError('--e2e and --torch-picks are two different runs; give one');
+    return torchRounds(rounds, positiveInt('torch-picks', torchPicks as string), allocatorEnv());
+  }
   const tuned = allocatorEnv();
   const plain = { ...process.env };
   for (const k of Object.keys(tuned)) delete plain[k];

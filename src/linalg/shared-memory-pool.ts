@@ -2,7 +2,7 @@
  * Reuse of the k-center's shared WebAssembly memories (./wasm-sqdist) from one run to the next: a fit runs two
  * (head and tail coresets), a grid of cells or a notebook many more. A new memory is new pages, and the first touch
  * of a page is a kernel page fault; on this project's VM that cost up to tens of µs a page (filling a new 21 MB buffer
- * took up to 165-240 ms, mostly system time; docs/speed.md "Fresh memory"). A released memory keeps its pages mapped; it is zeroed
+ * took up to 165 ms in bench/fresh-memory.ts, mostly system time; docs/speed.md "Fresh memory"). A released memory keeps its pages mapped; it is zeroed
  * whole before it is handed out again, so a caller sees exactly what a new memory holds.
  */
 import { newSharedMemory, SharedWasmMemory, WASM_MAX_PAGES } from './wasm-sqdist';
