@@ -22,6 +22,8 @@ import {
   int8Levels,
   QuantQueries,
   SAFE_LEVELS,
+  rowRanges,
+  RowRanges,
 } from './quantized-nearest';
 
 /** First-pass precision: 'auto' picks by shape (see `pickPrecision`). */
@@ -211,7 +213,8 @@ async function pass(
 const INT8_QUERY_BLOCK = 1024;
 
 async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: State): Promise<void> {
-  const order = byRange(q);
+  const ranges = rowRanges(q);
+  const order = byRange(q, ranges);
   const d = q.cols;
   const levels = o.safeInt8Levels ? SAFE_LEVELS : await int8Levels(o);
   const blocks = o.blockSizes;
@@ -228,7 +231,7 @@ async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
     const key = `${q0}:${q1}`;
     let c = cache.get(key);
     if (!c) {
-      const z = quantizeQueries(q, order.subarray(q0, q1), levels);
+      const z = quantizeQueries(q, order.subarray(q0, q1), levels, ranges);
       c = { ...z, ok: z.norm.every((n) => n < NORM_LIMIT) };
       cache.set(key, c);
     }
@@ -395,14 +398,9 @@ export function bruteNearest(q: Matrix, i: number, shards: Matrix[]): { dist: nu
 }
 
 /** Query rows ordered by their largest |value| (ties by row). */
-function byRange(q: Matrix): Int32Array {
-  const d = q.cols;
+function byRange(q: Matrix, r: RowRanges): Int32Array {
   const amax = new Float64Array(q.rows);
-  for (let i = 0; i < q.rows; i++) {
-    let m = 0;
-    for (let c = i * d; c < (i + 1) * d; c++) m = Math.max(m, Math.abs(q.data[c]));
-    amax[i] = m;
-  }
+  for (let i = 0; i < q.rows; i++) amax[i] = Math.max(-r.lo[i], r.hi[i]);
   return Int32Array.from({ length: q.rows }, (_, i) => i).sort((a, b) => amax[a] - amax[b] || a - b);
 }
 

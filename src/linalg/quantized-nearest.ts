@@ -15,6 +15,7 @@ import { Matrix } from './matrix';
 import { loadOrt, resolveSettings, OrtSettings, topkIndices } from './ort-engine';
 import { buildOnnxModel, attr } from './onnx-builder';
 import { OptionError } from '../util/errors';
+import { quantizeRowsWasm, wasmQuantizeSupported } from './wasm-quantize';
 
 import type * as OrtModule from 'onnxruntime-node';
 type Session = OrtModule.InferenceSession;
@@ -62,17 +63,59 @@ function f32(x: number): number {
   return Math.fround(x);
 }
 
-/** Quantises the listed rows of m (in that order) with one asymmetric scale over [min(0, min), max(0, max)]. */
-export function quantizeQueries(m: Matrix, list: ArrayLike<number>, { qaMax: QA_MAX }: Levels): QuantQueries {
+/**
+ * Which quantiser runs: the WebAssembly SIMD kernel (./wasm-quantize) where the runtime has it, else the JavaScript
+ * loops. Their levels can differ where v / scale rounds differently (float32 there, float64 here); either way the
+ * residuals are measured on the levels written, so the bounds hold for both (tests check each).
+ */
+export type QuantizeImpl = 'wasm' | 'js';
+const defaultImpl = (): QuantizeImpl => (wasmQuantizeSupported() ? 'wasm' : 'js');
+
+/** Smallest and largest value of each row, 0 included (lo[r] <= 0 <= hi[r]): one pass that byRange and the blocks share. */
+export interface RowRanges {
+  lo: Float32Array;
+  hi: Float32Array;
+}
+
+/**
+ * Quantises the listed rows of m (in that order) with one asymmetric scale over [min(0, min), max(0, max)]. `ranges`
+ * (per row of m, see RowRanges) saves a pass over the rows when the caller has them.
+ */
+export function quantizeQueries(
+  m: Matrix,
+  list: ArrayLike<number>,
+  { qaMax: QA_MAX }: Levels,
+  ranges: RowRanges | null = null,
+  impl: QuantizeImpl = defaultImpl(),
+): QuantQueries {
   const d = m.cols;
   const rows = list.length;
   const range = new Float64Array(2);
-  rowsRange(m.data, list, d, range);
+  if (ranges) {
+    let lo = 0,
+      hi = 0;
+    for (let r = 0; r < rows; r++) {
+      lo = Math.min(lo, ranges.lo[list[r]]);
+      hi = Math.max(hi, ranges.hi[list[r]]);
+    }
+    range[0] = lo;
+    range[1] = hi;
+  } else rowsRange(m.data, list, d, range);
   const lo = range[0],
     hi = range[1];
   let scale = f32((hi - lo) / QA_MAX);
   if (!(scale > 0) || !Number.isFinite(scale)) scale = 1;
   const zero = Math.min(QA_MAX, Math.max(0, Math.round(-lo / scale)));
+  if (impl === 'wasm') {
+    const w = quantizeRowsWasm(m.data, list, rows, d, scale, zero, 0, QA_MAX);
+    const resid = new Float64Array(rows),
+      norm = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      resid[r] = Math.sqrt(w.resid2[r]) * GROW;
+      norm[r] = Math.sqrt(w.norm2[r]);
+    }
+    return { rows, qa: w.q, scale, zero, resid, norm2: w.norm2, norm };
+  }
   const q: QuantQueries = {
     rows,
     qa: new Uint8Array(rows * d),
@@ -84,6 +127,26 @@ export function quantizeQueries(m: Matrix, list: ArrayLike<number>, { qaMax: QA_
   };
   quantizeRows(m.data, list, d, QA_MAX, q);
   return q;
+}
+
+/** Per-row ranges of m (see RowRanges). */
+export function rowRanges(m: Matrix): RowRanges {
+  const d = m.cols,
+    x = m.data;
+  const out: RowRanges = { lo: new Float32Array(m.rows), hi: new Float32Array(m.rows) };
+  for (let r = 0; r < m.rows; r++) {
+    let lo = 0,
+      hi = 0;
+    for (let c = r * d, e = c + d; c < e; c++) {
+      const v = x[c];
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
+    // A NaN never enters lo or hi (its comparisons are false): the row's level checks (norms) catch it instead.
+    out.lo[r] = lo;
+    out.hi[r] = hi;
+  }
+  return out;
 }
 
 // Each hot loop has a function of its own: with both loops in quantizeQueries, the optimised code entered in the first
@@ -137,17 +200,21 @@ function quantizeRows(x: Float32Array, list: ArrayLike<number>, d: number, QA_MA
 }
 
 /** Quantises rows [from, to) of m symmetrically, one scale per row, and transposes them (in tiles, cache-friendly). */
-export function quantizeBank(m: Matrix, from: number, to: number, { qbMax: QB_MAX }: Levels): QuantBank {
+export function quantizeBank(
+  m: Matrix,
+  from: number,
+  to: number,
+  { qbMax: QB_MAX }: Levels,
+  impl: QuantizeImpl = defaultImpl(),
+): QuantBank {
   const d = m.cols;
   const rows = to - from;
   const x = m.data;
-  const rowMajor = new Int8Array(rows * d);
   const scaleNeg2 = new Float32Array(rows);
   const bias = new Float32Array(rows);
   const resid = new Float64Array(rows);
   const norm = new Float64Array(rows);
-  let maxResid = 0,
-    maxNorm = 0;
+  const scales = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     const o = (from + r) * d;
     let amax = 0;
@@ -157,24 +224,45 @@ export function quantizeBank(m: Matrix, from: number, to: number, { qbMax: QB_MA
     }
     let s = f32(amax / QB_MAX);
     if (!(s > 0) || !Number.isFinite(s)) s = 1;
-    const inv = 1 / s;
-    let e = 0,
-      n = 0;
-    const w = r * d;
-    for (let c = 0; c < d; c++) {
-      const v = x[o + c];
-      let q = v * inv + ROUND - ROUND;
-      if (q > QB_MAX) q = QB_MAX;
-      else if (q < -QB_MAX) q = -QB_MAX;
-      rowMajor[w + c] = q;
-      const t = s * q;
-      n += t * t;
-      e += (v - t) * (v - t);
+    scales[r] = s;
+  }
+  let rowMajor: Int8Array;
+  if (impl === 'wasm') {
+    const w = quantizeRowsWasm(x.subarray(from * d, to * d), null, rows, d, scales, 0, -QB_MAX, QB_MAX);
+    rowMajor = new Int8Array(w.q.buffer, w.q.byteOffset, w.q.length);
+    for (let r = 0; r < rows; r++) {
+      bias[r] = w.norm2[r];
+      resid[r] = Math.sqrt(w.resid2[r]) * GROW;
+      norm[r] = Math.sqrt(w.norm2[r]);
     }
-    scaleNeg2[r] = -2 * s;
-    bias[r] = n;
-    resid[r] = Math.sqrt(e) * GROW;
-    norm[r] = Math.sqrt(n);
+  } else {
+    rowMajor = new Int8Array(rows * d);
+    for (let r = 0; r < rows; r++) {
+      const o = (from + r) * d;
+      const s = scales[r],
+        inv = 1 / s;
+      let e = 0,
+        n = 0;
+      const w = r * d;
+      for (let c = 0; c < d; c++) {
+        const v = x[o + c];
+        let q = v * inv + ROUND - ROUND;
+        if (q > QB_MAX) q = QB_MAX;
+        else if (q < -QB_MAX) q = -QB_MAX;
+        rowMajor[w + c] = q;
+        const t = s * q;
+        n += t * t;
+        e += (v - t) * (v - t);
+      }
+      bias[r] = n;
+      resid[r] = Math.sqrt(e) * GROW;
+      norm[r] = Math.sqrt(n);
+    }
+  }
+  let maxResid = 0,
+    maxNorm = 0;
+  for (let r = 0; r < rows; r++) {
+    scaleNeg2[r] = -2 * scales[r];
     // A non-finite row (NaN, inf) voids the block's bounds: maxNorm = Infinity fails the caller's norm check.
     if (!(resid[r] <= maxResid)) maxResid = Number.isFinite(resid[r]) ? resid[r] : Infinity;
     if (!(norm[r] <= maxNorm)) maxNorm = Number.isFinite(norm[r]) ? norm[r] : Infinity;

@@ -1,6 +1,6 @@
 /**
  * The few WebAssembly binary encodings the kit's hand-assembled kernels share (src/linalg/wasm-sqdist.ts,
- * src/scoring/blur-wasm.ts): LEB128 numbers, sections, names and the SIMD opcode prefix
+ * wasm-topk.ts, wasm-quantize.ts, src/scoring/blur-wasm.ts): LEB128 numbers, sections, names and the SIMD opcode prefix
  * (https://webassembly.github.io/spec/core/binary/).
  */
 

@@ -188,7 +188,7 @@ test('a query with a NaN gets what the reference gives (distance Infinity, index
   await checkAll('NaN query', q, randn(rng, 100, 16), [40]);
 });
 
-test('the bounds are valid for every bank row (int8 with full and 7-bit levels, and fp32), adversarial data included', async () => {
+test('the bounds are valid for every bank row (int8 with full and 7-bit levels, both quantisers, and fp32), adversarial data included', async () => {
   const rng = createRng(27);
   const d = 96;
   const sets: [Matrix, Matrix][] = [
@@ -202,13 +202,19 @@ test('the bounds are valid for every bank row (int8 with full and 7-bit levels, 
   const full = await int8Levels({ threads: 1 });
   for (const [q, b] of sets) {
     const exact = (i: number, j: number) => exactSquared(q.data, i * d, b.data, j * d, d);
-    for (const levels of [full, SAFE_LEVELS]) {
+    for (const [levels, impl] of [
+      [full, 'wasm'],
+      [SAFE_LEVELS, 'wasm'],
+      [full, 'js'],
+    ] as const) {
       const zq = quantizeQueries(
         q,
         Int32Array.from({ length: q.rows }, (_, i) => i),
         levels,
+        null,
+        impl,
       );
-      const zb = quantizeBank(b, 0, b.rows, levels);
+      const zb = quantizeBank(b, 0, b.rows, levels, impl);
       const top = await int8TopkBlock(zq, zb, d, b.rows, { threads: 1 });
       for (let i = 0; i < q.rows; i++)
         for (let t = 0; t < b.rows; t++) {
