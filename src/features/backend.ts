@@ -78,13 +78,33 @@ function registerWasm(): void {
   wasmRegistered = true;
 }
 
+/**
+ * The process-wide handlers a backend's start adds. tfjs-backend-wasm's Emscripten glue adds an 'uncaughtException'
+ * listener that rethrows and an 'unhandledRejection' one that throws: Node then prints the glue's minified source line
+ * (about 20 KB) above any later error of the user's own code, and a notebook kernel loses its own handling of
+ * rejections. They serve only Emscripten's exit(), which tfjs never calls, so they are removed once it has started.
+ */
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+function withoutAddedHandlers<T>(run: () => Promise<T>): Promise<T> {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = PROCESS_EVENTS.map((e) => new Set(emitter.listeners(e)));
+  const restore = () =>
+    PROCESS_EVENTS.forEach((e, i) => {
+      for (const l of emitter.listeners(e)) if (!before[i].has(l)) emitter.removeListener(e, l as () => void);
+    });
+  return run().finally(restore);
+}
+
 async function trySet(name: TfBackendName): Promise<string | null> {
   try {
-    if (name === 'wasm') registerWasm();
-    const ok = await tf.setBackend(name);
-    if (!ok || tf.getBackend() !== name) return `setBackend('${name}') returned false`;
-    await tf.ready();
-    return null;
+    return await withoutAddedHandlers(async () => {
+      if (name === 'wasm') registerWasm();
+      const ok = await tf.setBackend(name);
+      if (!ok || tf.getBackend() !== name) return `setBackend('${name}') returned false`;
+      await tf.ready();
+      return null;
+    });
   } catch (e) {
     return (e as Error).message.split('\n')[0];
   }

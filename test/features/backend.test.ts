@@ -41,3 +41,23 @@ test("an explicit 'tensorflow' request without libtensorflow fails clearly", asy
   if (info.backend === 'tensorflow') return t.skip('native tensorflow is available on this machine');
   await assert.rejects(selectTfBackend({ backend: 'tensorflow', quiet: true }), /tfjs-node/);
 });
+
+test("starting the wasm backend leaves no process handlers behind: a later error of the user's code prints plainly", async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const root = join(__dirname, '..', '..');
+  const script = [
+    `const { selectTfBackend } = require(${JSON.stringify(join(root, 'src', 'features', 'backend.ts'))});`,
+    "selectTfBackend({ backend: 'wasm', quiet: true }).then(() => {",
+    "  console.log('handlers', process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection'));",
+    "  throw new Error('boom from user code');",
+    '});',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.stdout.trim(), 'handlers 0 0', r.stderr.slice(0, 500));
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /boom from user code/);
+  // The Emscripten glue's minified line (~20 KB) must not be printed above the error.
+  assert.ok(!r.stderr.includes('var Module='), r.stderr.slice(0, 300));
+  assert.ok(r.stderr.length < 4000, `stderr is ${r.stderr.length} characters`);
+});
