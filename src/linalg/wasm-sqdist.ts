@@ -10,6 +10,8 @@
  * with lanes s_{j mod 4} accumulated in increasing j and combined as (s0 + s1) + (s2 + s3). dim must be a positive
  * multiple of 4. WebAssembly forbids fusing the multiply and the add, and float64 arithmetic is IEEE in both
  * engines, so each term and each partial sum is the one squaredDistance4 computes.
+ *
+ * The k-center's other steps live in the same module (a(), f(), g(), h() and k(), each documented at its body below).
  */
 import { uleb, sleb, section, str, simd } from './wasm-asm';
 
@@ -644,13 +646,84 @@ function lowBlocksBody(): number[] {
   ];
 }
 
+/**
+ * Body of k(): the clusters a new centre k may affect, by the cheap bounds of makePart's step (src/sampling/
+ * coreset-parallel.ts), two clusters per step. For a < k: cluster a is listed (i32 at out, in increasing a) when
+ * r2 = f64[cmax + 8a] is not 0 and, with bound = (4·r2)·slack, neither (cn_k - cn_a)² nor any (cp_qk - cp_qa)² is
+ * > bound, where cn = f64[cnorm + 8·], cp_qa = f64[cpiv + 8(q·m + a)] for the 4 pivots q (pivot-major). Float64
+ * lane arithmetic is IEEE, so the list is the one the JavaScript loop makes (an empty cluster has r2 = 0). Returns
+ * the list's length.
+ */
+function clusterScanBody(): number[] {
+  // params (i32): 0 cmax, 1 cnorm, 2 cpiv, 3 m, 4 k, 5 out; (f64): 6 slack
+  // locals (i32): 7 a, 8 n, 9 mask, 10 q, 11 o (byte offset 8a); (v128): 12 r2, 13 bound, 14 far, 15 t, 16 cn,
+  //   17-20 cp0..cp3, 21 four, 22 sl
+  const [CMAX, CNORM, CPIV, M, K, OUT, SLK] = [0, 1, 2, 3, 4, 5, 6];
+  const [A, N, MASK, , O] = [7, 8, 9, 10, 11];
+  const [R2, BOUND, FAR, T, CN, CP0, FOUR, SL] = [12, 13, 14, 15, 16, 17, 21, 22];
+  const F64CONST_4 = [F64CONST, 0, 0, 0, 0, 0, 0, 0x10, 0x40];
+  const F64X2_GT = simd(74),
+    V128OR = simd(80),
+    V128ANDNOT = simd(79),
+    F64LOADK = (base: number) => [LG, base, LG, K, I32C, 3, I32SHL, I32ADD, F64LOAD, 3, 0];
+  // pivot q's column starts at cpiv + 8·q·m
+  const pivotBase = (q: number) => [LG, CPIV, LG, M, I32C, ...sleb(8 * q), I32MUL, I32ADD];
+  const square = [LT, T, LG, T, ...F64X2_MUL, LG, BOUND, ...F64X2_GT];
+  const emit = (lane: number) => [
+    ...[LG, MASK, I32C, lane, I32SHRU, I32C, 1, I32AND],
+    ...(lane === 1 ? [LG, A, I32C, 1, I32ADD, LG, K, I32LTU, I32AND] : []),
+    IF,
+    VOID,
+    ...[LG, OUT, LG, N, I32C, 2, I32SHL, I32ADD, LG, A, I32C, lane, I32ADD, I32STORE, 2, 0],
+    ...[LG, N, I32C, 1, I32ADD, LS, N],
+    END,
+  ];
+  const pivots: number[] = [];
+  for (let q = 0; q < 4; q++) {
+    pivots.push(...[LG, CP0 + q, ...pivotBase(q), LG, O, I32ADD, ...V128LOAD(0), ...F64X2_SUB, ...square]);
+    pivots.push(...[LG, FAR, ...V128OR, LS, FAR]);
+  }
+  const splats: number[] = [];
+  for (let q = 0; q < 4; q++)
+    splats.push(...pivotBase(q), LG, K, I32C, 3, I32SHL, I32ADD, F64LOAD, 3, 0, ...F64X2_SPLAT, LS, CP0 + q);
+  return [
+    ...[2, 5, I32, 11, V128],
+    ...[...F64CONST_4, ...F64X2_SPLAT, LS, FOUR, LG, SLK, ...F64X2_SPLAT, LS, SL],
+    ...[...F64LOADK(CNORM), ...F64X2_SPLAT, LS, CN, ...splats],
+    BLOCK,
+    VOID,
+    ...[LG, K, I32EQZ, BRIF, 0],
+    LOOP,
+    VOID,
+    ...[LG, A, I32C, 3, I32SHL, LS, O],
+    ...[LG, CMAX, LG, O, I32ADD, ...V128LOAD(0), LT, R2, LG, FOUR, ...F64X2_MUL, LG, SL, ...F64X2_MUL, LS, BOUND],
+    ...[LG, CN, LG, CNORM, LG, O, I32ADD, ...V128LOAD(0), ...F64X2_SUB, ...square, LS, FAR],
+    ...pivots,
+    // keep = (r2 != 0) & !far
+    ...[LG, R2, ...V128ZERO, ...F64X2_NE, LG, FAR, ...V128ANDNOT, ...I64X2_BITMASK, LTEE, MASK],
+    IF,
+    VOID,
+    ...emit(0),
+    ...emit(1),
+    END,
+    ...[LG, A, I32C, 2, I32ADD, LTEE, A, LG, K, I32LTU, BRIF, 0],
+    END,
+    END,
+    LG,
+    N,
+    END,
+  ];
+}
+
 /** The module's bytes; `pages` is the size of the imported shared memory (initial = maximum). */
 export function sqdistModuleBytes(pages: number): Uint8Array {
   const d = exactBody(),
     a = approxBody(),
     f = filterBody(),
     g = movesBody(),
-    h = lowBlocksBody();
+    h = lowBlocksBody(),
+    k = clusterScanBody();
+  const kType = [0x60, 7, ...new Array(6).fill(I32), F64, 1, I32];
   const hType = [0x60, 11, ...new Array(8).fill(I32), ...new Array(3).fill(F64), 1, I32];
   const fType = [0x60, 18, ...new Array(13).fill(I32), ...new Array(5).fill(F64), 1, I32];
   const gType = [0x60, 22, ...new Array(17).fill(I32), ...new Array(5).fill(F64), 1, I32];
@@ -663,16 +736,16 @@ export function sqdistModuleBytes(pages: number): Uint8Array {
     0x00,
     0x00,
     0x00,
-    ...section(1, [4, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, ...fType, ...gType, ...hType]),
+    ...section(1, [5, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, ...fType, ...gType, ...hType, ...kType]),
     ...section(2, [1, ...str('e'), ...str('m'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]),
-    ...section(3, [5, 0, 0, 1, 2, 3]),
+    ...section(3, [6, 0, 0, 1, 2, 3, 4]),
     ...section(7, [
-      5,
+      6,
       ...[...str('d'), 0x00, 0, ...str('a'), 0x00, 1, ...str('f'), 0x00, 2, ...str('g'), 0x00, 3],
-      ...[...str('h'), 0x00, 4],
+      ...[...str('h'), 0x00, 4, ...str('k'), 0x00, 5],
     ]),
     ...section(10, [
-      5,
+      6,
       ...uleb(d.length),
       ...d,
       ...uleb(a.length),
@@ -683,6 +756,8 @@ export function sqdistModuleBytes(pages: number): Uint8Array {
       ...g,
       ...uleb(h.length),
       ...h,
+      ...uleb(k.length),
+      ...k,
     ]),
   ];
   return Uint8Array.from(bytes);

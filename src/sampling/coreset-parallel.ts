@@ -64,7 +64,9 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   var FULL_DEN = useL ? 8 : 2.5;
   var minD = useW ? wk.minD : new Float64Array(Math.max(1, n));
   var cx = new Float32Array(m * d);
-  var cnorm = new Float64Array(m);
+  // With the kernel, the centres' norms, pivot distances, radii and the near list live in the shared memory, where k()
+  // scans them.
+  var cnorm = useW ? wk.cnorm : new Float64Array(m);
   // Member lists, all in one arena: cluster a's local rows are mIdx[off[a] .. off[a] + count[a]) and their minima
   // mD[..] beside them. A new cluster goes at the top; when the arena (2n) is full, the lists close up in creation
   // order (each row is in one list, so at most n entries are live and the arena never overflows after that).
@@ -75,9 +77,9 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   var vis = useW ? wk.vis : new Int32Array(2 * m), movR = useW ? wk.movR : new Int32Array(Math.max(1, n));
   var movD = useW ? wk.movD : new Float64Array(Math.max(1, n)), cnt = useW ? wk.cnt : null;
   var count = new Int32Array(m);
-  var cmax = new Float64Array(m);
+  var cmax = useW ? wk.cmax : new Float64Array(m);
   var carg = new Int32Array(m); // bank row (t·S + PH) of the (lowest-index) maximum
-  var visA = new Int32Array(m), nearA = new Int32Array(m);
+  var visA = new Int32Array(m), nearA = useW ? wk.near : new Int32Array(m);
   var crow = new Int32Array(m); // bank row of each centre
   var out = { best: -1, idx: 0 };
   var stats = { picks: 0, candidates: 0, densePicks: 0, fullPicks: 0, exact: 0, lowSurvivors: 0 };
@@ -86,7 +88,7 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   var P = 4, N = Math.floor(x.length / d);
   var pivot = new Int32Array(P);
   for (var q0 = 0; q0 < P; q0++) pivot[q0] = Math.min(N - 1, Math.floor(((q0 + 0.5) * N) / P));
-  var cpiv = new Float64Array(m * P);
+  var cpiv = useW ? wk.cpiv : new Float64Array(m * P); // pivot-major: cpiv[q·m + a]
   // Squared distance in the canonical order (lanes j mod 4, (s0 + s1) + (s2 + s3)); stops once past limit (the
   // combined partial sums only grow, so the comparison with limit decides as the full sum would).
   function dist(a, ao, b, bo, limit) {
@@ -114,7 +116,7 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
     for (var q = 0; q < P; q++) {
       var po = pivot[q] * d, t2 = 0;
       for (var j2 = 0; j2 < d; j2++) { var u2 = x[src + j2] - x[po + j2]; t2 += u2 * u2; }
-      cpiv[k * P + q] = Math.sqrt(t2);
+      cpiv[q * m + k] = Math.sqrt(t2);
     }
   }
   function argmax(kc) {
@@ -202,18 +204,21 @@ function makePart(x, d, lo, hi, m, wk, low, stride, phase) {
   function step(k, c) {
     addCentre(k, c);
     var co = c * d, ko = k * d, dc2 = 0, nVis = 0, nCand = 0, nNear = 0, a = 0, v = 0, t = 0, j = 0;
-    // 1. Clusters the cheap bounds (norm, pivots) cannot rule out.
-    for (a = 0; a < k; a++) {
-      var r2 = cmax[a];
-      if (count[a] === 0 || r2 === 0) continue;
-      var bound = 4 * r2 * SLACK;
-      var dn = cnorm[k] - cnorm[a];
-      if (dn * dn > bound) continue;
-      var far = false;
-      for (var q = 0; q < P; q++) { var dp = cpiv[k * P + q] - cpiv[a * P + q]; if (dp * dp > bound) { far = true; break; } }
-      if (far) continue;
-      nearA[nNear++] = a;
-    }
+    // 1. Clusters the cheap bounds (norm, pivots) cannot rule out: with the kernel, k() (two clusters a step, the same
+    // float64 tests, so the same list; an empty cluster has cmax 0); else this loop.
+    if (useW) nNear = wk.k(wk.cmaxOff, wk.cnormOff, wk.cpivOff, m, k, wk.nearOff, SLACK);
+    else
+      for (a = 0; a < k; a++) {
+        var r2 = cmax[a];
+        if (count[a] === 0 || r2 === 0) continue;
+        var bound = 4 * r2 * SLACK;
+        var dn = cnorm[k] - cnorm[a];
+        if (dn * dn > bound) continue;
+        var far = false;
+        for (var q = 0; q < P; q++) { var dp = cpiv[q * m + k] - cpiv[q * m + a]; if (dp * dp > bound) { far = true; break; } }
+        if (far) continue;
+        nearA[nNear++] = a;
+      }
     // 2. Their centre distances: with the kernel, one float32 SIMD pass over the centres' rows, whose certified bound
     // skips the far ones and, for the rest, gives a certified lower bound on d(c, a)² that the member tests below use
     // in place of the exact distance (a smaller d(c, a)² only admits more candidates, each then decided exactly).
@@ -333,7 +338,8 @@ function wasmScratch(mem, bytes, lay, part) {
   var inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: mem } });
   var b = mem.buffer, o = lay.parts[part], cap = lay.cap[part], d = lay.d;
   return {
-    a: inst.exports.a, d: inst.exports.d, f: inst.exports.f, g: inst.exports.g, h: inst.exports.h, xOff: 0,
+    a: inst.exports.a, d: inst.exports.d, f: inst.exports.f, g: inst.exports.g, h: inst.exports.h, k: inst.exports.k,
+    xOff: 0,
     y4Off: lay.y4, y4: lay.L ? new Float32Array(b, lay.y4, lay.n * Math.min(lay.L, 16)) : null,
     cy4Off: o.cy4, cy4: new Float32Array(b, o.cy4, 4 * Math.max(1, Math.min(lay.L, 16))),
     survOff: o.surv, surv: new Int32Array(b, o.surv, cap),
@@ -354,6 +360,10 @@ function wasmScratch(mem, bytes, lay, part) {
     thrOff: o.thr, thr: new Float64Array(b, o.thr, cap),
     cout32Off: o.cout32, cout32: new Float32Array(b, o.cout32, lay.m),
     out64Off: o.out64, out64: new Float64Array(b, o.out64, cap),
+    cmaxOff: o.cmax, cmax: new Float64Array(b, o.cmax, lay.m),
+    cnormOff: o.cnorm, cnorm: new Float64Array(b, o.cnorm, lay.m),
+    cpivOff: o.cpiv, cpiv: new Float64Array(b, o.cpiv, 4 * lay.m),
+    nearOff: o.near, near: new Int32Array(b, o.near, lay.m),
   };
 }
 `;
@@ -521,6 +531,10 @@ interface WasmLayout {
     cy32: number;
     cy4: number;
     surv: number;
+    cmax: number;
+    cnorm: number;
+    cpiv: number;
+    near: number;
   }[];
 }
 
@@ -553,8 +567,16 @@ function wasmLayout(n: number, d: number, m: number, L: number, bounds: number[]
     const cy32 = up(cout32 + 4 * m);
     const cy4 = up(cy32 + 4 * Math.max(1, L));
     const surv = up(cy4 + 16 * Math.max(1, L));
-    o = up(surv + 4 * c);
-    parts.push({ c64, c32, idx, all, minD, mIdx, mD, vis, movR, movD, cnt, thr, out64, cidx, cout32, cy32, cy4, surv });
+    // the centres' radii, norms and pivot distances (4 pivots, pivot-major) and k()'s list
+    const cmax = up(surv + 4 * c);
+    const cnorm = up(cmax + 8 * m);
+    const cpiv = up(cnorm + 8 * m);
+    const near = up(cpiv + 32 * m);
+    o = up(near + 4 * m);
+    parts.push({
+      ...{ c64, c32, idx, all, minD, mIdx, mD, vis, movR, movD, cnt, thr, out64, cidx, cout32, cy32, cy4, surv },
+      ...{ cmax, cnorm, cpiv, near },
+    });
   }
   const pages = Math.ceil(o / 65536);
   return pages > WASM_MAX_PAGES ? null : { d, m, n, L, y, y4, pages, cap, parts };
