@@ -5,6 +5,7 @@
  * Writes results/bench/headline.json and results/bench/headline.md (the tables, with date and load).
  */
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import {
   zeros,
   matmulTransposed,
@@ -18,7 +19,6 @@ import { coresetProjection } from '../src/sampling';
 import { kCenterBruteForce } from '../src/sampling';
 import { kCenterParallel, KCenterStats } from '../src/sampling';
 import { lofPerPosition } from '../src/sampling';
-import { TailedCore } from '../src/models';
 import { AUGMENTATION_VIEWS } from '../src/features';
 import { createRng } from '../src/util';
 import { BenchRow } from './types';
@@ -314,9 +314,39 @@ async function lofRow(ctx: BenchContext, b: RealBanks): Promise<BenchRow> {
   );
 }
 
+/**
+ * Untimed runs before the timed one, on both sides of the end-to-end row, each side in a fresh process of its own that
+ * holds only this row's inputs. Two, because a fresh kit process settles on its third run (its JIT; e.g. 0.96, 0.70,
+ * then 0.60 s at 256-d) while Python's first run pays allocator growth and first calls (2.3-2.9 s at 1024-d against
+ * 1.4-1.8 s after); the steady state is what a grid of fits sees. The warm-up runs' times are kept in the row.
+ */
+const E2E_WARMUP = 2;
+
+/** One kit run of the end-to-end row in a child process (bench/e2e-child.ts); its JSON line, or an Error. */
+function kitE2eChild(
+  dim: number,
+  out: string,
+): { seconds: number; cpu_seconds: number; tail: number; bank: number; warmup_seconds: number[] } {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'e2e-child.ts'), JSON.stringify({ dim, warmup: E2E_WARMUP, out })],
+    {
+      cwd: join(__dirname, '..'),
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      env: { ...process.env, TAILEDCORE_QUIET: '1' },
+    },
+  );
+  if (r.status !== 0)
+    throw new Error(
+      `bench/e2e-child.ts failed (${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`,
+    );
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+}
+
 async function e2eRow(ctx: BenchContext, dim: number): Promise<BenchRow> {
   const b = await loadRealBanks(e2eSpec(dim), ctx.log);
-  const { train, test, viewImages } = e2eFeatures(b);
+  const { viewImages } = e2eFeatures(b);
   const n = b.trainEmbeddings.rows,
     V = AUGMENTATION_VIEWS[b.spec.augmentation],
     side = b.gridSide,
@@ -329,15 +359,9 @@ async function e2eRow(ctx: BenchContext, dim: number): Promise<BenchRow> {
         test: writeF32(ctx, 'e2e-test.f32', b.testPatches),
         views: writeF32(ctx, 'e2e-views.f32', b.tailViews),
       };
-  let info: { tail: number; bank: number } = { tail: 0, bank: 0 };
+  const kitOut = join(ctx.dir, 'e2e-kit-scores.f32');
   const t = await interleave(
-    async () => {
-      const model = new TailedCore({ augmentation: b.spec.augmentation, seed: 0 });
-      await model.fit(train);
-      const r = await model.predict(test);
-      info = { tail: model.info.tailImageIndices.length, bank: model.info.bankRows };
-      return r.imageScores;
-    },
+    async () => kitE2eChild(dim, kitOut),
     files
       ? () =>
           runPython(ctx, 'e2e.py', {
@@ -351,16 +375,27 @@ async function e2eRow(ctx: BenchContext, dim: number): Promise<BenchRow> {
             test_images: b.testImages,
             input_size: b.spec.px,
             out: join(ctx.dir, 'e2e-scores.f32'),
+            warmup: E2E_WARMUP,
           })
       : null,
+    3,
+    {},
+    (v) => ({ seconds: v.seconds, cpu: v.cpu_seconds }),
   );
+  const info = t.kitValue;
   ctx.log(`  e2e ${dim}-d: kit ${t.kit.runs.join(', ')} s; python ${t.python?.runs.join(', ') ?? '-'} s`);
+  const py = t.pythonValue as { tail?: number; bank?: number; warmup_seconds?: number[] } | null;
   return pairRow(
     'TailedCore fit + predict (end to end)',
     `${b.label}: ${n} train (${b.headImages} head + ${n - b.headImages} singleton-class) + ${b.testImages} test images x ${P} patches x ${dim}`,
     t,
-    `real features, '${b.spec.augmentation}' views extracted from the rotated images (both sides get the same views); kit: ${info.tail} tail images, bank ${info.bank} rows, ${THREADS} threads; python: bench/python/e2e.py (official loops), ${t.pythonValue ? `${t.pythonValue.tail} tail images, bank ${t.pythonValue.bank} rows` : '-'}`,
-    { kit_tail_images: info.tail, python_tail_images: (t.pythonValue?.tail as number) ?? null },
+    `real features, '${b.spec.augmentation}' views extracted from the rotated images (both sides get the same views); each side in a fresh process of its own with only this row's inputs, ${E2E_WARMUP} untimed runs there before the timed one (bench/e2e-child.ts, bench/python/e2e.py); kit: ${info.tail} tail images, bank ${info.bank} rows, ${THREADS} threads; python: the official loops, ${py ? `${py.tail} tail images, bank ${py.bank} rows` : '-'}`,
+    {
+      kit_tail_images: info.tail,
+      python_tail_images: py?.tail ?? null,
+      kit_first_run_s: round3(info.warmup_seconds[0] ?? NaN),
+      python_first_run_s: py?.warmup_seconds?.length ? round3(py.warmup_seconds[0]) : null,
+    },
   );
 }
 

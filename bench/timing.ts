@@ -39,13 +39,16 @@ export function loadNow(): number {
  * Runs `kit` and `python` alternately `reps` times each (kit first) and keeps each side's minimum. `python` returns
  * its own measured seconds (the interpreter's start and the file exchange are not the kernel's cost) or null when
  * Python is unavailable (then only the kit runs). The values of the fastest runs are returned for agreement checks.
- * `extras` are other kit variants (A/B), each run once per round right after `kit`.
+ * `extras` are other kit variants (A/B), each run once per round right after `kit`. `kitTimed`, where given, reads the
+ * kit run's own wall and CPU seconds from its value (a kit side in a child process, timed there as Python times
+ * itself); else the kit's call is timed here.
  */
 export async function interleave<K, P extends { seconds: number; cpu_seconds?: number }>(
   kit: () => Promise<K> | K,
   python: (() => P | null) | null,
   reps = 3,
   extras: Record<string, () => Promise<unknown>> = {},
+  kitTimed?: (value: K) => { seconds: number; cpu: number },
 ): Promise<PairTiming<K, P>> {
   const loadBefore = loadNow();
   const kr: { seconds: number; cpu: number; value: K }[] = [];
@@ -54,7 +57,8 @@ export async function interleave<K, P extends { seconds: number; cpu_seconds?: n
   let pyOk = python !== null;
   for (let r = 0; r < reps; r++) {
     const t = await time(kit);
-    kr.push({ seconds: t.seconds, cpu: t.cpuSeconds, value: t.value });
+    const own = kitTimed ? kitTimed(t.value) : null;
+    kr.push({ seconds: own ? own.seconds : t.seconds, cpu: own ? own.cpu : t.cpuSeconds, value: t.value });
     for (const [name, f] of Object.entries(extras)) {
       const e = await time(f);
       (er[name] ??= []).push({ seconds: e.seconds, cpu: e.cpuSeconds, value: e.value });
