@@ -240,7 +240,7 @@ async function knnRow(
     () => nearestSquared(q, bank, { engine: 'ort', threads: THREADS, onKnnStats: (s) => (stats = s) }),
     ctx.pythonMissing
       ? null
-      : () => runPython(ctx, 'knn.py', { queries: qf, bank: bf, nq: queries, nb: bank.rows, d, out }),
+      : () => runPython(ctx, 'knn.py', { queries: qf, bank: bf, nq: queries, nb: bank.rows, d, out, warmup: 1 }),
     3,
     { fp32: () => nearestSquared(q, bank, { engine: 'ort', threads: THREADS, knnPrecision: 'fp32' }) },
   );
@@ -268,7 +268,7 @@ async function knnRow(
     `kNN scoring (exact 1-NN, squared L2${tag ? `, ${d}-d` : ''})`,
     `${b.label}: ${queries} test patches x ${bank.rows} head patches x ${d}`,
     t,
-    `kit: nearestSquared, certified exact (${st?.precision ?? '-'} first pass + TopK, float64 re-ranking; settled by the first pass / fp32 fallback / full scan: ${st ? `${st.firstPass} / ${st.fp32Fallback} / ${st.fullScan}` : '-'}), ${THREADS} threads; kit fp32 first pass ${t.extras.fp32.min} s (${gf(t.extras.fp32.min)} GFLOP/s); python: torch.cdist in chunks of 1024 + min; identical to the kit fp32 scorer ${sameFp32}/${queries}, to nearestSquaredRef ${sameRef}/${nRef} (first queries), same index as torch ${same ?? '-'}/${queries}`,
+    `kit: nearestSquared, certified exact (${st?.precision ?? '-'} first pass + TopK, float64 re-ranking; settled by the first pass / fp32 fallback / full scan: ${st ? `${st.firstPass} / ${st.fp32Fallback} / ${st.fullScan}` : '-'}), ${THREADS} threads; kit fp32 first pass ${t.extras.fp32.min} s (${gf(t.extras.fp32.min)} GFLOP/s); python: torch.cdist in chunks of 1024 + min, one untimed pass first in its process; identical to the kit fp32 scorer ${sameFp32}/${queries}, to nearestSquaredRef ${sameRef}/${nRef} (first queries), same index as torch ${same ?? '-'}/${queries}`,
     {
       kit_fp32_seconds: t.extras.fp32.min,
       kit_fp32_gflops: gf(t.extras.fp32.min),
@@ -288,9 +288,13 @@ async function lofRow(ctx: BenchContext, b: RealBanks): Promise<BenchRow> {
   const d = b.spec.dim;
   const file = writeF32(ctx, 'lof-real.f32', patches);
   const out = join(ctx.dir, 'lof-real-out.f32');
+  // Both sides warm: one untimed run here, one in each Python process (its thread pools and first allocations).
+  await lofPerPosition(patches, n, P, createRng('lof'), { k: 6, projDim: d, progress: false });
   const t = await interleave(
     () => lofPerPosition(patches, n, P, createRng('lof'), { k: 6, projDim: d, progress: false }),
-    ctx.pythonMissing ? null : () => runPython(ctx, 'lof.py', { patches: file, images: n, positions: P, d, k: 6, out }),
+    ctx.pythonMissing
+      ? null
+      : () => runPython(ctx, 'lof.py', { patches: file, images: n, positions: P, d, k: 6, out, warmup: 1 }),
   );
   ctx.log(`  lof: kit ${t.kit.runs.join(', ')} s; sklearn ${t.python?.runs.join(', ') ?? '-'} s`);
   let worst: number | null = null;
@@ -309,14 +313,14 @@ async function lofRow(ctx: BenchContext, b: RealBanks): Promise<BenchRow> {
     'LOF per position (k=6)',
     `${b.label}: ${n} images x ${P} positions x ${d}`,
     t,
-    `kit: lofPerPosition (grouped k-NN: one onnxruntime MatMul+TopK per block of positions on a worker thread, ${THREADS} threads, certified float32 bound and exact float64 re-rank on the main thread); python: sklearn LocalOutlierFactor(n_neighbors=6, n_jobs=${THREADS}) per position; largest relative score difference ${worst === null ? '-' : worst.toExponential(1)}`,
+    `kit: lofPerPosition (grouped k-NN: one onnxruntime MatMul+TopK per block of positions on a worker thread, ${THREADS} threads, certified float32 bound and exact float64 re-rank on the main thread); python: sklearn LocalOutlierFactor(n_neighbors=6, n_jobs=${THREADS}) per position; one untimed run first on each side; largest relative score difference ${worst === null ? '-' : worst.toExponential(1)}`,
     { worst_relative_difference: worst },
   );
 }
 
 /**
  * Untimed runs before the timed one, on both sides of the end-to-end row, each side in a fresh process of its own that
- * holds only this row's inputs. Two, because a fresh kit process settles on its third run (its JIT; e.g. 0.96, 0.70,
+ * holds only this row's inputs. Two, because a fresh kit process settles on its third run (its JIT; measured 2026-12-04: 0.96, 0.70,
  * then 0.60 s at 256-d) while Python's first run pays allocator growth and first calls (2.3-2.9 s at 1024-d against
  * 1.4-1.8 s after); the steady state is what a grid of fits sees. The warm-up runs' times are kept in the row.
  */

@@ -9,10 +9,19 @@ a = args()
 n, p, d = a["images"], a["positions"], a["d"]
 x = load(a["patches"], n * p, d).reshape(n, p, d)
 out = np.empty((n, p), dtype=np.float32)
-with Timer() as t:
+
+
+def run():
     for j in range(p):
         lof = LocalOutlierFactor(n_neighbors=a["k"], n_jobs=2)
         lof.fit(x[:, j, :])
         out[:, j] = -lof.negative_outlier_factor_
+
+
+# `warmup` untimed passes first (first-call costs: thread pools, allocations), as the kit's side runs warm.
+for _ in range(int(a.get("warmup", 0))):
+    run()
+with Timer() as t:
+    run()
 out.tofile(a["out"])
 emit(seconds=t.seconds, cpu_seconds=t.cpu_seconds)
