@@ -13,7 +13,7 @@
  * run in float64 in lane order, within the caller's margin (d·2^-53 relative) of any other order. A NaN v gives a
  * byte of 0 and NaN sums (the caller then trusts no bound of that row).
  */
-import { uleb, sleb, section, str, simd } from './wasm-asm';
+import { uleb, section, str, simd, get, set, tee, i32c } from './wasm-asm';
 
 const I32 = 0x7f,
   F32 = 0x7d,
@@ -64,11 +64,6 @@ const V128STORE = [...simd(11), 0, 0],
   F64_LANE = (l: number) => [...simd(33), l],
   SHUF_HIGH = [...simd(13), 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7],
   V128ZERO = [...simd(12), ...new Array<number>(16).fill(0)];
-
-const get = (i: number) => [0x20, ...uleb(i)],
-  set = (i: number) => [0x21, ...uleb(i)],
-  tee = (i: number) => [0x22, ...uleb(i)],
-  i32c = (v: number) => [0x41, ...sleb(v)];
 
 // Parameters.
 const X = 0,

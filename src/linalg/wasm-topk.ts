@@ -24,7 +24,7 @@
  *    kk-long list that a member enters when it comes before its last (s smaller, or the last is NaN and s is not).
  * WebAssembly float32 arithmetic is IEEE: each s is the one a JavaScript Math.fround model computes.
  */
-import { uleb, sleb, section, str, simd } from './wasm-asm';
+import { uleb, section, str, simd, get, set, tee, i32c } from './wasm-asm';
 
 // Opcodes (https://webassembly.github.io/spec/core/binary/instructions.html).
 const I32 = 0x7f,
@@ -80,11 +80,6 @@ const V128LOAD = [...simd(0), 0, 0],
   // Lanes [a3, b0, b1, b2] of (a, b): b moved one lane up, a's last lane in front.
   SHIFT_LANE = [...simd(13), 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
 const F32_INF = [0x43, 0, 0, 0x80, 0x7f];
-
-const get = (i: number) => [0x20, ...uleb(i)],
-  set = (i: number) => [0x21, ...uleb(i)],
-  tee = (i: number) => [0x22, ...uleb(i)],
-  i32c = (v: number) => [0x41, ...sleb(v)];
 
 // Locals: parameters, then i32, f32 and v128 locals.
 const DOTS = 0,
