@@ -164,7 +164,8 @@ async function benchEndToEndAt(ctx: BenchContext, d: number): Promise<BenchRow[]
 }
 
 /** Fraction of image pairs ordered the same way by both score vectors (Kendall-style concordance). */
-function rankAgreement(a: Float32Array, b: Float32Array): number {
+/** The share of image pairs two score lists order alike (1 = the same ranking). */
+export function rankAgreement(a: Float32Array, b: Float32Array): number {
   let same = 0,
     total = 0;
   for (let i = 0; i < a.length; i++)

@@ -26,6 +26,7 @@ import { BenchContext, THREADS, readF32, readI32, runPython, writeF32 } from './
 import { allocatorEnv } from './fresh-memory';
 import { CORESET_SPECS, e2eFeatures, e2eSpec, headBank, loadRealBanks, RealBanks } from './real-features';
 import { interleave, PairTiming, round3 } from './timing';
+import { rankAgreement } from './e2e';
 
 type Py = { seconds: number; cpu_seconds?: number; [k: string]: unknown };
 
@@ -387,6 +388,8 @@ async function e2eRow(ctx: BenchContext, dim: number): Promise<BenchRow> {
     (v) => ({ seconds: v.seconds, cpu: v.cpu_seconds }),
   );
   const info = t.kitValue;
+  // Both sides wrote the image scores of their last timed run (every run has the same seeds, so the same scores).
+  const agreement = files ? rankAgreement(readF32(kitOut), readF32(join(ctx.dir, 'e2e-scores.f32'))) : null;
   ctx.log(`  e2e ${dim}-d: kit ${t.kit.runs.join(', ')} s; python ${t.python?.runs.join(', ') ?? '-'} s`);
   const py = t.pythonValue as { tail?: number; bank?: number; warmup_seconds?: number[] } | null;
   return pairRow(
@@ -397,6 +400,7 @@ async function e2eRow(ctx: BenchContext, dim: number): Promise<BenchRow> {
     {
       kit_tail_images: info.tail,
       python_tail_images: py?.tail ?? null,
+      image_score_rank_agreement: agreement === null ? null : round3(agreement),
       kit_first_run_s: round3(info.warmup_seconds[0] ?? NaN),
       python_first_run_s: py?.warmup_seconds?.length ? round3(py.warmup_seconds[0]) : null,
     },
