@@ -20,6 +20,7 @@ import { sqdistModuleBytes, wasmSqdistSupported, SharedWasmMemory, WASM_MAX_PAGE
 import { acquireSharedMemory, releaseSharedMemory, PooledMemory } from '../linalg/shared-memory-pool';
 import type { PickProgress } from './coreset-kcenter';
 import { lowDimBasis, LowDimBasis } from './coreset-lowdim';
+import { nativeKCenter } from './coreset-native';
 
 /**
  * One part's state and steps. `x` is the whole bank; the part owns rows [lo, hi). `wk` is null (plain JavaScript) or
@@ -497,6 +498,8 @@ export interface KCenterStats {
   exact: number;
   /** Candidates the low-dimensional bound left for the float32 pass (0 when that filter is off). */
   lowSurvivors: number;
+  /** Which kernel ran: 'native' (./coreset-native: candidates = int8-tested members, exact = those it left), 'wasm', 'js'. */
+  engine?: 'native' | 'wasm' | 'js';
 }
 
 /** Byte offsets of the bank (at 0) and of each part's scratch in the shared WebAssembly memory. */
@@ -608,6 +611,12 @@ export interface ParallelKCenterOptions {
    * @default 32 (16 where d < 128 or past 262,144 rows) for banks of 16 MiB and more, else 0
    */
   lowDims?: number;
+  /**
+   * Run a one-part k-center on the native kernel (./coreset-native) where it was built and the CPU has AVX-512 with
+   * VNNI (off the calling thread, like `detached`). An explicit `lowDims` or `simd: false` keeps the WebAssembly or
+   * JavaScript path they name. Picks are the same either way. @default true
+   */
+  native?: boolean;
 }
 
 /**
@@ -699,7 +708,7 @@ async function solo(
     if (msg.error) throw new Error(`coreset worker failed: ${msg.error}`);
     reusable = true;
     tell();
-    if (stats && msg.stats) Object.assign(stats, msg.stats);
+    if (stats && msg.stats) Object.assign(stats, msg.stats, { engine: data.layout ? 'wasm' : 'js' });
     return Int32Array.from(picks);
   } finally {
     if (timer) clearInterval(timer);
@@ -758,6 +767,22 @@ export async function kCenterParallel(
   picks[0] = start;
   onPick?.(1, m);
   if (m === 1) return picks;
+  if (parts === 1 && opts.native !== false && opts.simd !== false && opts.lowDims === undefined) {
+    const r = await nativeKCenter(p.data, n, d, m, start, onPick);
+    if (r) {
+      if (opts.stats)
+        Object.assign(opts.stats, {
+          picks: m - 1,
+          densePicks: m - 1,
+          fullPicks: 0,
+          candidates: r.candidates,
+          exact: r.exact,
+          lowSurvivors: 0,
+          engine: 'native',
+        });
+      return r.picks;
+    }
+  }
 
   // Rows are dealt round-robin: part w holds bank rows w, w + parts, ... (x rows bounds[w] ..). A new centre's
   // candidates are its near neighbours, and neighbouring rows (the same image, the same class) sit together in the
@@ -909,7 +934,7 @@ export async function kCenterParallel(
       Atomics.notify(ctrl, GEN);
       await Promise.all(exited);
     }
-    if (opts.stats) Object.assign(opts.stats, main.stats);
+    if (opts.stats) Object.assign(opts.stats, main.stats, { engine: layout ? 'wasm' : 'js' });
     return picks;
   } finally {
     releaseSharedMemory(pooled);

@@ -176,7 +176,7 @@ for (const [name, make, m] of simdCases) {
       const ref = Array.from(kCenterBruteForce(p, m, start));
       for (const parts of [1, 2]) {
         const stats = { picks: 0, densePicks: 0, fullPicks: 0, candidates: 0, exact: 0, lowSurvivors: 0 };
-        const got = await kCenterParallel(p, m, start, { parts, stats });
+        const got = await kCenterParallel(p, m, start, { parts, stats, native: false });
         assert.deepEqual(Array.from(got), ref, `start ${start}, parts ${parts}`);
         assert.ok(stats.densePicks > 0, `the SIMD path ran (${JSON.stringify(stats)})`);
         if (name.startsWith('adversarial') || name.startsWith('ties'))
@@ -249,6 +249,7 @@ test('detached (one part on a worker thread) gives the brute-force picks with th
     const got = await kCenterParallel(p, m, 7, {
       parts: 1,
       detached: true,
+      native: false,
       lowDims,
       simd,
       stats,
@@ -266,7 +267,7 @@ test('detached (one part on a worker thread) gives the brute-force picks with th
   // without a progress callback (the replay loop once never advanced then, and spun for ever)
   const [p0, m0] = cases[0];
   assert.deepEqual(
-    Array.from(await kCenterParallel(p0, m0, 7, { parts: 1, detached: true })),
+    Array.from(await kCenterParallel(p0, m0, 7, { parts: 1, detached: true, native: false })),
     Array.from(kCenterBruteForce(p0, m0, 7)),
   );
   await assert.rejects(kCenterParallel(cases[0][0], 10, 0, { parts: 2, detached: true }), /detached runs one part/);
@@ -281,10 +282,15 @@ test('detached workers are kept for the next run (a second worker when runs over
   const refs = banks.map((p) => Array.from(kCenterBruteForce(p, 200, 3)));
   for (let round = 0; round < 2; round++)
     for (const [i, p] of banks.entries()) {
-      assert.deepEqual(Array.from(await kCenterParallel(p, 200, 3, { parts: 1, detached: true })), refs[i]);
+      assert.deepEqual(
+        Array.from(await kCenterParallel(p, 200, 3, { parts: 1, detached: true, native: false })),
+        refs[i],
+      );
       assert.equal(idleCoresetWorkers(), 1, 'one worker, back in the pool after each run');
     }
-  const all = await Promise.all(banks.map((p) => kCenterParallel(p, 200, 3, { parts: 1, detached: true })));
+  const all = await Promise.all(
+    banks.map((p) => kCenterParallel(p, 200, 3, { parts: 1, detached: true, native: false })),
+  );
   all.forEach((got, i) => assert.deepEqual(Array.from(got), refs[i], `overlapping run ${i}`));
   assert.equal(idleCoresetWorkers(), 2, 'three overlapping runs used three workers; two are kept');
 });
@@ -292,11 +298,11 @@ test('detached workers are kept for the next run (a second worker when runs over
 test('an idle detached worker that exits leaves the pool, and the next run starts a new one', async () => {
   const p = gaussian(createRng('keep-exit'), 900, 8);
   const ref = Array.from(kCenterBruteForce(p, 100, 1));
-  assert.deepEqual(Array.from(await kCenterParallel(p, 100, 1, { parts: 1, detached: true })), ref);
+  assert.deepEqual(Array.from(await kCenterParallel(p, 100, 1, { parts: 1, detached: true, native: false })), ref);
   const before = idleCoresetWorkers();
   assert.ok(before >= 1);
   await peekIdleCoresetWorker()!.terminate(); // resolves once the worker has exited
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(idleCoresetWorkers(), before - 1, 'the dead worker left the pool');
-  assert.deepEqual(Array.from(await kCenterParallel(p, 100, 1, { parts: 1, detached: true })), ref);
+  assert.deepEqual(Array.from(await kCenterParallel(p, 100, 1, { parts: 1, detached: true, native: false })), ref);
 });

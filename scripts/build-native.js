@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Builds the optional native k-center (src/native/kcenter.cc, binding.gyp) with node-gyp: `npm ci` runs it as the
+// install script, `npm run build:native` by hand. It never fails the install: where the build cannot run (no C++
+// compiler, no Node headers, another CPU), the kit uses its WebAssembly kernel and this prints one line saying so.
+// TAILEDCORE_NATIVE=0 skips the build (and, at run time, the module).
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
+const { join, dirname } = require('node:path');
+
+const root = join(__dirname, '..');
+const log = join(root, 'build', 'native-build.log');
+if (process.env.TAILEDCORE_NATIVE === '0') {
+  console.log('tailedcore-kit: TAILEDCORE_NATIVE=0, native k-center not built (the WebAssembly kernel runs)');
+  process.exit(0);
+}
+// npm gives its own node-gyp to lifecycle scripts; by hand, the copy bundled with npm beside this node.
+const candidates = [
+  process.env.npm_config_node_gyp,
+  join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+].filter(Boolean);
+const gyp = candidates.find((p) => existsSync(p));
+function giveUp(why) {
+  console.warn(
+    `tailedcore-kit: native k-center not built (${why}); the WebAssembly kernel runs instead, with the same picks. ` +
+      'Rebuild with `npm run build:native`.',
+  );
+  process.exit(0);
+}
+if (!gyp) giveUp('node-gyp not found');
+const args = [gyp, 'rebuild'];
+// Outside npm, use the headers that npm is configured with (npm passes its nodedir to lifecycle scripts itself).
+if (!process.env.npm_config_nodedir) {
+  const r = spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' });
+  const dir = r.status === 0 ? r.stdout.trim() : '';
+  if (dir && dir !== 'undefined' && dir !== 'null') args.push(`--nodedir=${dir}`);
+}
+const t0 = Date.now();
+const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+mkdirSync(dirname(log), { recursive: true });
+writeFileSync(log, `${r.stdout ?? ''}\n${r.stderr ?? ''}`);
+if (r.status !== 0) giveUp(`node-gyp exited with ${r.status ?? r.signal}; log in build/native-build.log`);
+console.log(`tailedcore-kit: native k-center built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
