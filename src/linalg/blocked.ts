@@ -10,6 +10,7 @@ import { Matrix } from './matrix';
 import { KnnResult, NearestResult, squaredDistanceRef } from './reference';
 import { ortTopkBlock, ortProductBlock, OrtSettings, resolveSettings } from './ort-engine';
 import { certifiedNearest, KnnPrecision, KnnStats } from './certified-nearest';
+import type { Int8Kernel } from './quantized-nearest';
 import { InputError, OptionError } from '../util/errors';
 
 export interface BlockOptions extends OrtSettings {
@@ -25,6 +26,13 @@ export interface BlockOptions extends OrtSettings {
   knnCandidates?: number;
   /** int8 pass: keep the 7-bit levels even where the probe allows 8 bits (fewer certified, same answers). @default false */
   knnSafeInt8?: boolean;
+  /**
+   * int8 pass: which kernel scores a block, 'native' (src/native/int8-topk.cc: AVX-512 VNNI, the top-k kept in
+   * registers, off the calling thread so the next block's quantisation and this one's re-ranking overlap it) or 'ort'
+   * (onnxruntime's MatMulIntegerToFloat + TopK); 'auto' takes the native one where it loads and no CUDA provider is
+   * set. The answers are the same. @default 'auto'
+   */
+  knnInt8Kernel?: Int8Kernel;
   /** Called once per nearestSquared call with how many queries each stage settled. @default undefined */
   onKnnStats?: (s: KnnStats) => void;
 }
@@ -113,6 +121,7 @@ export async function nearestSquaredBlocked(
     candidates,
     blockSizes: (nq, nb) => blockSizes(nq, nb, o),
     safeInt8Levels: o.knnSafeInt8 ?? false,
+    int8Kernel: o.knnInt8Kernel ?? 'auto',
     onStats: o.onKnnStats,
   });
 }

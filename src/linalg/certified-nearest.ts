@@ -24,6 +24,8 @@ import {
   SAFE_LEVELS,
   rowRanges,
   RowRanges,
+  Int8Kernel,
+  int8KernelFor,
 } from './quantized-nearest';
 
 /** First-pass precision: 'auto' picks by shape (see `pickPrecision`). */
@@ -52,6 +54,8 @@ export interface CertifiedOptions extends OrtSettings {
   candidates: number;
   /** Use the 7-bit int8 levels even where the probe allows 8 bits (tests). @default false */
   safeInt8Levels?: boolean;
+  /** Kernel of the int8 pass (BlockOptions.knnInt8Kernel). @default 'auto' */
+  int8Kernel?: Int8Kernel;
   onStats?: (s: KnnStats) => void;
 }
 
@@ -176,9 +180,19 @@ async function pass(
         const all = k === m1 - m0;
         const rec = st.blocks ? new Float32Array(nq).fill(Infinity) : null;
         if (rec) st.blocks!.push({ shard: s, m0, m1, base: off, lower: rec });
+        // The next query block is scored while this one's candidates are re-ranked: the native int8 kernel runs off
+        // this thread (onnxruntime's run waits for it, so there the order is only shifted). The answers do not depend
+        // on it: each query's state is touched by its own block alone.
+        const start = (q0: number) => {
+          const p = score(q0, Math.min(nq, q0 + qb), bank, k);
+          p.catch(() => {}); // awaited below; a failure must not also surface as an unhandled rejection
+          return p;
+        };
+        let next = start(0);
         for (let q0 = 0; q0 < nq; q0 += qb) {
           const q1 = Math.min(nq, q0 + qb);
-          const { top, cand, rest } = await score(q0, q1, bank, k);
+          const { top, cand, rest } = await next;
+          if (q1 < nq) next = start(q1);
           for (let p = q0; p < q1; p++) {
             const li = p - q0;
             const i = order ? order[p] : p;
@@ -217,6 +231,7 @@ async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
   const order = byRange(q, ranges);
   const d = q.cols;
   const levels = o.safeInt8Levels ? SAFE_LEVELS : await int8Levels(o);
+  const kernel = int8KernelFor(o.int8Kernel ?? 'auto', o);
   const blocks = o.blockSizes;
   // Bank blocks sized for the int8 query block (the memory budget bounds qb x mb scores), not for all the queries.
   o = {
@@ -242,7 +257,7 @@ async function int8Pass(q: Matrix, shards: Matrix[], o: CertifiedOptions, st: St
     shards,
     o,
     st,
-    (s, m0, m1) => quantizeBank(s, m0, m1, levels),
+    (s, m0, m1) => quantizeBank(s, m0, m1, levels, undefined, kernel),
     order,
     async (q0, q1, bank, k) => {
       const b = bank as ReturnType<typeof quantizeBank>;

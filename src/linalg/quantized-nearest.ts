@@ -16,6 +16,7 @@ import { loadOrt, resolveSettings, OrtSettings, topkIndices } from './ort-engine
 import { buildOnnxModel, attr } from './onnx-builder';
 import { OptionError } from '../util/errors';
 import { quantizeRowsWasm, wasmQuantizeSupported } from './wasm-quantize';
+import { nativeModule, nativeStatus } from './native';
 
 import type * as OrtModule from 'onnxruntime-node';
 type Session = OrtModule.InferenceSession;
@@ -45,10 +46,15 @@ export interface QuantQueries {
   norm: Float64Array;
 }
 
-/** One block of bank rows, quantised per row, stored transposed (d x nb) as MatMul's B. */
+/**
+ * One block of bank rows, quantised per row: stored transposed (d x nb) as MatMul's B for onnxruntime, or in the
+ * native kernel's panels (then bt is empty).
+ */
 export interface QuantBank {
   rows: number;
   bt: Int8Array;
+  /** The native kernel's layout and row sums (src/native/int8-topk.cc packBank), or null for onnxruntime. */
+  packed: { packed: Int8Array; sums: Int32Array } | null;
   /** -2 x the row's scale (the -2 of the expansion folded in; exact in float32). */
   scaleNeg2: Float32Array;
   /** float32(||b~||²), the bias input. */
@@ -70,6 +76,22 @@ function f32(x: number): number {
  */
 export type QuantizeImpl = 'wasm' | 'js';
 const defaultImpl = (): QuantizeImpl => (wasmQuantizeSupported() ? 'wasm' : 'js');
+
+/** Which kernel scores an int8 block (see BlockOptions.knnInt8Kernel). */
+export type Int8Kernel = 'auto' | 'native' | 'ort';
+
+/** The kernel an int8 pass uses: 'auto' is the native one where it loads and no CUDA provider is set. */
+export function int8KernelFor(kernel: Int8Kernel, s: OrtSettings): 'native' | 'ort' {
+  if (kernel === 'ort') return 'ort';
+  const native = nativeModule() !== null;
+  if (kernel === 'native') {
+    if (!native)
+      throw new OptionError(`knnInt8Kernel 'native' was asked for, but it does not run here: ${nativeStatus().reason}`);
+    return 'native';
+  }
+  if (kernel !== 'auto') throw new OptionError(`knnInt8Kernel must be 'auto', 'native' or 'ort', got '${kernel}'`);
+  return native && !resolveSettings(s).providers.includes('cuda') ? 'native' : 'ort';
+}
 
 /** Smallest and largest value of each row, 0 included (lo[r] <= 0 <= hi[r]): one pass that byRange and the blocks share. */
 export interface RowRanges {
@@ -206,6 +228,7 @@ export function quantizeBank(
   to: number,
   { qbMax: QB_MAX }: Levels,
   impl: QuantizeImpl = defaultImpl(),
+  kernel: 'native' | 'ort' = 'ort',
 ): QuantBank {
   const d = m.cols;
   const rows = to - from;
@@ -268,6 +291,10 @@ export function quantizeBank(
     if (!(norm[r] <= maxNorm)) maxNorm = Number.isFinite(norm[r]) ? norm[r] : Infinity;
     if (!Number.isFinite(resid[r])) maxNorm = Infinity;
   }
+  if (kernel === 'native' && rows > 0) {
+    const packed = nativeModule()!.packBank(rowMajor, rows, d);
+    return { rows, bt: new Int8Array(0), packed, scaleNeg2, bias, resid, norm, maxResid, maxNorm };
+  }
   const bt = new Int8Array(d * rows);
   const T = 64;
   for (let r0 = 0; r0 < rows; r0 += T)
@@ -276,7 +303,7 @@ export function quantizeBank(
         c1 = Math.min(d, c0 + T);
       for (let c = c0; c < c1; c++) for (let r = r0; r < r1; r++) bt[c * rows + r] = rowMajor[r * d + c];
     }
-  return { rows, bt, scaleNeg2, bias, resid, norm, maxResid, maxNorm };
+  return { rows, bt, packed: null, scaleNeg2, bias, resid, norm, maxResid, maxNorm };
 }
 
 /**
@@ -403,6 +430,23 @@ export async function int8TopkBlock(
   k: number,
   s: OrtSettings,
 ): Promise<{ values: Float32Array; indices: Int32Array }> {
+  if (b.packed) {
+    const { threads } = resolveSettings(s);
+    return nativeModule()!.int8Topk(
+      q.qa,
+      q.rows,
+      d,
+      q.zero,
+      q.scale,
+      b.packed.packed,
+      b.packed.sums,
+      b.rows,
+      b.scaleNeg2,
+      b.bias,
+      k,
+      threads,
+    );
+  }
   const ort = loadOrt()!;
   const sess = await int8Session(s);
   const out = await sess.run({

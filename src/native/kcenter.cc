@@ -15,9 +15,8 @@
 // scattered 512-byte row reads (4.4 M candidates); the int8 copy in list order makes them sequential 128-byte reads
 // with a two-instruction VNNI dot product, which WebAssembly's 128-bit SIMD cannot express.
 //
-// Built by scripts/build-native.js (node-gyp, binding.gyp); loaded by src/linalg/native.ts, which falls back to the
-// WebAssembly kernel when this file was not built or the CPU lacks the instructions (supported() says so).
-#include <node_api.h>
+// Loaded through src/linalg/native.ts; src/sampling/coreset-native.ts calls it.
+#include "common.h"
 
 #include <algorithm>
 #include <cmath>
@@ -27,27 +26,7 @@
 #include <string>
 #include <vector>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define KC_X86 1
-#include <immintrin.h>
-#define KC_TARGET __attribute__((target("avx2,fma,avx512f,avx512bw,avx512dq,avx512vl,avx512vnni")))
-#else
-#define KC_X86 0
-#define KC_TARGET
-#endif
-
 namespace {
-
-bool cpuSupported() {
-#if KC_X86
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("avx512vnni");
-#else
-  return false;
-#endif
-}
 
 struct Result {
   std::vector<int32_t> picks;
@@ -56,10 +35,10 @@ struct Result {
   std::string error;
 };
 
-#if KC_X86
+#if NATIVE_X86
 
 // Canonical float64 squared distance (coreset-kcenter's partialSquaredDistance without the early exit).
-KC_TARGET inline double exactDist(const float* a, const float* b, int d) {
+NATIVE_TARGET inline double exactDist(const float* a, const float* b, int d) {
   __m256d s = _mm256_setzero_pd();
   int j = 0;
   const int d4 = d & ~3;
@@ -78,7 +57,7 @@ KC_TARGET inline double exactDist(const float* a, const float* b, int d) {
 
 // Float32 squared distance in any order: within (d + 8)·2^-23 relative plus 2^-110 of the exact value (the bound of
 // wasm-sqdist's approxThreshold; fused multiply-adds only remove roundings).
-KC_TARGET inline float approxDist(const float* a, const float* b, int d) {
+NATIVE_TARGET inline float approxDist(const float* a, const float* b, int d) {
   __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
   int j = 0;
   for (; j + 32 <= d; j += 32) {
@@ -96,7 +75,7 @@ KC_TARGET inline float approxDist(const float* a, const float* b, int d) {
 }
 
 // Sum over D bytes (a multiple of 64) of u[j]·s[j], u unsigned, s signed: exact in int32 for D <= 65,536.
-KC_TARGET inline int32_t dotUS(const uint8_t* u, const int8_t* s, int D) {
+NATIVE_TARGET inline int32_t dotUS(const uint8_t* u, const int8_t* s, int D) {
   __m512i acc = _mm512_setzero_si512();
   for (int j = 0; j < D; j += 64)
     acc = _mm512_dpbusd_epi32(acc, _mm512_loadu_si512(u + j), _mm512_loadu_si512(s + j));
@@ -123,7 +102,7 @@ struct Move {
   int32_t row;
 };
 
-KC_TARGET void kcenter(const float* x, int n, int d, int m, int start, volatile int32_t* progress, Result& R) {
+NATIVE_TARGET void kcenter(const float* x, int n, int d, int m, int start, volatile int32_t* progress, Result& R) {
   const double SLACK = 1 + 1e-7;
   const double AREL = 1 + (d + 8) * std::ldexp(1.0, -22), AABS = std::ldexp(1.0, -110);
   const double LSAFE = 1 - std::ldexp(1.0, -40);
@@ -267,6 +246,17 @@ KC_TARGET void kcenter(const float* x, int n, int d, int m, int start, volatile 
         else lo = mid + 1;
       }
       bool removed = false;
+      // The member's exact distance decides; a move leaves a tombstone.
+      auto exact = [&](size_t t, int32_t row, double md) {
+        R.filtered++;
+        const double acc = exactDist(x + (size_t)row * d, cr, d);
+        if (acc < md) {
+          mv.push_back({acc, row});
+          L.row[t] = -1;
+          L.dead++;
+          removed = true;
+        }
+      };
       for (size_t t = lo; t < len; t++) {
         const int32_t row = L.row[t];
         if (row < 0) continue;
@@ -279,14 +269,7 @@ KC_TARGET void kcenter(const float* x, int n, int d, int m, int start, volatile 
           const double u = L.w[t] + rc;
           if ((double)S * sc2 >= u * u * (1 + 1e-11)) continue;  // ||c - p|| >= sqrt(minD): no move
         }
-        R.filtered++;
-        const double acc = exactDist(x + (size_t)row * d, cr, d);
-        if (acc < md) {
-          mv.push_back({acc, row});
-          L.row[t] = -1;
-          L.dead++;
-          removed = true;
-        }
+        exact(t, row, md);
       }
       if (!removed) continue;
       size_t live = L.row.size();
@@ -319,7 +302,7 @@ KC_TARGET void kcenter(const float* x, int n, int d, int m, int start, volatile 
   }
 }
 
-#endif  // KC_X86
+#endif  // NATIVE_X86
 
 struct Job {
   napi_async_work work = nullptr;
@@ -333,7 +316,7 @@ struct Job {
 
 void execute(napi_env, void* data) {
   Job* j = static_cast<Job*>(data);
-#if KC_X86
+#if NATIVE_X86
   try {
     kcenter(j->x, j->n, j->d, j->m, j->start, j->progress, j->result);
   } catch (const std::bad_alloc&) {
@@ -419,22 +402,10 @@ napi_value KCenter(napi_env env, napi_callback_info info) {
   return promise;
 }
 
-napi_value Supported(napi_env env, napi_callback_info) {
-  napi_value v;
-  napi_get_boolean(env, cpuSupported(), &v);
-  return v;
-}
-
 }  // namespace
 
-NAPI_MODULE_INIT() {
+void registerKCenter(napi_env env, napi_value exports) {
   napi_value f;
   napi_create_function(env, "kcenter", NAPI_AUTO_LENGTH, KCenter, nullptr, &f);
   napi_set_named_property(env, exports, "kcenter", f);
-  napi_create_function(env, "supported", NAPI_AUTO_LENGTH, Supported, nullptr, &f);
-  napi_set_named_property(env, exports, "supported", f);
-  // src/sampling/coreset-native.ts loads only the interface version it was written for (a stale build is skipped).
-  napi_create_int32(env, 1, &f);
-  napi_set_named_property(env, exports, "version", f);
-  return exports;
 }

@@ -17,6 +17,7 @@ import {
   SAFE_LEVELS,
 } from '../../src/linalg/quantized-nearest';
 import { makeMemoryBank, scorePatches, MemoryBank } from '../../src/scoring/memory-bank';
+import { nativeStatus } from '../../src/linalg/native';
 
 function randn(rng: Rng, rows: number, cols: number, offset = 0, scale = 1): Matrix {
   const m = zeros(rows, cols);
@@ -45,9 +46,20 @@ function split(m: Matrix, cuts: number[]): Matrix[] {
 /** Budgets of a few thousand floats: several query blocks and bank blocks even on small data. */
 const budget = (floats: number) => (floats * 4) / 2 ** 20;
 
+// The int8 modes run the default kernel (the native one where it loads); onnxruntime's is pinned once, and the
+// native one once where it runs (coreset-native.test.ts fails CI on a machine with the instructions that lacks it).
 const MODES: [string, EngineOptions][] = [
   ['fp32', { engine: 'ort', knnPrecision: 'fp32' }],
   ['int8', { engine: 'ort', knnPrecision: 'int8' }],
+  ['int8 onnxruntime kernel', { engine: 'ort', knnPrecision: 'int8', knnInt8Kernel: 'ort' }],
+  ...(nativeStatus().available
+    ? [
+        [
+          'int8 native kernel, K=2',
+          { engine: 'ort', knnPrecision: 'int8', knnInt8Kernel: 'native', knnCandidates: 2 },
+        ] as [string, EngineOptions],
+      ]
+    : []),
   ['int8 7-bit', { engine: 'ort', knnPrecision: 'int8', knnSafeInt8: true }],
   ['int8 K=2', { engine: 'ort', knnPrecision: 'int8', knnCandidates: 2 }],
   ['fp32 K=2', { engine: 'ort', knnPrecision: 'fp32', knnCandidates: 2 }],
@@ -202,10 +214,11 @@ test('the bounds are valid for every bank row (int8 with full and 7-bit levels, 
   const full = await int8Levels({ threads: 1 });
   for (const [q, b] of sets) {
     const exact = (i: number, j: number) => exactSquared(q.data, i * d, b.data, j * d, d);
-    for (const [levels, impl] of [
-      [full, 'wasm'],
-      [SAFE_LEVELS, 'wasm'],
-      [full, 'js'],
+    const kernels = nativeStatus().available ? (['ort', 'native'] as const) : (['ort'] as const);
+    for (const [levels, impl, kernel] of [
+      ...kernels.map((k) => [full, 'wasm', k] as const),
+      [SAFE_LEVELS, 'wasm', 'ort'],
+      [full, 'js', 'ort'],
     ] as const) {
       const zq = quantizeQueries(
         q,
@@ -214,7 +227,7 @@ test('the bounds are valid for every bank row (int8 with full and 7-bit levels, 
         null,
         impl,
       );
-      const zb = quantizeBank(b, 0, b.rows, levels, impl);
+      const zb = quantizeBank(b, 0, b.rows, levels, impl, kernel);
       const top = await int8TopkBlock(zq, zb, d, b.rows, { threads: 1 });
       for (let i = 0; i < q.rows; i++)
         for (let t = 0; t < b.rows; t++) {
