@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds the optional native k-center (src/native/kcenter.cc, binding.gyp) with node-gyp: `npm ci` runs it as the
+// Builds the optional native kernels (src/native/*.cc, binding.gyp) with node-gyp: `npm ci` runs it as the
 // install script, `npm run build:native` by hand. It never fails the install: where the build cannot run (no C++
-// compiler, no Node headers, another CPU), the kit uses its WebAssembly kernel and this prints one line saying so.
+// compiler, no Node headers, another CPU), the kit uses its WebAssembly and onnxruntime paths and this prints one
+// line saying so.
 // TAILEDCORE_NATIVE=0 skips the build (and, at run time, the module).
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -11,7 +12,9 @@ const { join, dirname } = require('node:path');
 const root = join(__dirname, '..');
 const log = join(root, 'build', 'native-build.log');
 if (process.env.TAILEDCORE_NATIVE === '0') {
-  console.log('tailedcore-kit: TAILEDCORE_NATIVE=0, native k-center not built (the WebAssembly kernel runs)');
+  console.log(
+    'tailedcore-kit: TAILEDCORE_NATIVE=0, native kernels not built (the WebAssembly and onnxruntime paths run)',
+  );
   process.exit(0);
 }
 // npm gives its own node-gyp to lifecycle scripts; by hand, the copy bundled with npm beside this node.
@@ -22,7 +25,7 @@ const candidates = [
 const gyp = candidates.find((p) => existsSync(p));
 function giveUp(why) {
   console.warn(
-    `tailedcore-kit: native k-center not built (${why}); the WebAssembly kernel runs instead, with the same picks. ` +
+    `tailedcore-kit: native kernels not built (${why}); the WebAssembly and onnxruntime paths run instead, with the same results. ` +
       'Rebuild with `npm run build:native`.',
   );
   process.exit(0);
@@ -40,4 +43,4 @@ const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBu
 mkdirSync(dirname(log), { recursive: true });
 writeFileSync(log, `${r.stdout ?? ''}\n${r.stderr ?? ''}`);
 if (r.status !== 0) giveUp(`node-gyp exited with ${r.status ?? r.signal}; log in build/native-build.log`);
-console.log(`tailedcore-kit: native k-center built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`tailedcore-kit: native kernels built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -34,10 +34,14 @@ export interface NativeModule {
     k: number,
     threads: number,
   ): Promise<{ values: Float32Array; indices: Int32Array }>;
+  /** The largest |value| of x, NaN when x holds a NaN (src/native/scan.cc). */
+  maxAbs(x: Float32Array): number;
+  /** Each row's smallest and largest value, 0 included, NaN left out, into lo and hi (src/native/scan.cc). */
+  rowRanges(x: Float32Array, rows: number, d: number, lo: Float32Array, hi: Float32Array): void;
 }
 
 /** The interface version this file speaks (src/native/addon.cc exports its own). */
-const NATIVE_VERSION = 2;
+const NATIVE_VERSION = 3;
 
 let loaded: NativeModule | null | undefined;
 let why = '';

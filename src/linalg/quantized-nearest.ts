@@ -156,6 +156,11 @@ export function rowRanges(m: Matrix): RowRanges {
   const d = m.cols,
     x = m.data;
   const out: RowRanges = { lo: new Float32Array(m.rows), hi: new Float32Array(m.rows) };
+  const native = nativeModule();
+  if (native && x.length === m.rows * d) {
+    native.rowRanges(x, m.rows, d, out.lo, out.hi); // the same values (src/native/scan.cc), at the memory's pace
+    return out;
+  }
   for (let r = 0; r < m.rows; r++) {
     let lo = 0,
       hi = 0;

@@ -1,4 +1,4 @@
-// Shared by the native kernels (kcenter.cc, int8-topk.cc; addon.cc registers them): the target attribute that lets
+// Shared by the native kernels (kcenter.cc, int8-topk.cc, scan.cc; addon.cc registers them): the target attribute that lets
 // one file hold AVX-512 code built without -march flags, and the run-time check that the CPU has those instructions.
 #pragma once
 #include <node_api.h>
@@ -17,3 +17,4 @@ bool nativeCpuSupported();
 
 void registerKCenter(napi_env env, napi_value exports);
 void registerInt8Topk(napi_env env, napi_value exports);
+void registerScans(napi_env env, napi_value exports);
