@@ -194,7 +194,7 @@ async function coresetRow(
     'greedy coreset (k-center, exact)',
     `${name}: ${n}x128 (projected), ${run === 'all' ? `all ${picks} picks (ratio 0.1)` : `first ${picks} picks`}`,
     t,
-    `kit: kCenterParallel, default parts (as the models run it; SIMD kernel on ${stats.densePicks}/${stats.picks} picks of the calling thread's part); python: official torch loop, ${THREADS} threads, first ${pyPicks} picks timed and scaled (constant cost per pick); ` +
+    `kit: kCenterParallel, default parts (as the models run it; ${stats.engine === 'native' ? 'native kernel (src/native/kcenter.cc), candidates = members the int8 bound tested, exact = those it left' : `SIMD kernel on ${stats.densePicks}/${stats.picks} picks of the calling thread's part`}); python: official torch loop, ${THREADS} threads, first ${pyPicks} picks timed and scaled (constant cost per pick); ` +
       `picks = brute force for the first ${check}: ${same ? 'yes' : 'NO'}; torch picks equal for ${torchAgree ?? '-'}/${pyPicks} (float32 norms)`,
     {
       picks_per_s: round3(picks / t.kit.min),
@@ -209,6 +209,7 @@ async function coresetRow(
       torch_agree: torchAgree,
       candidates_per_pick: stats.picks ? Math.round(stats.candidates / Math.max(1, stats.densePicks)) : null,
       exact_per_pick: stats.picks ? Math.round(stats.exact / Math.max(1, stats.densePicks)) : null,
+      kernel: stats.engine ?? null,
     },
   );
 }
