@@ -32,14 +32,14 @@ function giveUp(why) {
 }
 if (!gyp) giveUp('node-gyp not found');
 const args = [gyp, 'rebuild'];
-// Outside npm, use the headers that npm is configured with (npm passes its nodedir to lifecycle scripts itself).
-if (!process.env.npm_config_nodedir) {
-  const r = spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' });
-  const dir = r.status === 0 ? r.stdout.trim() : '';
-  if (dir && dir !== 'undefined' && dir !== 'null') args.push(`--nodedir=${dir}`);
-}
+// Node's own headers where they are installed beside this node (Debian's nodejs, the official tarballs), so that
+// node-gyp never tries to download them (this machine reaches only the npm registry); npm's configured nodedir first.
+const localHeaders = join(dirname(process.execPath), '..', 'include', 'node', 'node_api.h');
+if (!process.env.npm_config_nodedir && existsSync(localHeaders))
+  args.push(`--nodedir=${join(dirname(localHeaders), '..', '..')}`);
 const t0 = Date.now();
-const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+// A build that hangs (a header download with no network) is cut at five minutes rather than holding up the install.
+const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 300000 });
 mkdirSync(dirname(log), { recursive: true });
 writeFileSync(log, `${r.stdout ?? ''}\n${r.stderr ?? ''}`);
 if (r.status !== 0) giveUp(`node-gyp exited with ${r.status ?? r.signal}; log in build/native-build.log`);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { execFileSync } from 'node:child_process';
+import { nativeStatus } from '../linalg/native';
 
 const PACKAGES = [
   '@tensorflow/tfjs',
@@ -57,6 +58,8 @@ export interface RunEnvironment {
   seeds: number[];
   git: { commit: string | null; dirty: boolean | null };
   packages: Record<string, string | null>;
+  /** Whether the native kernels (src/native: k-center, int8 scoring, scans) ran, or why not; results are equal either way. */
+  native: { available: boolean; reason: string };
   features: unknown;
 }
 
@@ -70,6 +73,7 @@ export function describeEnvironment(backend: string, seeds: number[], features: 
     seeds,
     git: gitState(),
     packages: packageVersions(),
+    native: nativeStatus(),
     features,
   };
 }
