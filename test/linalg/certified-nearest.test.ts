@@ -307,4 +307,8 @@ test('bad scorer options are OptionErrors naming the option', async () => {
     nearestSquared(q, b, { engine: 'ort', knnCandidates: 1 }),
     /knnCandidates must be an integer >= 2, got 1/,
   );
+  await assert.rejects(
+    nearestSquared(q, b, { engine: 'ort', knnPrecision: 'int8', knnInt8Kernel: 'avx' as never }),
+    /knnInt8Kernel must be 'auto', 'native' or 'ort', got 'avx'/,
+  );
 });

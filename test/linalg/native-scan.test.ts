@@ -75,3 +75,31 @@ test(
     assert.throws(() => mod.maxAbs(new Float64Array(3) as unknown as Float32Array), /Float32Array/);
   },
 );
+
+test('TAILEDCORE_NATIVE=0 turns the native kernels off for the process: the other paths run, with the same picks', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const root = join(__dirname, '..', '..');
+  const script = [
+    `const { nativeStatus } = require(${JSON.stringify(join(root, 'src', 'linalg', 'native.ts'))});`,
+    `const { kCenterParallel } = require(${JSON.stringify(join(root, 'src', 'sampling', 'coreset-parallel.ts'))});`,
+    `const { kCenterBruteForce } = require(${JSON.stringify(join(root, 'src', 'sampling', 'coreset-kcenter.ts'))});`,
+    'const p = { data: Float32Array.from({ length: 400 * 8 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1), rows: 400, cols: 8 };',
+    'const stats = {};',
+    'kCenterParallel(p, 50, 0, { parts: 1, stats }).then((got) => {',
+    '  const same = Array.from(got).join() === Array.from(kCenterBruteForce(p, 50, 0)).join();',
+    '  console.log(JSON.stringify({ status: nativeStatus(), engine: stats.engine, same }));',
+    '});',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, TAILEDCORE_NATIVE: '0' },
+  });
+  assert.equal(r.status, 0, r.stderr.slice(0, 500));
+  const out = JSON.parse(r.stdout.trim());
+  assert.equal(out.status.available, false);
+  assert.match(out.status.reason, /TAILEDCORE_NATIVE=0/);
+  assert.notEqual(out.engine, 'native');
+  assert.equal(out.same, true);
+});
