@@ -221,10 +221,12 @@ async function main(p: import('../src/util/cli').ParsedCli): Promise<void> {
   for (const r of rows) if (r.note) console.log(`- ${r.kernel} ${r.size}: ${r.note}`);
   const dir = join(__dirname, '..', 'results', 'bench');
   mkdirSync(dir, { recursive: true });
-  // Only a full, unfiltered run replaces the committed latest.json.
+  // Only a full, unfiltered run replaces the committed latest.json; only the whole paper cell replaces
+  // paper-scale.json (a fraction run once overwrote it), a share of it goes to paper-scale-fraction<F>.json.
+  const paperFile = paperFraction === 1 ? 'paper-scale.json' : `paper-scale-fraction${paperFraction}.json`;
   const file = join(
     dir,
-    quick ? 'latest-quick.json' : paperScale ? 'paper-scale.json' : only ? 'latest-partial.json' : 'latest.json',
+    quick ? 'latest-quick.json' : paperScale ? paperFile : only ? 'latest-partial.json' : 'latest.json',
   );
   writeFileAtomic(file, JSON.stringify(rows, null, 2) + '\n');
   console.log(`wrote ${file} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);

@@ -16,6 +16,31 @@ bool nativeCpuSupported() {
 #endif
 }
 
+napi_value throwTypeError(napi_env env, const char* msg) {
+  napi_throw_type_error(env, nullptr, msg);
+  return nullptr;
+}
+
+bool typedArg(napi_env env, napi_value v, napi_typedarray_type want, size_t min, void** data, size_t* len) {
+  napi_typedarray_type t;
+  napi_value ab;
+  size_t off;
+  return napi_get_typedarray_info(env, v, &t, len, data, &ab, &off) == napi_ok && t == want && *len >= min;
+}
+
+void rejectWith(napi_env env, napi_deferred deferred, const std::string& msg) {
+  napi_value m, e;
+  napi_create_string_utf8(env, msg.c_str(), NAPI_AUTO_LENGTH, &m);
+  napi_create_error(env, nullptr, m, &e);
+  napi_reject_deferred(env, deferred, e);
+}
+
+void exportFunction(napi_env env, napi_value exports, const char* name, napi_callback cb) {
+  napi_value f;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &f);
+  napi_set_named_property(env, exports, name, f);
+}
+
 namespace {
 napi_value Supported(napi_env env, napi_callback_info) {
   napi_value v;
@@ -25,13 +50,12 @@ napi_value Supported(napi_env env, napi_callback_info) {
 }  // namespace
 
 NAPI_MODULE_INIT() {
-  napi_value f;
-  napi_create_function(env, "supported", NAPI_AUTO_LENGTH, Supported, nullptr, &f);
-  napi_set_named_property(env, exports, "supported", f);
+  exportFunction(env, exports, "supported", Supported);
   registerKCenter(env, exports);
   registerInt8Topk(env, exports);
   registerScans(env, exports);
   // src/linalg/native.ts loads only the interface version it was written for (a stale build is skipped).
+  napi_value f;
   napi_create_int32(env, 3, &f);
   napi_set_named_property(env, exports, "version", f);
   return exports;

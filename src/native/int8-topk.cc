@@ -189,10 +189,7 @@ void complete(napi_env env, napi_status, void* data) {
   TopkJob* J = static_cast<TopkJob*>(data);
   napi_value out;
   if (!J->error.empty()) {
-    napi_value msg;
-    napi_create_string_utf8(env, J->error.c_str(), NAPI_AUTO_LENGTH, &msg);
-    napi_create_error(env, nullptr, msg, &out);
-    napi_reject_deferred(env, J->deferred, out);
+    rejectWith(env, J->deferred, J->error);
   } else {
     const size_t n = J->values.size();
     napi_value ab, arr;
@@ -213,19 +210,6 @@ void complete(napi_env env, napi_status, void* data) {
   delete J;
 }
 
-napi_value fail(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
-}
-
-// A typed array argument of the given type and at least `min` elements; its data pointer and length.
-bool typed(napi_env env, napi_value v, napi_typedarray_type want, size_t min, void** data, size_t* len) {
-  napi_typedarray_type t;
-  napi_value ab;
-  size_t off;
-  return napi_get_typedarray_info(env, v, &t, len, data, &ab, &off) == napi_ok && t == want && *len >= min;
-}
-
 // packBank(rows: Int8Array (nb x d, row-major), nb, d) -> { packed: Int8Array, sums: Int32Array }
 napi_value PackBank(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -234,11 +218,11 @@ napi_value PackBank(napi_env env, napi_callback_info info) {
   int32_t nb, d;
   if (argc < 3 || napi_get_value_int32(env, argv[1], &nb) != napi_ok ||
       napi_get_value_int32(env, argv[2], &d) != napi_ok || nb < 1 || d < 1 || d > 65536)
-    return fail(env, "packBank(rows, nb, d): nb >= 1 and 1 <= d <= 65,536");
+    return throwTypeError(env, "packBank(rows, nb, d): nb >= 1 and 1 <= d <= 65,536");
   void* data;
   size_t len;
-  if (!typed(env, argv[0], napi_int8_array, (size_t)nb * d, &data, &len) || len != (size_t)nb * d)
-    return fail(env, "packBank: rows must be an Int8Array of nb x d values");
+  if (!typedArg(env, argv[0], napi_int8_array, (size_t)nb * d, &data, &len) || len != (size_t)nb * d)
+    return throwTypeError(env, "packBank: rows must be an Int8Array of nb x d values");
   const int8_t* b = static_cast<const int8_t*>(data);
   const int D4 = (d + 3) / 4, panels = (nb + ROWS - 1) / ROWS;
   const size_t bytes = (size_t)panels * D4 * 64;
@@ -275,24 +259,24 @@ napi_value Int8Topk(napi_env env, napi_callback_info info) {
   size_t argc = 12;
   napi_value argv[12];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 12) return fail(env, "int8Topk: 12 arguments");
+  if (argc < 12) return throwTypeError(env, "int8Topk: 12 arguments");
   int32_t nq, d, zero, nb, k, threads;
   double aScale;
   if (napi_get_value_int32(env, argv[1], &nq) != napi_ok || napi_get_value_int32(env, argv[2], &d) != napi_ok ||
       napi_get_value_int32(env, argv[3], &zero) != napi_ok || napi_get_value_double(env, argv[4], &aScale) != napi_ok ||
       napi_get_value_int32(env, argv[7], &nb) != napi_ok || napi_get_value_int32(env, argv[10], &k) != napi_ok ||
       napi_get_value_int32(env, argv[11], &threads) != napi_ok)
-    return fail(env, "int8Topk: nq, d, zero, aScale, nb, k and threads must be numbers");
+    return throwTypeError(env, "int8Topk: nq, d, zero, aScale, nb, k and threads must be numbers");
   if (nq < 1 || d < 1 || d > 65536 || nb < 1 || k < 1 || k > nb || zero < 0 || zero > 255 || threads < 1)
-    return fail(env, "int8Topk: bad shape (nq, nb >= 1, 1 <= k <= nb, 1 <= d <= 65,536, zero in 0..255)");
+    return throwTypeError(env, "int8Topk: bad shape (nq, nb >= 1, 1 <= k <= nb, 1 <= d <= 65,536, zero in 0..255)");
   const size_t D4 = (d + 3) / 4, panels = (nb + ROWS - 1) / ROWS;
   void *qa, *packed, *sums, *s2, *bias;
   size_t len;
-  if (!typed(env, argv[0], napi_uint8_array, (size_t)nq * d, &qa, &len) ||
-      !typed(env, argv[5], napi_int8_array, panels * D4 * 64, &packed, &len) ||
-      !typed(env, argv[6], napi_int32_array, nb, &sums, &len) ||
-      !typed(env, argv[8], napi_float32_array, nb, &s2, &len) || !typed(env, argv[9], napi_float32_array, nb, &bias, &len))
-    return fail(env, "int8Topk: qa Uint8Array (nq x d), packed Int8Array and sums Int32Array from packBank, "
+  if (!typedArg(env, argv[0], napi_uint8_array, (size_t)nq * d, &qa, &len) ||
+      !typedArg(env, argv[5], napi_int8_array, panels * D4 * 64, &packed, &len) ||
+      !typedArg(env, argv[6], napi_int32_array, nb, &sums, &len) ||
+      !typedArg(env, argv[8], napi_float32_array, nb, &s2, &len) || !typedArg(env, argv[9], napi_float32_array, nb, &bias, &len))
+    return throwTypeError(env, "int8Topk: qa Uint8Array (nq x d), packed Int8Array and sums Int32Array from packBank, "
                      "scaleNeg2 and bias Float32Array (nb)");
   TopkJob* J = new TopkJob();
   J->qa = static_cast<const uint8_t*>(qa);
@@ -323,9 +307,6 @@ napi_value Int8Topk(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void registerInt8Topk(napi_env env, napi_value exports) {
-  napi_value f;
-  napi_create_function(env, "packBank", NAPI_AUTO_LENGTH, PackBank, nullptr, &f);
-  napi_set_named_property(env, exports, "packBank", f);
-  napi_create_function(env, "int8Topk", NAPI_AUTO_LENGTH, Int8Topk, nullptr, &f);
-  napi_set_named_property(env, exports, "int8Topk", f);
+  exportFunction(env, exports, "packBank", PackBank);
+  exportFunction(env, exports, "int8Topk", Int8Topk);
 }

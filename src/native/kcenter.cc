@@ -333,10 +333,7 @@ void complete(napi_env env, napi_status, void* data) {
   Job* j = static_cast<Job*>(data);
   napi_value out;
   if (!j->result.error.empty()) {
-    napi_value msg;
-    napi_create_string_utf8(env, j->result.error.c_str(), NAPI_AUTO_LENGTH, &msg);
-    napi_create_error(env, nullptr, msg, &out);
-    napi_reject_deferred(env, j->deferred, out);
+    rejectWith(env, j->deferred, j->result.error);
   } else {
     napi_value ab, picks, v;
     void* p;
@@ -357,33 +354,25 @@ void complete(napi_env env, napi_status, void* data) {
   delete j;
 }
 
-napi_value throwError(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
-}
-
 // kcenter(bank: Float32Array, n, d, m, start, progress: Int32Array) -> Promise<{ picks, candidates, exact }>
 napi_value KCenter(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 6) return throwError(env, "kcenter(bank, n, d, m, start, progress): 6 arguments");
-  napi_typedarray_type tt, pt;
-  size_t len, plen, off;
+  if (argc < 6) return throwTypeError(env, "kcenter(bank, n, d, m, start, progress): 6 arguments");
+  size_t len, plen;
   void* data;
   void* pdata;
-  napi_value ab;
-  if (napi_get_typedarray_info(env, argv[0], &tt, &len, &data, &ab, &off) != napi_ok || tt != napi_float32_array)
-    return throwError(env, "kcenter: bank must be a Float32Array");
-  if (napi_get_typedarray_info(env, argv[5], &pt, &plen, &pdata, &ab, &off) != napi_ok || pt != napi_int32_array ||
-      plen < 1)
-    return throwError(env, "kcenter: progress must be an Int32Array");
+  if (!typedArg(env, argv[0], napi_float32_array, 0, &data, &len))
+    return throwTypeError(env, "kcenter: bank must be a Float32Array");
+  if (!typedArg(env, argv[5], napi_int32_array, 1, &pdata, &plen))
+    return throwTypeError(env, "kcenter: progress must be an Int32Array");
   int32_t n, d, m, start;
   if (napi_get_value_int32(env, argv[1], &n) != napi_ok || napi_get_value_int32(env, argv[2], &d) != napi_ok ||
       napi_get_value_int32(env, argv[3], &m) != napi_ok || napi_get_value_int32(env, argv[4], &start) != napi_ok)
-    return throwError(env, "kcenter: n, d, m and start must be integers");
+    return throwTypeError(env, "kcenter: n, d, m and start must be integers");
   if (n < 1 || d < 1 || d > 16384 || m < 1 || m > n || start < 0 || start >= n || (size_t)n * d != len)
-    return throwError(env, "kcenter: bad shape (1 <= m <= n, 0 <= start < n, 1 <= d <= 16384, n·d values)");
+    return throwTypeError(env, "kcenter: bad shape (1 <= m <= n, 0 <= start < n, 1 <= d <= 16384, n·d values)");
   Job* j = new Job();
   j->x = static_cast<const float*>(data);
   j->progress = static_cast<int32_t*>(pdata);
@@ -404,8 +393,4 @@ napi_value KCenter(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-void registerKCenter(napi_env env, napi_value exports) {
-  napi_value f;
-  napi_create_function(env, "kcenter", NAPI_AUTO_LENGTH, KCenter, nullptr, &f);
-  napi_set_named_property(env, exports, "kcenter", f);
-}
+void registerKCenter(napi_env env, napi_value exports) { exportFunction(env, exports, "kcenter", KCenter); }

@@ -58,17 +58,10 @@ NATIVE_TARGET void rowRanges(const float* x, int rows, int d, float* lo, float* 
 
 #endif
 
-napi_value fail(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return nullptr;
-}
-
+// A Float32Array argument: its data and length.
 bool f32(napi_env env, napi_value v, float** data, size_t* len) {
-  napi_typedarray_type t;
-  napi_value ab;
-  size_t off;
   void* p;
-  if (napi_get_typedarray_info(env, v, &t, len, &p, &ab, &off) != napi_ok || t != napi_float32_array) return false;
+  if (!typedArg(env, v, napi_float32_array, 0, &p, len)) return false;
   *data = static_cast<float*>(p);
   return true;
 }
@@ -80,7 +73,7 @@ napi_value MaxAbs(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   float* x;
   size_t n;
-  if (argc < 1 || !f32(env, argv[0], &x, &n)) return fail(env, "maxAbs(x): x must be a Float32Array");
+  if (argc < 1 || !f32(env, argv[0], &x, &n)) return throwTypeError(env, "maxAbs(x): x must be a Float32Array");
 #if NATIVE_X86
   napi_create_double(env, maxAbs(x, n), &out);
 #else
@@ -100,7 +93,7 @@ napi_value RowRanges(napi_env env, napi_callback_info info) {
   if (argc < 5 || !f32(env, argv[0], &x, &n) || napi_get_value_int32(env, argv[1], &rows) != napi_ok ||
       napi_get_value_int32(env, argv[2], &d) != napi_ok || !f32(env, argv[3], &lo, &nl) || !f32(env, argv[4], &hi, &nh) ||
       rows < 0 || d < 0 || (size_t)rows * d != n || nl < (size_t)rows || nh < (size_t)rows)
-    return fail(env, "rowRanges(x, rows, d, lo, hi): Float32Arrays, x of rows x d values, lo and hi of rows");
+    return throwTypeError(env, "rowRanges(x, rows, d, lo, hi): Float32Arrays, x of rows x d values, lo and hi of rows");
 #if NATIVE_X86
   rowRanges(x, rows, d, lo, hi);
 #endif
@@ -110,9 +103,6 @@ napi_value RowRanges(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void registerScans(napi_env env, napi_value exports) {
-  napi_value f;
-  napi_create_function(env, "maxAbs", NAPI_AUTO_LENGTH, MaxAbs, nullptr, &f);
-  napi_set_named_property(env, exports, "maxAbs", f);
-  napi_create_function(env, "rowRanges", NAPI_AUTO_LENGTH, RowRanges, nullptr, &f);
-  napi_set_named_property(env, exports, "rowRanges", f);
+  exportFunction(env, exports, "maxAbs", MaxAbs);
+  exportFunction(env, exports, "rowRanges", RowRanges);
 }

@@ -2,16 +2,11 @@
  * The native k-center (src/native/kcenter.cc, loaded by ../linalg/native): used by ./coreset-parallel for one-part
  * runs where the module is available; picks are the brute force's either way.
  */
-import { nativeModule, nativeStatus } from '../linalg/native';
+import { nativeModule } from '../linalg/native';
 import { PickProgress } from './coreset-kcenter';
 
 /** Widest row the native kernel takes (its integer sums stay exact far beyond; wider banks are not k-centered here). */
 export const NATIVE_MAX_DIM = 16384;
-
-/** Whether the native k-center runs here, and if not, why. */
-export function nativeKCenterStatus(): { available: boolean; reason: string } {
-  return nativeStatus();
-}
 
 /**
  * Greedy k-center of `m` picks from `start` on the native kernel, off the calling thread (libuv's pool); onPick is

@@ -86,9 +86,12 @@ test('TAILEDCORE_NATIVE=0 turns the native kernels off for the process: the othe
     `const { kCenterBruteForce } = require(${JSON.stringify(join(root, 'src', 'sampling', 'coreset-kcenter.ts'))});`,
     'const p = { data: Float32Array.from({ length: 400 * 8 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1), rows: 400, cols: 8 };',
     'const stats = {};',
-    'kCenterParallel(p, 50, 0, { parts: 1, stats }).then((got) => {',
+    `const { nearestSquared } = require(${JSON.stringify(join(root, 'src', 'linalg', 'index.ts'))});`,
+    'kCenterParallel(p, 50, 0, { parts: 1, stats }).then(async (got) => {',
     '  const same = Array.from(got).join() === Array.from(kCenterBruteForce(p, 50, 0)).join();',
-    '  console.log(JSON.stringify({ status: nativeStatus(), engine: stats.engine, same }));',
+    "  const asked = await nearestSquared(p, p, { engine: 'ort', knnPrecision: 'int8', knnInt8Kernel: 'native' }).then(",
+    "    () => 'ran', (e) => e.message);",
+    '  console.log(JSON.stringify({ status: nativeStatus(), engine: stats.engine, same, asked }));',
     '});',
   ].join('\n');
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
@@ -102,4 +105,9 @@ test('TAILEDCORE_NATIVE=0 turns the native kernels off for the process: the othe
   assert.match(out.status.reason, /TAILEDCORE_NATIVE=0/);
   assert.notEqual(out.engine, 'native');
   assert.equal(out.same, true);
+  // asking for the native int8 kernel where it does not run names the option and the reason
+  assert.match(
+    out.asked,
+    /knnInt8Kernel 'native' was asked for, but it does not run here: turned off \(TAILEDCORE_NATIVE=0\)/,
+  );
 });

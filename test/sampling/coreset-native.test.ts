@@ -6,7 +6,7 @@ import { Matrix, zeros, fromRows } from '../../src/linalg/matrix';
 import { clustered, ties } from './coreset-data';
 import { kCenterBruteForce } from '../../src/sampling/coreset-kcenter';
 import { kCenterParallel, KCenterStats } from '../../src/sampling/coreset-parallel';
-import { nativeKCenterStatus } from '../../src/sampling/coreset-native';
+import { nativeStatus } from '../../src/linalg/native';
 
 // On a CI machine whose CPU has the instructions, the install script must have built the module: a silent fallback
 // there would leave this file testing nothing.
@@ -17,7 +17,7 @@ const cpuHas = (() => {
     return false;
   }
 })();
-const status = nativeKCenterStatus();
+const status = nativeStatus();
 const skip = status.available ? false : `native k-center not available here: ${status.reason}`;
 
 test('CI on an AVX-512 VNNI machine runs the native k-center', { skip: !(process.env.CI && cpuHas) }, () => {
